@@ -1,0 +1,108 @@
+import { produce } from 'immer';
+import type { Approval } from '../src/model/approval.ts';
+import type { Alternative, Verdict } from '../src/model/verdict.ts';
+import type { JsonValue } from '../src/model/json.ts';
+import type { TaskContext, TaskError } from './task-context.ts';
+import type { ApproveEvent, CancelEvent, RejectEvent, RerouteEvent, TimeoutEvent } from './task-events.ts';
+
+/**
+ * immer's `produce`, typed on the plain context: immer's recursive `Draft` type cannot expand
+ * the recursive `JsonValue` in a task's arguments (TS2589). The context holds no readonly
+ * parts, so the draft is the context's own type.
+ */
+function update(context: TaskContext, recipe: (draft: TaskContext) => void): TaskContext {
+  return produce(context as object, recipe as (draft: object) => void) as TaskContext;
+}
+
+// Pure context updates of the task machine, written with immer so nested changes stay readable
+// and untouched branches keep their identity (the engine rewrites an approval only when it changed).
+
+/** Records SecOps' verdict (and its suggested alternative). */
+export const withVerdict = (context: TaskContext, verdict: Verdict): TaskContext =>
+  update(context, (draft) => {
+    draft.verdict = verdict;
+    if (verdict.decision === 'alternative' && verdict.alternative) draft.alternative = verdict.alternative;
+  });
+
+/** Records the approval item the approval store filed. */
+export const withApproval = (context: TaskContext, approval: Approval): TaskContext =>
+  update(context, (draft) => {
+    draft.approval = approval;
+  });
+
+/** Adds one approver's vote. */
+export const withVote = (context: TaskContext, event: ApproveEvent): TaskContext =>
+  update(context, (draft) => {
+    if (!draft.approval) return;
+    draft.approval.approvals.push(
+      event.comment === undefined ? { by: event.by, at: event.at } : { by: event.by, at: event.at, comment: event.comment },
+    );
+  });
+
+/** Closes the approval with a final status. */
+export const withApprovalClosed = (
+  context: TaskContext,
+  status: Approval['status'],
+  at: string,
+  by: string | null,
+  reason: string | null,
+): TaskContext =>
+  update(context, (draft) => {
+    if (!draft.approval) return;
+    draft.approval.status = status;
+    draft.approval.decidedAt = at;
+    draft.approval.decidedBy = by;
+    draft.approval.decisionReason = reason;
+  });
+
+/** A human rejected the request. */
+export const withRejection = (context: TaskContext, event: RejectEvent): TaskContext =>
+  withApprovalClosed(context, 'rejected', event.at, event.by, event.reason);
+
+/** A human rerouted the request to a safer action. */
+export const withReroute = (context: TaskContext, event: RerouteEvent): TaskContext =>
+  update(withApprovalClosed(context, 'rejected', event.at, event.by, event.reason), (draft) => {
+    const alternative: Alternative = { ...event.alternative, reason: event.alternative.reason ?? event.reason };
+    draft.alternative = alternative;
+  });
+
+/** The task was cancelled while parked. */
+export const withCancellation = (context: TaskContext, event: CancelEvent): TaskContext =>
+  withApprovalClosed(context, 'cancelled', event.at, event.by, event.reason ?? 'cancelled');
+
+/** The approval moves to the next escalation tier and its next deadline. */
+export const withEscalation = (context: TaskContext, _event: TimeoutEvent): TaskContext =>
+  update(context, (draft) => {
+    if (!draft.approval) return;
+    const [next, ...rest] = draft.approval.escalationDeadlines;
+    draft.approval.escalationTier += 1;
+    draft.approval.expiresAt = next ?? null;
+    draft.approval.escalationDeadlines = rest;
+    if (rest.length === 0 && next !== undefined) {
+      draft.approval.onTimeout = draft.approval.onEscalationExhausted ?? 'deny';
+    }
+  });
+
+/** Records the executor's result. */
+export const withResult = (context: TaskContext, result: JsonValue): TaskContext =>
+  update(context, (draft) => {
+    draft.result = result === undefined ? null : result;
+  });
+
+/** Records why the task failed or was denied by the runtime. */
+export const withError = (context: TaskContext, error: TaskError): TaskContext =>
+  update(context, (draft) => {
+    draft.error = error;
+  });
+
+/** Turns anything thrown by a child actor into a task error. */
+export function toTaskError(error: unknown, fallbackCode: string): TaskError {
+  if (error && typeof error === 'object') {
+    const { code, message } = error as { code?: unknown; message?: unknown };
+    return {
+      code: typeof code === 'string' && code ? code : fallbackCode,
+      message: typeof message === 'string' ? message : String(error),
+    };
+  }
+  return { code: fallbackCode, message: String(error) };
+}

@@ -1,0 +1,359 @@
+import { assign, emit, fromPromise, setup } from 'xstate';
+import type { Approval } from '../src/model/approval.ts';
+import type { JsonObject } from '../src/model/json.ts';
+import type { LifecycleEventDraft, LifecycleEventType } from '../src/model/lifecycle-event.ts';
+import type { TaskState } from '../src/model/task-state.ts';
+import type { TaskContext, TaskInput } from './task-context.ts';
+import type {
+  ApprovalStoreOutput,
+  ExecutorOutput,
+  SecOpsOutput,
+  TaskEmitted,
+  TaskEvent,
+} from './task-events.ts';
+import {
+  toTaskError,
+  withApproval,
+  withApprovalClosed,
+  withCancellation,
+  withEscalation,
+  withError,
+  withRejection,
+  withReroute,
+  withResult,
+  withVerdict,
+  withVote,
+} from './task-updates.ts';
+
+/** Input of the `secOps` child actor. */
+export interface SecOpsInput {
+  taskId: string;
+  actionType: string;
+  args: JsonObject;
+  agentId: string;
+  department?: string;
+}
+/** Input of the `approvalStore` child actor. */
+export interface ApprovalStoreInput {
+  taskId: string;
+  proposal: TaskContext['proposal'];
+  verdict: NonNullable<TaskContext['verdict']>;
+}
+/** Input of the `executor` child actor. The idempotency key is the task id: stable across restores. */
+export interface ExecutorInput {
+  taskId: string;
+  idempotencyKey: string;
+  actionType: string;
+  title: string;
+  args: JsonObject;
+  agentId: string;
+}
+
+/** The tag of states whose snapshot the engine makes durable before going on. */
+export const CHECKPOINT_TAG = 'checkpoint';
+
+const unprovided = (name: string) =>
+  fromPromise<never, unknown>(async () => {
+    throw new Error(`actor ${name} was not provided: use taskMachine.provide({ actors })`);
+  });
+
+type Ctx = { context: TaskContext };
+
+function lifecycle(context: TaskContext, type: LifecycleEventType, actor: string, data?: JsonObject): LifecycleEventDraft {
+  const event: LifecycleEventDraft = { type, taskId: context.taskId, actor };
+  const approvalId = context.approval?.id;
+  if (approvalId && type !== 'task.proposed' && type !== 'task.evaluated') event.approvalId = approvalId;
+  if (data) event.data = data;
+  return event;
+}
+
+/** Whether the approval has enough distinct votes once `newVoter`'s vote is counted. */
+function quorumMetWith(approval: Approval | null, newVoter: string): boolean {
+  if (!approval) return false;
+  const voters = new Set(approval.approvals.map((vote) => vote.by));
+  voters.add(newVoter);
+  return voters.size >= approval.requiredApprovals;
+}
+
+/** An approval may release a task only if it was given for exactly these arguments under this policy. */
+function bindingMatches(context: TaskContext): boolean {
+  const { approval, verdict } = context;
+  return (
+    approval !== null &&
+    verdict !== null &&
+    approval.status === 'pending' &&
+    approval.argsHash === verdict.argsHash &&
+    approval.policyVersion === verdict.policyVersion
+  );
+}
+
+/**
+ * The task lifecycle of DESIGN.md as a pure statechart: no I/O, no clock, no randomness.
+ * Child actors `secOps`, `approvalStore` and `executor` are named here and implemented by the
+ * engine with `.provide({ actors })`. Entering each state emits a `tollgate.step`; lifecycle
+ * events are emitted as `tollgate.lifecycle` and become outbox events and audit entries.
+ *
+ * @example
+ * const actor = createActor(taskMachine.provide({ actors }), { input: { taskId, proposal } });
+ * actor.start();
+ * actor.send({ type: 'EVALUATE' });
+ */
+export const taskMachine = setup({
+  types: {
+    context: {} as TaskContext,
+    input: {} as TaskInput,
+    events: {} as TaskEvent,
+    emitted: {} as TaskEmitted,
+  },
+  actors: {
+    secOps: unprovided('secOps') as unknown as ReturnType<typeof fromPromise<SecOpsOutput, SecOpsInput>>,
+    approvalStore: unprovided('approvalStore') as unknown as ReturnType<
+      typeof fromPromise<ApprovalStoreOutput, ApprovalStoreInput>
+    >,
+    executor: unprovided('executor') as unknown as ReturnType<typeof fromPromise<ExecutorOutput, ExecutorInput>>,
+  },
+  guards: {
+    verdictIs: ({ event }, params: { decision: SecOpsOutput['decision'] }) =>
+      (event as unknown as { output: SecOpsOutput }).output.decision === params.decision,
+    alreadyVoted: ({ context, event }) =>
+      event.type === 'APPROVE' && (context.approval?.approvals.some((vote) => vote.by === event.by) ?? false),
+    approvalNotPending: ({ context }) => context.approval?.status !== 'pending',
+    approvalPending: ({ context }) => context.approval?.status === 'pending',
+    voteCompletesQuorum: ({ context, event }) =>
+      event.type === 'APPROVE' && quorumMetWith(context.approval, event.by) && bindingMatches(context),
+    voteCompletesQuorumUnbound: ({ context, event }) =>
+      event.type === 'APPROVE' && quorumMetWith(context.approval, event.by) && !bindingMatches(context),
+    timeoutEscalates: ({ context }) =>
+      context.approval?.onTimeout === 'escalate' && context.approval.escalationDeadlines.length > 0,
+    timeoutApproves: ({ context }) =>
+      context.approval?.onTimeout === 'approve' &&
+      (context.verdict?.riskLevel === 'low' || context.verdict?.riskLevel === 'medium') &&
+      bindingMatches(context),
+    timeoutWaits: ({ context }) => context.approval?.onTimeout === 'wait' || context.approval?.expiresAt === null,
+  },
+  actions: {
+    step: emit(({ event }, params: { to: TaskState }) => ({ type: 'tollgate.step' as const, to: params.to, event: event.type })),
+    announce: emit(({ context, event }: Ctx & { event: TaskEvent }, params: { type: LifecycleEventType }) => {
+      const by = 'by' in event ? event.by : undefined;
+      const actor = params.type === 'task.proposed' ? context.proposal.agentId : (by ?? 'system');
+      return { type: 'tollgate.lifecycle' as const, event: lifecycle(context, params.type, actor, announcementData(context, params.type)) };
+    }),
+    announceVerdict: emit(({ context }) => ({
+      type: 'tollgate.lifecycle' as const,
+      event: lifecycle(context, 'task.evaluated', 'system', announcementData(context, 'task.evaluated')),
+    })),
+    recordVerdict: assign(({ context, event }) => withVerdict(context, (event as unknown as { output: SecOpsOutput }).output)),
+    recordApproval: assign(({ context, event }) => withApproval(context, (event as unknown as { output: ApprovalStoreOutput }).output)),
+    recordVote: assign(({ context, event }) => (event.type === 'APPROVE' ? withVote(context, event) : context)),
+    announceVote: emit(({ context, event }) => ({
+      type: 'tollgate.lifecycle' as const,
+      event: lifecycle(context, 'approval.vote', event.type === 'APPROVE' ? event.by : 'system', {
+        votes: context.approval?.approvals.length ?? 0,
+        requiredApprovals: context.approval?.requiredApprovals ?? 1,
+        ...(event.type === 'APPROVE' && event.comment !== undefined ? { comment: event.comment } : {}),
+      }),
+    })),
+    markApproved: assign(({ context, event }) => {
+      const at = 'at' in event ? event.at : (context.approval?.createdAt ?? '');
+      const by = event.type === 'APPROVE' ? event.by : 'system';
+      const reason = event.type === 'TIMEOUT' ? 'approved on timeout' : null;
+      return withApprovalClosed(context, 'approved', at, by, reason);
+    }),
+    markUnbound: assign(({ context, event }) =>
+      withError(
+        withApprovalClosed(context, 'rejected', 'at' in event ? event.at : '', 'system', 'approval does not match the task'),
+        { code: 'approval_binding_mismatch', message: 'the approval was given for other arguments or another policy version' },
+      ),
+    ),
+    markRejected: assign(({ context, event }) => (event.type === 'REJECT' ? withRejection(context, event) : context)),
+    markRerouted: assign(({ context, event }) => (event.type === 'REROUTE' ? withReroute(context, event) : context)),
+    markCancelled: assign(({ context, event }) => (event.type === 'CANCEL' ? withCancellation(context, event) : context)),
+    markExpired: assign(({ context, event }) =>
+      event.type === 'TIMEOUT' ? withApprovalClosed(context, 'expired', event.at, 'system', 'deadline passed') : context,
+    ),
+    escalate: assign(({ context, event }) => (event.type === 'TIMEOUT' ? withEscalation(context, event) : context)),
+    recordResult: assign(({ context, event }) => withResult(context, (event as unknown as { output: ExecutorOutput }).output)),
+    recordFailure: assign(({ context, event }, params: { code: string }) =>
+      withError(context, toTaskError((event as unknown as { error: unknown }).error, params.code)),
+    ),
+  },
+}).createMachine({
+  id: 'task',
+  context: ({ input }) => ({
+    taskId: input.taskId,
+    proposal: input.proposal,
+    verdict: null,
+    approval: null,
+    alternative: null,
+    result: null,
+    error: null,
+  }),
+  initial: 'proposed',
+  states: {
+    proposed: {
+      entry: [{ type: 'step', params: { to: 'proposed' } }, { type: 'announce', params: { type: 'task.proposed' } }],
+      on: { EVALUATE: 'evaluating' },
+    },
+    evaluating: {
+      entry: { type: 'step', params: { to: 'evaluating' } },
+      invoke: {
+        id: 'secOps',
+        src: 'secOps',
+        input: ({ context }) => secOpsInput(context),
+        onDone: [
+          { guard: { type: 'verdictIs', params: { decision: 'allow' } }, target: 'autoApproved', actions: ['recordVerdict', 'announceVerdict'] },
+          { guard: { type: 'verdictIs', params: { decision: 'escalate' } }, target: 'awaitingHuman', actions: ['recordVerdict', 'announceVerdict'] },
+          { guard: { type: 'verdictIs', params: { decision: 'alternative' } }, target: 'rerouted', actions: ['recordVerdict', 'announceVerdict'] },
+          // deny, and anything unexpected: fail closed.
+          { target: 'denied', actions: ['recordVerdict', 'announceVerdict'] },
+        ],
+        onError: {
+          target: 'denied',
+          actions: [{ type: 'recordFailure', params: { code: 'secops_failed' } }, 'announceVerdict'],
+        },
+      },
+    },
+    autoApproved: {
+      entry: { type: 'step', params: { to: 'autoApproved' } },
+      always: 'executing',
+    },
+    awaitingHuman: {
+      entry: { type: 'step', params: { to: 'awaitingHuman' } },
+      invoke: {
+        id: 'approvalStore',
+        src: 'approvalStore',
+        input: ({ context }) => ({ taskId: context.taskId, proposal: context.proposal, verdict: context.verdict! }),
+        onDone: {
+          target: 'parked',
+          actions: ['recordApproval', { type: 'announce', params: { type: 'approval.submitted' } }],
+        },
+        // No store, no approval: deny.
+        onError: { target: 'denied', actions: { type: 'recordFailure', params: { code: 'approval_store_failed' } } },
+      },
+    },
+    parked: {
+      tags: [CHECKPOINT_TAG],
+      entry: [{ type: 'step', params: { to: 'parked' } }, { type: 'announce', params: { type: 'task.parked' } }],
+      on: {
+        APPROVE: [
+          { guard: 'approvalNotPending' },
+          { guard: 'alreadyVoted' },
+          {
+            guard: 'voteCompletesQuorum',
+            target: 'resumed',
+            actions: ['recordVote', 'markApproved', { type: 'announce', params: { type: 'approval.approved' } }],
+          },
+          { guard: 'voteCompletesQuorumUnbound', target: 'denied', actions: ['recordVote', 'markUnbound'] },
+          { actions: ['recordVote', 'announceVote'] },
+        ],
+        REJECT: {
+          guard: 'approvalPending',
+          target: 'denied',
+          actions: ['markRejected', { type: 'announce', params: { type: 'approval.rejected' } }],
+        },
+        REROUTE: {
+          guard: 'approvalPending',
+          target: 'rerouted',
+          actions: ['markRerouted', { type: 'announce', params: { type: 'approval.rejected' } }],
+        },
+        TIMEOUT: [
+          { guard: 'approvalNotPending' },
+          { guard: 'timeoutWaits' },
+          {
+            guard: 'timeoutEscalates',
+            actions: ['escalate', { type: 'announce', params: { type: 'approval.escalated' } }],
+          },
+          {
+            guard: 'timeoutApproves',
+            target: 'resumed',
+            actions: ['markApproved', { type: 'announce', params: { type: 'approval.approved' } }],
+          },
+          {
+            target: 'expired',
+            actions: ['markExpired', { type: 'announce', params: { type: 'approval.expired' } }],
+          },
+        ],
+        CANCEL: {
+          guard: 'approvalPending',
+          target: 'cancelled',
+          actions: ['markCancelled', { type: 'announce', params: { type: 'approval.cancelled' } }],
+        },
+      },
+    },
+    resumed: {
+      entry: [{ type: 'step', params: { to: 'resumed' } }, { type: 'announce', params: { type: 'task.resumed' } }],
+      always: 'executing',
+    },
+    executing: {
+      tags: [CHECKPOINT_TAG],
+      entry: [{ type: 'step', params: { to: 'executing' } }, { type: 'announce', params: { type: 'task.executing' } }],
+      invoke: {
+        id: 'executor',
+        src: 'executor',
+        input: ({ context }) => executorInput(context),
+        onDone: { target: 'completed', actions: 'recordResult' },
+        onError: { target: 'failed', actions: { type: 'recordFailure', params: { code: 'execution_failed' } } },
+      },
+    },
+    completed: terminal('completed', 'task.completed'),
+    failed: terminal('failed', 'task.failed'),
+    denied: terminal('denied', 'task.denied'),
+    rerouted: terminal('rerouted', 'task.rerouted'),
+    expired: terminal('expired', 'task.expired'),
+    cancelled: terminal('cancelled', 'task.cancelled'),
+  },
+});
+
+function terminal(to: TaskState, type: LifecycleEventType) {
+  return {
+    type: 'final' as const,
+    tags: [CHECKPOINT_TAG],
+    entry: [
+      { type: 'step' as const, params: { to } },
+      { type: 'announce' as const, params: { type } },
+    ],
+  };
+}
+
+function secOpsInput(context: TaskContext): SecOpsInput {
+  const { actionType, args, agentId, department } = context.proposal;
+  return department === undefined
+    ? { taskId: context.taskId, actionType, args, agentId }
+    : { taskId: context.taskId, actionType, args, agentId, department };
+}
+
+function executorInput(context: TaskContext): ExecutorInput {
+  const { actionType, args, agentId, title } = context.proposal;
+  return { taskId: context.taskId, idempotencyKey: context.taskId, actionType, title, args, agentId };
+}
+
+function announcementData(context: TaskContext, type: LifecycleEventType): JsonObject | undefined {
+  switch (type) {
+    case 'task.proposed':
+      return { actionType: context.proposal.actionType };
+    case 'task.evaluated':
+      return context.verdict
+        ? { decision: context.verdict.decision, riskLevel: context.verdict.riskLevel, reason: context.verdict.reason }
+        : { decision: 'deny', reason: context.error?.message ?? 'evaluation failed' };
+    case 'approval.submitted':
+      return {
+        riskLevel: context.approval?.riskLevel ?? 'high',
+        requiredApprovals: context.approval?.requiredApprovals ?? 1,
+        expiresAt: context.approval?.expiresAt ?? null,
+      };
+    case 'approval.escalated':
+      return { escalationTier: context.approval?.escalationTier ?? 0, expiresAt: context.approval?.expiresAt ?? null };
+    case 'approval.rejected':
+    case 'approval.expired':
+    case 'approval.cancelled':
+      return { reason: context.approval?.decisionReason ?? null };
+    case 'task.denied':
+      return { reason: context.error?.message ?? context.approval?.decisionReason ?? context.verdict?.reason ?? 'denied' };
+    case 'task.rerouted':
+      return context.alternative ? { alternative: context.alternative as unknown as JsonObject } : undefined;
+    case 'task.failed':
+      return context.error ? { code: context.error.code, message: context.error.message } : undefined;
+    default:
+      return undefined;
+  }
+}

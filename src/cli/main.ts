@@ -1,0 +1,41 @@
+import { Command, CommanderError } from 'commander';
+import { GateError } from '../errors.ts';
+import { registerAuditCommands } from './commands/audit.ts';
+import { registerDemoCommand } from './commands/demo.ts';
+import { writeErr } from './output.ts';
+
+/** Builds the `tollgate` command. */
+export function buildProgram(): Command {
+  const program = new Command('tollgate')
+    .description('Tollgate: an approval gate for AI agent actions')
+    .version('0.1.0')
+    .showHelpAfterError()
+    .exitOverride();
+  registerDemoCommand(program);
+  registerAuditCommands(program);
+  return program;
+}
+
+/**
+ * Runs the CLI with `argv` (as `process.argv`). Exits non-zero with a clear message on bad
+ * input; never prints a stack trace for an expected error.
+ * @example await main(process.argv);
+ */
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      process.exitCode = error.exitCode;
+      return;
+    }
+    if (error instanceof GateError) {
+      writeErr(`tollgate: ${error.message} (${error.code})\n`);
+      process.exitCode = error.code === 'validation_failed' ? 2 : 1;
+      return;
+    }
+    writeErr(`tollgate: ${(error as Error)?.stack ?? String(error)}\n`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,30 @@
+import { DEFAULT_POLICY } from '../policy/default-policy.ts';
+import { compilePolicy } from '../policy/evaluate.ts';
+import type { Policy } from '../policy/policy-schema.ts';
+import { exhaustedAction, planDeadlines, timeoutRuleFor } from '../policy/timeouts.ts';
+import type { PolicyRuntime } from './policy-runtime.ts';
+
+/**
+ * Compiles a policy document into what the engine's child actors call.
+ * @example createEngine({ store, policy: policyRuntime(loadPolicyFile('policy.json')) })
+ */
+export function policyRuntime(policy: Policy): PolicyRuntime {
+  const compiled = compilePolicy(policy);
+  return {
+    version: compiled.version,
+    evaluate: (input) => compiled.evaluate(input),
+    planDeadlines(riskLevel, filedAtMs, ttlSeconds) {
+      const plan = planDeadlines(policy, riskLevel, filedAtMs, ttlSeconds);
+      const rule = timeoutRuleFor(policy, riskLevel);
+      return rule.kind === 'escalate' ? { ...plan, onEscalationExhausted: exhaustedAction(policy, riskLevel) } : plan;
+    },
+  };
+}
+
+let defaultRuntime: PolicyRuntime | undefined;
+
+/** The default policy of DESIGN.md, compiled once. */
+export function defaultPolicyRuntime(): PolicyRuntime {
+  defaultRuntime ??= policyRuntime(DEFAULT_POLICY);
+  return defaultRuntime;
+}

@@ -1,0 +1,78 @@
+import type { InspectionEvent, Observer } from 'xstate';
+import type { Observable } from 'rxjs';
+import type { Approval } from '../model/approval.ts';
+import type { Decision } from '../model/decision.ts';
+import type { LifecycleEvent } from '../model/lifecycle-event.ts';
+import type { Principal } from '../model/principal.ts';
+import type { Proposal } from '../model/proposal.ts';
+import type { Task } from '../model/task.ts';
+import type { ApprovalQuery, Store, TaskQuery } from '../store/store.ts';
+import type { Clock } from './clock.ts';
+import type { Executor } from './executor.ts';
+import type { IdGenerator } from './ids.ts';
+import type { Logger } from './logger.ts';
+import type { PolicyRuntime } from './policy-runtime.ts';
+
+/** How to build an engine. Only `store` is required. */
+export interface EngineOptions {
+  store: Store;
+  /** The compiled policy; default: DESIGN.md's default policy. */
+  policy?: PolicyRuntime;
+  /** Runs cleared actions; default: `recordExecutor` (marks the task completed, `{ cleared: true }`). */
+  executor?: Executor;
+  clock?: Clock;
+  ids?: IdGenerator;
+  logger?: Logger;
+  /** XState's inspection stream of every task actor (for the visualizer's inspector). */
+  inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
+}
+
+/** What `submit` answers: the settled task, and whether it was created now (false: idempotent replay). */
+export interface SubmitResult {
+  task: Task;
+  created: boolean;
+}
+
+/** What a decision answers. */
+export interface DecisionResult {
+  approval: Approval;
+  task: Task;
+  /** The task submitted for the alternative, after a reroute. */
+  alternativeTask?: Task;
+}
+
+/** What `recover()` did at start. */
+export interface RecoveryReport {
+  resumed: number;
+  quarantined: number;
+  alternativesSubmitted: number;
+}
+
+/**
+ * The gate: submits proposals, decides approvals, expires deadlines, and streams lifecycle
+ * events. Built by `createEngine`.
+ */
+export interface Engine {
+  /** Validates and runs a proposal; resolves once the task is parked or terminal. */
+  submit(proposal: Proposal): Promise<SubmitResult>;
+  /** Applies a human decision (compare-and-set: of concurrent decisions exactly one takes effect). */
+  decide(approvalId: string, decision: Decision, principal: Principal): Promise<DecisionResult>;
+  /** Cancels a parked task (its agent, or an admin). */
+  cancel(taskId: string, principal: Principal, reason?: string): Promise<Task>;
+  get(taskId: string, options?: { history?: boolean }): Promise<Task>;
+  list(query: TaskQuery): Promise<{ items: Task[]; nextCursor: string | null }>;
+  getApproval(approvalId: string): Promise<Approval>;
+  listApprovals(query: ApprovalQuery): Promise<{ items: Approval[]; total: number }>;
+  /** Applies the timeout policy to every pending approval past its deadline; returns how many. */
+  expireDue(limit?: number): Promise<number>;
+  /** Continues tasks a crash interrupted. Run once at start. */
+  recover(): Promise<RecoveryReport>;
+  /** Every committed lifecycle event, in id order. */
+  readonly events$: Observable<LifecycleEvent>;
+  /** Tasks alive in memory right now. */
+  readonly inFlight: number;
+  readonly store: Store;
+  readonly clock: Clock;
+  /** Waits for in-flight tasks (up to `timeoutMs`), then refuses new work. Does not close the store. */
+  close(options?: { timeoutMs?: number }): Promise<void>;
+}

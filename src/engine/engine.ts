@@ -1,0 +1,331 @@
+import { Subject } from 'rxjs';
+import { createApprovalStoreActor } from '../../actors/approval-store.ts';
+import { createExecutorActor } from '../../actors/executor.ts';
+import { createSecOpsActor } from '../../actors/secops.ts';
+import { decodeEnvelope } from '../../machines/envelope.ts';
+import type { TaskContext } from '../../machines/task-context.ts';
+import type { ExecutorInput } from '../../machines/task.machine.ts';
+import { taskMachine } from '../../machines/task.machine.ts';
+import {
+  ClosedError,
+  ConflictError,
+  DuplicateIdempotencyKeyError,
+  GateError,
+  NotFoundError,
+  TaskExistsError,
+  hasCode,
+} from '../errors.ts';
+import type { Approval } from '../model/approval.ts';
+import { Decision } from '../model/decision.ts';
+import type { JsonValue } from '../model/json.ts';
+import type { LifecycleEvent } from '../model/lifecycle-event.ts';
+import { Principal } from '../model/principal.ts';
+import { Proposal } from '../model/proposal.ts';
+import type { Task } from '../model/task.ts';
+import type { TaskState } from '../model/task-state.ts';
+import type { TaskRecord } from '../store/task-record.ts';
+import { assertMayCancel, assertMayDecide } from './authorize.ts';
+import { type Clock, isoNow, systemClock } from './clock.ts';
+import { defaultPolicyRuntime } from './default-policy-runtime.ts';
+import type { DecisionResult, Engine, EngineOptions, RecoveryReport, SubmitResult } from './engine-types.ts';
+import { type Executor, recordExecutor } from './executor.ts';
+import { createIdGenerator, type IdGenerator } from './ids.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { quarantineTask } from './quarantine.ts';
+import { TaskLoadError, loadTaskRun } from './restore.ts';
+import { TaskKeyedRuns } from './task-runs.ts';
+import { KeyedLocks } from './task-locks.ts';
+import { type TaskRun, type TaskRunDeps, TaskRun as Run } from './task-run.ts';
+import { alternativeTaskId, toTaskView } from './task-view.ts';
+import { parseInput } from './validate.ts';
+
+/** States a crash can leave a task in with work still to do. */
+const INTERRUPTED_STATES: readonly TaskState[] = ['proposed', 'evaluating', 'autoApproved', 'awaitingHuman', 'resumed', 'executing'];
+
+/**
+ * Builds the gate engine over a store.
+ * @example
+ * const engine = createEngine({ store: await openSqliteStore({ path: 'tollgate.db' }) });
+ * await engine.recover();
+ * const { task } = await engine.submit({ actionType: 'vcs:push', title: 'push', agentId: 'bot' });
+ */
+export function createEngine(options: EngineOptions): Engine {
+  return new GateEngine(options);
+}
+
+class GateEngine implements Engine {
+  readonly store;
+  readonly clock: Clock;
+  readonly events$;
+  #events = new Subject<LifecycleEvent>();
+  #ids: IdGenerator;
+  #logger: Logger;
+  #executor: Executor;
+  #runs = new TaskKeyedRuns();
+  #locks = new KeyedLocks();
+  #deps: TaskRunDeps;
+  #closed = false;
+
+  constructor(options: EngineOptions) {
+    this.store = options.store;
+    this.clock = options.clock ?? systemClock;
+    this.#ids = options.ids ?? createIdGenerator(this.clock);
+    this.#logger = options.logger ?? createLogger();
+    this.#executor = options.executor ?? recordExecutor;
+    const policy = options.policy ?? defaultPolicyRuntime();
+    this.events$ = this.#events.asObservable();
+    const machine = taskMachine.provide({
+      actors: {
+        secOps: createSecOpsActor(policy),
+        approvalStore: createApprovalStoreActor({ clock: this.clock, ids: this.#ids, policy }),
+        executor: createExecutorActor((input) => this.#execute(input)),
+      },
+    });
+    this.#deps = {
+      store: this.store,
+      clock: this.clock,
+      logger: this.#logger,
+      machine,
+      publish: (events) => {
+        for (const event of events) this.#events.next(event);
+      },
+      onEnd: (run) => this.#runs.delete(run),
+    };
+    if (options.inspect) this.#deps.inspect = options.inspect;
+  }
+
+  get inFlight(): number {
+    return this.#runs.size;
+  }
+
+  async submit(input: Proposal): Promise<SubmitResult> {
+    this.#assertOpen();
+    const proposal = parseInput(Proposal, input, 'proposal');
+    const { idempotencyKey, ...rest } = proposal;
+    if (idempotencyKey !== undefined) {
+      const existing = await this.store.findTaskByIdempotencyKey(proposal.agentId, idempotencyKey);
+      if (existing) return { task: toTaskView(existing), created: false };
+    }
+    const taskProposal = { ...rest, args: rest.args ?? {} };
+    try {
+      const task = await this.#runNew(this.#ids.next(), taskProposal, idempotencyKey ?? null);
+      return { task, created: true };
+    } catch (error) {
+      if (error instanceof DuplicateIdempotencyKeyError) {
+        const existing = await this.store.getTask(error.existingTaskId);
+        if (existing) return { task: toTaskView(existing), created: false };
+      }
+      throw error;
+    }
+  }
+
+  async decide(approvalId: string, decisionInput: Decision, principalInput: Principal): Promise<DecisionResult> {
+    this.#assertOpen();
+    const decision = parseInput(Decision, decisionInput, 'decision');
+    const principal = parseInput(Principal, principalInput, 'principal');
+    const first = await this.store.getApproval(approvalId);
+    if (!first) throw new NotFoundError('approval', approvalId);
+    return this.#locks.run(first.taskId, async () => {
+      // A lost compare-and-set means another worker decided first: reload and judge again,
+      // which turns the loss into the right 409 (not_pending, already_voted).
+      for (let attempt = 0; ; attempt += 1) {
+        const approval = await this.store.getApproval(approvalId);
+        if (!approval) throw new NotFoundError('approval', approvalId);
+        assertMayDecide(approval, decision, principal);
+        const run = await this.#restore(approval.taskId, ['parked']);
+        const at = isoNow(this.clock);
+        run.start();
+        const sent =
+          decision.kind === 'approve'
+            ? run.send({ type: 'APPROVE', by: principal.id, at, ...(decision.comment !== undefined ? { comment: decision.comment } : {}) })
+            : decision.kind === 'reject'
+              ? run.send({ type: 'REJECT', by: principal.id, at, reason: decision.reason })
+              : run.send({ type: 'REROUTE', by: principal.id, at, reason: decision.reason, alternative: decision.alternative });
+        let record: TaskRecord;
+        try {
+          if (!sent) await run.settled;
+          record = await run.settled;
+        } catch (error) {
+          if (hasCode(error, 'stale_revision') && run.commits === 0 && attempt < 5) continue;
+          throw error;
+        }
+        const task = toTaskView(record, contextOf(run));
+        const decided = contextOf(run).approval ?? (await this.getApproval(approvalId));
+        const result: DecisionResult = { approval: decided, task };
+        const alternativeTask = await this.#submitAlternative(record, contextOf(run));
+        if (alternativeTask) result.alternativeTask = alternativeTask;
+        return result;
+      }
+    });
+  }
+
+  async cancel(taskId: string, principalInput: Principal, reason?: string): Promise<Task> {
+    this.#assertOpen();
+    const principal = parseInput(Principal, principalInput, 'principal');
+    return this.#locks.run(taskId, async () => {
+      const record = await this.store.getTask(taskId);
+      if (!record) throw new NotFoundError('task', taskId);
+      assertMayCancel(record.agentId, principal);
+      const run = await this.#restore(taskId, ['parked']);
+      run.start();
+      run.send({ type: 'CANCEL', by: principal.id, at: isoNow(this.clock), ...(reason ? { reason } : {}) });
+      const settled = await run.settled;
+      return toTaskView(settled, contextOf(run));
+    });
+  }
+
+  async get(taskId: string, options: { history?: boolean } = { history: true }): Promise<Task> {
+    const record = await this.store.getTask(taskId);
+    if (!record) throw new NotFoundError('task', taskId);
+    return toTaskView(record, null, { history: options.history ?? true });
+  }
+
+  async list(query: Parameters<Engine['list']>[0]) {
+    const page = await this.store.listTasks(query);
+    return { items: page.items.map((record) => toTaskView(record)), nextCursor: page.nextCursor };
+  }
+
+  async getApproval(approvalId: string): Promise<Approval> {
+    const approval = await this.store.getApproval(approvalId);
+    if (!approval) throw new NotFoundError('approval', approvalId);
+    return approval;
+  }
+
+  listApprovals(query: Parameters<Engine['listApprovals']>[0]) {
+    return this.store.listApprovals(query);
+  }
+
+  async expireDue(limit = 500): Promise<number> {
+    this.#assertOpen();
+    const now = isoNow(this.clock);
+    const due = await this.store.listDueApprovals(now, limit);
+    const outcomes = await Promise.all(due.map((approval) => this.#expire(approval, now)));
+    return outcomes.filter(Boolean).length;
+  }
+
+  async recover(): Promise<RecoveryReport> {
+    this.#assertOpen();
+    const report: RecoveryReport = { resumed: 0, quarantined: 0, alternativesSubmitted: 0 };
+    const interrupted = await this.store.listTasksInStates(INTERRUPTED_STATES, 100_000);
+    await Promise.all(
+      interrupted.map((record) =>
+        this.#locks.run(record.id, async () => {
+          if (this.#runs.has(record.id)) return;
+          try {
+            const run = await this.#restore(record.id, INTERRUPTED_STATES, { recovered: true });
+            run.start();
+            const settled = await run.settled;
+            report.resumed += 1;
+            if (await this.#submitAlternative(settled, contextOf(run))) report.alternativesSubmitted += 1;
+          } catch (error) {
+            if (error instanceof TaskLoadError && error.quarantined) report.quarantined += 1;
+            else this.#logger.error({ taskId: record.id, err: error }, 'recovery of a task failed');
+          }
+        }),
+      ),
+    );
+    this.#logger.info(report, 'recovery finished');
+    return report;
+  }
+
+  async close(options: { timeoutMs?: number } = {}): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#runs.drain(options.timeoutMs ?? 10_000);
+    this.#events.complete();
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new ClosedError('engine');
+  }
+
+  async #runNew(taskId: string, proposal: TaskContext['proposal'], idempotencyKey: string | null): Promise<Task> {
+    const run = Run.create(this.#deps, { taskId, proposal, idempotencyKey });
+    this.#runs.add(run);
+    run.start();
+    run.send({ type: 'EVALUATE' });
+    const record = await run.settled;
+    await this.#submitAlternative(record, contextOf(run));
+    return toTaskView(record, contextOf(run));
+  }
+
+  /** Loads a stored task into a live run, quarantining it if its snapshot is unusable. */
+  async #restore(taskId: string, allowed: readonly TaskState[], options = { recovered: false }): Promise<TaskRun> {
+    if (this.#runs.has(taskId)) {
+      throw new ConflictError('invalid_transition', `task ${taskId} is busy (executing); try again`);
+    }
+    try {
+      const run = await loadTaskRun(this.#deps, taskId, allowed, options);
+      this.#runs.add(run);
+      return run;
+    } catch (error) {
+      if (error instanceof TaskLoadError && error.snapshotError && error.record) {
+        await quarantineTask(this.#deps, error.record, error.snapshotError.message).catch((cause) =>
+          this.#logger.error({ taskId, err: cause }, 'could not quarantine a task'),
+        );
+        error.quarantined = true;
+      }
+      throw error;
+    }
+  }
+
+  async #expire(approval: Approval, now: string): Promise<boolean> {
+    return this.#locks.run(approval.taskId, async () => {
+      const current = await this.store.getApproval(approval.id);
+      if (!current || current.status !== 'pending' || current.expiresAt === null || current.expiresAt > now) return false;
+      try {
+        const run = await this.#restore(current.taskId, ['parked']);
+        run.start();
+        if (!run.send({ type: 'TIMEOUT', at: now })) return false;
+        await run.settled;
+        return true;
+      } catch (error) {
+        if (error instanceof GateError && error.code !== 'internal') return false;
+        this.#logger.error({ approvalId: approval.id, err: error }, 'expiring an approval failed');
+        return false;
+      }
+    });
+  }
+
+  /** The executor guard: intent durable first, never a blind second run after a crash. */
+  async #execute(input: ExecutorInput): Promise<JsonValue> {
+    const run = this.#runs.get(input.taskId);
+    if (!run) throw new GateError('internal', `no live run for task ${input.taskId}`);
+    await run.executionDurable;
+    if (run.recovered && !this.#executor.idempotent) {
+      throw new GateError(
+        'execution_outcome_unknown',
+        'the process stopped while this action was executing; the executor is not idempotent, so it is not run again',
+      );
+    }
+    return this.#executor.execute({ ...input });
+  }
+
+  /** Submits the alternative of a rerouted task as a new linked task (idempotent: its id is derived). */
+  async #submitAlternative(record: TaskRecord, context: TaskContext): Promise<Task | undefined> {
+    if (record.state !== 'rerouted' || !context.alternative) return undefined;
+    const { alternative, proposal } = context;
+    const id = alternativeTaskId(record.id);
+    const altProposal: TaskContext['proposal'] = {
+      actionType: alternative.actionType,
+      title: alternative.title ?? `${proposal.title} (alternative)`,
+      args: alternative.args ?? {},
+      agentId: proposal.agentId,
+      parentTaskId: record.id,
+    };
+    if (proposal.department !== undefined) altProposal.department = proposal.department;
+    try {
+      return await this.#runNew(id, altProposal, null);
+    } catch (error) {
+      if (error instanceof TaskExistsError) {
+        const existing = await this.store.getTask(id);
+        return existing ? toTaskView(existing) : undefined;
+      }
+      throw error;
+    }
+  }
+}
+
+function contextOf(run: TaskRun): TaskContext {
+  return run.actor.getSnapshot().context;
+}

@@ -1,0 +1,37 @@
+import type { JsonObject, JsonValue } from '../model/json.ts';
+
+/** What the host's executor is asked to run: an approved (or auto-approved) action. */
+export interface ExecutionRequest {
+  taskId: string;
+  /** Stable across restarts and retries: the task id. */
+  idempotencyKey: string;
+  actionType: string;
+  title: string;
+  args: JsonObject;
+  agentId: string;
+}
+
+/**
+ * The host's side of the gate: runs an action once Tollgate has cleared it.
+ *
+ * If the process dies while an action is executing, Tollgate cannot know whether it ran. An
+ * `idempotent` executor (one that dedupes by `idempotencyKey`, like an HTTP endpoint honouring
+ * `Idempotency-Key`) is called again after the restart; any other executor is never called a
+ * second time and the task ends `failed` with code `execution_outcome_unknown`.
+ *
+ * @example
+ * const executor: Executor = { idempotent: true, execute: async (req) => callMyService(req) };
+ */
+export interface Executor {
+  execute(request: ExecutionRequest): Promise<JsonValue>;
+  idempotent?: boolean;
+}
+
+/**
+ * The default executor: runs nothing, records that the agent is cleared to proceed.
+ * @example createEngine({ store, executor: recordExecutor })
+ */
+export const recordExecutor: Executor = {
+  idempotent: true,
+  execute: async () => ({ cleared: true }),
+};

@@ -1,0 +1,271 @@
+import { type Actor, type InspectionEvent, type Observer, createActor } from 'xstate';
+import { encodeEnvelope, type PersistedTaskSnapshot } from '../../machines/envelope.ts';
+import type { TaskProposal } from '../../machines/task-context.ts';
+import type { TaskEmitted } from '../../machines/task-events.ts';
+import { CHECKPOINT_TAG, type taskMachine } from '../../machines/task.machine.ts';
+import { GateError } from '../errors.ts';
+import type { Approval } from '../model/approval.ts';
+import type { LifecycleEvent } from '../model/lifecycle-event.ts';
+import type { HistoryEntry } from '../model/task.ts';
+import type { TaskState } from '../model/task-state.ts';
+import type { Store } from '../store/store.ts';
+import type { StampedEventDraft, TaskCommit, TaskRecord } from '../store/task-record.ts';
+import { type Clock, isoNow } from './clock.ts';
+import { type Deferred, deferred } from './deferred.ts';
+import type { Logger } from './logger.ts';
+
+type TaskMachine = typeof taskMachine;
+type TaskActor = Actor<TaskMachine>;
+type TaskSnapshot = ReturnType<TaskActor['getSnapshot']>;
+
+/** What a live task needs from the engine. */
+export interface TaskRunDeps {
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  /** The task machine with the engine's child actors provided. */
+  machine: TaskMachine;
+  inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
+  /** Receives each commit's events, with their journal ids, in commit order. */
+  publish(events: LifecycleEvent[]): void;
+  /** Called once when the run ends (at rest, or failed). */
+  onEnd(run: TaskRun): void;
+}
+
+/**
+ * One task while it is alive in memory: its XState actor, and the checkpoints that make it
+ * durable. Each snapshot in a state tagged `checkpoint` becomes one store commit — the
+ * snapshot, the approval if it changed, the history, and the lifecycle events the machine
+ * emitted since the last commit. Commits of one run are written in order; the first that fails
+ * (a lost compare-and-set, a store error) ends the run and nothing after it is written. When
+ * the task comes to rest (parked or final) the actor is stopped: a parked task holds no heap.
+ */
+export class TaskRun {
+  readonly taskId: string;
+  readonly actor: TaskActor;
+  /** True when restored by recovery in a state a crash interrupted (e.g. executing). */
+  readonly recovered: boolean;
+  #deps: TaskRunDeps;
+  #revision: number;
+  #createdAt: string;
+  #idempotencyKey: string | null;
+  #history: HistoryEntry[];
+  #lastState: TaskState | null;
+  #events: StampedEventDraft[] = [];
+  #lastSnapshot: TaskSnapshot | undefined;
+  #lastApproval: Approval | null;
+  #chain: Promise<void> = Promise.resolve();
+  #commits = 0;
+  #failure: unknown = null;
+  #ended = false;
+  #settled: Deferred<TaskRecord> = deferred();
+  #executionDurable: Deferred<void> = deferred();
+
+  private constructor(
+    deps: TaskRunDeps,
+    init: {
+      taskId: string;
+      revision: number;
+      createdAt: string;
+      idempotencyKey: string | null;
+      history: HistoryEntry[];
+      recovered: boolean;
+      snapshot?: PersistedTaskSnapshot;
+      proposal?: TaskProposal;
+    },
+  ) {
+    this.#deps = deps;
+    this.taskId = init.taskId;
+    this.#revision = init.revision;
+    this.#createdAt = init.createdAt;
+    this.#idempotencyKey = init.idempotencyKey;
+    this.#history = init.history;
+    this.recovered = init.recovered;
+    const inspect = deps.inspect;
+    this.actor = init.snapshot
+      ? createActor(deps.machine, {
+          snapshot: init.snapshot as never,
+          input: undefined as never,
+          ...(inspect ? { inspect } : {}),
+        })
+      : createActor(deps.machine, {
+          input: { taskId: init.taskId, proposal: init.proposal as TaskProposal },
+          ...(inspect ? { inspect } : {}),
+        });
+    const restored = init.snapshot ? this.actor.getSnapshot() : undefined;
+    this.#lastSnapshot = restored;
+    this.#lastState = restored ? (restored.value as TaskState) : null;
+    this.#lastApproval = restored ? restored.context.approval : null;
+    if (restored?.value === 'executing') this.#executionDurable.resolve();
+    this.actor.on('*', (emitted) => this.#onEmitted(emitted as TaskEmitted));
+    this.actor.subscribe({
+      next: (snapshot) => this.#onSnapshot(snapshot),
+      error: (error) => this.#fail(error),
+    });
+  }
+
+  /** A new task, not yet started. */
+  static create(
+    deps: TaskRunDeps,
+    init: { taskId: string; proposal: TaskProposal; idempotencyKey: string | null },
+  ): TaskRun {
+    return new TaskRun(deps, {
+      taskId: init.taskId,
+      revision: 0,
+      createdAt: isoNow(deps.clock),
+      idempotencyKey: init.idempotencyKey,
+      history: [],
+      recovered: false,
+      proposal: init.proposal,
+    });
+  }
+
+  /** A task restored from its stored row and validated snapshot, not yet started. */
+  static restore(
+    deps: TaskRunDeps,
+    record: TaskRecord,
+    snapshot: PersistedTaskSnapshot,
+    options: { recovered: boolean },
+  ): TaskRun {
+    return new TaskRun(deps, {
+      taskId: record.id,
+      revision: record.revision,
+      createdAt: record.createdAt,
+      idempotencyKey: record.idempotencyKey,
+      history: record.history,
+      recovered: options.recovered,
+      snapshot,
+    });
+  }
+
+  /** Resolves with the stored row once the task is at rest (parked or final); rejects if the run failed. */
+  get settled(): Promise<TaskRecord> {
+    return this.#settled.promise;
+  }
+
+  /** Resolves once the `executing` checkpoint — the execution intent — is durable. */
+  get executionDurable(): Promise<void> {
+    return this.#executionDurable.promise;
+  }
+
+  /** How many commits this run has written. */
+  get commits(): number {
+    return this.#commits;
+  }
+
+  /** Starts the actor (a restored one re-runs the child actor of its state). */
+  start(): this {
+    this.actor.start();
+    return this;
+  }
+
+  /**
+   * Sends an event. Returns false, and ends the run, when the machine ignored it (the event
+   * is not allowed in the task's state); nothing is written then.
+   */
+  send(event: Parameters<TaskActor['send']>[0]): boolean {
+    const before = this.actor.getSnapshot();
+    this.actor.send(event);
+    if (this.actor.getSnapshot() === before && this.#commits === 0 && !this.#ended) {
+      this.#end();
+      this.#settled.reject(new GateError('invalid_transition', `${event.type} is not allowed in state ${String(before.value)}`));
+      return false;
+    }
+    return true;
+  }
+
+  /** Stops the actor without writing anything more (engine shutdown). */
+  abandon(reason: unknown): void {
+    this.#fail(reason);
+  }
+
+  #onEmitted(emitted: TaskEmitted): void {
+    const at = isoNow(this.#deps.clock);
+    if (emitted.type === 'tollgate.step') {
+      this.#history.push({ at, from: this.#lastState, to: emitted.to, event: emitted.event });
+      this.#lastState = emitted.to;
+    } else {
+      this.#events.push({ ...emitted.event, at });
+    }
+  }
+
+  #onSnapshot(snapshot: TaskSnapshot): void {
+    if (this.#ended || snapshot === this.#lastSnapshot) return;
+    this.#lastSnapshot = snapshot;
+    if (snapshot.status === 'error') {
+      this.#fail(new GateError('internal', `task machine failed: ${String(snapshot.error)}`));
+      return;
+    }
+    if (snapshot.hasTag(CHECKPOINT_TAG)) this.#checkpoint(snapshot);
+  }
+
+  #checkpoint(snapshot: TaskSnapshot): void {
+    const { context } = snapshot;
+    const state = snapshot.value as TaskState;
+    const { proposal } = context;
+    const expectedRevision = this.#revision === 0 ? null : this.#revision;
+    this.#revision += 1;
+    const task: TaskRecord = {
+      id: this.taskId,
+      state,
+      actionType: proposal.actionType,
+      title: proposal.title,
+      agentId: proposal.agentId,
+      department: proposal.department ?? null,
+      riskLevel: context.verdict?.riskLevel ?? null,
+      approvalId: context.approval?.id ?? null,
+      parentTaskId: proposal.parentTaskId ?? null,
+      idempotencyKey: this.#idempotencyKey,
+      revision: this.#revision,
+      envelope: encodeEnvelope(this.actor.getPersistedSnapshot()),
+      history: this.#history.slice(),
+      quarantineReason: null,
+      createdAt: this.#createdAt,
+      updatedAt: isoNow(this.#deps.clock),
+    };
+    const change: TaskCommit = { task, expectedRevision, events: this.#events };
+    this.#events = [];
+    if (context.approval && context.approval !== this.#lastApproval) change.approval = context.approval;
+    this.#lastApproval = context.approval;
+    const atRest = state === 'parked' || snapshot.status === 'done';
+    this.#chain = this.#chain.then(() => this.#write(change, atRest));
+  }
+
+  async #write(change: TaskCommit, atRest: boolean): Promise<void> {
+    if (this.#failure !== null) return;
+    let eventIds: number[];
+    try {
+      ({ eventIds } = await this.#deps.store.commit(change));
+    } catch (error) {
+      this.#fail(error);
+      return;
+    }
+    this.#commits += 1;
+    if (change.events.length > 0) {
+      this.#deps.publish(
+        change.events.map((event, index) => ({ ...event, id: eventIds[index] ?? 0 }) as LifecycleEvent),
+      );
+    }
+    if (change.task.state === 'executing') this.#executionDurable.resolve();
+    if (atRest) {
+      this.#end();
+      this.#settled.resolve(change.task);
+    }
+  }
+
+  #fail(error: unknown): void {
+    if (this.#failure !== null) return;
+    this.#failure = error ?? new Error('task run failed');
+    this.#deps.logger.debug({ taskId: this.taskId, err: error }, 'task run ended with an error');
+    this.#end();
+    this.#settled.reject(this.#failure);
+    this.#executionDurable.reject(this.#failure);
+  }
+
+  #end(): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.actor.stop();
+    this.#deps.onEnd(this);
+  }
+}

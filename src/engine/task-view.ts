@@ -1,0 +1,65 @@
+import { decodeEnvelope } from '../../machines/envelope.ts';
+import type { TaskContext } from '../../machines/task-context.ts';
+import type { Task } from '../model/task.ts';
+import type { TaskRecord } from '../store/task-record.ts';
+
+/** The id of the task submitted for a rerouted task's alternative: derived, so resubmitting is idempotent. */
+export function alternativeTaskId(taskId: string): string {
+  return `${taskId}-alt`;
+}
+
+/**
+ * Shapes a stored task for the API. `context` is the machine context when the caller has it;
+ * otherwise it is read from the stored snapshot (a snapshot that cannot be read shows as an
+ * error on the task, without changing anything).
+ * @example const task = toTaskView(record, run.actor.getSnapshot().context, { history: true });
+ */
+export function toTaskView(record: TaskRecord, context?: TaskContext | null, options: { history?: boolean } = {}): Task {
+  let ctx = context ?? null;
+  let readError: string | null = null;
+  if (!ctx && record.state !== 'quarantined') {
+    try {
+      ctx = decodeEnvelope(record.envelope).context;
+    } catch (error) {
+      readError = (error as Error).message;
+    }
+  }
+  const verdict = ctx?.verdict ?? null;
+  const task: Task = {
+    id: record.id,
+    state: record.state,
+    actionType: record.actionType,
+    title: record.title,
+    args: ctx?.proposal.args ?? {},
+    agentId: record.agentId,
+    riskLevel: record.riskLevel,
+    autonomy: verdict?.autonomy ?? null,
+    verdict: verdict
+      ? {
+          decision: verdict.decision,
+          reason: verdict.reason,
+          matchedRules: verdict.matchedRules,
+          policyVersion: verdict.policyVersion,
+          argsHash: verdict.argsHash,
+        }
+      : null,
+    approvalId: record.approvalId,
+    alternative: ctx?.alternative ?? null,
+    alternativeTaskId: record.state === 'rerouted' && ctx?.alternative ? alternativeTaskId(record.id) : null,
+    parentTaskId: record.parentTaskId,
+    result: ctx?.result ?? null,
+    error:
+      record.state === 'quarantined'
+        ? { code: 'snapshot_invalid', message: record.quarantineReason ?? 'snapshot could not be restored' }
+        : readError
+          ? { code: 'snapshot_invalid', message: readError }
+          : (ctx?.error ?? null),
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+  };
+  if (ctx?.proposal.description !== undefined) task.description = ctx.proposal.description;
+  if (record.department !== null) task.department = record.department;
+  if (ctx?.proposal.metadata !== undefined) task.metadata = ctx.proposal.metadata;
+  if (options.history) task.history = record.history;
+  return task;
+}

@@ -1,0 +1,131 @@
+/**
+ * Tollgate's error tree. Callers branch on the class or on `code`, never on message text.
+ * `httpStatus` is the one place codes map to HTTP statuses.
+ */
+
+/** Stable error codes. */
+export const ERROR_CODES = {
+  validation_failed: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  self_approval: 403,
+  risk_exceeds_role: 403,
+  not_found: 404,
+  not_pending: 409,
+  already_voted: 409,
+  invalid_transition: 409,
+  stale_revision: 409,
+  duplicate_idempotency_key: 409,
+  task_exists: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  snapshot_invalid: 500,
+  store_closed: 503,
+  engine_closed: 503,
+  execution_outcome_unknown: 500,
+  internal: 500,
+} as const;
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** The HTTP status for an error code. */
+export function httpStatus(code: ErrorCode): number {
+  return ERROR_CODES[code];
+}
+
+/** Base class of every error Tollgate raises on purpose. */
+export class GateError extends Error {
+  readonly code: ErrorCode;
+  readonly details: Record<string, unknown> | undefined;
+  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>) {
+    super(message);
+    this.name = new.target.name;
+    this.code = code;
+    this.details = details;
+  }
+}
+
+/** One problem with an input, with the path to the offending field. */
+export interface ValidationIssue {
+  path: string;
+  message: string;
+}
+
+/** An input from outside failed validation; nothing was changed. */
+export class ValidationError extends GateError {
+  readonly issues: ValidationIssue[];
+  constructor(message: string, issues: ValidationIssue[] = []) {
+    super('validation_failed', message, { issues });
+    this.issues = issues;
+  }
+}
+
+/** The caller may not do this. */
+export class ForbiddenError extends GateError {
+  constructor(
+    message: string,
+    code: 'forbidden' | 'self_approval' | 'risk_exceeds_role' = 'forbidden',
+  ) {
+    super(code, message);
+  }
+}
+
+/** No such task or approval. */
+export class NotFoundError extends GateError {
+  constructor(what: string, id: string) {
+    super('not_found', `${what} ${id} not found`, { id });
+  }
+}
+
+/** A decision or action lost a race, or came too late: nothing changed. */
+export class ConflictError extends GateError {
+  constructor(
+    code: 'not_pending' | 'already_voted' | 'invalid_transition' | 'stale_revision',
+    message: string,
+  ) {
+    super(code, message);
+  }
+}
+
+/** The stored row changed since it was read (compare-and-set failed). */
+export class StaleRevisionError extends ConflictError {
+  constructor(taskId: string, expected: number | null, actual: number | null) {
+    super('stale_revision', `task ${taskId} is at revision ${actual}, expected ${expected}`);
+  }
+}
+
+/** The agent already submitted a task with this idempotency key. */
+export class DuplicateIdempotencyKeyError extends GateError {
+  readonly existingTaskId: string;
+  constructor(existingTaskId: string) {
+    super('duplicate_idempotency_key', `idempotency key already used by task ${existingTaskId}`, {
+      existingTaskId,
+    });
+    this.existingTaskId = existingTaskId;
+  }
+}
+
+/** A task with this id already exists. */
+export class TaskExistsError extends GateError {
+  constructor(taskId: string) {
+    super('task_exists', `task ${taskId} already exists`);
+  }
+}
+
+/** A persisted snapshot failed validation or has no migration to this machine version. */
+export class SnapshotInvalidError extends GateError {
+  constructor(message: string) {
+    super('snapshot_invalid', message);
+  }
+}
+
+/** The store or engine was closed. */
+export class ClosedError extends GateError {
+  constructor(what: 'store' | 'engine') {
+    super(what === 'store' ? 'store_closed' : 'engine_closed', `${what} is closed`);
+  }
+}
+
+/** Whether a value is a GateError with this code. */
+export function hasCode(error: unknown, code: ErrorCode): error is GateError {
+  return error instanceof GateError && error.code === code;
+}

@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { ActionType } from './action-type.ts';
+import { RiskLevel } from './risk.ts';
+
+/** Where an approval stands. */
+export const ApprovalStatus = z.enum(['pending', 'approved', 'rejected', 'expired', 'cancelled']);
+export type ApprovalStatus = z.infer<typeof ApprovalStatus>;
+
+/** One approver's vote. */
+export const ApprovalVote = z.strictObject({
+  by: z.string(),
+  at: z.string(),
+  comment: z.string().optional(),
+});
+export type ApprovalVote = z.infer<typeof ApprovalVote>;
+
+/** What happens when an approval's deadline passes. */
+export const TimeoutAction = z.enum(['wait', 'deny', 'escalate', 'approve']);
+export type TimeoutAction = z.infer<typeof TimeoutAction>;
+
+/** A human decision that a parked task waits for (the API's Approval). */
+export const Approval = z.strictObject({
+  id: z.string(),
+  taskId: z.string(),
+  actionType: ActionType,
+  title: z.string(),
+  description: z.string().optional(),
+  requestedBy: z.string(),
+  riskLevel: RiskLevel,
+  status: ApprovalStatus,
+  requiredApprovals: z.number().int().min(1),
+  approvals: z.array(ApprovalVote),
+  escalationTier: z.number().int().min(0),
+  argsHash: z.string(),
+  policyVersion: z.string(),
+  createdAt: z.string(),
+  /** null: waits forever. */
+  expiresAt: z.string().nullable(),
+  decidedAt: z.string().nullable(),
+  decidedBy: z.string().nullable(),
+  decisionReason: z.string().nullable(),
+  /** What the sweeper does at `expiresAt` (`escalate` while tiers remain). */
+  onTimeout: TimeoutAction,
+  /** Deadlines of the remaining escalation tiers, cumulative, earliest first. */
+  escalationDeadlines: z.array(z.string()),
+  /** What happens when the last escalation tier's deadline passes (never `approve` for high/critical). */
+  onEscalationExhausted: z.enum(['deny', 'approve']).optional(),
+});
+export type Approval = z.infer<typeof Approval>;

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { ActionType } from './action-type.ts';
+import { AutonomyLevel } from './autonomy.ts';
+import { JsonObject } from './json.ts';
+import { RiskLevel } from './risk.ts';
+
+/** What SecOps decided. */
+export const VerdictDecision = z.enum(['allow', 'deny', 'escalate', 'alternative']);
+export type VerdictDecision = z.infer<typeof VerdictDecision>;
+
+/** A safer action to run instead (from SecOps or from a human reroute). */
+export const Alternative = z.strictObject({
+  actionType: ActionType,
+  args: JsonObject.optional(),
+  title: z.string().min(1).max(500).optional(),
+  reason: z.string().max(2_000).optional(),
+});
+export type Alternative = z.infer<typeof Alternative>;
+
+/** SecOps' judgement of one proposal, bound to its arguments and the policy that made it. */
+export const Verdict = z.strictObject({
+  decision: VerdictDecision,
+  reason: z.string(),
+  matchedRules: z.array(z.string()),
+  riskLevel: RiskLevel,
+  autonomy: AutonomyLevel,
+  /** Distinct approvals needed when `decision` is `escalate`. */
+  requiredApprovals: z.number().int().min(1).max(10),
+  policyVersion: z.string(),
+  /** SHA-256 of the canonical JSON of the arguments. */
+  argsHash: z.string(),
+  durationMs: z.number().min(0),
+  alternative: Alternative.optional(),
+});
+export type Verdict = z.infer<typeof Verdict>;

@@ -1,0 +1,60 @@
+import type { Approval, ApprovalStatus } from '../model/approval.ts';
+import type { AuditEntry, AuditVerification, LifecycleEvent } from '../model/lifecycle-event.ts';
+import type { RiskLevel } from '../model/risk.ts';
+import type { TaskState } from '../model/task-state.ts';
+import type { CommitReceipt, TaskCommit, TaskRecord } from './task-record.ts';
+
+/** Filters for listing tasks, newest first. `cursor` is the `nextCursor` of the page before. */
+export interface TaskQuery {
+  state?: TaskState;
+  limit: number;
+  cursor?: string;
+}
+
+/** Filters for listing approvals, newest first. */
+export interface ApprovalQuery {
+  status?: ApprovalStatus;
+  riskLevel?: RiskLevel;
+  actionType?: string;
+  offset: number;
+  limit: number;
+}
+
+/**
+ * Where Tollgate keeps everything durable. Async because PostgreSQL needs it; every backend
+ * passes `test/store/conformance.ts`.
+ *
+ * @example
+ * const store = await openSqliteStore({ path: './tollgate.db' });
+ * await store.commit({ task, expectedRevision: null, approval, events });
+ */
+export interface Store {
+  /** Backend name, e.g. `memory`, `sqlite`. */
+  readonly kind: string;
+  /**
+   * Writes one task transition atomically. Concurrent commits may share one database
+   * transaction (group commit); none resolves before its data is committed.
+   * @throws StaleRevisionError, DuplicateIdempotencyKeyError, TaskExistsError
+   */
+  commit(change: TaskCommit): Promise<CommitReceipt>;
+  getTask(id: string): Promise<TaskRecord | null>;
+  findTaskByIdempotencyKey(agentId: string, key: string): Promise<TaskRecord | null>;
+  /** Newest first (by id, which sorts by creation time). */
+  listTasks(query: TaskQuery): Promise<{ items: TaskRecord[]; nextCursor: string | null }>;
+  /** Tasks in any of these states, oldest first (recovery). */
+  listTasksInStates(states: readonly TaskState[], limit: number): Promise<TaskRecord[]>;
+  getApproval(id: string): Promise<Approval | null>;
+  listApprovals(query: ApprovalQuery): Promise<{ items: Approval[]; total: number }>;
+  /** Pending approvals whose `expiresAt` ≤ `now`, earliest deadline first. */
+  listDueApprovals(now: string, limit: number): Promise<Approval[]>;
+  /** Journal events with id > `afterId`, in id order. */
+  readEvents(afterId: number, limit: number): Promise<LifecycleEvent[]>;
+  /** The id of the newest event, 0 when none. */
+  lastEventId(): Promise<number>;
+  /** Audit entries, oldest first, optionally of one task. */
+  readAudit(query: { taskId?: string; afterSeq?: number; limit?: number }): Promise<AuditEntry[]>;
+  /** Recomputes the hash chain. */
+  verifyAudit(): Promise<AuditVerification>;
+  /** Flushes pending commits and releases the backend. Idempotent. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,60 @@
+import type { Approval } from '../model/approval.ts';
+import type { LifecycleEventDraft } from '../model/lifecycle-event.ts';
+import type { RiskLevel } from '../model/risk.ts';
+import type { HistoryEntry } from '../model/task.ts';
+import type { TaskState } from '../model/task-state.ts';
+
+/**
+ * A task as the store keeps it: query columns, the persisted snapshot envelope (JSON text,
+ * validated by the engine on load, never by the store) and the history.
+ */
+export interface TaskRecord {
+  id: string;
+  state: TaskState;
+  actionType: string;
+  title: string;
+  agentId: string;
+  department: string | null;
+  riskLevel: RiskLevel | null;
+  approvalId: string | null;
+  parentTaskId: string | null;
+  idempotencyKey: string | null;
+  /** Bumped by every commit; decisions compare-and-set on it. */
+  revision: number;
+  /** `JSON.stringify({ machineVersion, snapshot })`. */
+  envelope: string;
+  history: HistoryEntry[];
+  /** Why the task was quarantined (its snapshot could not be restored). */
+  quarantineReason: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A lifecycle event stamped with its time, ready to be written. */
+export interface StampedEventDraft extends LifecycleEventDraft {
+  at: string;
+}
+
+/**
+ * One state change of one task, written atomically: the task row (snapshot + history), its
+ * approval, and its lifecycle events (each becomes an outbox event and a hash-chained audit
+ * entry — one journal).
+ */
+export interface TaskCommit {
+  /** The new row. `task.revision` must be `expectedRevision + 1` (or 1 for a new task). */
+  task: TaskRecord;
+  /**
+   * The revision the writer read; the commit fails with `StaleRevisionError` when the stored
+   * row has another. `null` inserts a new task (fails if the id exists, or with
+   * `DuplicateIdempotencyKeyError` when the agent already used `task.idempotencyKey`).
+   */
+  expectedRevision: number | null;
+  /** The task's approval, inserted or replaced whole. */
+  approval?: Approval;
+  events: StampedEventDraft[];
+}
+
+/** What a commit produced: its events with their journal ids, in order. */
+export interface CommitReceipt {
+  eventIds: number[];
+}

@@ -1,0 +1,27 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * JSON with object keys sorted at every depth, so equal values hash equally.
+ * @example canonicalJson({ b: 1, a: [2, { d: 3, c: 4 }] }) // '{"a":[2,{"c":4,"d":3}],"b":1}'
+ */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') {
+    return value === undefined ? 'null' : JSON.stringify(value);
+  }
+  if (Array.isArray(value)) {
+    return `[${value.map(canonicalJson).join(',')}]`;
+  }
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record)
+    .filter((key) => record[key] !== undefined)
+    .sort();
+  return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson(record[key])}`).join(',')}}`;
+}
+
+/**
+ * Hex SHA-256 of a string.
+ * @example sha256Hex('') // 'e3b0c442…'
+ */
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
