@@ -1,4 +1,4 @@
-import { fromPromise } from 'xstate';
+import { fromAsync } from './promise-logic.ts';
 import type { ApprovalStoreInput } from '../machines/task.machine.ts';
 import type { Clock } from '../src/engine/clock.ts';
 import type { IdGenerator } from '../src/engine/ids.ts';
@@ -13,7 +13,7 @@ import type { Approval } from '../src/model/approval.ts';
  * @example taskMachine.provide({ actors: { approvalStore: createApprovalStoreActor({ clock, ids, policy }) } })
  */
 export function createApprovalStoreActor(deps: { clock: Clock; ids: IdGenerator; policy: PolicyRuntime }) {
-  return fromPromise<Approval, ApprovalStoreInput>(async ({ input }) => fileApproval(deps, input));
+  return fromAsync<Approval, ApprovalStoreInput>((input) => fileApproval(deps, input));
 }
 
 /** Builds the approval item for a task SecOps escalated. */

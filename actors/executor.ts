@@ -1,4 +1,4 @@
-import { fromPromise } from 'xstate';
+import { fromAsync } from './promise-logic.ts';
 import type { ExecutorInput } from '../machines/task.machine.ts';
 import type { JsonValue } from '../src/model/json.ts';
 
@@ -10,5 +10,5 @@ import type { JsonValue } from '../src/model/json.ts';
  * @example taskMachine.provide({ actors: { executor: createExecutorActor((input) => guard.run(input)) } })
  */
 export function createExecutorActor(run: (input: ExecutorInput) => Promise<JsonValue>) {
-  return fromPromise<JsonValue, ExecutorInput>(({ input }) => run(input));
+  return fromAsync<JsonValue, ExecutorInput>(run);
 }

@@ -1,4 +1,4 @@
-import { fromPromise } from 'xstate';
+import { fromAsync } from './promise-logic.ts';
 import type { SecOpsInput } from '../machines/task.machine.ts';
 import type { PolicyRuntime } from '../src/engine/policy-runtime.ts';
 import type { Verdict } from '../src/model/verdict.ts';
@@ -11,5 +11,5 @@ import type { Verdict } from '../src/model/verdict.ts';
  * @example taskMachine.provide({ actors: { secOps: createSecOpsActor(policy) } })
  */
 export function createSecOpsActor(policy: PolicyRuntime) {
-  return fromPromise<Verdict, SecOpsInput>(async ({ input }) => policy.evaluate(input));
+  return fromAsync<Verdict, SecOpsInput>((input) => policy.evaluate(input));
 }

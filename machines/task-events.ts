@@ -58,6 +58,8 @@ export interface StepEmitted {
   type: 'tollgate.step';
   to: TaskState;
   event: string;
+  /** The lifecycle event of entering this state, if it has one. */
+  lifecycle?: LifecycleEventDraft;
 }
 /** A lifecycle event, emitted by the machine (becomes an outbox event and an audit entry). */
 export interface LifecycleEmitted {

@@ -1,4 +1,8 @@
-import { produce } from 'immer';
+import { Immer } from 'immer';
+
+// Our own immer instance: no auto-freeze (the machine never mutates context in place, and
+// freezing costs on every transition), and no change to a host's global immer settings.
+const immer = new Immer({ autoFreeze: false });
 import type { Approval } from '../src/model/approval.ts';
 import type { Alternative, Verdict } from '../src/model/verdict.ts';
 import type { JsonValue } from '../src/model/json.ts';
@@ -11,7 +15,7 @@ import type { ApproveEvent, CancelEvent, RejectEvent, RerouteEvent, TimeoutEvent
  * parts, so the draft is the context's own type.
  */
 function update(context: TaskContext, recipe: (draft: TaskContext) => void): TaskContext {
-  return produce(context as object, recipe as (draft: object) => void) as TaskContext;
+  return immer.produce(context as object, recipe as (draft: object) => void) as TaskContext;
 }
 
 // Pure context updates of the task machine, written with immer so nested changes stay readable

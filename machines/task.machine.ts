@@ -8,6 +8,7 @@ import type {
   ApprovalStoreOutput,
   ExecutorOutput,
   SecOpsOutput,
+  StepEmitted,
   TaskEmitted,
   TaskEvent,
 } from './task-events.ts';
@@ -132,7 +133,16 @@ export const taskMachine = setup({
     timeoutWaits: ({ context }) => context.approval?.onTimeout === 'wait' || context.approval?.expiresAt === null,
   },
   actions: {
-    step: emit(({ event }, params: { to: TaskState }) => ({ type: 'tollgate.step' as const, to: params.to, event: event.type })),
+    // One emitted event per state entered: the history step, and the state's lifecycle event if it has one.
+    enter: emit(({ context, event }: Ctx & { event: TaskEvent }, params: { to: TaskState; announce?: LifecycleEventType }) => {
+      const step: StepEmitted = { type: 'tollgate.step', to: params.to, event: event.type };
+      if (params.announce) {
+        const by = 'by' in event ? event.by : undefined;
+        const actor = params.announce === 'task.proposed' ? context.proposal.agentId : (by ?? 'system');
+        step.lifecycle = lifecycle(context, params.announce, actor, announcementData(context, params.announce));
+      }
+      return step;
+    }),
     announce: emit(({ context, event }: Ctx & { event: TaskEvent }, params: { type: LifecycleEventType }) => {
       const by = 'by' in event ? event.by : undefined;
       const actor = params.type === 'task.proposed' ? context.proposal.agentId : (by ?? 'system');
@@ -191,11 +201,11 @@ export const taskMachine = setup({
   initial: 'proposed',
   states: {
     proposed: {
-      entry: [{ type: 'step', params: { to: 'proposed' } }, { type: 'announce', params: { type: 'task.proposed' } }],
+      entry: { type: 'enter', params: { to: 'proposed', announce: 'task.proposed' } },
       on: { EVALUATE: 'evaluating' },
     },
     evaluating: {
-      entry: { type: 'step', params: { to: 'evaluating' } },
+      entry: { type: 'enter', params: { to: 'evaluating' } },
       invoke: {
         id: 'secOps',
         src: 'secOps',
@@ -214,11 +224,11 @@ export const taskMachine = setup({
       },
     },
     autoApproved: {
-      entry: { type: 'step', params: { to: 'autoApproved' } },
+      entry: { type: 'enter', params: { to: 'autoApproved' } },
       always: 'executing',
     },
     awaitingHuman: {
-      entry: { type: 'step', params: { to: 'awaitingHuman' } },
+      entry: { type: 'enter', params: { to: 'awaitingHuman' } },
       invoke: {
         id: 'approvalStore',
         src: 'approvalStore',
@@ -233,7 +243,7 @@ export const taskMachine = setup({
     },
     parked: {
       tags: [CHECKPOINT_TAG],
-      entry: [{ type: 'step', params: { to: 'parked' } }, { type: 'announce', params: { type: 'task.parked' } }],
+      entry: { type: 'enter', params: { to: 'parked', announce: 'task.parked' } },
       on: {
         APPROVE: [
           { guard: 'approvalNotPending' },
@@ -281,12 +291,12 @@ export const taskMachine = setup({
       },
     },
     resumed: {
-      entry: [{ type: 'step', params: { to: 'resumed' } }, { type: 'announce', params: { type: 'task.resumed' } }],
+      entry: { type: 'enter', params: { to: 'resumed', announce: 'task.resumed' } },
       always: 'executing',
     },
     executing: {
       tags: [CHECKPOINT_TAG],
-      entry: [{ type: 'step', params: { to: 'executing' } }, { type: 'announce', params: { type: 'task.executing' } }],
+      entry: { type: 'enter', params: { to: 'executing', announce: 'task.executing' } },
       invoke: {
         id: 'executor',
         src: 'executor',
@@ -308,10 +318,7 @@ function terminal(to: TaskState, type: LifecycleEventType) {
   return {
     type: 'final' as const,
     tags: [CHECKPOINT_TAG],
-    entry: [
-      { type: 'step' as const, params: { to } },
-      { type: 'announce' as const, params: { type } },
-    ],
+    entry: { type: 'enter' as const, params: { to, announce: type } },
   };
 }
 

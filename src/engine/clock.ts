@@ -33,7 +33,19 @@ export class SimulatedClock implements Clock {
   }
 }
 
-/** ISO-8601 UTC string of a clock's current time. */
+let lastMs = Number.NaN;
+let lastIso = '';
+
+/**
+ * ISO-8601 UTC string of a clock's current time. Cached per millisecond: the engine stamps
+ * several events per task transition, and `toISOString` is not free.
+ * @example isoNow(systemClock) // '2026-11-24T10:00:00.000Z'
+ */
 export function isoNow(clock: Clock): string {
-  return new Date(clock.now()).toISOString();
+  const ms = clock.now();
+  if (ms !== lastMs) {
+    lastMs = ms;
+    lastIso = new Date(ms).toISOString();
+  }
+  return lastIso;
 }

@@ -184,6 +184,7 @@ export class TaskRun {
     if (emitted.type === 'tollgate.step') {
       this.#history.push({ at, from: this.#lastState, to: emitted.to, event: emitted.event });
       this.#lastState = emitted.to;
+      if (emitted.lifecycle) this.#events.push({ ...emitted.lifecycle, at });
     } else {
       this.#events.push({ ...emitted.event, at });
     }

@@ -27,7 +27,9 @@ function restore(actor: AnyActorRef, machine: typeof taskMachine) {
 }
 
 const lifecycle = (emitted: TaskEmitted[]) =>
-  emitted.flatMap((event) => (event.type === 'tollgate.lifecycle' ? [event.event.type] : []));
+  emitted.flatMap((event) =>
+    event.type === 'tollgate.lifecycle' ? [event.event.type] : event.lifecycle ? [event.lifecycle.type] : [],
+  );
 
 describe('task machine', () => {
   it('runs an allowed task straight through autoApproved to completed', async () => {
