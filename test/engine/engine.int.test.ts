@@ -207,12 +207,12 @@ describe('engine recovery on sqlite', () => {
       },
     });
     harness = await EngineHarness.open({ executor: slow });
-    const submitted = harness.engine.submit({ actionType: TEST_ACTIONS.allow, title: 'slow', agentId: agent.id });
+    const submitted = harness.engine.submit({ actionType: TEST_ACTIONS.allow, title: 'slow', agentId: agent.id }).catch(() => undefined);
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(executor.calls).toHaveLength(1);
     await harness.restart({ crash: true });
     release();
-    await submitted.catch(() => undefined);
+    await submitted;
     const [record] = (await harness.store.listTasks({ limit: 1 })).items;
     const task = await harness.engine.get(record?.id as string);
     expect(task).toMatchObject({ state: 'failed', error: { code: 'execution_outcome_unknown' } });

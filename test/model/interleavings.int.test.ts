@@ -79,8 +79,12 @@ async function refusedOrDone(work: Promise<unknown>): Promise<void> {
   } catch (error) {
     const code = (error as { code?: string }).code ?? String(error);
     expect(code).toMatch(EXPECTED_REFUSALS);
+    coverage.refusals += 1;
   }
 }
+
+/** What the generated runs covered, so a test that silently did nothing fails. */
+const coverage = { submitted: 0, executed: 0, crashes: 0, restarts: 0, refusals: 0, finalStates: new Set<string>() };
 
 describe('property: random interleavings of decisions, duplicates, cancels, timeouts and crashes', () => {
   it('never executes twice, never without approval, never changes a terminal task, never loses an acknowledged task', async () => {
@@ -97,6 +101,7 @@ describe('property: random interleavings of decisions, duplicates, cancels, time
               case 'submit': {
                 const { task } = await engine.submit(proposal(cmd.kind, tasks.length));
                 tasks.push({ id: task.id, approvalId: task.approvalId, ackState: task.state });
+                coverage.submitted += 1;
                 break;
               }
               case 'approve':
@@ -140,6 +145,7 @@ describe('property: random interleavings of decisions, duplicates, cancels, time
                 break;
               case 'restart':
                 await harness.restart();
+                coverage.restarts += 1;
                 break;
               case 'crash': {
                 harness.store.cutAfter(cmd.afterCommits);
@@ -152,6 +158,7 @@ describe('property: random interleavings of decisions, duplicates, cancels, time
                   }
                 }
                 await harness.restart({ crash: true });
+                coverage.crashes += 1;
                 break;
               }
             }
@@ -161,11 +168,22 @@ describe('property: random interleavings of decisions, duplicates, cancels, time
           }
           // Nothing acknowledged is lost.
           for (const task of tasks) expect(snapshot.has(task.id), `acknowledged task ${task.id} lost`).toBe(true);
+          for (const { state } of snapshot.values()) coverage.finalStates.add(state);
+          coverage.executed += harness.executor.calls.length;
         } finally {
           await harness.close();
         }
       }),
-      { numRuns: Number(process.env.TOLLGATE_PROPERTY_RUNS ?? 40) },
+      { numRuns: Number(process.env.TOLLGATE_PROPERTY_RUNS ?? 200) },
     );
+    expect(coverage.submitted).toBeGreaterThan(100);
+    expect(coverage.executed).toBeGreaterThan(20);
+    expect(coverage.crashes).toBeGreaterThan(5);
+    expect(coverage.restarts).toBeGreaterThan(5);
+    expect(coverage.refusals).toBeGreaterThan(10);
+    expect([...coverage.finalStates].sort()).toEqual(
+      expect.arrayContaining(['cancelled', 'completed', 'denied', 'expired', 'failed', 'parked', 'rerouted']),
+    );
+    console.info('interleavings covered', { ...coverage, finalStates: [...coverage.finalStates].sort() });
   });
 });

@@ -1,0 +1,148 @@
+import { ClosedError, DuplicateIdempotencyKeyError, StaleRevisionError, TaskExistsError } from '../errors.ts';
+import type { Approval } from '../model/approval.ts';
+import type { AuditEntry, LifecycleEvent } from '../model/lifecycle-event.ts';
+import type { TaskState } from '../model/task-state.ts';
+import { GENESIS_HASH, auditHash, verifyChain } from './audit-chain.ts';
+import type { ApprovalQuery, Store, TaskQuery } from './store.ts';
+import type { CommitReceipt, TaskCommit, TaskRecord } from './task-record.ts';
+
+interface JournalRow {
+  event: LifecycleEvent;
+  audit: AuditEntry;
+}
+
+/**
+ * A store in this process's memory, with the same semantics as the durable ones (CAS,
+ * idempotency keys, one journal of events and hash-chained audit entries). Nothing survives
+ * the process. Records are copied in and out, so callers never share objects with it.
+ *
+ * @example const engine = createEngine({ store: createMemoryStore() });
+ */
+export function createMemoryStore(): Store {
+  return new MemoryStore();
+}
+
+class MemoryStore implements Store {
+  readonly kind = 'memory';
+  #tasks = new Map<string, TaskRecord>();
+  #idempotency = new Map<string, string>();
+  #approvals = new Map<string, Approval>();
+  #journal: JournalRow[] = [];
+  #closed = false;
+
+  async commit(change: TaskCommit): Promise<CommitReceipt> {
+    if (this.#closed) throw new ClosedError('store');
+    const { task } = change;
+    const current = this.#tasks.get(task.id);
+    const keyId = task.idempotencyKey === null ? null : idempotencyId(task.agentId, task.idempotencyKey);
+    if (change.expectedRevision === null) {
+      if (current) throw new TaskExistsError(task.id);
+      const holder = keyId === null ? undefined : this.#idempotency.get(keyId);
+      if (holder !== undefined) throw new DuplicateIdempotencyKeyError(holder);
+    } else if (!current || current.revision !== change.expectedRevision) {
+      throw new StaleRevisionError(task.id, change.expectedRevision, current?.revision ?? null);
+    }
+    this.#tasks.set(task.id, copyTask(task));
+    if (keyId !== null && change.expectedRevision === null) this.#idempotency.set(keyId, task.id);
+    if (change.approval) this.#approvals.set(change.approval.id, copyApproval(change.approval));
+    const eventIds: number[] = [];
+    for (const draft of change.events) {
+      const seq = this.#journal.length + 1;
+      const prevHash = this.#journal.at(-1)?.audit.hash ?? GENESIS_HASH;
+      const data = draft.data ? structuredClone(draft.data) : undefined;
+      const body = { seq, at: draft.at, actor: draft.actor, action: draft.type, taskId: draft.taskId, approvalId: draft.approvalId ?? null, data: data ?? {} };
+      const event: LifecycleEvent = { id: seq, type: draft.type, at: draft.at, taskId: draft.taskId, actor: draft.actor };
+      if (draft.approvalId !== undefined) event.approvalId = draft.approvalId;
+      if (data !== undefined) event.data = data;
+      this.#journal.push({ event, audit: { ...body, prevHash, hash: auditHash(prevHash, body) } });
+      eventIds.push(seq);
+    }
+    return { eventIds };
+  }
+
+  async getTask(id: string): Promise<TaskRecord | null> {
+    const task = this.#tasks.get(id);
+    return task ? copyTask(task) : null;
+  }
+
+  async findTaskByIdempotencyKey(agentId: string, key: string): Promise<TaskRecord | null> {
+    const id = this.#idempotency.get(idempotencyId(agentId, key));
+    return id === undefined ? null : this.getTask(id);
+  }
+
+  async listTasks(query: TaskQuery): Promise<{ items: TaskRecord[]; nextCursor: string | null }> {
+    const matching = [...this.#tasks.values()]
+      .filter((task) => (query.state === undefined || task.state === query.state) && (query.cursor === undefined || task.id < query.cursor))
+      .sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+    const items = matching.slice(0, query.limit).map(copyTask);
+    return { items, nextCursor: matching.length > query.limit ? (items.at(-1)?.id ?? null) : null };
+  }
+
+  async listTasksInStates(states: readonly TaskState[], limit: number): Promise<TaskRecord[]> {
+    const wanted = new Set(states);
+    return [...this.#tasks.values()]
+      .filter((task) => wanted.has(task.state))
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .slice(0, limit)
+      .map(copyTask);
+  }
+
+  async getApproval(id: string): Promise<Approval | null> {
+    const approval = this.#approvals.get(id);
+    return approval ? copyApproval(approval) : null;
+  }
+
+  async listApprovals(query: ApprovalQuery): Promise<{ items: Approval[]; total: number }> {
+    const matching = [...this.#approvals.values()]
+      .filter(
+        (a) =>
+          (query.status === undefined || a.status === query.status) &&
+          (query.riskLevel === undefined || a.riskLevel === query.riskLevel) &&
+          (query.actionType === undefined || a.actionType === query.actionType),
+      )
+      .sort((a, b) => (a.createdAt !== b.createdAt ? (a.createdAt < b.createdAt ? 1 : -1) : a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+    return { items: matching.slice(query.offset, query.offset + query.limit).map(copyApproval), total: matching.length };
+  }
+
+  async listDueApprovals(now: string, limit: number): Promise<Approval[]> {
+    return [...this.#approvals.values()]
+      .filter((a) => a.status === 'pending' && a.expiresAt !== null && a.expiresAt <= now)
+      .sort((a, b) => ((a.expiresAt as string) < (b.expiresAt as string) ? -1 : (a.expiresAt as string) > (b.expiresAt as string) ? 1 : 0))
+      .slice(0, limit)
+      .map(copyApproval);
+  }
+
+  async readEvents(afterId: number, limit: number): Promise<LifecycleEvent[]> {
+    return this.#journal.slice(Math.max(0, afterId), Math.max(0, afterId) + limit).map((row) => structuredClone(row.event));
+  }
+
+  async lastEventId(): Promise<number> {
+    return this.#journal.length;
+  }
+
+  async readAudit(query: { taskId?: string; afterSeq?: number; limit?: number }): Promise<AuditEntry[]> {
+    const after = query.afterSeq ?? 0;
+    const rows = this.#journal.filter((row) => row.audit.seq > after && (query.taskId === undefined || row.audit.taskId === query.taskId));
+    return rows.slice(0, query.limit ?? rows.length).map((row) => structuredClone(row.audit));
+  }
+
+  async verifyAudit() {
+    return verifyChain(this.#journal.map((row) => row.audit));
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+  }
+}
+
+function idempotencyId(agentId: string, key: string): string {
+  return `${agentId}\u0000${key}`;
+}
+
+function copyTask(task: TaskRecord): TaskRecord {
+  return { ...task, history: task.history.map((entry) => ({ ...entry })) };
+}
+
+function copyApproval(approval: Approval): Approval {
+  return { ...approval, approvals: approval.approvals.map((vote) => ({ ...vote })), escalationDeadlines: [...approval.escalationDeadlines] };
+}

@@ -1,0 +1,109 @@
+import type { Approval } from '../model/approval.ts';
+import type { AuditEntry, LifecycleEvent } from '../model/lifecycle-event.ts';
+import type { TaskRecord } from './task-record.ts';
+
+/** A row of `tasks` as better-sqlite3 returns it. */
+export interface TaskRow {
+  id: string;
+  state: string;
+  action_type: string;
+  title: string;
+  agent_id: string;
+  department: string | null;
+  risk_level: string | null;
+  approval_id: string | null;
+  parent_task_id: string | null;
+  idempotency_key: string | null;
+  revision: number;
+  envelope: string;
+  history: string;
+  quarantine_reason: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A row of `journal`. */
+export interface JournalRow {
+  seq: number;
+  at: string;
+  actor: string;
+  type: string;
+  task_id: string | null;
+  approval_id: string | null;
+  data: string;
+  prev_hash: string;
+  hash: string;
+}
+
+/** Converts a `tasks` row. The envelope stays text: the engine validates it when it restores. */
+export function taskFromRow(row: TaskRow): TaskRecord {
+  return {
+    id: row.id,
+    state: row.state as TaskRecord['state'],
+    actionType: row.action_type,
+    title: row.title,
+    agentId: row.agent_id,
+    department: row.department,
+    riskLevel: row.risk_level as TaskRecord['riskLevel'],
+    approvalId: row.approval_id,
+    parentTaskId: row.parent_task_id,
+    idempotencyKey: row.idempotency_key,
+    revision: row.revision,
+    envelope: row.envelope,
+    history: JSON.parse(row.history) as TaskRecord['history'],
+    quarantineReason: row.quarantine_reason,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** Parameters for inserting or replacing a task row. */
+export function taskToParams(task: TaskRecord): unknown[] {
+  return [
+    task.id,
+    task.state,
+    task.actionType,
+    task.title,
+    task.agentId,
+    task.department,
+    task.riskLevel,
+    task.approvalId,
+    task.parentTaskId,
+    task.idempotencyKey,
+    task.revision,
+    task.envelope,
+    JSON.stringify(task.history),
+    task.quarantineReason,
+    task.createdAt,
+    task.updatedAt,
+  ];
+}
+
+/** Parses an approval's stored JSON. */
+export function approvalFromRecord(record: string): Approval {
+  return JSON.parse(record) as Approval;
+}
+
+/** A journal row as an outbox event. */
+export function eventFromRow(row: JournalRow): LifecycleEvent {
+  const data = JSON.parse(row.data) as Record<string, unknown>;
+  const event: LifecycleEvent = { id: row.seq, type: row.type as LifecycleEvent['type'], at: row.at, taskId: row.task_id ?? '', actor: row.actor };
+  if (row.approval_id !== null) event.approvalId = row.approval_id;
+  if (Object.keys(data).length > 0) event.data = data as LifecycleEvent['data'];
+  return event;
+}
+
+/** A journal row as an audit entry. */
+export function auditFromRow(row: JournalRow): AuditEntry {
+  return {
+    seq: row.seq,
+    at: row.at,
+    actor: row.actor,
+    action: row.type,
+    taskId: row.task_id,
+    approvalId: row.approval_id,
+    data: JSON.parse(row.data) as AuditEntry['data'],
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}

@@ -1,0 +1,77 @@
+import type { Database } from 'better-sqlite3';
+
+/**
+ * The SQLite schema, as versioned migrations. `PRAGMA user_version` records how many have run;
+ * opening a database applies the missing ones in one transaction. Append; never edit a
+ * released migration.
+ */
+export const SQLITE_MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE tasks (
+    id TEXT PRIMARY KEY,
+    state TEXT NOT NULL,
+    action_type TEXT NOT NULL,
+    title TEXT NOT NULL,
+    agent_id TEXT NOT NULL,
+    department TEXT,
+    risk_level TEXT,
+    approval_id TEXT,
+    parent_task_id TEXT,
+    idempotency_key TEXT,
+    revision INTEGER NOT NULL,
+    envelope TEXT NOT NULL,
+    history TEXT NOT NULL,
+    quarantine_reason TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX tasks_state ON tasks(state, id);
+  CREATE UNIQUE INDEX tasks_idempotency ON tasks(agent_id, idempotency_key) WHERE idempotency_key IS NOT NULL;
+
+  CREATE TABLE approvals (
+    id TEXT PRIMARY KEY,
+    task_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    risk_level TEXT NOT NULL,
+    action_type TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    expires_at TEXT,
+    record TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX approvals_due ON approvals(status, expires_at) WHERE expires_at IS NOT NULL;
+  CREATE INDEX approvals_newest ON approvals(created_at, id);
+  CREATE INDEX approvals_status_newest ON approvals(status, created_at, id);
+  CREATE INDEX approvals_task ON approvals(task_id);
+
+  CREATE TABLE journal (
+    seq INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    type TEXT NOT NULL,
+    task_id TEXT,
+    approval_id TEXT,
+    data TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+  );
+  CREATE INDEX journal_task ON journal(task_id, seq);
+  `,
+];
+
+/**
+ * Brings a database's schema up to date.
+ * @example migrateSqlite(db) // returns the schema version now in force
+ */
+export function migrateSqlite(db: Database): number {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > SQLITE_MIGRATIONS.length) {
+    throw new Error(`database schema version ${current} is newer than this Tollgate (${SQLITE_MIGRATIONS.length})`);
+  }
+  db.transaction(() => {
+    for (let version = current; version < SQLITE_MIGRATIONS.length; version += 1) {
+      db.exec(SQLITE_MIGRATIONS[version] as string);
+    }
+    db.pragma(`user_version = ${SQLITE_MIGRATIONS.length}`);
+  }).immediate();
+  return SQLITE_MIGRATIONS.length;
+}
