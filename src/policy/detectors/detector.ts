@@ -1,0 +1,30 @@
+import type { JsonObject } from '../../model/json.ts';
+
+/** A string found in a proposal's arguments (a value or a key), with its JSON path. */
+export interface ScannedString {
+  path: string;
+  text: string;
+  /** True when `text` is an object key, not a value. */
+  isKey: boolean;
+  /** The key this value sits under, lowercased ('' for array items and the root). */
+  key: string;
+}
+
+/** How strongly a finding constrains the verdict. */
+export type Severity = 'deny' | 'escalate' | 'alternative';
+
+/** What a detector found. */
+export interface Finding {
+  rule: string;
+  severity: Severity;
+  reason: string;
+  path: string;
+  /** For `alternative`: the safer arguments (a copy of the args with the fix applied). */
+  saferArgs?: JsonObject;
+}
+
+/** A rule that looks at every string of a proposal's arguments. */
+export interface Detector {
+  id: string;
+  detect(strings: readonly ScannedString[], args: JsonObject): Finding[];
+}

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { ACTION_TYPE_PATTERN } from '../model/action-type.ts';
+import { AUTONOMY_LEVELS, AutonomyLevel } from '../model/autonomy.ts';
+import { RISK_LEVELS, RiskLevel } from '../model/risk.ts';
+
+const ActionTypeKey = z.string().regex(ACTION_TYPE_PATTERN, 'must look like category:action');
+const Seconds = z.number().int().min(1).max(365 * 24 * 3600);
+
+/** What the decision table says for one risk × autonomy cell. */
+export const TableOutcome = z.discriminatedUnion('outcome', [
+  z.strictObject({ outcome: z.literal('auto') }),
+  z.strictObject({ outcome: z.literal('human'), requiredApprovals: z.number().int().min(1).max(10) }),
+  z.strictObject({ outcome: z.literal('deny') }),
+]);
+export type TableOutcome = z.infer<typeof TableOutcome>;
+
+/** What happens when an approval of one risk tier reaches its deadline. */
+export const TimeoutRule = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('wait') }),
+  z.strictObject({ kind: z.literal('deny'), afterSeconds: Seconds }),
+  z.strictObject({ kind: z.literal('approve'), afterSeconds: Seconds }),
+  z.strictObject({
+    kind: z.literal('escalate'),
+    tiers: z.array(z.strictObject({ afterSeconds: Seconds, label: z.string().max(100).optional() })).min(1).max(10),
+    onExhausted: z.enum(['deny', 'approve']),
+  }),
+]);
+export type TimeoutRule = z.infer<typeof TimeoutRule>;
+
+const row = z.strictObject(Object.fromEntries(AUTONOMY_LEVELS.map((level) => [level, TableOutcome])) as Record<(typeof AUTONOMY_LEVELS)[number], typeof TableOutcome>);
+
+/** A policy document (JSON file): taxonomy, decision table, hard-deny list, autonomy, timeouts. */
+export const Policy = z
+  .strictObject({
+    /** A human label; the policy's real version is the hash of its content. */
+    version: z.string().max(100).optional(),
+    actions: z.record(ActionTypeKey, RiskLevel),
+    decisionTable: z.strictObject(Object.fromEntries(RISK_LEVELS.map((risk) => [risk, row])) as Record<(typeof RISK_LEVELS)[number], typeof row>),
+    hardDeny: z.array(ActionTypeKey),
+    autonomy: z.strictObject({
+      company: AutonomyLevel,
+      departments: z.record(z.string().min(1), AutonomyLevel),
+      agents: z.record(z.string().min(1), AutonomyLevel),
+    }),
+    timeouts: z.strictObject(Object.fromEntries(RISK_LEVELS.map((risk) => [risk, TimeoutRule])) as Record<(typeof RISK_LEVELS)[number], typeof TimeoutRule>),
+    detectors: z.strictObject({ disabled: z.array(z.string()).optional() }).optional(),
+  })
+  .superRefine((policy, ctx) => {
+    for (const risk of ['high', 'critical'] as const) {
+      const rule = policy.timeouts[risk];
+      if (rule.kind === 'approve') {
+        ctx.addIssue({ code: 'custom', path: ['timeouts', risk, 'kind'], message: `auto-approve on timeout is never allowed for ${risk} risk` });
+      }
+      if (rule.kind === 'escalate' && rule.onExhausted === 'approve') {
+        ctx.addIssue({ code: 'custom', path: ['timeouts', risk, 'onExhausted'], message: `approve when escalation is exhausted is never allowed for ${risk} risk` });
+      }
+    }
+  });
+export type Policy = z.infer<typeof Policy>;

@@ -1,0 +1,54 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_POLICY } from '../../src/policy/default-policy.ts';
+import { loadPolicyFile, parsePolicy, policyVersion } from '../../src/policy/load-policy.ts';
+import { planDeadlines } from '../../src/policy/timeouts.ts';
+
+describe('policy files', () => {
+  it('accepts the default policy and versions it by content', () => {
+    expect(parsePolicy(JSON.parse(JSON.stringify(DEFAULT_POLICY)))).toEqual(DEFAULT_POLICY);
+    expect(policyVersion(DEFAULT_POLICY)).toBe(policyVersion(JSON.parse(JSON.stringify(DEFAULT_POLICY))));
+    expect(policyVersion({ ...DEFAULT_POLICY, hardDeny: ['org:fire'] })).not.toBe(policyVersion(DEFAULT_POLICY));
+  });
+
+  it('reports errors with their JSON path', () => {
+    const broken = JSON.parse(JSON.stringify(DEFAULT_POLICY));
+    broken.decisionTable.high.semi = { outcome: 'human', requiredApprovals: 0 };
+    expect(() => parsePolicy(broken)).toThrow(/decisionTable\.high\.semi\.requiredApprovals/);
+    const missing = JSON.parse(JSON.stringify(DEFAULT_POLICY));
+    delete missing.decisionTable.low.locked;
+    expect(() => parsePolicy(missing)).toThrow(/decisionTable\.low\.locked/);
+    const unsafe = JSON.parse(JSON.stringify(DEFAULT_POLICY));
+    unsafe.timeouts.critical = { kind: 'approve', afterSeconds: 60 };
+    expect(() => parsePolicy(unsafe)).toThrow(/timeouts\.critical\.kind: auto-approve on timeout is never allowed/);
+    const badType = JSON.parse(JSON.stringify(DEFAULT_POLICY));
+    badType.actions['Not A Type'] = 'low';
+    expect(() => parsePolicy(badType)).toThrow(/actions/);
+  });
+
+  it('reads files and refuses bad JSON with a clear message', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tollgate-policy-'));
+    writeFileSync(join(dir, 'ok.json'), JSON.stringify(DEFAULT_POLICY));
+    writeFileSync(join(dir, 'bad.json'), '{ not json');
+    expect(loadPolicyFile(join(dir, 'ok.json'))).toEqual(DEFAULT_POLICY);
+    expect(() => loadPolicyFile(join(dir, 'bad.json'))).toThrow(/not valid JSON/);
+    expect(() => loadPolicyFile(join(dir, 'missing.json'))).toThrow(/cannot read policy file/);
+  });
+
+  it('plans deadlines: deny after 4 h by default, ttl override, cumulative escalation tiers', () => {
+    const t0 = Date.parse('2026-01-01T00:00:00.000Z');
+    expect(planDeadlines(DEFAULT_POLICY, 'high', t0)).toEqual({ expiresAt: '2026-01-01T04:00:00.000Z', onTimeout: 'deny', escalationDeadlines: [] });
+    expect(planDeadlines(DEFAULT_POLICY, 'high', t0, 60).expiresAt).toBe('2026-01-01T00:01:00.000Z');
+    const chain = { ...DEFAULT_POLICY, timeouts: { ...DEFAULT_POLICY.timeouts, medium: { kind: 'escalate' as const, tiers: [{ afterSeconds: 3600 }, { afterSeconds: 7200 }, { afterSeconds: 3600 }], onExhausted: 'approve' as const } } };
+    expect(planDeadlines(chain, 'medium', t0)).toEqual({
+      expiresAt: '2026-01-01T01:00:00.000Z',
+      onTimeout: 'escalate',
+      escalationDeadlines: ['2026-01-01T03:00:00.000Z', '2026-01-01T04:00:00.000Z'],
+      onEscalationExhausted: 'approve',
+    });
+    const wait = { ...DEFAULT_POLICY, timeouts: { ...DEFAULT_POLICY.timeouts, low: { kind: 'wait' as const } } };
+    expect(planDeadlines(wait, 'low', t0)).toEqual({ expiresAt: null, onTimeout: 'wait', escalationDeadlines: [] });
+  });
+});
