@@ -13,16 +13,11 @@ export type AuditBody = Omit<AuditEntry, 'hash' | 'prevHash'>;
  * @example const hash = auditHash(GENESIS_HASH, { seq: 1, at, actor, action, taskId, approvalId, data: {} });
  */
 export function auditHash(prevHash: string, body: AuditBody): string {
+  // Fixed field order, each field JSON-encoded (so no separator can be forged), data canonical.
   return sha256Hex(
-    `${prevHash}\n${canonicalJson({
-      seq: body.seq,
-      at: body.at,
-      actor: body.actor,
-      action: body.action,
-      taskId: body.taskId,
-      approvalId: body.approvalId,
-      data: body.data,
-    })}`,
+    `${prevHash}\n${body.seq}\n${JSON.stringify(body.at)}\n${JSON.stringify(body.actor)}\n${JSON.stringify(body.action)}\n${JSON.stringify(
+      body.taskId,
+    )}\n${JSON.stringify(body.approvalId)}\n${canonicalJson(body.data)}`,
   );
 }
 

@@ -2,6 +2,7 @@ import { ClosedError, DuplicateIdempotencyKeyError, StaleRevisionError, TaskExis
 import type { Approval } from '../model/approval.ts';
 import type { AuditEntry, LifecycleEvent } from '../model/lifecycle-event.ts';
 import type { TaskState } from '../model/task-state.ts';
+import { copyJson } from '../util/canonical-json.ts';
 import { GENESIS_HASH, auditHash, verifyChain } from './audit-chain.ts';
 import type { ApprovalQuery, Store, TaskQuery } from './store.ts';
 import type { CommitReceipt, TaskCommit, TaskRecord } from './task-record.ts';
@@ -49,7 +50,7 @@ class MemoryStore implements Store {
     for (const draft of change.events) {
       const seq = this.#journal.length + 1;
       const prevHash = this.#journal.at(-1)?.audit.hash ?? GENESIS_HASH;
-      const data = draft.data ? structuredClone(draft.data) : undefined;
+      const data = draft.data ? copyJson(draft.data) : undefined;
       const body = { seq, at: draft.at, actor: draft.actor, action: draft.type, taskId: draft.taskId, approvalId: draft.approvalId ?? null, data: data ?? {} };
       const event: LifecycleEvent = { id: seq, type: draft.type, at: draft.at, taskId: draft.taskId, actor: draft.actor };
       if (draft.approvalId !== undefined) event.approvalId = draft.approvalId;
@@ -113,7 +114,7 @@ class MemoryStore implements Store {
   }
 
   async readEvents(afterId: number, limit: number): Promise<LifecycleEvent[]> {
-    return this.#journal.slice(Math.max(0, afterId), Math.max(0, afterId) + limit).map((row) => structuredClone(row.event));
+    return this.#journal.slice(Math.max(0, afterId), Math.max(0, afterId) + limit).map((row) => copyJson(row.event));
   }
 
   async lastEventId(): Promise<number> {
@@ -123,7 +124,7 @@ class MemoryStore implements Store {
   async readAudit(query: { taskId?: string; afterSeq?: number; limit?: number }): Promise<AuditEntry[]> {
     const after = query.afterSeq ?? 0;
     const rows = this.#journal.filter((row) => row.audit.seq > after && (query.taskId === undefined || row.audit.taskId === query.taskId));
-    return rows.slice(0, query.limit ?? rows.length).map((row) => structuredClone(row.audit));
+    return rows.slice(0, query.limit ?? rows.length).map((row) => copyJson(row.audit));
   }
 
   async verifyAudit() {

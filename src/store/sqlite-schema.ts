@@ -24,7 +24,7 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     quarantine_reason TEXT,
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL
-  ) WITHOUT ROWID;
+  );
   CREATE INDEX tasks_state ON tasks(state, id);
   CREATE UNIQUE INDEX tasks_idempotency ON tasks(agent_id, idempotency_key) WHERE idempotency_key IS NOT NULL;
 
@@ -37,7 +37,7 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     created_at TEXT NOT NULL,
     expires_at TEXT,
     record TEXT NOT NULL
-  ) WITHOUT ROWID;
+  );
   CREATE INDEX approvals_due ON approvals(status, expires_at) WHERE expires_at IS NOT NULL;
   CREATE INDEX approvals_newest ON approvals(created_at, id);
   CREATE INDEX approvals_status_newest ON approvals(status, created_at, id);

@@ -63,10 +63,11 @@ class SqliteStore implements Store {
            idempotency_key, revision, envelope, history, quarantine_reason, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
-      replaceTask: db.prepare(
-        `REPLACE INTO tasks (id, state, action_type, title, agent_id, department, risk_level, approval_id, parent_task_id,
-           idempotency_key, revision, envelope, history, quarantine_reason, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      // Compare-and-set in one statement: no row changes unless the revision is the expected one.
+      updateTask: db.prepare(
+        `UPDATE tasks SET state = ?, risk_level = ?, approval_id = ?, revision = ?, envelope = ?, history = ?,
+           quarantine_reason = ?, updated_at = ?
+         WHERE id = ? AND revision = ?`,
       ),
       upsertApproval: db.prepare(
         `INSERT INTO approvals (id, task_id, status, risk_level, action_type, created_at, expires_at, record)
@@ -132,19 +133,32 @@ class SqliteStore implements Store {
     let prevHash = last?.hash ?? GENESIS_HASH;
     return batch.map(({ change }) => {
       const { task } = change;
-      const stored = s.taskRevision.get(task.id);
       if (change.expectedRevision === null) {
-        if (stored) return new TaskExistsError(task.id);
-        if (task.idempotencyKey !== null) {
-          const holder = s.taskByKey.get(task.agentId, task.idempotencyKey);
+        try {
+          s.insertTask.run(taskToParams(task));
+        } catch (error) {
+          // A constraint failure aborts only this statement; the batch goes on.
+          if (s.taskRevision.get(task.id)) return new TaskExistsError(task.id);
+          const holder = task.idempotencyKey === null ? undefined : s.taskByKey.get(task.agentId, task.idempotencyKey);
           if (holder) return new DuplicateIdempotencyKeyError(holder.id);
+          throw error;
         }
-        s.insertTask.run(taskToParams(task));
       } else {
-        if (!stored || stored.revision !== change.expectedRevision) {
-          return new StaleRevisionError(task.id, change.expectedRevision, stored?.revision ?? null);
+        const updated = s.updateTask.run(
+          task.state,
+          task.riskLevel,
+          task.approvalId,
+          task.revision,
+          task.envelope,
+          JSON.stringify(task.history),
+          task.quarantineReason,
+          task.updatedAt,
+          task.id,
+          change.expectedRevision,
+        );
+        if (updated.changes !== 1) {
+          return new StaleRevisionError(task.id, change.expectedRevision, s.taskRevision.get(task.id)?.revision ?? null);
         }
-        s.replaceTask.run(taskToParams(task));
       }
       if (change.approval) {
         const a = change.approval;

@@ -37,7 +37,7 @@ export const DANGEROUS: CorpusEntry[] = [
     { password: 'correct horse battery' },
     { nested: { deeper: { client_secret: 'abcdef123456' } } },
     { auth: 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U' },
-  ].map((args) => ({ args: args as JsonObject, expect: 'deny' as const })),
+  ].map((args) => ({ args: args as unknown as JsonObject, expect: 'deny' as const })),
   // traversal
   ...['../../etc/passwd', '..\\..\\windows\\system32', '%2e%2e%2f%2e%2e%2fetc/passwd', 'uploads/../../../secret', '/etc/shadow', 'cat /etc/passwd', '~/.ssh/id_rsa', '..%2f..%2fetc%2fpasswd'].map((p) => ({ args: { path: p }, expect: 'deny' as const })),
 ];
@@ -57,6 +57,6 @@ export const HARMLESS: CorpusEntry[] = [
     { url: 'postgres://app@db.internal:5432/app' },
     { key: 'user-preferences' },
     { api: 'https://api.example.com/v1' },
-  ].map((args) => ({ args: args as JsonObject, expect: 'clean' as const })),
+  ].map((args) => ({ args: args as unknown as JsonObject, expect: 'clean' as const })),
   ...['docs/../README.md', 'src/app/../lib/x.ts', './config/app.json', '/var/log/app.log', 'C:/Users/me/file.txt', 'a/b/c/../../d', '...', 'version 1.2..3'].map((p) => ({ args: { path: p }, expect: 'clean' as const })),
 ];
