@@ -2,7 +2,6 @@ import { Subject } from 'rxjs';
 import { createApprovalStoreActor } from '../../actors/approval-store.ts';
 import { createExecutorActor } from '../../actors/executor.ts';
 import { createSecOpsActor } from '../../actors/secops.ts';
-import { decodeEnvelope } from '../../machines/envelope.ts';
 import type { TaskContext } from '../../machines/task-context.ts';
 import type { ExecutorInput } from '../../machines/task.machine.ts';
 import { taskMachine } from '../../machines/task.machine.ts';
@@ -272,7 +271,7 @@ class GateEngine implements Engine {
   async #expire(approval: Approval, now: string): Promise<boolean> {
     return this.#locks.run(approval.taskId, async () => {
       const current = await this.store.getApproval(approval.id);
-      if (!current || current.status !== 'pending' || current.expiresAt === null || current.expiresAt > now) return false;
+      if (current?.status !== 'pending' || current.expiresAt === null || current.expiresAt > now) return false;
       try {
         const run = await this.#restore(current.taskId, ['parked']);
         run.start();

@@ -244,7 +244,7 @@ export class TaskRun {
     this.#commits += 1;
     if (change.events.length > 0) {
       this.#deps.publish(
-        change.events.map((event, index) => ({ ...event, id: eventIds[index] ?? 0 }) as LifecycleEvent),
+        change.events.map((draft, index) => toPublished(draft, eventIds[index] ?? 0)),
       );
     }
     if (change.task.state === 'executing') this.#executionDurable.resolve();
@@ -269,4 +269,12 @@ export class TaskRun {
     this.actor.stop();
     this.#deps.onEnd(this);
   }
+}
+
+/** The event as the journal gives it back on replay: empty `data` is left out. */
+function toPublished(draft: StampedEventDraft, id: number): LifecycleEvent {
+  const { data, ...rest } = draft;
+  const event = { ...rest, id } as LifecycleEvent;
+  if (data !== undefined && Object.keys(data).length > 0) event.data = data;
+  return event;
 }

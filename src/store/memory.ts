@@ -43,14 +43,15 @@ class MemoryStore implements Store {
     } else if (!current || current.revision !== change.expectedRevision) {
       throw new StaleRevisionError(task.id, change.expectedRevision, current?.revision ?? null);
     }
-    this.#tasks.set(task.id, copyTask(task));
+    // Like the SQL stores: what a task is (its action, agent, idempotency key, creation) never changes after insert.
+    this.#tasks.set(task.id, copyTask(current ? { ...task, ...immutableColumns(current) } : task));
     if (keyId !== null && change.expectedRevision === null) this.#idempotency.set(keyId, task.id);
     if (change.approval) this.#approvals.set(change.approval.id, copyApproval(change.approval));
     const eventIds: number[] = [];
     for (const draft of change.events) {
       const seq = this.#journal.length + 1;
       const prevHash = this.#journal.at(-1)?.audit.hash ?? GENESIS_HASH;
-      const data = draft.data ? copyJson(draft.data) : undefined;
+      const data = draft.data && Object.keys(draft.data).length > 0 ? copyJson(draft.data) : undefined;
       const body = { seq, at: draft.at, actor: draft.actor, action: draft.type, taskId: draft.taskId, approvalId: draft.approvalId ?? null, data: data ?? {} };
       const event: LifecycleEvent = { id: seq, type: draft.type, at: draft.at, taskId: draft.taskId, actor: draft.actor };
       if (draft.approvalId !== undefined) event.approvalId = draft.approvalId;
@@ -62,16 +63,19 @@ class MemoryStore implements Store {
   }
 
   async getTask(id: string): Promise<TaskRecord | null> {
+    this.#assertOpen();
     const task = this.#tasks.get(id);
     return task ? copyTask(task) : null;
   }
 
   async findTaskByIdempotencyKey(agentId: string, key: string): Promise<TaskRecord | null> {
+    this.#assertOpen();
     const id = this.#idempotency.get(idempotencyId(agentId, key));
     return id === undefined ? null : this.getTask(id);
   }
 
   async listTasks(query: TaskQuery): Promise<{ items: TaskRecord[]; nextCursor: string | null }> {
+    this.#assertOpen();
     const matching = [...this.#tasks.values()]
       .filter((task) => (query.state === undefined || task.state === query.state) && (query.cursor === undefined || task.id < query.cursor))
       .sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
@@ -80,6 +84,7 @@ class MemoryStore implements Store {
   }
 
   async listTasksInStates(states: readonly TaskState[], limit: number): Promise<TaskRecord[]> {
+    this.#assertOpen();
     const wanted = new Set(states);
     return [...this.#tasks.values()]
       .filter((task) => wanted.has(task.state))
@@ -89,11 +94,13 @@ class MemoryStore implements Store {
   }
 
   async getApproval(id: string): Promise<Approval | null> {
+    this.#assertOpen();
     const approval = this.#approvals.get(id);
     return approval ? copyApproval(approval) : null;
   }
 
   async listApprovals(query: ApprovalQuery): Promise<{ items: Approval[]; total: number }> {
+    this.#assertOpen();
     const matching = [...this.#approvals.values()]
       .filter(
         (a) =>
@@ -106,6 +113,7 @@ class MemoryStore implements Store {
   }
 
   async listDueApprovals(now: string, limit: number): Promise<Approval[]> {
+    this.#assertOpen();
     return [...this.#approvals.values()]
       .filter((a) => a.status === 'pending' && a.expiresAt !== null && a.expiresAt <= now)
       .sort((a, b) => ((a.expiresAt as string) < (b.expiresAt as string) ? -1 : (a.expiresAt as string) > (b.expiresAt as string) ? 1 : 0))
@@ -114,26 +122,39 @@ class MemoryStore implements Store {
   }
 
   async readEvents(afterId: number, limit: number): Promise<LifecycleEvent[]> {
+    this.#assertOpen();
     return this.#journal.slice(Math.max(0, afterId), Math.max(0, afterId) + limit).map((row) => copyJson(row.event));
   }
 
   async lastEventId(): Promise<number> {
+    this.#assertOpen();
     return this.#journal.length;
   }
 
   async readAudit(query: { taskId?: string; afterSeq?: number; limit?: number }): Promise<AuditEntry[]> {
+    this.#assertOpen();
     const after = query.afterSeq ?? 0;
     const rows = this.#journal.filter((row) => row.audit.seq > after && (query.taskId === undefined || row.audit.taskId === query.taskId));
     return rows.slice(0, query.limit ?? rows.length).map((row) => copyJson(row.audit));
   }
 
   async verifyAudit() {
+    this.#assertOpen();
     return verifyChain(this.#journal.map((row) => row.audit));
   }
 
   async close(): Promise<void> {
     this.#closed = true;
   }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new ClosedError('store');
+  }
+}
+
+function immutableColumns(task: TaskRecord) {
+  const { actionType, title, agentId, department, parentTaskId, idempotencyKey, createdAt } = task;
+  return { actionType, title, agentId, department, parentTaskId, idempotencyKey, createdAt };
 }
 
 function idempotencyId(agentId: string, key: string): string {

@@ -41,7 +41,11 @@ export interface StampedEventDraft extends LifecycleEventDraft {
  * entry — one journal).
  */
 export interface TaskCommit {
-  /** The new row. `task.revision` must be `expectedRevision + 1` (or 1 for a new task). */
+  /**
+   * The new row. `task.revision` must be `expectedRevision + 1` (or 1 for a new task). On an
+   * update, what the task is — actionType, title, agentId, department, parentTaskId,
+   * idempotencyKey, createdAt — is kept from the insert; only its state columns change.
+   */
   task: TaskRecord;
   /**
    * The revision the writer read; the commit fails with `StaleRevisionError` when the stored

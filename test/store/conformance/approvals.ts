@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+import type { Approval } from '../../../src/model/approval.ts';
+import type { Store } from '../../../src/store/store.ts';
+import { approvalOf, eventOf, insertOf, isoAt, nextRevision, taskRecord } from '../fixtures.ts';
+import type { StoreSubject } from './harness.ts';
+
+/** Approvals travel with their task's commit; listing, filtering, paging and the due queue. */
+export function describeApprovals(subject: StoreSubject): void {
+  describe('approvals', () => {
+    it('stores the approval with the commit and reads it back equal', async () => {
+      const { store } = subject;
+      const task = taskRecord(1);
+      const approval = approvalOf(task);
+      expect(await store.getApproval(approval.id)).toBeNull();
+      await store.commit(insertOf(task, { approval }));
+      expect(await store.getApproval(approval.id)).toStrictEqual(approval);
+    });
+
+    it('keeps the approval through commits without one, and replaces it whole with a new one', async () => {
+      const { store } = subject;
+      const task = taskRecord(1);
+      const approval = approvalOf(task);
+      await store.commit(insertOf(task, { approval }));
+      const parked = nextRevision(task);
+      await store.commit({ task: parked, expectedRevision: 1, events: [] });
+      expect(await store.getApproval(approval.id)).toStrictEqual(approval);
+
+      const { description: _dropped, onEscalationExhausted: _alsoDropped, ...rest } = approval;
+      const decided: Approval = {
+        ...rest,
+        status: 'approved',
+        approvals: [...approval.approvals, { by: 'bob', at: isoAt(30) }],
+        decidedAt: isoAt(30),
+        decidedBy: 'bob',
+        decisionReason: 'quorum met',
+        expiresAt: null,
+        escalationDeadlines: [],
+      };
+      await store.commit({ task: nextRevision(parked, { state: 'resumed' }), expectedRevision: 2, approval: decided, events: [] });
+      expect(await store.getApproval(approval.id)).toStrictEqual(decided);
+    });
+  });
+
+  describe('listApprovals', () => {
+    const fixtures: Array<Partial<Approval>> = [
+      { status: 'pending', riskLevel: 'high', actionType: 'vcs:push' },
+      { status: 'approved', riskLevel: 'high', actionType: 'vcs:push' },
+      { status: 'pending', riskLevel: 'critical', actionType: 'deploy:production' },
+      { status: 'rejected', riskLevel: 'medium', actionType: 'code:write' },
+      { status: 'pending', riskLevel: 'high', actionType: 'deploy:production' },
+      { status: 'pending', riskLevel: 'medium', actionType: 'vcs:push' },
+    ];
+    const seed = async (store: Store) => {
+      for (const [index, overrides] of fixtures.entries()) {
+        const task = taskRecord(index + 1);
+        await store.commit(insertOf(task, { approval: approvalOf(task, overrides) }));
+      }
+    };
+    const numbersOf = (items: Approval[]) => items.map((approval) => Number(approval.id.slice(-4)));
+
+    it('lists all approvals newest first with the total', async () => {
+      await seed(subject.store);
+      const page = await subject.store.listApprovals({ offset: 0, limit: 100 });
+      expect(numbersOf(page.items)).toEqual([6, 5, 4, 3, 2, 1]);
+      expect(page.total).toBe(6);
+      expect(page.items[5]).toStrictEqual(approvalOf(taskRecord(1), fixtures[0]));
+    });
+
+    it('filters by status, risk level and action type, alone and together', async () => {
+      const { store } = subject;
+      await seed(store);
+      const list = (query: Partial<Parameters<Store['listApprovals']>[0]>) => store.listApprovals({ offset: 0, limit: 100, ...query });
+      expect(numbersOf((await list({ status: 'pending' })).items)).toEqual([6, 5, 3, 1]);
+      expect((await list({ status: 'pending' })).total).toBe(4);
+      expect(numbersOf((await list({ riskLevel: 'high' })).items)).toEqual([5, 2, 1]);
+      expect(numbersOf((await list({ actionType: 'vcs:push' })).items)).toEqual([6, 2, 1]);
+      expect(numbersOf((await list({ status: 'pending', riskLevel: 'high' })).items)).toEqual([5, 1]);
+      const all = await list({ status: 'pending', riskLevel: 'medium', actionType: 'vcs:push' });
+      expect({ items: numbersOf(all.items), total: all.total }).toEqual({ items: [6], total: 1 });
+      expect(await list({ status: 'expired' })).toEqual({ items: [], total: 0 });
+    });
+
+    it('pages with offset and limit; the total counts every match', async () => {
+      const { store } = subject;
+      await seed(store);
+      const page = async (offset: number, limit: number, status?: Approval['status']) => {
+        const result = await store.listApprovals({ offset, limit, ...(status ? { status } : {}) });
+        return { items: numbersOf(result.items), total: result.total };
+      };
+      expect(await page(1, 2)).toEqual({ items: [5, 4], total: 6 });
+      expect(await page(4, 10)).toEqual({ items: [2, 1], total: 6 });
+      expect(await page(10, 10)).toEqual({ items: [], total: 6 });
+      expect(await page(2, 1, 'pending')).toEqual({ items: [3], total: 4 });
+    });
+
+    it('sees status changes made by later commits', async () => {
+      const { store } = subject;
+      await seed(store);
+      const task = taskRecord(1);
+      await store.commit({ task: nextRevision(task), expectedRevision: 1, approval: approvalOf(task, { status: 'cancelled' }), events: [] });
+      expect(numbersOf((await store.listApprovals({ offset: 0, limit: 100, status: 'pending' })).items)).toEqual([6, 5, 3]);
+      expect(numbersOf((await store.listApprovals({ offset: 0, limit: 100, status: 'cancelled' })).items)).toEqual([1]);
+    });
+  });
+
+  describe('listDueApprovals', () => {
+    const now = isoAt(100);
+    const deadlines: Array<Partial<Approval>> = [
+      { expiresAt: isoAt(90) },
+      { expiresAt: now },
+      { expiresAt: isoAt(50) },
+      { expiresAt: isoAt(10), status: 'approved' },
+      { expiresAt: null },
+      { expiresAt: isoAt(101) },
+    ];
+    const seed = async (store: Store) => {
+      for (const [index, overrides] of deadlines.entries()) {
+        const task = taskRecord(index + 1);
+        await store.commit(insertOf(task, { approval: approvalOf(task, overrides), events: [eventOf(task, 'approval.submitted')] }));
+      }
+    };
+    const due = async (store: Store, limit: number, at = now) => (await store.listDueApprovals(at, limit)).map((a) => a.taskId);
+
+    it('returns only pending approvals whose deadline is at or before now, earliest first', async () => {
+      const { store } = subject;
+      await seed(store);
+      expect(await due(store, 100)).toEqual([3, 1, 2].map((n) => taskRecord(n).id));
+      expect((await store.listDueApprovals(now, 1))[0]).toStrictEqual(approvalOf(taskRecord(3), deadlines[2]));
+      expect(await due(store, 100, isoAt(0))).toEqual([]);
+    });
+
+    it('honours the limit', async () => {
+      await seed(subject.store);
+      expect(await due(subject.store, 2)).toEqual([3, 1].map((n) => taskRecord(n).id));
+    });
+
+    it('drops an approval once it is decided', async () => {
+      const { store } = subject;
+      await seed(store);
+      const task = taskRecord(3);
+      const decided = approvalOf(task, { ...deadlines[2], status: 'expired', decidedAt: now, decidedBy: 'system' });
+      await store.commit({ task: nextRevision(task, { state: 'expired' }), expectedRevision: 1, approval: decided, events: [] });
+      expect(await due(store, 100)).toEqual([1, 2].map((n) => taskRecord(n).id));
+    });
+  });
+}
