@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { createMemoryStore } from '../src/store/memory.ts';
 import { openSqliteStore } from '../src/store/sqlite.ts';
 import type { Store } from '../src/store/store.ts';
+import { benchMachineFloor } from './machine-floor.ts';
 import { type Figures, benchTollgate } from './tollgate-workload.ts';
 
 const { values } = parseArgs({
@@ -35,6 +36,12 @@ const backends: Record<string, () => Promise<Store>> = {
   },
 };
 
+progress(`xstate floor: the task machine alone, ${tasks} tasks…`);
+const floor = {
+  concurrent: await benchMachineFloor({ tasks, concurrency: 64 }),
+  sequential: await benchMachineFloor({ tasks: sequentialTasks, concurrency: 1 }),
+};
+
 const concurrent: Record<string, Figures> = {};
 const sequential: Record<string, Figures> = {};
 try {
@@ -49,6 +56,11 @@ try {
 }
 
 process.stdout.write(renderTable(concurrent, sequential));
+process.stdout.write(
+  `\nxstate floor (task machine alone, auto path, no store): ${floor.concurrent.auto_per_s}/s at 64 in flight ` +
+    `(${floor.concurrent.auto_us_per_task} µs/task), ${floor.sequential.auto_per_s}/s at 1; ` +
+    `memory engine auto = ${ratio(concurrent.memory?.auto_per_s, floor.concurrent.auto_per_s)} of the floor\n`,
+);
 if (values.json) {
   const keys = ['auto_per_s', 'park_per_s', 'resume_per_s', 'park_p99_ms', 'resume_p99_ms', 'heap_bytes_per_parked'] as const;
   const pick = (figures: Figures) => Object.fromEntries(keys.map((key) => [key, figures[key]]));
@@ -56,7 +68,12 @@ if (values.json) {
   (line as Record<string, unknown>).sequential = Object.fromEntries(
     Object.entries(sequential).map(([name, figures]) => [name, pick(figures)]),
   );
+  (line as Record<string, unknown>).xstate_floor = { auto_per_s: floor.concurrent.auto_per_s, sequential_auto_per_s: floor.sequential.auto_per_s };
   process.stdout.write(`${JSON.stringify(line)}\n`);
+}
+
+function ratio(part: number | undefined, whole: number): string {
+  return part === undefined || whole === 0 ? 'n/a' : `${Math.round((part / whole) * 100)}%`;
 }
 
 function progress(message: string): void {
