@@ -1,0 +1,28 @@
+// The public library API of Tollgate: named exports only. Everything here has TSDoc at its
+// definition; what is not exported here is internal and may change.
+
+// Engine
+export { createEngine } from './engine/engine.ts';
+export type { DecisionResult, Engine, EngineOptions, RecoveryReport, SubmitResult } from './engine/engine-types.ts';
+export { SimulatedClock, systemClock, type Clock } from './engine/clock.ts';
+export { recordExecutor, type ExecutionRequest, type Executor } from './engine/executor.ts';
+export { createIdGenerator, type IdGenerator } from './engine/ids.ts';
+export { createLogger, type Logger } from './engine/logger.ts';
+export { defaultPolicyRuntime, policyRuntime } from './engine/default-policy-runtime.ts';
+export type { DeadlinePlan, PolicyRuntime } from './engine/policy-runtime.ts';
+
+// Stores
+export type { ApprovalQuery, Store, TaskQuery } from './store/store.ts';
+export type { CommitReceipt, TaskCommit, TaskRecord } from './store/task-record.ts';
+export { createMemoryStore } from './store/memory.ts';
+export { openSqliteStore, type SqliteStoreOptions } from './store/sqlite.ts';
+
+// Machines
+export { taskMachine, CHECKPOINT_TAG } from '../machines/task.machine.ts';
+export { TASK_MACHINE_VERSION } from '../machines/version.ts';
+export { decodeEnvelope, encodeEnvelope, PersistedTaskSnapshot, SnapshotEnvelope } from '../machines/envelope.ts';
+
+// Model, policy, errors
+export * from './model/index.ts';
+export * from './policy/index.ts';
+export * from './errors.ts';
