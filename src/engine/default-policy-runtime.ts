@@ -12,7 +12,8 @@ export function policyRuntime(policy: Policy): PolicyRuntime {
   const compiled = compilePolicy(policy);
   return {
     version: compiled.version,
-    evaluate: (input) => compiled.evaluate(input),
+    autonomy: policy.autonomy,
+    evaluate: (input, autonomy) => compiled.evaluate(input, autonomy === undefined ? {} : { autonomyOverride: autonomy }),
     planDeadlines(riskLevel, filedAtMs, ttlSeconds) {
       const plan = planDeadlines(policy, riskLevel, filedAtMs, ttlSeconds);
       const rule = timeoutRuleFor(policy, riskLevel);

@@ -1,6 +1,9 @@
 import type { InspectionEvent, Observer } from 'xstate';
 import type { Observable } from 'rxjs';
 import type { Approval } from '../model/approval.ts';
+import type { AutonomyLevel } from '../model/autonomy.ts';
+import type { AutonomyChange, AutonomyDowngradeCause, AutonomySetting } from '../model/autonomy-setting.ts';
+import type { ErrorRateRule } from './error-rate.ts';
 import type { Decision } from '../model/decision.ts';
 import type { LifecycleEvent } from '../model/lifecycle-event.ts';
 import type { Principal } from '../model/principal.ts';
@@ -23,6 +26,11 @@ export interface EngineOptions {
   clock?: Clock;
   ids?: IdGenerator;
   logger?: Logger;
+  /**
+   * When an agent's executions fail too often its autonomy drops one level; default
+   * `DEFAULT_ERROR_RATE_RULE`; `false` turns it off.
+   */
+  errorRateDowngrade?: ErrorRateRule | false;
   /** XState's inspection stream of every task actor (for the visualizer's inspector). */
   inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
 }
@@ -65,6 +73,22 @@ export interface Engine {
   listApprovals(query: ApprovalQuery): Promise<{ items: Approval[]; total: number }>;
   /** Applies the timeout policy to every pending approval past its deadline; returns how many. */
   expireDue(limit?: number): Promise<number>;
+  /**
+   * Sets an autonomy level (agent, department or company). Only a human (approver, admin)
+   * raises one; an agent may lower its own. Audited.
+   * @throws ValidationError, ForbiddenError
+   */
+  setAutonomy(change: AutonomyChange, principal: Principal): Promise<AutonomySetting>;
+  /**
+   * An automatic downgrade of an agent: `budget_exhausted` → supervised, `security_incident` →
+   * locked, `error_rate` → one level down. Never raises. Audited with actor `system`.
+   * Resolves null when the agent is already at or below that level.
+   */
+  downgradeAutonomy(agentId: string, cause: AutonomyDowngradeCause, reason: string, department?: string): Promise<AutonomySetting | null>;
+  /** The autonomy level that applies to an agent now (agent → department → company). */
+  autonomyOf(agentId: string, department?: string): Promise<AutonomyLevel>;
+  /** Every stored autonomy level (the policy file's apply elsewhere). */
+  listAutonomy(): Promise<AutonomySetting[]>;
   /** Continues tasks a crash interrupted. Run once at start. */
   recover(): Promise<RecoveryReport>;
   /** Every committed lifecycle event, in id order. */

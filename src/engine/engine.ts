@@ -24,6 +24,10 @@ import type { Task } from '../model/task.ts';
 import type { TaskState } from '../model/task-state.ts';
 import type { TaskRecord } from '../store/task-record.ts';
 import { assertMayCancel, assertMayDecide } from './authorize.ts';
+import { AutonomyRegistry } from './autonomy-registry.ts';
+import { DEFAULT_ERROR_RATE_RULE, ErrorRateTracker } from './error-rate.ts';
+import { AutonomyChange, type AutonomyDowngradeCause, type AutonomySetting } from '../model/autonomy-setting.ts';
+import type { AutonomyLevel } from '../model/autonomy.ts';
 import { type Clock, isoNow, systemClock } from './clock.ts';
 import { defaultPolicyRuntime } from './default-policy-runtime.ts';
 import type { DecisionResult, Engine, EngineOptions, RecoveryReport, SubmitResult } from './engine-types.ts';
@@ -63,6 +67,8 @@ class GateEngine implements Engine {
   #runs = new TaskKeyedRuns();
   #locks = new KeyedLocks();
   #deps: TaskRunDeps;
+  #autonomy: AutonomyRegistry;
+  #errorRates: ErrorRateTracker | null;
   #closed = false;
 
   constructor(options: EngineOptions) {
@@ -72,10 +78,12 @@ class GateEngine implements Engine {
     this.#logger = options.logger ?? createLogger();
     this.#executor = options.executor ?? recordExecutor;
     const policy = options.policy ?? defaultPolicyRuntime();
+    this.#autonomy = new AutonomyRegistry(this.store, policy.autonomy, this.clock);
+    this.#errorRates = options.errorRateDowngrade === false ? null : new ErrorRateTracker(options.errorRateDowngrade ?? DEFAULT_ERROR_RATE_RULE);
     this.events$ = this.#events.asObservable();
     const machine = taskMachine.provide({
       actors: {
-        secOps: createSecOpsActor(policy),
+        secOps: createSecOpsActor(policy, (input) => this.#autonomy.levelFor(input.agentId, input.department)),
         approvalStore: createApprovalStoreActor({ clock: this.clock, ids: this.#ids, policy }),
         executor: createExecutorActor((input) => this.#execute(input)),
       },
@@ -89,6 +97,7 @@ class GateEngine implements Engine {
         for (const event of events) this.#events.next(event);
       },
       onEnd: (run) => this.#runs.delete(run),
+      onRest: (record) => this.#countExecution(record),
     };
     if (options.inspect) this.#deps.inspect = options.inspect;
   }
@@ -100,6 +109,7 @@ class GateEngine implements Engine {
   async submit(input: Proposal): Promise<SubmitResult> {
     this.#assertOpen();
     const proposal = parseInput(Proposal, input, 'proposal');
+    await this.#autonomy.load();
     const { idempotencyKey, ...rest } = proposal;
     if (idempotencyKey !== undefined) {
       const existing = await this.store.findTaskByIdempotencyKey(proposal.agentId, idempotencyKey);
@@ -202,6 +212,32 @@ class GateEngine implements Engine {
     return outcomes.filter(Boolean).length;
   }
 
+  async setAutonomy(changeInput: AutonomyChange, principalInput: Principal): Promise<AutonomySetting> {
+    this.#assertOpen();
+    const change = parseInput(AutonomyChange, changeInput, 'autonomy change');
+    const principal = parseInput(Principal, principalInput, 'principal');
+    const setting = await this.#autonomy.set(change, principal);
+    this.#logger.info({ autonomy: setting }, 'autonomy level set');
+    return setting;
+  }
+
+  async downgradeAutonomy(agentId: string, cause: AutonomyDowngradeCause, reason: string, department?: string): Promise<AutonomySetting | null> {
+    this.#assertOpen();
+    const setting = await this.#autonomy.downgrade(agentId, department, cause, reason);
+    if (setting) this.#logger.warn({ autonomy: setting }, 'autonomy downgraded');
+    return setting;
+  }
+
+  async autonomyOf(agentId: string, department?: string): Promise<AutonomyLevel> {
+    await this.#autonomy.load();
+    return this.#autonomy.levelFor(agentId, department);
+  }
+
+  async listAutonomy(): Promise<AutonomySetting[]> {
+    await this.#autonomy.load();
+    return this.#autonomy.list();
+  }
+
   async recover(): Promise<RecoveryReport> {
     this.#assertOpen();
     const report: RecoveryReport = { resumed: 0, quarantined: 0, alternativesSubmitted: 0 };
@@ -232,6 +268,18 @@ class GateEngine implements Engine {
     this.#closed = true;
     await this.#runs.drain(options.timeoutMs ?? 10_000);
     this.#events.complete();
+  }
+
+  /** Feeds the error-rate downgrade with each finished execution. */
+  #countExecution(record: TaskRecord): void {
+    if (!this.#errorRates || (record.state !== 'completed' && record.state !== 'failed')) return;
+    if (!this.#errorRates.record(record.agentId, record.state === 'failed')) return;
+    const { threshold, window } = this.#errorRates.rule;
+    const reason = `at least ${Math.round(threshold * 100)}% of the last ${window} or fewer executions failed`;
+    this.#autonomy
+      .downgrade(record.agentId, record.department ?? undefined, 'error_rate', reason)
+      .then((setting) => setting && this.#logger.warn({ autonomy: setting }, 'autonomy downgraded'))
+      .catch((error) => this.#logger.error({ agentId: record.agentId, err: error }, 'could not downgrade autonomy'));
   }
 
   #assertOpen(): void {

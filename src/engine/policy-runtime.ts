@@ -1,5 +1,6 @@
 import type { SecOpsInput } from '../../machines/task.machine.ts';
 import type { TimeoutAction } from '../model/approval.ts';
+import type { AutonomyLevel } from '../model/autonomy.ts';
 import type { RiskLevel } from '../model/risk.ts';
 import type { Verdict } from '../model/verdict.ts';
 
@@ -11,6 +12,13 @@ export interface DeadlinePlan {
   onEscalationExhausted?: 'deny' | 'approve';
 }
 
+/** The autonomy levels a policy file sets (stored levels override them). */
+export interface PolicyAutonomy {
+  company: AutonomyLevel;
+  departments: Readonly<Record<string, AutonomyLevel>>;
+  agents: Readonly<Record<string, AutonomyLevel>>;
+}
+
 /**
  * The policy as the engine's child actors use it: a compiled, pure judge. Built from a policy
  * document by `policyRuntime(policy)`.
@@ -18,8 +26,13 @@ export interface DeadlinePlan {
 export interface PolicyRuntime {
   /** The content hash of the policy document. */
   readonly version: string;
-  /** SecOps' verdict on a proposal. Pure: the same input gives the same verdict. */
-  evaluate(input: SecOpsInput): Verdict;
+  /** The policy file's autonomy levels. */
+  readonly autonomy: PolicyAutonomy;
+  /**
+   * SecOps' verdict on a proposal at an autonomy level (default: the policy file's level for
+   * the agent). Pure: the same input and level give the same verdict.
+   */
+  evaluate(input: SecOpsInput, autonomy?: AutonomyLevel): Verdict;
   /** The deadlines of an approval filed now for a task of this risk. */
   planDeadlines(riskLevel: RiskLevel, filedAtMs: number, ttlSeconds?: number): DeadlinePlan;
 }

@@ -30,6 +30,8 @@ export interface TaskRunDeps {
   publish(events: LifecycleEvent[]): void;
   /** Called once when the run ends (at rest, or failed). */
   onEnd(run: TaskRun): void;
+  /** Called with the stored row each time a task comes to rest (parked or final), after its commit. */
+  onRest?(record: TaskRecord): void;
 }
 
 /**
@@ -250,6 +252,7 @@ export class TaskRun {
     if (change.task.state === 'executing') this.#executionDurable.resolve();
     if (atRest) {
       this.#end();
+      this.#deps.onRest?.(change.task);
       this.#settled.resolve(change.task);
     }
   }

@@ -10,3 +10,4 @@ export * from './risk.ts';
 export * from './task-state.ts';
 export * from './task.ts';
 export * from './verdict.ts';
+export * from './autonomy-setting.ts';

@@ -1,6 +1,7 @@
 import { ClosedError, DuplicateIdempotencyKeyError, StaleRevisionError, TaskExistsError } from '../errors.ts';
 import type { Approval } from '../model/approval.ts';
 import type { AuditEntry, LifecycleEvent } from '../model/lifecycle-event.ts';
+import { type AutonomySetting, autonomyAuditData } from '../model/autonomy-setting.ts';
 import type { TaskState } from '../model/task-state.ts';
 import { copyJson } from '../util/canonical-json.ts';
 import { GENESIS_HASH, auditHash, verifyChain } from './audit-chain.ts';
@@ -8,7 +9,8 @@ import type { ApprovalQuery, Store, TaskQuery } from './store.ts';
 import type { CommitReceipt, TaskCommit, TaskRecord } from './task-record.ts';
 
 interface JournalRow {
-  event: LifecycleEvent;
+  /** Null for audit-only entries (autonomy changes). */
+  event: LifecycleEvent | null;
   audit: AuditEntry;
 }
 
@@ -29,6 +31,7 @@ class MemoryStore implements Store {
   #idempotency = new Map<string, string>();
   #approvals = new Map<string, Approval>();
   #journal: JournalRow[] = [];
+  #autonomy = new Map<string, AutonomySetting>();
   #closed = false;
 
   async commit(change: TaskCommit): Promise<CommitReceipt> {
@@ -121,9 +124,29 @@ class MemoryStore implements Store {
       .map(copyApproval);
   }
 
+  async setAutonomy(setting: AutonomySetting): Promise<{ seq: number }> {
+    this.#assertOpen();
+    this.#autonomy.set(`${setting.scope}\u0000${setting.subject}`, { ...setting });
+    const seq = this.#journal.length + 1;
+    const prevHash = this.#journal.at(-1)?.audit.hash ?? GENESIS_HASH;
+    const body = { seq, at: setting.setAt, actor: setting.setBy, action: 'autonomy.changed', taskId: null, approvalId: null, data: autonomyAuditData(setting) };
+    this.#journal.push({ event: null, audit: { ...body, prevHash, hash: auditHash(prevHash, body) } });
+    return { seq };
+  }
+
+  async listAutonomy(): Promise<AutonomySetting[]> {
+    this.#assertOpen();
+    return [...this.#autonomy.values()].map((setting) => ({ ...setting }));
+  }
+
   async readEvents(afterId: number, limit: number): Promise<LifecycleEvent[]> {
     this.#assertOpen();
-    return this.#journal.slice(Math.max(0, afterId), Math.max(0, afterId) + limit).map((row) => copyJson(row.event));
+    const events: LifecycleEvent[] = [];
+    for (let index = Math.max(0, afterId); index < this.#journal.length && events.length < limit; index += 1) {
+      const event = this.#journal[index]?.event;
+      if (event) events.push(copyJson(event));
+    }
+    return events;
   }
 
   async lastEventId(): Promise<number> {

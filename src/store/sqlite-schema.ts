@@ -56,6 +56,14 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX journal_task ON journal(task_id, seq);
   `,
+  `
+  CREATE TABLE autonomy (
+    scope TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    record TEXT NOT NULL,
+    PRIMARY KEY (scope, subject)
+  );
+  `,
 ];
 
 /**

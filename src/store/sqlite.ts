@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { ClosedError, DuplicateIdempotencyKeyError, StaleRevisionError, TaskExistsError } from '../errors.ts';
 import type { Approval } from '../model/approval.ts';
 import type { AuditEntry, LifecycleEvent } from '../model/lifecycle-event.ts';
+import { AutonomySetting, autonomyAuditData } from '../model/autonomy-setting.ts';
 import type { TaskState } from '../model/task-state.ts';
 import { GENESIS_HASH, auditHash, verifyChain } from './audit-chain.ts';
 import { migrateSqlite } from './sqlite-schema.ts';
@@ -85,7 +86,11 @@ class SqliteStore implements Store {
       dueApprovals: db.prepare<[string, number], { record: string }>(
         `SELECT record FROM approvals WHERE status = 'pending' AND expires_at IS NOT NULL AND expires_at <= ? ORDER BY expires_at, id LIMIT ?`,
       ),
-      readEvents: db.prepare<[number, number], JournalRow>('SELECT * FROM journal WHERE seq > ? ORDER BY seq LIMIT ?'),
+      readEvents: db.prepare<[number, number], JournalRow>('SELECT * FROM journal WHERE seq > ? AND task_id IS NOT NULL ORDER BY seq LIMIT ?'),
+      upsertAutonomy: db.prepare(
+        'INSERT INTO autonomy (scope, subject, record) VALUES (?, ?, ?) ON CONFLICT(scope, subject) DO UPDATE SET record = excluded.record',
+      ),
+      allAutonomy: db.prepare<[], { record: string }>('SELECT record FROM autonomy ORDER BY scope, subject'),
       lastEventId: db.prepare<[], { seq: number | null }>('SELECT MAX(seq) AS seq FROM journal'),
       allJournal: db.prepare<[], JournalRow>('SELECT * FROM journal ORDER BY seq'),
     };
@@ -246,6 +251,29 @@ class SqliteStore implements Store {
     return this.#open()
       .dueApprovals.all(now, limit)
       .map((row) => approvalFromRecord(row.record));
+  }
+
+  async setAutonomy(setting: AutonomySetting): Promise<{ seq: number }> {
+    const s = this.#open();
+    // Pending task commits go first, so the chain's order is the order things were acknowledged.
+    this.#flush();
+    const write = this.#db.transaction(() => {
+      s.upsertAutonomy.run(setting.scope, setting.subject, JSON.stringify(setting));
+      const last = s.lastJournal.get();
+      const seq = (last?.seq ?? 0) + 1;
+      const prevHash = last?.hash ?? GENESIS_HASH;
+      const data = autonomyAuditData(setting);
+      const hash = auditHash(prevHash, { seq, at: setting.setAt, actor: setting.setBy, action: 'autonomy.changed', taskId: null, approvalId: null, data });
+      s.insertJournal.run(seq, setting.setAt, setting.setBy, 'autonomy.changed', null, null, JSON.stringify(data), prevHash, hash);
+      return seq;
+    });
+    return { seq: write.immediate() };
+  }
+
+  async listAutonomy(): Promise<AutonomySetting[]> {
+    return this.#open()
+      .allAutonomy.all()
+      .map((row) => AutonomySetting.parse(JSON.parse(row.record)));
   }
 
   async readEvents(afterId: number, limit: number): Promise<LifecycleEvent[]> {

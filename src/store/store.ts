@@ -1,5 +1,6 @@
 import type { Approval, ApprovalStatus } from '../model/approval.ts';
 import type { AuditEntry, AuditVerification, LifecycleEvent } from '../model/lifecycle-event.ts';
+import type { AutonomySetting } from '../model/autonomy-setting.ts';
 import type { RiskLevel } from '../model/risk.ts';
 import type { TaskState } from '../model/task-state.ts';
 import type { CommitReceipt, TaskCommit, TaskRecord } from './task-record.ts';
@@ -47,7 +48,14 @@ export interface Store {
   listApprovals(query: ApprovalQuery): Promise<{ items: Approval[]; total: number }>;
   /** Pending approvals whose `expiresAt` ≤ `now`, earliest deadline first. */
   listDueApprovals(now: string, limit: number): Promise<Approval[]>;
-  /** Journal events with id > `afterId`, in id order. */
+  /**
+   * Stores an autonomy level (replacing the one for the same scope and subject) and appends its
+   * `autonomy.changed` audit entry (no task) to the hash chain, atomically. Returns the entry's seq.
+   */
+  setAutonomy(setting: AutonomySetting): Promise<{ seq: number }>;
+  /** Every stored autonomy level. */
+  listAutonomy(): Promise<AutonomySetting[]>;
+  /** Task lifecycle events with id > `afterId`, in id order (audit-only entries such as autonomy changes are skipped). */
   readEvents(afterId: number, limit: number): Promise<LifecycleEvent[]>;
   /** The id of the newest event, 0 when none. */
   lastEventId(): Promise<number>;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe } from 'vitest';
 import { describeApprovals } from './conformance/approvals.ts';
+import { describeAutonomy } from './conformance/autonomy.ts';
 import { describeCopies } from './conformance/copies.ts';
 import { type StoreConformanceInit, storeSubject } from './conformance/harness.ts';
 import { describeJournal } from './conformance/journal.ts';
@@ -30,5 +31,6 @@ export function describeStoreConformance(init: StoreConformanceInit): void {
     describeJournal(subject);
     describeCopies(subject);
     describeLifecycle(subject);
+    describeAutonomy(subject);
   });
 }

@@ -37,6 +37,11 @@ export class CrashableStore implements Store {
   getApproval: Store['getApproval'] = (id) => this.#inner.getApproval(id);
   listApprovals: Store['listApprovals'] = (query) => this.#inner.listApprovals(query);
   listDueApprovals: Store['listDueApprovals'] = (now, limit) => this.#inner.listDueApprovals(now, limit);
+  setAutonomy: Store['setAutonomy'] = (setting) => {
+    if (this.#remaining <= 0) return Promise.reject(new Error('simulated crash: the process is gone'));
+    return this.#inner.setAutonomy(setting);
+  };
+  listAutonomy: Store['listAutonomy'] = () => this.#inner.listAutonomy();
   readEvents: Store['readEvents'] = (afterId, limit) => this.#inner.readEvents(afterId, limit);
   lastEventId: Store['lastEventId'] = () => this.#inner.lastEventId();
   readAudit: Store['readAudit'] = (query) => this.#inner.readAudit(query);

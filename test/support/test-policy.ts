@@ -26,6 +26,7 @@ export const TEST_DEADLINE_MS = 60_000;
 export function testPolicy(): PolicyRuntime {
   return {
     version: 'sha256:test-policy',
+    autonomy: { company: 'semi', departments: {}, agents: {} },
     evaluate(input: SecOpsInput): Verdict {
       const verdict = (decision: Verdict['decision'], riskLevel: RiskLevel, requiredApprovals = 1): Verdict => ({
         decision,

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import type { JsonObject } from './json.ts';
+import { AutonomyLevel } from './autonomy.ts';
+
+/** Where an autonomy level applies; an agent's level wins over its department's, which wins over the company's. */
+export const AutonomyScope = z.enum(['company', 'department', 'agent']);
+export type AutonomyScope = z.infer<typeof AutonomyScope>;
+
+/** Why an autonomy level changed without a human: DESIGN.md's automatic downgrades. */
+export const AutonomyDowngradeCause = z.enum(['error_rate', 'budget_exhausted', 'security_incident']);
+export type AutonomyDowngradeCause = z.infer<typeof AutonomyDowngradeCause>;
+
+/** A change of autonomy asked for from outside (engine API, HTTP). `subject` is omitted for the company. */
+export const AutonomyChange = z
+  .strictObject({
+    scope: AutonomyScope,
+    subject: z.string().min(1).max(200).optional(),
+    level: AutonomyLevel,
+    reason: z.string().trim().min(1).max(2_000),
+  })
+  .refine((change) => (change.scope === 'company') === (change.subject === undefined), {
+    message: 'subject is required for an agent or a department, and not allowed for the company',
+    path: ['subject'],
+  });
+export type AutonomyChange = z.infer<typeof AutonomyChange>;
+
+/** An autonomy level in force, as the store keeps it (the policy file's levels apply where there is none). */
+export const AutonomySetting = z.strictObject({
+  scope: AutonomyScope,
+  /** The agent or department id; `*` for the company. */
+  subject: z.string().min(1).max(200),
+  level: AutonomyLevel,
+  /** The level before this change (the policy file's, when nothing was stored). */
+  previous: AutonomyLevel,
+  reason: z.string(),
+  /** A principal id, or `system` for an automatic downgrade. */
+  setBy: z.string(),
+  setAt: z.string(),
+  /** Set for automatic downgrades. */
+  cause: AutonomyDowngradeCause.optional(),
+});
+export type AutonomySetting = z.infer<typeof AutonomySetting>;
+
+/** The subject key of the company scope. */
+export const COMPANY_SUBJECT = '*';
+
+/**
+ * What an autonomy change's audit entry records (the same on every store, so the chain is comparable).
+ * @example autonomyAuditData(setting) // { scope: 'agent', subject: 'bot', level: 'locked', previous: 'semi', reason: '…' }
+ */
+export function autonomyAuditData(setting: AutonomySetting): JsonObject {
+  const data: JsonObject = { scope: setting.scope, subject: setting.subject, level: setting.level, previous: setting.previous, reason: setting.reason };
+  if (setting.cause !== undefined) data.cause = setting.cause;
+  return data;
+}
