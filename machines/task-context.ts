@@ -36,6 +36,11 @@ export const TaskContext = z.strictObject({
   alternative: Alternative.nullable(),
   result: JsonValue.nullable(),
   error: TaskError.nullable(),
+  /**
+   * The policy version in force when the task was released (approved or approved on timeout).
+   * When it differs from the approval's, the task is judged again before it executes.
+   */
+  policyAtResume: z.string().optional(),
 });
 export type TaskContext = z.infer<typeof TaskContext>;
 

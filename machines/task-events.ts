@@ -14,6 +14,8 @@ export interface ApproveEvent {
   by: string;
   at: string;
   comment?: string;
+  /** The version of the policy in force now, stamped by the engine (it may differ from the approval's). */
+  policyVersion?: string;
 }
 /** A human rejects the request. */
 export interface RejectEvent {
@@ -34,6 +36,8 @@ export interface RerouteEvent {
 export interface TimeoutEvent {
   type: 'TIMEOUT';
   at: string;
+  /** The version of the policy in force now, stamped by the engine. */
+  policyVersion?: string;
 }
 /** The agent or an admin withdraws the request. */
 export interface CancelEvent {

@@ -110,3 +110,31 @@ export function toTaskError(error: unknown, fallbackCode: string): TaskError {
   }
   return { code: fallbackCode, message: String(error) };
 }
+
+/** Notes the policy version in force at release, when the engine stamped one on the event. */
+export const withPolicyAtResume = (context: TaskContext, policyVersion: string | undefined): TaskContext =>
+  policyVersion === undefined
+    ? context
+    : update(context, (draft) => {
+        draft.policyAtResume = policyVersion;
+      });
+
+/**
+ * Whether a verdict under the policy now in force still lets a released task run: not a
+ * denial, and no more approvals needed than were given (a release on timeout gave none: fail closed).
+ */
+export function releaseStands(context: TaskContext, verdict: Verdict): boolean {
+  if (verdict.decision === 'deny') return false;
+  if (verdict.decision === 'escalate') return (context.approval?.approvals.length ?? 0) >= verdict.requiredApprovals;
+  return true;
+}
+
+/** Records why the policy now in force stopped an approved task. */
+export const withPolicyDenial = (context: TaskContext, verdict: Verdict): TaskContext =>
+  withError(context, {
+    code: 'policy_changed',
+    message:
+      verdict.decision === 'deny'
+        ? `the policy changed while the task was parked (${context.approval?.policyVersion ?? '?'} → ${verdict.policyVersion}) and now denies it: ${verdict.reason}`
+        : `the policy changed while the task was parked (${context.approval?.policyVersion ?? '?'} → ${verdict.policyVersion}) and now needs ${verdict.requiredApprovals} approvals; submit it again`,
+  });

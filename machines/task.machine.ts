@@ -18,7 +18,10 @@ import {
   withApprovalClosed,
   withCancellation,
   withEscalation,
+  releaseStands,
   withError,
+  withPolicyAtResume,
+  withPolicyDenial,
   withRejection,
   withReroute,
   withResult,
@@ -131,6 +134,9 @@ export const taskMachine = setup({
       (context.verdict?.riskLevel === 'low' || context.verdict?.riskLevel === 'medium') &&
       bindingMatches(context),
     timeoutWaits: ({ context }) => context.approval?.onTimeout === 'wait' || context.approval?.expiresAt === null,
+    policyChangedSinceApproval: ({ context }) =>
+      context.policyAtResume !== undefined && context.approval !== null && context.policyAtResume !== context.approval.policyVersion,
+    recheckReleases: ({ context, event }) => releaseStands(context, (event as unknown as { output: SecOpsOutput }).output),
   },
   actions: {
     // One emitted event per state entered: the history step, and the state's lifecycle event if it has one.
@@ -163,6 +169,10 @@ export const taskMachine = setup({
         ...(event.type === 'APPROVE' && event.comment !== undefined ? { comment: event.comment } : {}),
       }),
     })),
+    notePolicyAtResume: assign(({ context, event }) =>
+      event.type === 'APPROVE' || event.type === 'TIMEOUT' ? withPolicyAtResume(context, event.policyVersion) : context,
+    ),
+    markPolicyDenied: assign(({ context, event }) => withPolicyDenial(context, (event as unknown as { output: SecOpsOutput }).output)),
     markApproved: assign(({ context, event }) => {
       const at = 'at' in event ? event.at : (context.approval?.createdAt ?? '');
       const by = event.type === 'APPROVE' ? event.by : 'system';
@@ -251,7 +261,7 @@ export const taskMachine = setup({
           {
             guard: 'voteCompletesQuorum',
             target: 'resumed',
-            actions: ['recordVote', 'markApproved', { type: 'announce', params: { type: 'approval.approved' } }],
+            actions: ['recordVote', 'markApproved', 'notePolicyAtResume', { type: 'announce', params: { type: 'approval.approved' } }],
           },
           { guard: 'voteCompletesQuorumUnbound', target: 'denied', actions: ['recordVote', 'markUnbound'] },
           { actions: ['recordVote', 'announceVote'] },
@@ -276,7 +286,7 @@ export const taskMachine = setup({
           {
             guard: 'timeoutApproves',
             target: 'resumed',
-            actions: ['markApproved', { type: 'announce', params: { type: 'approval.approved' } }],
+            actions: ['markApproved', 'notePolicyAtResume', { type: 'announce', params: { type: 'approval.approved' } }],
           },
           {
             target: 'expired',
@@ -292,7 +302,22 @@ export const taskMachine = setup({
     },
     resumed: {
       entry: { type: 'enter', params: { to: 'resumed', announce: 'task.resumed' } },
-      always: 'executing',
+      // An approval binds a policy version: if the policy changed while the task was parked, judge it again first.
+      always: [{ guard: 'policyChangedSinceApproval', target: 'reevaluating' }, { target: 'executing' }],
+    },
+    reevaluating: {
+      entry: { type: 'enter', params: { to: 'reevaluating' } },
+      invoke: {
+        id: 'recheck',
+        src: 'secOps',
+        input: ({ context }) => secOpsInput(context),
+        onDone: [
+          { guard: 'recheckReleases', target: 'executing' },
+          { target: 'denied', actions: 'markPolicyDenied' },
+        ],
+        // A rule that throws denies: fail closed.
+        onError: { target: 'denied', actions: { type: 'recordFailure', params: { code: 'secops_failed' } } },
+      },
     },
     executing: {
       tags: [CHECKPOINT_TAG],

@@ -68,6 +68,7 @@ class GateEngine implements Engine {
   #locks = new KeyedLocks();
   #deps: TaskRunDeps;
   #autonomy: AutonomyRegistry;
+  #policyVersion: string;
   #errorRates: ErrorRateTracker | null;
   #closed = false;
 
@@ -78,6 +79,7 @@ class GateEngine implements Engine {
     this.#logger = options.logger ?? createLogger();
     this.#executor = options.executor ?? recordExecutor;
     const policy = options.policy ?? defaultPolicyRuntime();
+    this.#policyVersion = policy.version;
     this.#autonomy = new AutonomyRegistry(this.store, policy.autonomy, this.clock);
     this.#errorRates = options.errorRateDowngrade === false ? null : new ErrorRateTracker(options.errorRateDowngrade ?? DEFAULT_ERROR_RATE_RULE);
     this.events$ = this.#events.asObservable();
@@ -146,7 +148,13 @@ class GateEngine implements Engine {
         run.start();
         const sent =
           decision.kind === 'approve'
-            ? run.send({ type: 'APPROVE', by: principal.id, at, ...(decision.comment !== undefined ? { comment: decision.comment } : {}) })
+            ? run.send({
+                type: 'APPROVE',
+                by: principal.id,
+                at,
+                policyVersion: this.#policyVersion,
+                ...(decision.comment !== undefined ? { comment: decision.comment } : {}),
+              })
             : decision.kind === 'reject'
               ? run.send({ type: 'REJECT', by: principal.id, at, reason: decision.reason })
               : run.send({ type: 'REROUTE', by: principal.id, at, reason: decision.reason, alternative: decision.alternative });
@@ -323,7 +331,7 @@ class GateEngine implements Engine {
       try {
         const run = await this.#restore(current.taskId, ['parked']);
         run.start();
-        if (!run.send({ type: 'TIMEOUT', at: now })) return false;
+        if (!run.send({ type: 'TIMEOUT', at: now, policyVersion: this.#policyVersion })) return false;
         await run.settled;
         return true;
       } catch (error) {

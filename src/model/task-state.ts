@@ -8,6 +8,7 @@ export const TASK_STATES = [
   'awaitingHuman',
   'parked',
   'resumed',
+  'reevaluating',
   'executing',
   'completed',
   'failed',

@@ -63,10 +63,12 @@ export class EngineHarness {
 
   /**
    * Closes engine and store, then opens fresh ones on the same file and runs recovery. With
-   * `crash`, the plug is pulled first: nothing in flight reaches the store any more.
+   * `crash`, the plug is pulled first: nothing in flight reaches the store any more. With
+   * `policy`, the new process runs another policy (as after a deploy).
    */
-  async restart(options: { crash?: boolean } = {}): Promise<void> {
+  async restart(options: { crash?: boolean; policy?: PolicyRuntime } = {}): Promise<void> {
     if (options.crash) this.store.cutAfter(0);
+    if (options.policy) this.#policy = options.policy;
     // After a crash nothing in flight can reach the store; a hung executor is simply dropped.
     await this.engine.close({ timeoutMs: options.crash ? 100 : 2_000 });
     if (this.#kind === 'sqlite') await this.store.close();
