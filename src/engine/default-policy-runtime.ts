@@ -1,14 +1,18 @@
 import { DEFAULT_POLICY } from '../policy/default-policy.ts';
 import { compilePolicy } from '../policy/evaluate.ts';
+import { parsePolicy } from '../policy/load-policy.ts';
 import type { Policy } from '../policy/policy-schema.ts';
 import { exhaustedAction, planDeadlines, timeoutRuleFor } from '../policy/timeouts.ts';
 import type { PolicyRuntime } from './policy-runtime.ts';
 
 /**
- * Compiles a policy document into what the engine's child actors call.
+ * Validates and compiles a policy document into what the engine's child actors call. A
+ * document built in code is checked like a file (no auto-approve of high risk on timeout, …).
+ * @throws ValidationError
  * @example createEngine({ store, policy: policyRuntime(loadPolicyFile('policy.json')) })
  */
-export function policyRuntime(policy: Policy): PolicyRuntime {
+export function policyRuntime(document: Policy): PolicyRuntime {
+  const policy = parsePolicy(document);
   const compiled = compilePolicy(policy);
   return {
     version: compiled.version,
