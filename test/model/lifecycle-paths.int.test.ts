@@ -3,9 +3,9 @@ import type { Engine } from '../../src/engine/engine-types.ts';
 import type { Principal } from '../../src/model/principal.ts';
 import type { Proposal } from '../../src/model/proposal.ts';
 import { EngineHarness } from '../support/engine-harness.ts';
-import { TEST_ACTIONS, TEST_DEADLINE_MS } from '../support/test-policy.ts';
+import { TEST_ACTIONS, TEST_DEADLINE_MS, changedTestPolicy, testPolicy } from '../support/test-policy.ts';
 import { assertSafety, assertTerminalsUnchanged } from './invariants.ts';
-import { type PathStep, type SubmitStep, enumerateLifecyclePaths } from './paths.ts';
+import { CHANGED_POLICY, type PathStep, type SubmitStep, enumerateLifecyclePaths } from './paths.ts';
 
 const APPROVERS: Principal[] = [
   { id: 'approver-0', roles: ['approver'], maxRisk: 'critical' },
@@ -95,12 +95,14 @@ describe('model-based: every path through the task machine, replayed on the engi
     const taskId = task.id;
     const approvalId = task.approvalId;
     for (const [offset, step] of rest.entries()) {
-      await harness.restart();
+      // A release under a changed policy runs in a process that has the new policy deployed.
+      const change = 'policyChange' in step ? step.policyChange : undefined;
+      await harness.restart({ policy: change ? changedTestPolicy(change, CHANGED_POLICY) : testPolicy() });
       await apply(harness.engine, harness, step, taskId, approvalId);
       const now = await harness.engine.get(taskId);
       expect(now.state, `after ${step.kind}`).toBe(path.states[offset + 1]);
     }
-    await harness.restart();
+    await harness.restart({ policy: testPolicy() });
     const final = await harness.engine.get(taskId);
     expect(final.state).toBe(path.states.at(-1));
     if (final.state !== 'parked') await pokeTerminal(harness.engine, harness, taskId, approvalId);

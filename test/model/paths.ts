@@ -16,12 +16,16 @@ export interface SubmitStep {
 }
 
 /** One engine operation of a path. */
+/** What the policy deployed while a task was parked says when the task is released: absent when unchanged. */
+export type PolicyChange = 'allows' | 'denies' | 'throws';
+
+/** One engine operation of a path. A release (approve, timeout) may happen under a changed policy. */
 export type PathStep =
   | SubmitStep
-  | { kind: 'approve'; voter: number }
+  | { kind: 'approve'; voter: number; policyChange?: PolicyChange }
   | { kind: 'reject' }
   | { kind: 'reroute' }
-  | { kind: 'timeout' }
+  | { kind: 'timeout'; policyChange?: PolicyChange }
   | { kind: 'cancel' };
 
 /** A path: the engine operations, and the state the machine is in after each. */
@@ -31,8 +35,11 @@ export interface LifecyclePath {
   states: string[];
 }
 
-type GraphEvent = { type: string; output?: unknown; by?: string };
+type GraphEvent = { type: string; output?: unknown; by?: string; policyVersion?: string };
 type GraphStep = { event: GraphEvent; state: { value: string } };
+
+/** The version of the policy deployed while a task was parked, in paths that change it. */
+export const CHANGED_POLICY = 'sha256:changed';
 
 const INPUT = { taskId: 't', proposal: { actionType: 'vcs:push', title: 'p', args: {}, agentId: 'agent' } };
 const AT_REST = new Set(['parked', 'completed', 'failed', 'denied', 'rerouted', 'expired', 'cancelled']);
@@ -70,6 +77,13 @@ export function enumerateLifecyclePaths(): LifecyclePath[] {
     { type: 'REJECT', by: 'approver-0', at: 'now', reason: 'no' } as GraphEvent,
     { type: 'REROUTE', by: 'approver-0', at: 'now', reason: 'safer', alternative: { actionType: 'test:allow' } } as GraphEvent,
     { type: 'TIMEOUT', at: 'now' } as GraphEvent,
+    // Releases after a new policy was deployed, and what the new policy then says.
+    { type: 'APPROVE', by: 'approver-0', at: 'now', policyVersion: CHANGED_POLICY } as GraphEvent,
+    { type: 'APPROVE', by: 'approver-1', at: 'now', policyVersion: CHANGED_POLICY } as GraphEvent,
+    { type: 'TIMEOUT', at: 'now', policyVersion: CHANGED_POLICY } as GraphEvent,
+    { type: 'xstate.done.actor.recheck', output: verdictOf('allow', { policyVersion: CHANGED_POLICY }) },
+    { type: 'xstate.done.actor.recheck', output: verdictOf('deny', { policyVersion: CHANGED_POLICY }) },
+    { type: 'xstate.error.actor.recheck', output: new Error('rule threw') },
     { type: 'CANCEL', by: 'agent', at: 'now' } as GraphEvent,
     { type: 'xstate.done.actor.executor', output: { ok: true } },
     { type: 'xstate.error.actor.executor', output: new Error('boom') },
@@ -115,13 +129,20 @@ function toLifecyclePath(graphSteps: GraphStep[]): LifecyclePath | null {
       submit.quorum = approval.requiredApprovals;
     }
     if (event.type === 'xstate.error.actor.executor' && submit) submit.executor = 'fails';
+    const release = steps.at(-1);
+    if (release && (release.kind === 'approve' || release.kind === 'timeout') && release.policyChange) {
+      if (event.type === 'xstate.done.actor.recheck') release.policyChange = (event.output as Verdict).decision === 'deny' ? 'denies' : 'allows';
+      if (event.type === 'xstate.error.actor.recheck') release.policyChange = 'throws';
+    }
     if (steps.length > 0) states[steps.length - 1] = state.value;
   }
   // Every engine operation must end at rest: a path cut mid-operation is not replayable.
   if (states.some((state) => !AT_REST.has(state))) return null;
   const label = steps
     .map((step) =>
-      step.kind === 'submit' ? `submit(${step.verdict}/${step.risk}/${step.quorum}/${step.executor})` : step.kind === 'approve' ? `approve#${step.voter}` : step.kind,
+      step.kind === 'submit'
+        ? `submit(${step.verdict}/${step.risk}/${step.quorum}/${step.executor})`
+        : `${step.kind === 'approve' ? `approve#${step.voter}` : step.kind}${'policyChange' in step && step.policyChange ? `[policy ${step.policyChange}]` : ''}`,
     )
     .join(' → ');
   return { name: `${label} ⇒ ${last}`, steps, states };
@@ -136,14 +157,17 @@ function toStep(event: GraphEvent): PathStep | null {
     }
     case 'xstate.error.actor.secOps':
       return { kind: 'submit', verdict: 'throws', risk: 'high', quorum: 1, executor: 'ok' };
-    case 'APPROVE':
-      return { kind: 'approve', voter: event.by === 'approver-1' ? 1 : 0 };
+    case 'APPROVE': {
+      const voter = event.by === 'approver-1' ? 1 : 0;
+      // 'allows' until the recheck's outcome says otherwise (a vote short of quorum never rechecks).
+      return event.policyVersion ? { kind: 'approve', voter, policyChange: 'allows' } : { kind: 'approve', voter };
+    }
     case 'REJECT':
       return { kind: 'reject' };
     case 'REROUTE':
       return { kind: 'reroute' };
     case 'TIMEOUT':
-      return { kind: 'timeout' };
+      return event.policyVersion ? { kind: 'timeout', policyChange: 'allows' } : { kind: 'timeout' };
     case 'CANCEL':
       return { kind: 'cancel' };
     default:

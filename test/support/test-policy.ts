@@ -76,3 +76,20 @@ export function testPolicy(): PolicyRuntime {
     },
   };
 }
+
+/**
+ * The test policy as redeployed with another version while tasks were parked: it allows
+ * everything, denies everything, or throws, so a model path can choose what a recheck says.
+ */
+export function changedTestPolicy(outcome: 'allows' | 'denies' | 'throws', version = 'sha256:changed'): PolicyRuntime {
+  const base = testPolicy();
+  return {
+    ...base,
+    version,
+    evaluate(input) {
+      if (outcome === 'throws') throw new Error('a rule of the new policy threw');
+      const verdict = base.evaluate({ ...input, actionType: TEST_ACTIONS.allow });
+      return { ...verdict, decision: outcome === 'allows' ? 'allow' : 'deny', policyVersion: version, reason: `changed policy ${outcome}` };
+    },
+  };
+}
