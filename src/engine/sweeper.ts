@@ -1,0 +1,49 @@
+import type { Engine } from './engine-types.ts';
+import type { Logger } from './logger.ts';
+
+/** A running sweeper. */
+export interface Sweeper {
+  /** Stops scheduling and waits for a sweep in progress. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Applies approval deadlines every `intervalMs`: calls `engine.expireDue(batch)`, again at
+ * once while whole batches come back (a backlog after downtime drains quickly), then sleeps.
+ * Sweeps never overlap. Deadlines are data in the store, so a restarted sweeper catches up on
+ * whatever expired while the process was down.
+ * @example const sweeper = startSweeper(engine, { intervalMs: 1_000, logger }); … await sweeper.stop();
+ */
+export function startSweeper(engine: Engine, options: { intervalMs: number; logger: Logger; batch?: number }): Sweeper {
+  const batch = options.batch ?? 500;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+
+  const sweep = async () => {
+    try {
+      for (let expired = batch; expired >= batch && !stopped; ) {
+        expired = await engine.expireDue(batch);
+        if (expired > 0) options.logger.info({ expired }, 'sweeper applied deadlines');
+      }
+    } catch (error) {
+      if (!stopped) options.logger.error({ err: error }, 'sweep failed; trying again next interval');
+    }
+  };
+  const schedule = () => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      running = sweep().finally(schedule);
+    }, options.intervalMs);
+    timer.unref?.();
+  };
+  running = sweep().finally(schedule);
+
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running.catch(() => undefined);
+    },
+  };
+}

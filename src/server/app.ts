@@ -1,0 +1,98 @@
+import { Hono } from 'hono';
+import type { Engine } from '../engine/engine-types.ts';
+import { createLogger, type Logger } from '../engine/logger.ts';
+import { TokenTable } from './auth.ts';
+import { createMetrics, type GateMetrics } from './metrics.ts';
+import { mountRoutes } from './mount-routes.ts';
+import { problemFromError, problemOf, problemResponse } from './problem.ts';
+import { MAX_BODY_BYTES } from './request-body.ts';
+import { requestLog } from './request-log.ts';
+import { type AppEnv, pathMatcher, type Route, type RouteDeps } from './route.ts';
+import { approvalRoutes } from './routes/approvals.ts';
+import { auditRoutes } from './routes/audit.ts';
+import { eventRoutes } from './routes/events.ts';
+import { machineRoutes } from './routes/machines.ts';
+import { openApiRoutes } from './routes/openapi.ts';
+import { operationRoutes } from './routes/operations.ts';
+import { rootRoutes } from './routes/root.ts';
+import { taskRoutes } from './routes/tasks.ts';
+import type { TokenGrant } from './tokens-file.ts';
+
+/** What the HTTP app is built from. Only `engine` and `tokens` are required. */
+export interface AppOptions {
+  engine: Engine;
+  /** Bearer tokens: a table, or grants as a tokens file holds them. */
+  tokens: TokenTable | readonly TokenGrant[];
+  /** Request logs and errors; default: the library's silent-unless-configured logger. */
+  logger?: Logger;
+  /** Default: a fresh registry fed by `engine.events$`. */
+  metrics?: GateMetrics;
+  /** Default 1 MiB. */
+  maxBodyBytes?: number;
+  /** Idle event streams send a comment this often; default 15 s. */
+  heartbeatMs?: number;
+  /** Abort it to end event streams and long-polls (graceful shutdown). */
+  signal?: AbortSignal;
+  /** Shown in the OpenAPI document. */
+  version?: string;
+}
+
+/** The Hono app, with the routes it mounted (the OpenAPI document and 405s are built from them). */
+export type TollgateApp = Hono<AppEnv> & { readonly tollgateRoutes: readonly Route[] };
+
+/**
+ * Builds the HTTP API of API.md over an engine. In-process tests call `app.request(...)`;
+ * `startServer` serves it on a socket. Every error, unknown routes and wrong methods included,
+ * is `application/problem+json` with type, title, status, detail and code.
+ * @example
+ * const app = createApp({ engine, tokens: [{ token: 'x'.repeat(32), principal: { id: 'alice', roles: ['approver'] } }] });
+ * const res = await app.request('/api/v1/approvals', { headers: { authorization: `Bearer ${'x'.repeat(32)}` } });
+ */
+export function createApp(options: AppOptions): TollgateApp {
+  const logger = options.logger ?? createLogger();
+  const tokens = options.tokens instanceof TokenTable ? options.tokens : new TokenTable(options.tokens);
+  const metrics = options.metrics ?? createMetrics(options.engine, { logger });
+  const deps: RouteDeps = {
+    engine: options.engine,
+    metrics,
+    logger,
+    signal: options.signal ?? new AbortController().signal,
+    heartbeatMs: options.heartbeatMs ?? 15_000,
+  };
+  const routes: Route[] = [];
+  routes.push(
+    ...rootRoutes(),
+    ...operationRoutes(deps),
+    ...taskRoutes(deps),
+    ...approvalRoutes(deps),
+    ...eventRoutes(deps),
+    ...auditRoutes(deps),
+    ...machineRoutes(),
+    ...openApiRoutes(() => routes, options.version ?? '0.1.0'),
+  );
+
+  const app = new Hono<AppEnv>();
+  app.use('*', requestLog(logger, metrics));
+  mountRoutes(app, routes, { tokens, maxBodyBytes: options.maxBodyBytes ?? MAX_BODY_BYTES });
+
+  const matchers = routes.map((route) => ({ method: route.method, matches: pathMatcher(route.path) }));
+  app.notFound((c) => {
+    const path = c.req.path.slice(0, 200);
+    const allowed: string[] = [...new Set(matchers.filter((m) => m.matches(c.req.path)).map((m) => m.method))];
+    if (allowed.length > 0) {
+      if (allowed.includes('GET')) allowed.push('HEAD');
+      const problem = problemOf('method_not_allowed', `${c.req.method} is not allowed on ${path}; use ${allowed.join(', ')}`, {
+        requestId: c.get('requestId'),
+      });
+      return problemResponse(problem, { allow: allowed.join(', ') });
+    }
+    return problemResponse(problemOf('not_found', `no route ${c.req.method} ${path}`, { requestId: c.get('requestId') }));
+  });
+  app.onError((error, c) => {
+    const problem = problemFromError(error);
+    problem.requestId = c.get('requestId');
+    if (problem.status >= 500) logger.error({ err: error, reqId: problem.requestId }, 'request failed (a bug, or the store is gone)');
+    return problemResponse(problem, problem.code === 'unauthorized' ? { 'www-authenticate': 'Bearer realm="tollgate"' } : {});
+  });
+  return Object.assign(app, { tollgateRoutes: routes as readonly Route[] });
+}

@@ -1,0 +1,84 @@
+import type { DecisionResult } from '../../engine/engine-types.ts';
+import { Approval } from '../../model/approval.ts';
+import type { Decision } from '../../model/decision.ts';
+import type { Principal } from '../../model/principal.ts';
+import type { ProblemCode } from '../problem.ts';
+import { defineRoute, type Route, type RouteDeps } from '../route.ts';
+import { ApprovalPage, ApproveBody, DecisionAnswer, ListApprovalsQuery, RejectBody, RerouteBody } from '../schemas.ts';
+
+const DECISION_ERRORS: readonly ProblemCode[] = ['not_found', 'self_approval', 'risk_exceeds_role', 'not_pending', 'already_voted', 'invalid_transition'];
+
+/**
+ * `/api/v1/approvals`: the human queue. `decidedBy` is always the caller; who may decide what
+ * (self-approval, risk ceiling, double votes, late decisions) is the engine's judgement.
+ * @example mountRoutes(app, approvalRoutes(deps), options);
+ */
+export function approvalRoutes({ engine, metrics }: RouteDeps): Route[] {
+  const decide = async (approvalId: string, decision: Decision, principal: Principal): Promise<DecisionResult> => {
+    const result = await engine.decide(approvalId, decision, principal);
+    metrics.countDecision(decision.kind);
+    return result;
+  };
+  return [
+    defineRoute({
+      method: 'GET',
+      path: '/api/v1/approvals',
+      summary: 'List approvals, newest first',
+      access: 'any',
+      query: ListApprovalsQuery,
+      responses: { 200: { description: 'a page of approvals', schema: ApprovalPage } },
+      handle: async ({ c, query }) => {
+        const { offset, limit, status, riskLevel, actionType } = query;
+        const page = await engine.listApprovals({
+          offset,
+          limit,
+          ...(status ? { status } : {}),
+          ...(riskLevel ? { riskLevel } : {}),
+          ...(actionType ? { actionType } : {}),
+        });
+        return c.json({ items: page.items, total: page.total, offset, limit });
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/api/v1/approvals/{id}',
+      summary: 'An approval',
+      access: 'any',
+      errors: ['not_found'],
+      responses: { 200: { description: 'the approval', schema: Approval } },
+      handle: async ({ c, params }) => c.json(await engine.getApproval(params.id!)),
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/api/v1/approvals/{id}/approve',
+      summary: 'Vote to approve; with enough distinct votes the task resumes and executes',
+      access: ['approver', 'admin'],
+      body: ApproveBody,
+      errors: DECISION_ERRORS,
+      responses: { 200: { description: 'the approval and its task', schema: DecisionAnswer } },
+      handle: async ({ c, principal, params, body }) =>
+        c.json(await decide(params.id!, { kind: 'approve', ...(body.comment !== undefined ? { comment: body.comment } : {}) }, principal!)),
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/api/v1/approvals/{id}/reject',
+      summary: 'Reject: the approval is rejected and the task denied',
+      access: ['approver', 'admin'],
+      body: RejectBody,
+      errors: DECISION_ERRORS,
+      responses: { 200: { description: 'the approval and its task', schema: DecisionAnswer } },
+      handle: async ({ c, principal, params, body }) => c.json(await decide(params.id!, { kind: 'reject', reason: body.reason }, principal!)),
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/api/v1/approvals/{id}/reroute',
+      summary: 'Reroute: the task ends rerouted and the alternative is submitted for the same agent',
+      access: ['approver', 'admin'],
+      body: RerouteBody,
+      errors: DECISION_ERRORS,
+      responses: { 200: { description: 'the approval, its task and the alternative task', schema: DecisionAnswer } },
+      handle: async ({ c, principal, params, body }) =>
+        c.json(await decide(params.id!, { kind: 'reroute', reason: body.reason, alternative: body.alternative }, principal!)),
+    }),
+  ];
+}

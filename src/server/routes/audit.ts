@@ -1,0 +1,37 @@
+import { defineRoute, type Route, type RouteDeps } from '../route.ts';
+import { AuditPage, AuditQuery, AuditVerificationAnswer } from '../schemas.ts';
+
+/**
+ * `/api/v1/audit`: the hash-chained audit log, oldest first, and its verification.
+ * @example mountRoutes(app, auditRoutes(deps), options);
+ */
+export function auditRoutes({ engine }: RouteDeps): Route[] {
+  return [
+    defineRoute({
+      method: 'GET',
+      path: '/api/v1/audit',
+      summary: 'Audit entries, oldest first (optionally of one task); page with afterSeq',
+      access: 'any',
+      query: AuditQuery,
+      responses: { 200: { description: 'audit entries', schema: AuditPage } },
+      handle: async ({ c, query }) => {
+        const items = await engine.store.readAudit({
+          afterSeq: query.afterSeq,
+          limit: query.limit + 1,
+          ...(query.taskId ? { taskId: query.taskId } : {}),
+        });
+        const more = items.length > query.limit;
+        const page = more ? items.slice(0, query.limit) : items;
+        return c.json({ items: page, nextAfterSeq: more ? (page.at(-1)?.seq ?? null) : null });
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/api/v1/audit/verify',
+      summary: 'Recompute the hash chain; brokenAt is the first entry that does not match',
+      access: 'any',
+      responses: { 200: { description: 'the verification', schema: AuditVerificationAnswer } },
+      handle: async ({ c }) => c.json(await engine.store.verifyAudit()),
+    }),
+  ];
+}

@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { parseInput } from '../../engine/validate.ts';
+import { LifecycleEvent } from '../../model/lifecycle-event.ts';
+import { EventFeed, type FeedStart } from '../event-feed.ts';
+import { defineRoute, type Route, type RouteDeps } from '../route.ts';
+import { sseResponse } from '../sse.ts';
+
+/** `Last-Event-ID`: the decimal journal id of the last event the client has. */
+const LastEventId = z.string().regex(/^\d{1,15}$/, 'must be a decimal event id').transform(Number);
+
+/**
+ * `/api/v1/events`: every lifecycle event as Server-Sent Events. Without `Last-Event-ID` the
+ * stream starts at the newest event; with it, the store replays everything after that id
+ * first (also across server restarts: ids are journal ids), then live events follow.
+ * `Last-Event-ID: 0` replays the whole journal.
+ * @example mountRoutes(app, eventRoutes(deps), options);
+ */
+export function eventRoutes({ engine, metrics, signal, heartbeatMs, logger }: RouteDeps): Route[] {
+  return [
+    defineRoute({
+      method: 'GET',
+      path: '/api/v1/events',
+      summary: 'Server-Sent Events: every lifecycle event; Last-Event-ID replays what was missed',
+      access: 'any',
+      responses: {
+        200: { description: 'text/event-stream of LifecycleEvent (id: journal id, event: type, data: JSON)', schema: LifecycleEvent, contentType: 'text/event-stream' },
+      },
+      handle: async ({ c }) => {
+        const header = c.req.header('last-event-id');
+        const start: FeedStart = header === undefined || header.trim() === '' ? 'now' : parseInput(LastEventId, header.trim(), 'Last-Event-ID header');
+        const feed = await EventFeed.open(engine.store, engine.events$, start);
+        metrics.sseClients.inc();
+        return sseResponse(feed, { heartbeatMs, signal, logger, onEnd: () => metrics.sseClients.dec() });
+      },
+    }),
+  ];
+}

@@ -1,0 +1,81 @@
+import { waitForTask } from '../../engine/task-waiter.ts';
+import { Task } from '../../model/task.ts';
+import { defineRoute, type Route, type RouteDeps } from '../route.ts';
+import { CancelBody, ListTasksQuery, TaskAnswer, TaskPage, TaskSubmission, WaitQuery } from '../schemas.ts';
+
+/**
+ * `/api/v1/tasks`: submit, list, read, long-poll and cancel tasks.
+ * @example mountRoutes(app, taskRoutes(deps), options);
+ */
+export function taskRoutes({ engine, metrics, signal }: RouteDeps): Route[] {
+  return [
+    defineRoute({
+      method: 'POST',
+      path: '/api/v1/tasks',
+      summary: 'Propose an action; answers once the task is parked or terminal',
+      access: ['agent', 'admin'],
+      body: TaskSubmission,
+      responses: {
+        201: { description: 'the task, created now', schema: TaskAnswer },
+        200: { description: 'the task this idempotencyKey created before', schema: TaskAnswer },
+      },
+      handle: async ({ c, principal, body }) => {
+        const { task, created } = await engine.submit({ ...body, agentId: principal!.id });
+        return c.json({ task }, created ? 201 : 200);
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/api/v1/tasks',
+      summary: 'List tasks, newest first',
+      access: 'any',
+      query: ListTasksQuery,
+      responses: { 200: { description: 'a page of tasks', schema: TaskPage } },
+      handle: async ({ c, query }) => {
+        const page = await engine.list({ limit: query.limit, ...(query.state ? { state: query.state } : {}), ...(query.cursor ? { cursor: query.cursor } : {}) });
+        return c.json(page);
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/api/v1/tasks/{id}',
+      summary: 'A task with its history',
+      access: 'any',
+      errors: ['not_found'],
+      responses: { 200: { description: 'the task', schema: Task } },
+      handle: async ({ c, params }) => c.json(await engine.get(params.id!, { history: true })),
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/api/v1/tasks/{id}/wait',
+      summary: 'Long-poll: the task once it is no longer parked, or still parked after timeoutMs',
+      access: 'any',
+      query: WaitQuery,
+      errors: ['not_found'],
+      responses: { 200: { description: 'the task', schema: Task } },
+      handle: async ({ c, params, query }) => {
+        const task = await waitForTask(engine, params.id!, { timeoutMs: query.timeoutMs, signal: mergeSignals(signal, c.req.raw.signal) });
+        return c.json(task);
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/api/v1/tasks/{id}/cancel',
+      summary: 'Cancel a parked task (its agent, or an admin); its approval is cancelled too',
+      access: ['agent', 'admin'],
+      body: CancelBody,
+      errors: ['not_found', 'invalid_transition'],
+      responses: { 200: { description: 'the cancelled task', schema: TaskAnswer } },
+      handle: async ({ c, principal, params, body }) => {
+        const task = await engine.cancel(params.id!, principal!, body.reason);
+        metrics.countDecision('cancel');
+        return c.json({ task });
+      },
+    }),
+  ];
+}
+
+/** Aborts when either signal does (server shutdown, or the client went away). */
+function mergeSignals(a: AbortSignal, b: AbortSignal | undefined): AbortSignal {
+  return b ? AbortSignal.any([a, b]) : a;
+}

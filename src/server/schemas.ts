@@ -1,0 +1,111 @@
+import { z } from 'zod';
+import { ActionType } from '../model/action-type.ts';
+import { Approval, ApprovalStatus } from '../model/approval.ts';
+import { Decision } from '../model/decision.ts';
+import { AuditEntry } from '../model/lifecycle-event.ts';
+import { Proposal } from '../model/proposal.ts';
+import { RiskLevel } from '../model/risk.ts';
+import { Task } from '../model/task.ts';
+import { TaskState } from '../model/task-state.ts';
+
+/**
+ * The HTTP API's own schemas: bodies, query strings and answer envelopes, built from the
+ * model's schemas. Routes parse with them and the OpenAPI document is generated from them, so
+ * the two cannot drift apart.
+ */
+
+/**
+ * A decimal integer query parameter in `[min, max]`, with a default.
+ * @example integerParam(1, 200, 50).parse('7') // 7
+ */
+export function integerParam(min: number, max: number, fallback: number) {
+  return z
+    .string()
+    .regex(/^\d{1,10}$/, 'must be a decimal integer')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max))
+    .default(fallback)
+    .describe(`integer ${min}…${max}, default ${fallback}`);
+}
+
+/** A path parameter naming a task or an approval. */
+export const IdParam = z.string().min(1).max(200);
+
+/** Most items a list answers at once. */
+export const MAX_PAGE = 200;
+/** Longest `/wait` long-poll, in milliseconds. */
+export const MAX_WAIT_MS = 60_000;
+
+// ---- bodies ----------------------------------------------------------------------------------
+
+/** `POST /tasks`: a proposal without `agentId` (the caller is the agent). */
+export const TaskSubmission = Proposal.omit({ agentId: true });
+export const ApproveBody = Decision.options[0].omit({ kind: true });
+export const RejectBody = Decision.options[1].omit({ kind: true });
+export const RerouteBody = Decision.options[2].omit({ kind: true });
+/** `POST /tasks/{id}/cancel`: empty, `{}`, or a reason for the audit log. */
+export const CancelBody = z.strictObject({ reason: z.string().trim().min(1).max(2_000).optional() });
+
+// ---- query strings ---------------------------------------------------------------------------
+
+export const ListTasksQuery = z.object({
+  state: TaskState.optional(),
+  limit: integerParam(1, MAX_PAGE, 50),
+  cursor: z.string().max(200).optional().describe('the nextCursor of the page before'),
+});
+export const WaitQuery = z.object({ timeoutMs: integerParam(0, MAX_WAIT_MS, 30_000) });
+export const ListApprovalsQuery = z.object({
+  status: ApprovalStatus.optional(),
+  riskLevel: RiskLevel.optional(),
+  actionType: ActionType.optional(),
+  offset: integerParam(0, 1_000_000_000, 0),
+  limit: integerParam(1, MAX_PAGE, 50),
+});
+export const AuditQuery = z.object({
+  taskId: IdParam.optional(),
+  afterSeq: integerParam(0, Number.MAX_SAFE_INTEGER, 0),
+  limit: integerParam(1, 10_000, 1_000),
+});
+
+// ---- answers ---------------------------------------------------------------------------------
+
+export const TaskAnswer = z.object({ task: Task });
+export const TaskPage = z.object({ items: z.array(Task), nextCursor: z.string().nullable() });
+export const ApprovalPage = z.object({
+  items: z.array(Approval),
+  total: z.number().int(),
+  offset: z.number().int(),
+  limit: z.number().int(),
+});
+export const DecisionAnswer = z.object({ approval: Approval, task: Task, alternativeTask: Task.optional() });
+export const AuditPage = z.object({
+  items: z.array(AuditEntry),
+  nextAfterSeq: z.number().int().nullable().describe('pass as afterSeq for the next page; null at the end'),
+});
+export const AuditVerificationAnswer = z.object({
+  ok: z.boolean(),
+  entries: z.number().int(),
+  brokenAt: z.number().int().optional(),
+});
+export const HealthAnswer = z.object({ status: z.literal('ok') });
+export const MachineTransition = z.object({
+  event: z.string(),
+  target: z.string().nullable(),
+  guard: z.string().nullable(),
+  actions: z.array(z.string()),
+});
+export const MachineDefinition = z.object({
+  id: z.string(),
+  version: z.number().int(),
+  initial: z.string(),
+  states: z.array(
+    z.object({
+      name: z.string(),
+      type: z.enum(['atomic', 'final']),
+      tags: z.array(z.string()),
+      invoke: z.array(z.object({ id: z.string(), src: z.string() })),
+      transitions: z.array(MachineTransition),
+    }),
+  ),
+});
+export type MachineDefinition = z.infer<typeof MachineDefinition>;

@@ -1,0 +1,90 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import type { Engine } from '../engine/engine-types.ts';
+import type { Logger } from '../engine/logger.ts';
+import { startSweeper } from '../engine/sweeper.ts';
+import { createApp } from './app.ts';
+import type { TokenTable } from './auth.ts';
+import { createMetrics } from './metrics.ts';
+import type { TokenGrant } from './tokens-file.ts';
+
+/** What `startServer` needs. It takes ownership of the engine and its store. */
+export interface ServerOptions {
+  engine: Engine;
+  tokens: TokenTable | readonly TokenGrant[];
+  logger: Logger;
+  /** Default 3000; 0 picks a free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** How often the sweeper applies deadlines; default 1000 ms. */
+  sweepIntervalMs?: number;
+  /** How long shutdown waits for in-flight requests before cutting connections; default 10 s. */
+  shutdownGraceMs?: number;
+  heartbeatMs?: number;
+  maxBodyBytes?: number;
+}
+
+/** A server that is listening. */
+export interface RunningServer {
+  /** `http://127.0.0.1:PORT` */
+  readonly url: string;
+  readonly port: number;
+  /**
+   * Graceful shutdown: stop accepting, end event streams and long-polls, finish in-flight
+   * requests, stop the sweeper, close the engine, close the store. Idempotent.
+   */
+  close(): Promise<void>;
+}
+
+/**
+ * Recovers interrupted tasks, starts the deadline sweeper and serves the API.
+ * @example
+ * const server = await startServer({ engine, tokens, logger, port: 0 });
+ * process.on('SIGTERM', () => server.close().then(() => process.exit(0)));
+ */
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const { engine, logger } = options;
+  const host = options.host ?? '127.0.0.1';
+  const recovery = await engine.recover();
+  if (recovery.resumed + recovery.quarantined > 0) logger.info(recovery, 'recovered interrupted tasks');
+  const sweeper = startSweeper(engine, { intervalMs: options.sweepIntervalMs ?? 1_000, logger });
+  const shutdown = new AbortController();
+  const metrics = createMetrics(engine, { logger, defaultMetrics: true });
+  const app = createApp({
+    engine,
+    tokens: options.tokens,
+    logger,
+    metrics,
+    signal: shutdown.signal,
+    ...(options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {}),
+    ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {}),
+  });
+
+  let server: Server;
+  const address = await new Promise<AddressInfo>((resolve, reject) => {
+    server = serve({ fetch: app.fetch, port: options.port ?? 3000, hostname: host }, resolve) as Server;
+    server.once('error', reject);
+  });
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+  logger.info({ url }, 'listening');
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      logger.info('shutting down: no new connections, finishing in-flight requests');
+      const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+      shutdown.abort();
+      const grace = setTimeout(() => server.closeAllConnections(), options.shutdownGraceMs ?? 10_000);
+      await Promise.all([drained, sweeper.stop()]);
+      clearTimeout(grace);
+      await engine.close({ timeoutMs: options.shutdownGraceMs ?? 10_000 });
+      metrics.close();
+      await engine.store.close();
+      logger.info('shut down');
+    })();
+    return closing;
+  };
+  return { url, port: address.port, close };
+}

@@ -1,0 +1,59 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { parseInput } from '../engine/validate.ts';
+import { ValidationError } from '../errors.ts';
+import { Principal } from '../model/principal.ts';
+
+/** One bearer token and whom it authenticates. */
+export const TokenGrant = z.strictObject({
+  token: z
+    .string()
+    .min(16, 'a token needs at least 16 characters')
+    .max(512)
+    .regex(/^[\x21-\x7e]+$/, 'a token is printable ASCII without spaces'),
+  principal: Principal,
+});
+export type TokenGrant = z.infer<typeof TokenGrant>;
+
+/** A tokens file: `[{ "token": "…", "principal": { "id": "alice", "roles": ["approver"] } }]`. */
+export const TokensFile = z
+  .array(TokenGrant)
+  .min(1, 'the tokens file grants no token')
+  .superRefine((grants, ctx) => {
+    const seen = new Set<string>();
+    grants.forEach((grant, index) => {
+      if (seen.has(grant.token)) ctx.addIssue({ code: 'custom', path: [index, 'token'], message: 'this token appears twice' });
+      seen.add(grant.token);
+    });
+  });
+export type TokensFile = z.infer<typeof TokensFile>;
+
+/**
+ * Validates a tokens document; the error names the offending entry (`1.principal.roles`).
+ * @throws ValidationError
+ * @example parseTokens([{ token: 'x'.repeat(32), principal: { id: 'alice', roles: ['approver'] } }])
+ */
+export function parseTokens(json: unknown): TokenGrant[] {
+  return parseInput(TokensFile, json, 'tokens file');
+}
+
+/**
+ * Reads and validates a tokens file.
+ * @throws ValidationError (unreadable file, bad JSON, invalid grants)
+ * @example const grants = loadTokensFile('./tokens.json');
+ */
+export function loadTokensFile(path: string): TokenGrant[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ValidationError(`cannot read tokens file ${path}: ${(error as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new ValidationError(`tokens file ${path} is not valid JSON: ${(error as Error).message}`);
+  }
+  return parseTokens(json);
+}

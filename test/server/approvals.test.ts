@@ -1,0 +1,122 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AppHarness, PROPOSALS, problemCode } from './support/app-harness.ts';
+
+describe('approvals API', () => {
+  let h: AppHarness;
+  beforeEach(() => {
+    h = new AppHarness();
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it('approve: 200 { approval, task }, decidedBy from the token, the task executes', async () => {
+    const task = await h.submit(PROPOSALS.human);
+    const answer = await h.call('POST', `/api/v1/approvals/${task.approvalId}/approve`, { as: 'carol', body: { comment: 'ship it' } });
+    expect(answer.status).toBe(200);
+    expect(answer.body.approval).toMatchObject({ status: 'approved', decidedBy: 'carol', approvals: [{ by: 'carol', comment: 'ship it' }] });
+    expect(answer.body.task).toMatchObject({ id: task.id, state: 'completed', result: { cleared: true } });
+    const empty = await h.submit(PROPOSALS.human);
+    expect((await h.call('POST', `/api/v1/approvals/${empty.approvalId}/approve`, { as: 'admin' })).body.approval.decidedBy).toBe('admin');
+  });
+
+  it('a body cannot choose who decided (decidedBy is not a field: 400)', async () => {
+    const task = await h.submit(PROPOSALS.human);
+    const answer = await h.call('POST', `/api/v1/approvals/${task.approvalId}/approve`, { as: 'carol', body: { decidedBy: 'alice' } });
+    expect([answer.status, problemCode(answer)]).toEqual([400, 'validation_failed']);
+    expect((await h.call('GET', `/api/v1/approvals/${task.approvalId}`)).body.status).toBe('pending');
+  });
+
+  it('critical actions need a quorum of distinct approvers; a second vote by the same one is 409 already_voted', async () => {
+    const task = await h.submit(PROPOSALS.critical);
+    const path = `/api/v1/approvals/${task.approvalId}/approve`;
+    const first = await h.call('POST', path, { as: 'alice', body: {} });
+    expect(first.body.approval).toMatchObject({ status: 'pending', requiredApprovals: 2, approvals: [{ by: 'alice' }] });
+    expect(first.body.task.state).toBe('parked');
+    const twice = await h.call('POST', path, { as: 'alice', body: {} });
+    expect([twice.status, problemCode(twice)]).toEqual([409, 'already_voted']);
+    const second = await h.call('POST', path, { as: 'bob', body: {} });
+    expect(second.body.approval).toMatchObject({ status: 'approved', approvals: [{ by: 'alice' }, { by: 'bob' }] });
+    expect(second.body.task.state).toBe('completed');
+    const late = await h.call('POST', path, { as: 'admin', body: {} });
+    expect([late.status, problemCode(late)]).toEqual([409, 'not_pending']);
+  });
+
+  it('403 self_approval, 403 risk_exceeds_role, 403 forbidden for agents and observers', async () => {
+    const own = await h.submit(PROPOSALS.human, 'sam');
+    const self = await h.call('POST', `/api/v1/approvals/${own.approvalId}/approve`, { as: 'sam', body: {} });
+    expect([self.status, problemCode(self)]).toEqual([403, 'self_approval']);
+    const critical = await h.submit(PROPOSALS.critical);
+    for (const kind of ['approve', 'reject', 'reroute']) {
+      const body = kind === 'approve' ? {} : kind === 'reject' ? { reason: 'no' } : { reason: 'no', alternative: { actionType: 'deploy:staging' } };
+      const answer = await h.call('POST', `/api/v1/approvals/${critical.approvalId}/${kind}`, { as: 'carol', body });
+      expect([kind, answer.status, problemCode(answer)]).toEqual([kind, 403, 'risk_exceeds_role']);
+    }
+    for (const as of ['agent', 'viewer'] as const) {
+      const answer = await h.call('POST', `/api/v1/approvals/${critical.approvalId}/approve`, { as, body: {} });
+      expect([answer.status, problemCode(answer)]).toEqual([403, 'forbidden']);
+    }
+    expect((await h.call('GET', `/api/v1/approvals/${critical.approvalId}`)).body).toMatchObject({ status: 'pending', approvals: [] });
+  });
+
+  it('reject: reason required (400), then approval rejected and task denied; a second decision is 409 not_pending', async () => {
+    const task = await h.submit(PROPOSALS.human);
+    const path = `/api/v1/approvals/${task.approvalId}/reject`;
+    for (const body of [{}, { reason: '' }, { reason: '   ' }, { reason: 7 }]) {
+      const answer = await h.call('POST', path, { as: 'alice', body });
+      expect([answer.status, problemCode(answer)]).toEqual([400, 'validation_failed']);
+    }
+    const empty = await h.call('POST', path, { as: 'alice' });
+    expect(empty.status).toBe(400);
+    const answer = await h.call('POST', path, { as: 'alice', body: { reason: 'not during the freeze' } });
+    expect(answer.status).toBe(200);
+    expect(answer.body.approval).toMatchObject({ status: 'rejected', decidedBy: 'alice', decisionReason: 'not during the freeze' });
+    expect(answer.body.task.state).toBe('denied');
+    const again = await h.call('POST', `/api/v1/approvals/${task.approvalId}/approve`, { as: 'bob', body: {} });
+    expect([again.status, problemCode(again)]).toEqual([409, 'not_pending']);
+  });
+
+  it('reroute: the task ends rerouted and answers the alternative task, submitted for the same agent', async () => {
+    const task = await h.submit(PROPOSALS.human);
+    const answer = await h.call('POST', `/api/v1/approvals/${task.approvalId}/reroute`, {
+      as: 'alice',
+      body: { reason: 'open a pull request instead', alternative: { actionType: 'code:read', title: 'Read it first', args: { path: 'x' } } },
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.body.approval.status).toBe('rejected');
+    expect(answer.body.task).toMatchObject({ state: 'rerouted', alternative: { actionType: 'code:read' } });
+    expect(answer.body.alternativeTask).toMatchObject({ agentId: 'agent-1', actionType: 'code:read', state: 'completed', parentTaskId: task.id });
+    const bad = await h.call('POST', `/api/v1/approvals/${task.approvalId}/reroute`, { as: 'bob', body: { reason: 'x', alternative: { actionType: 'nope' } } });
+    expect([bad.status, problemCode(bad)]).toEqual([400, 'validation_failed']);
+  });
+
+  it('404 for an unknown approval, on read and on every decision', async () => {
+    expect((await h.call('GET', '/api/v1/approvals/missing')).status).toBe(404);
+    for (const [kind, body] of [['approve', {}], ['reject', { reason: 'x' }], ['reroute', { reason: 'x', alternative: { actionType: 'a:b' } }]] as const) {
+      const answer = await h.call('POST', `/api/v1/approvals/missing/${kind}`, { as: 'alice', body });
+      expect([answer.status, problemCode(answer)]).toEqual([404, 'not_found']);
+    }
+  });
+
+  it('lists newest first with filters, total, offset and limit', async () => {
+    const made = [];
+    for (let i = 0; i < 4; i += 1) {
+      h.clock.advance(1_000);
+      made.push(await h.submit(i === 3 ? PROPOSALS.critical : PROPOSALS.human));
+    }
+    await h.call('POST', `/api/v1/approvals/${made[0].approvalId}/reject`, { as: 'alice', body: { reason: 'no' } });
+    const all = await h.call('GET', '/api/v1/approvals', { as: 'viewer' });
+    expect(all.body).toMatchObject({ total: 4, offset: 0, limit: 50 });
+    expect(all.body.items.map((a: { taskId: string }) => a.taskId)).toEqual(made.map((t) => t.id).reverse());
+    const page = await h.call('GET', '/api/v1/approvals?offset=1&limit=2');
+    expect(page.body).toMatchObject({ total: 4, offset: 1, limit: 2 });
+    expect(page.body.items.map((a: { taskId: string }) => a.taskId)).toEqual([made[2].id, made[1].id]);
+    expect((await h.call('GET', '/api/v1/approvals?status=pending')).body.total).toBe(3);
+    expect((await h.call('GET', '/api/v1/approvals?riskLevel=critical')).body.items).toHaveLength(1);
+    expect((await h.call('GET', '/api/v1/approvals?actionType=deploy:production')).body.total).toBe(1);
+    for (const query of ['status=open', 'riskLevel=extreme', 'actionType=Deploy', 'limit=201', 'limit=0', 'offset=-1', 'offset=x']) {
+      const answer = await h.call('GET', `/api/v1/approvals?${query}`);
+      expect([query, answer.status, problemCode(answer)]).toEqual([query, 400, 'validation_failed']);
+    }
+  });
+});
