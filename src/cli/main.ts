@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { GateError } from '../errors.ts';
 import { registerAuditCommands } from './commands/audit.ts';
 import { registerDemoCommand } from './commands/demo.ts';
+import { registerPolicyCommands } from './commands/policy.ts';
 import { writeErr } from './output.ts';
 
 /** Builds the `tollgate` command. */
@@ -13,6 +14,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerDemoCommand(program);
   registerAuditCommands(program);
+  registerPolicyCommands(program);
   return program;
 }
 

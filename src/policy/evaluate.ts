@@ -1,12 +1,12 @@
-import type { AutonomyLevel } from '../model/autonomy.ts';
+import { AUTONOMY_LEVELS, type AutonomyLevel } from '../model/autonomy.ts';
 import type { JsonObject } from '../model/json.ts';
-import type { RiskLevel } from '../model/risk.ts';
+import { RISK_LEVELS, type RiskLevel } from '../model/risk.ts';
 import type { Verdict, VerdictDecision } from '../model/verdict.ts';
 import { canonicalJson, sha256Hex } from '../util/canonical-json.ts';
 import { DEFAULT_DETECTORS, type Detector, type Finding, scanStrings } from './detectors/index.ts';
 import { policyVersion } from './load-policy.ts';
-import type { Policy } from './policy-schema.ts';
-import { riskOf } from './taxonomy.ts';
+import type { Policy, TableOutcome } from './policy-schema.ts';
+import { DEFAULT_ACTION_RISKS, riskOf } from './taxonomy.ts';
 
 /** What SecOps judges. */
 export interface EvaluationInput {
@@ -16,22 +16,79 @@ export interface EvaluationInput {
   department?: string;
 }
 
+/** Options of one evaluation. */
+export interface EvaluationOptions {
+  /** Judge at this autonomy level instead of the agent's (what-if, tests). */
+  autonomyOverride?: AutonomyLevel;
+  /** A monotonic clock in ms, to fill `durationMs`; without it `durationMs` is 0. */
+  now?: () => number;
+}
+
 /** A policy prepared for fast, repeated evaluation. */
 export interface CompiledPolicy {
   readonly policy: Policy;
   readonly version: string;
-  evaluate(input: EvaluationInput, options?: { autonomyOverride?: AutonomyLevel; now?: () => number }): Verdict;
+  evaluate(input: EvaluationInput, options?: EvaluationOptions): Verdict;
   /** The autonomy level that applies to an agent (agent → department → company). */
   autonomyOf(agentId: string, department?: string): AutonomyLevel;
 }
 
-// Strictness lattice: deny > escalate > alternative > allow. Autonomy can only move a verdict up.
-const STRICTNESS: Record<VerdictDecision, number> = { allow: 0, alternative: 1, escalate: 2, deny: 3 };
+/** Strictness lattice: deny > escalate > alternative > allow. Autonomy can only move a verdict up. */
+export const STRICTNESS: Readonly<Record<VerdictDecision, number>> = { allow: 0, alternative: 1, escalate: 2, deny: 3 };
+
+type Judgement = Pick<Verdict, 'decision' | 'reason' | 'matchedRules' | 'requiredApprovals' | 'alternative'>;
+
+const failClosed = (reason: string, rule: string): Judgement => ({ decision: 'deny', reason: `${reason}: denied, failing closed`, matchedRules: [rule], requiredApprovals: 1 });
+
+const messageOf = (error: unknown): string => {
+  try {
+    return error instanceof Error ? error.message : String(error);
+  } catch {
+    return 'unprintable error';
+  }
+};
+
+/** Runs one detector and checks what it returns: anything but a list of well-formed findings throws. */
+function runDetector(detector: Detector, strings: ReturnType<typeof scanStrings>, args: JsonObject): Finding[] {
+  const findings: unknown = detector.detect(strings, args);
+  if (!Array.isArray(findings)) throw new TypeError('returned no list of findings');
+  for (const finding of findings as Finding[]) {
+    if (typeof finding?.rule !== 'string' || !(finding.severity === 'deny' || finding.severity === 'escalate' || finding.severity === 'alternative')) {
+      throw new TypeError(`returned a malformed finding ${JSON.stringify(finding)}`);
+    }
+  }
+  return findings as Finding[];
+}
+
+/** The table's word for a cell. */
+function tableDecision(cell: TableOutcome): VerdictDecision {
+  return cell.outcome === 'auto' ? 'allow' : cell.outcome === 'human' ? 'escalate' : 'deny';
+}
+
+/** The strictest of the detectors' findings and the table's cell; the table's approvals count. */
+function combine(findings: readonly Finding[], cell: TableOutcome, riskLevel: RiskLevel, autonomy: AutonomyLevel, actionType: string): Judgement {
+  const table = tableDecision(cell);
+  // An alternative nobody can run is no alternative: a human looks instead.
+  const severityOf = (finding: Finding): VerdictDecision => (finding.severity === 'alternative' && !finding.saferArgs ? 'escalate' : finding.severity);
+  const worst = findings.reduce<Finding | null>((top, finding) => (!top || STRICTNESS[severityOf(finding)] > STRICTNESS[severityOf(top)] ? finding : top), null);
+  const detector: VerdictDecision = worst ? severityOf(worst) : 'allow';
+  // A safer alternative does not bypass a table that wants a human: the human decides.
+  const decision: VerdictDecision = STRICTNESS[detector] > STRICTNESS[table] ? detector : table;
+  const matchedRules = [...new Set(findings.map((finding) => finding.rule)), `table:${riskLevel}/${autonomy}`];
+  const requiredApprovals = decision === 'escalate' && cell.outcome === 'human' ? cell.requiredApprovals : 1;
+  const tableReason = `${riskLevel} risk at ${autonomy} autonomy: ${cell.outcome === 'auto' ? 'allowed' : cell.outcome === 'human' ? `needs ${cell.requiredApprovals} approval(s)` : 'denied'}`;
+  const reason = !worst ? tableReason : STRICTNESS[detector] >= STRICTNESS[table] ? worst.reason : `${tableReason} (also: ${worst.reason})`;
+  const judgement: Judgement = { decision, reason, matchedRules, requiredApprovals };
+  if (decision === 'alternative' && worst?.saferArgs) judgement.alternative = { actionType, args: worst.saferArgs, reason: worst.reason };
+  return judgement;
+}
 
 /**
- * Compiles a policy: hashes it once (its version), fixes the detector list. `evaluate` is
- * pure and synchronous: hard-deny list → detectors (a detector that throws denies: fail
- * closed) → decision table for risk × autonomy; the strictest answer wins.
+ * Compiles a policy: hashes it once (its version), merges its action risks over the built-in
+ * taxonomy, fixes the detector list. `evaluate` is pure and synchronous: hard-deny list →
+ * detectors → decision table for risk × autonomy; the strictest answer wins. Anything that
+ * throws on the way — a detector, a malformed finding, a broken policy object, unhashable
+ * arguments — gives a `deny` (fail closed); `evaluate` itself never throws.
  * @example compilePolicy(DEFAULT_POLICY).evaluate({ actionType: 'vcs:push', args: {}, agentId: 'a' }).decision // 'escalate'
  */
 export function compilePolicy(policy: Policy, detectors: readonly Detector[] = DEFAULT_DETECTORS): CompiledPolicy {
@@ -39,60 +96,42 @@ export function compilePolicy(policy: Policy, detectors: readonly Detector[] = D
   const disabled = new Set(policy.detectors?.disabled ?? []);
   const active = detectors.filter((detector) => !disabled.has(detector.id));
   const hardDeny = new Set(policy.hardDeny);
+  const actions: Record<string, RiskLevel> = { ...DEFAULT_ACTION_RISKS, ...policy.actions };
+  // Maps, not objects: an agent called `constructor` or `__proto__` must not find Object's.
+  const agents = new Map(Object.entries(policy.autonomy.agents));
+  const departments = new Map(Object.entries(policy.autonomy.departments));
   const autonomyOf = (agentId: string, department?: string): AutonomyLevel =>
-    policy.autonomy.agents[agentId] ?? (department !== undefined ? policy.autonomy.departments[department] : undefined) ?? policy.autonomy.company;
+    agents.get(agentId) ?? (department !== undefined ? departments.get(department) : undefined) ?? policy.autonomy.company;
 
-  function evaluate(input: EvaluationInput, options: { autonomyOverride?: AutonomyLevel; now?: () => number } = {}): Verdict {
+  function evaluate(input: EvaluationInput, options: EvaluationOptions = {}): Verdict {
     const started = options.now?.() ?? 0;
-    const riskLevel: RiskLevel = riskOf(policy.actions, input.actionType);
-    const autonomy = options.autonomyOverride ?? autonomyOf(input.agentId, input.department);
-    const argsHash = sha256Hex(canonicalJson(input.args));
-    const base = { riskLevel, autonomy, policyVersion: version, argsHash };
-    const finish = (verdict: Omit<Verdict, 'durationMs' | keyof typeof base>): Verdict => ({
-      ...verdict,
-      ...base,
-      durationMs: options.now ? Math.max(0, options.now() - started) : 0,
-    });
-
-    if (hardDeny.has(input.actionType)) {
-      return finish({ decision: 'deny', reason: `${input.actionType} is on the hard-deny list`, matchedRules: [`hard-deny:${input.actionType}`], requiredApprovals: 1 });
-    }
-
-    const findings: Finding[] = [];
-    const strings = scanStrings(input.args);
-    for (const detector of active) {
-      try {
-        findings.push(...detector.detect(strings, input.args));
-      } catch (error) {
-        return finish({
-          decision: 'deny',
-          reason: `detector ${detector.id} failed (${(error as Error)?.message ?? String(error)}): denied, failing closed`,
-          matchedRules: [`detector-error:${detector.id}`],
-          requiredApprovals: 1,
-        });
+    // Until known, the verdict describes the worst case.
+    const base: Pick<Verdict, 'riskLevel' | 'autonomy' | 'policyVersion' | 'argsHash'> = { riskLevel: 'critical', autonomy: 'locked', policyVersion: version, argsHash: '' };
+    const finish = (judgement: Judgement): Verdict => ({ ...judgement, ...base, durationMs: options.now ? Math.max(0, options.now() - started) : 0 });
+    try {
+      base.argsHash = sha256Hex(canonicalJson(input.args));
+      base.riskLevel = riskOf(actions, input.actionType);
+      base.autonomy = options.autonomyOverride ?? autonomyOf(input.agentId, input.department);
+      if (hardDeny.has(input.actionType)) {
+        return finish({ decision: 'deny', reason: `${input.actionType} is on the hard-deny list`, matchedRules: [`hard-deny:${input.actionType}`], requiredApprovals: 1 });
       }
+      const strings = scanStrings(input.args);
+      const findings: Finding[] = [];
+      for (const detector of active) {
+        try {
+          findings.push(...runDetector(detector, strings, input.args));
+        } catch (error) {
+          return finish(failClosed(`detector ${detector.id} failed (${messageOf(error)})`, `detector-error:${detector.id}`));
+        }
+      }
+      const cell = policy.decisionTable[base.riskLevel][base.autonomy];
+      if (cell === undefined) throw new TypeError(`no decision table cell for ${base.riskLevel}/${base.autonomy}`);
+      return finish(combine(findings, cell, base.riskLevel, base.autonomy, input.actionType));
+    } catch (error) {
+      if (!AUTONOMY_LEVELS.includes(base.autonomy)) base.autonomy = 'locked';
+      if (!RISK_LEVELS.includes(base.riskLevel)) base.riskLevel = 'critical';
+      return finish(failClosed(`policy evaluation failed (${messageOf(error)})`, 'evaluation-error'));
     }
-
-    const cell = policy.decisionTable[riskLevel][autonomy];
-    const tableDecision: VerdictDecision = cell.outcome === 'auto' ? 'allow' : cell.outcome === 'human' ? 'escalate' : 'deny';
-    const tableRule = `table:${riskLevel}/${autonomy}`;
-    const worst = findings.reduce<Finding | null>((top, finding) => (!top || STRICTNESS[finding.severity] > STRICTNESS[top.severity] ? finding : top), null);
-    const detectorDecision: VerdictDecision = worst?.severity ?? 'allow';
-    const matchedRules = [...new Set(findings.map((finding) => finding.rule)), tableRule];
-    const requiredApprovals = cell.outcome === 'human' ? cell.requiredApprovals : 1;
-
-    let decision: VerdictDecision = STRICTNESS[detectorDecision] >= STRICTNESS[tableDecision] ? detectorDecision : tableDecision;
-    // A safer alternative does not bypass a table that wants a human: the human decides.
-    if (detectorDecision === 'alternative' && tableDecision === 'escalate') decision = 'escalate';
-    const reason =
-      decision === tableDecision && (!worst || STRICTNESS[detectorDecision] < STRICTNESS[tableDecision])
-        ? `${riskLevel} risk at ${autonomy} autonomy: ${cell.outcome === 'auto' ? 'allowed' : cell.outcome === 'human' ? `needs ${requiredApprovals} approval(s)` : 'denied'}`
-        : (worst?.reason ?? 'policy');
-    const verdict = finish({ decision, reason, matchedRules, requiredApprovals });
-    if (decision === 'alternative' && worst?.saferArgs) {
-      verdict.alternative = { actionType: input.actionType, args: worst.saferArgs, reason: worst.reason };
-    }
-    return verdict;
   }
 
   return { policy, version, evaluate, autonomyOf };

@@ -27,6 +27,11 @@ export const TimeoutRule = z.discriminatedUnion('kind', [
 ]);
 export type TimeoutRule = z.infer<typeof TimeoutRule>;
 
+/** auto < human (more approvals stricter) < deny. */
+function outcomeStrictness(cell: TableOutcome): number {
+  return cell.outcome === 'auto' ? 0 : cell.outcome === 'human' ? cell.requiredApprovals : 100;
+}
+
 const row = z.strictObject(Object.fromEntries(AUTONOMY_LEVELS.map((level) => [level, TableOutcome])) as Record<(typeof AUTONOMY_LEVELS)[number], typeof TableOutcome>);
 
 /** A policy document (JSON file): taxonomy, decision table, hard-deny list, autonomy, timeouts. */
@@ -46,6 +51,17 @@ export const Policy = z
     detectors: z.strictObject({ disabled: z.array(z.string()).optional() }).optional(),
   })
   .superRefine((policy, ctx) => {
+    // Autonomy only ever tightens a verdict: down a row (full → locked) no cell may be looser.
+    for (const risk of RISK_LEVELS) {
+      const levels = [...AUTONOMY_LEVELS].reverse();
+      for (const [index, level] of levels.entries()) {
+        const higher = levels[index - 1];
+        if (higher === undefined) continue;
+        if (outcomeStrictness(policy.decisionTable[risk][level]) < outcomeStrictness(policy.decisionTable[risk][higher])) {
+          ctx.addIssue({ code: 'custom', path: ['decisionTable', risk, level], message: `less strict than at ${higher} autonomy (autonomy only ever tightens a verdict)` });
+        }
+      }
+    }
     for (const risk of ['high', 'critical'] as const) {
       const rule = policy.timeouts[risk];
       if (rule.kind === 'approve') {

@@ -51,10 +51,60 @@ describe('default decision table: every action type × every autonomy level', ()
     expect(custom.evaluate({ actionType: 'code:write', args: {}, agentId: 'bot', department: 'finance' }).decision).toBe('escalate');
   });
 
+  it('resolves agent and department names that are also Object.prototype members as plain names', () => {
+    for (const agentId of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      expect(policy.autonomyOf(agentId, 'valueOf')).toBe('semi');
+      expect(policy.evaluate({ actionType: 'code:read', args: {}, agentId, department: 'constructor' }).decision).toBe('allow');
+    }
+  });
+
+  it('merges a policy file\'s action risks over the built-in taxonomy', () => {
+    const custom = compilePolicy({ ...DEFAULT_POLICY, actions: { 'billing:refund': 'critical', 'code:read': 'medium' } });
+    expect(custom.evaluate({ actionType: 'billing:refund', args: {}, agentId: 'a' }).requiredApprovals).toBe(2);
+    expect(custom.evaluate({ actionType: 'code:read', args: {}, agentId: 'a' }).riskLevel).toBe('medium');
+    expect(custom.evaluate({ actionType: 'vcs:commit', args: {}, agentId: 'a' }).riskLevel).toBe('medium');
+    expect(custom.evaluate({ actionType: 'deploy:production', args: {}, agentId: 'a' }).riskLevel).toBe('critical');
+  });
+
+  it('explains a table decision in its reason', () => {
+    expect(policy.evaluate({ actionType: 'deploy:production', args: {}, agentId: 'a' }).reason).toBe('critical risk at semi autonomy: needs 2 approval(s)');
+    expect(policy.evaluate({ actionType: 'vcs:push', args: {}, agentId: 'a' }, { autonomyOverride: 'locked' }).reason).toBe('high risk at locked autonomy: denied');
+    expect(policy.evaluate({ actionType: 'code:read', args: {}, agentId: 'a' }).reason).toBe('low risk at semi autonomy: allowed');
+  });
+
   it('denies hard-denied action types whatever the autonomy', () => {
     const custom = compilePolicy({ ...DEFAULT_POLICY, hardDeny: ['org:fire'] });
     for (const autonomy of AUTONOMY_LEVELS) {
       expect(custom.evaluate({ actionType: 'org:fire', args: {}, agentId: 'a' }, { autonomyOverride: autonomy }).decision).toBe('deny');
     }
+  });
+});
+
+// What each kind of detector finding does on top of the table, from DESIGN.md: detectors run
+// whatever the autonomy; deny findings deny; escalate findings need at least a human; a safer
+// alternative is offered only where the table would not already want a human.
+const FINDINGS = {
+  none: { args: { note: 'routine' }, decision: 'allow' },
+  alternative: { args: { command: 'git push --force origin main' }, decision: 'alternative' },
+  escalate: { args: { sql: 'DROP TABLE users' }, decision: 'escalate' },
+  deny: { args: { command: 'rm -rf /' }, decision: 'deny' },
+} as const;
+const ORDER: VerdictDecision[] = ['allow', 'alternative', 'escalate', 'deny'];
+
+describe('decision table × detector findings: every action type × every autonomy level × every kind of finding', () => {
+  const cases = Object.entries(TIERS).flatMap(([actionType, tier]) =>
+    AUTONOMY_LEVELS.flatMap((autonomy) => Object.keys(FINDINGS).map((finding) => [actionType, autonomy, finding as keyof typeof FINDINGS, tier] as const)),
+  );
+  it.each(cases)('%s at %s with finding %s', (actionType, autonomy, finding, tier) => {
+    const [tableDecision, tableApprovals] = EXPECTED[tier]?.[autonomy] ?? ['deny', 1];
+    const { args, decision: findingDecision } = FINDINGS[finding];
+    const expected = ORDER[Math.max(ORDER.indexOf(tableDecision), ORDER.indexOf(findingDecision))] as VerdictDecision;
+    const verdict = policy.evaluate({ actionType, args, agentId: 'agent' }, { autonomyOverride: autonomy });
+    expect(verdict.decision).toBe(expected);
+    if (expected === 'escalate') expect(verdict.requiredApprovals).toBe(tableDecision === 'escalate' ? tableApprovals : 1);
+    if (expected === 'alternative') expect(verdict.alternative?.args).toEqual({ command: 'git push --force-with-lease origin main' });
+    else expect(verdict.alternative).toBeUndefined();
+    expect(verdict.riskLevel).toBe(tier);
+    expect(verdict.autonomy).toBe(autonomy);
   });
 });

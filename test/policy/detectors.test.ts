@@ -1,92 +1,124 @@
-import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AUTONOMY_LEVELS, compareAutonomy } from '../../src/model/autonomy.ts';
-import type { VerdictDecision } from '../../src/model/verdict.ts';
+import type { JsonObject } from '../../src/model/json.ts';
+import { AUTONOMY_LEVELS } from '../../src/model/autonomy.ts';
 import { DEFAULT_POLICY } from '../../src/policy/default-policy.ts';
 import { DEFAULT_DETECTORS, scanStrings } from '../../src/policy/detectors/index.ts';
-import { compilePolicy } from '../../src/policy/evaluate.ts';
-import { DANGEROUS, HARMLESS } from './detector-corpus.ts';
+import { STRICTNESS, compilePolicy } from '../../src/policy/evaluate.ts';
+import { canonicalJson } from '../../src/util/canonical-json.ts';
+import { AMBIGUOUS, type CorpusEntry, DANGEROUS, type Expectation, HARMLESS } from './detector-corpus.ts';
 
-const STRICT: Record<VerdictDecision, number> = { allow: 0, alternative: 1, escalate: 2, deny: 3 };
 const policy = compilePolicy(DEFAULT_POLICY);
+const RANK: Record<Expectation, number> = { clean: -1, alternative: STRICTNESS.alternative, escalate: STRICTNESS.escalate, deny: STRICTNESS.deny };
 
-function worstFinding(args: Parameters<typeof scanStrings>[0]) {
+/** The strictest finding of the built-in detectors, or `clean`. */
+function outcome(args: JsonObject): Expectation {
   const strings = scanStrings(args);
-  const findings = DEFAULT_DETECTORS.flatMap((detector) => detector.detect(strings, args));
-  return findings.reduce<string>((top, f) => (STRICT[f.severity] > STRICT[top as VerdictDecision] ? f.severity : top), 'allow');
+  let worst: Expectation = 'clean';
+  for (const detector of DEFAULT_DETECTORS) {
+    for (const finding of detector.detect(strings, args)) if (RANK[finding.severity] > RANK[worst]) worst = finding.severity;
+  }
+  return worst;
 }
 
+const meets = (entry: CorpusEntry, got: Expectation): boolean => (entry.expect === 'alternative' || entry.expect === 'clean' ? got === entry.expect : RANK[got] >= RANK[entry.expect]);
+const show = (entry: { args: JsonObject }, got: Expectation) => `${got}: ${JSON.stringify(entry.args)}`;
+
 describe('detector corpus', () => {
-  it('has at least 70 dangerous and 55 harmless inputs', () => {
-    expect(DANGEROUS.length).toBeGreaterThanOrEqual(70);
-    expect(HARMLESS.length).toBeGreaterThanOrEqual(55);
+  it('has at least 100 dangerous and 100 harmless inputs, none twice', () => {
+    expect(DANGEROUS.length).toBeGreaterThanOrEqual(100);
+    expect(HARMLESS.length).toBeGreaterThanOrEqual(100);
+    const all = [...DANGEROUS, ...HARMLESS, ...AMBIGUOUS].map((entry) => canonicalJson(entry.args));
+    expect(all.filter((key, index) => all.indexOf(key) !== index)).toEqual([]);
   });
 
-  it('finds every dangerous input and nothing in the harmless ones (0 false negatives, 0 false positives)', () => {
-    const falseNegatives = DANGEROUS.filter((entry) => {
-      const found = worstFinding(entry.args);
-      return entry.expect === 'alternative' ? found !== 'alternative' : STRICT[found as VerdictDecision] < STRICT[entry.expect as VerdictDecision];
-    });
-    const falsePositives = HARMLESS.filter((entry) => worstFinding(entry.args) !== 'allow');
-    console.info(`detector corpus: ${DANGEROUS.length} dangerous, ${HARMLESS.length} harmless; false negatives ${falseNegatives.length}, false positives ${falsePositives.length}`);
-    expect(falseNegatives.map((e) => JSON.stringify(e.args))).toEqual([]);
-    expect(falsePositives.map((e) => JSON.stringify(e.args))).toEqual([]);
+  it('catches every dangerous input and nothing in the harmless ones (0 false negatives, 0 false positives)', () => {
+    const falseNegatives = DANGEROUS.map((entry) => ({ entry, got: outcome(entry.args) })).filter(({ entry, got }) => !meets(entry, got));
+    const falsePositives = HARMLESS.map((entry) => ({ entry, got: outcome(entry.args) })).filter(({ got }) => got !== 'clean');
+    console.info(
+      `detector corpus: ${DANGEROUS.length} dangerous, ${HARMLESS.length} harmless, ${AMBIGUOUS.length} ambiguous; ` +
+        `false negatives ${falseNegatives.length}, false positives ${falsePositives.length}`,
+    );
+    expect(falseNegatives.map(({ entry, got }) => show(entry, got))).toEqual([]);
+    expect(falsePositives.map(({ entry, got }) => show(entry, got))).toEqual([]);
   });
 
-  it('denies dangerous inputs whatever the action and autonomy, and suggests --force-with-lease', () => {
-    for (const autonomy of AUTONOMY_LEVELS) {
-      expect(policy.evaluate({ actionType: 'code:read', args: { command: 'rm -fr /' }, agentId: 'a' }, { autonomyOverride: autonomy }).decision).toBe('deny');
-    }
-    const verdict = policy.evaluate({ actionType: 'vcs:push', args: { command: 'git push --force origin main' }, agentId: 'a' }, { autonomyOverride: 'full' });
-    expect(verdict.decision).toBe('alternative');
-    expect(verdict.alternative).toMatchObject({ actionType: 'vcs:push', args: { command: 'git push --force-with-lease origin main' } });
-    expect(policy.evaluate({ actionType: 'vcs:push', args: { command: 'git push --force' }, agentId: 'a' }).decision).toBe('escalate');
+  it.each(AMBIGUOUS.map((entry) => [JSON.stringify(entry.args), entry] as const))('ambiguous %s keeps its documented outcome', (_, entry) => {
+    expect(entry.why.length).toBeGreaterThan(20);
+    expect(outcome(entry.args)).toBe(entry.outcome);
+  });
+
+  it('gives the same answers through evaluate, for a low-risk action at full autonomy (the table allows)', () => {
+    const decisions = (entries: readonly CorpusEntry[]) =>
+      entries.map((entry) => ({ entry, got: policy.evaluate({ actionType: 'code:read', args: entry.args, agentId: 'a' }, { autonomyOverride: 'full' }).decision }));
+    const toExpectation = (decision: string): Expectation => (decision === 'allow' ? 'clean' : (decision as Expectation));
+    expect(decisions(DANGEROUS).filter(({ entry, got }) => !meets(entry, toExpectation(got))).map(({ entry, got }) => show(entry, toExpectation(got)))).toEqual([]);
+    expect(decisions(HARMLESS).filter(({ got }) => got !== 'allow').map(({ entry, got }) => show(entry, toExpectation(got)))).toEqual([]);
   });
 });
 
-describe('policy properties', () => {
-  const actionTypes = fc.constantFrom('code:read', 'code:write', 'vcs:push', 'deploy:production', 'db:mutate', 'made:up');
-  const argsArb = fc.oneof(
-    fc.constantFrom(...DANGEROUS.map((e) => e.args), ...HARMLESS.map((e) => e.args)),
-    fc.dictionary(fc.string({ maxLength: 8 }), fc.oneof(fc.string({ maxLength: 40 }), fc.integer(), fc.boolean())),
-  );
-
-  it('autonomy never loosens: a lower level never gives a less strict decision', () => {
-    fc.assert(
-      fc.property(actionTypes, argsArb, fc.constantFrom(...AUTONOMY_LEVELS), fc.constantFrom(...AUTONOMY_LEVELS), (actionType, args, a, b) => {
-        const [lower, higher] = compareAutonomy(a, b) <= 0 ? [a, b] : [b, a];
-        const strictLow = STRICT[policy.evaluate({ actionType, args, agentId: 'x' }, { autonomyOverride: lower }).decision];
-        const strictHigh = STRICT[policy.evaluate({ actionType, args, agentId: 'x' }, { autonomyOverride: higher }).decision];
-        // alternative and allow are both "no human": compare deny/escalate strictly, the rest loosely.
-        expect(strictLow >= 2 || strictHigh < 2 || strictLow >= strictHigh).toBe(true);
-        expect(strictLow).toBeGreaterThanOrEqual(Math.min(strictHigh, 2));
-      }),
-      { numRuns: 500 },
-    );
+describe('detector behaviour', () => {
+  it('denies dangerous inputs whatever the action and autonomy', () => {
+    for (const autonomy of AUTONOMY_LEVELS) {
+      for (const actionType of ['code:read', 'docs:write', 'deploy:production', 'made:up']) {
+        expect(policy.evaluate({ actionType, args: { command: 'rm -fr /' }, agentId: 'a' }, { autonomyOverride: autonomy }).decision).toBe('deny');
+      }
+    }
   });
 
-  it('any detector that throws denies (fail closed)', () => {
-    fc.assert(
-      fc.property(actionTypes, argsArb, fc.constantFrom(...AUTONOMY_LEVELS), fc.nat(DEFAULT_DETECTORS.length), (actionType, args, autonomy, at) => {
-        const exploding = { id: 'exploding', detect: () => { throw new Error('boom'); } };
-        const detectors = [...DEFAULT_DETECTORS];
-        detectors.splice(at, 0, exploding);
-        const verdict = compilePolicy(DEFAULT_POLICY, detectors).evaluate({ actionType, args, agentId: 'x' }, { autonomyOverride: autonomy });
-        expect(verdict.decision).toBe('deny');
-      }),
-      { numRuns: 200 },
-    );
+  it.each([
+    ['git push --force origin main', 'git push --force-with-lease origin main'],
+    ['git push -uf origin main', 'git push -u --force-with-lease origin main'],
+    ['git push origin +main', 'git push --force-with-lease origin main'],
+    ['cd repo && git push -f && rm -f stale.lock', 'cd repo && git push --force-with-lease && rm -f stale.lock'],
+    ["bash -c 'git push --force'", "bash -c 'git push --force-with-lease'"],
+  ])('rewrites %j to %j as the safer alternative', (command, safer) => {
+    const verdict = policy.evaluate({ actionType: 'vcs:push', args: { command, ticket: 7 }, agentId: 'a' }, { autonomyOverride: 'full' });
+    expect(verdict.decision).toBe('alternative');
+    expect(verdict.alternative).toMatchObject({ actionType: 'vcs:push', args: { command: safer, ticket: 7 } });
   });
 
-  it('verdicts are deterministic and argsHash ignores key order', () => {
-    fc.assert(
-      fc.property(actionTypes, fc.dictionary(fc.string({ maxLength: 6 }), fc.oneof(fc.string({ maxLength: 20 }), fc.integer()), { minKeys: 2 }), (actionType, args) => {
-        const reversed = Object.fromEntries(Object.entries(args).reverse());
-        const a = policy.evaluate({ actionType, args, agentId: 'x' });
-        const b = policy.evaluate({ actionType, args: reversed, agentId: 'x' });
-        expect(b).toEqual(a);
-      }),
-      { numRuns: 300 },
-    );
+  it('rewrites argv arrays too', () => {
+    const verdict = policy.evaluate({ actionType: 'vcs:push', args: { argv: ['git', 'push', '-f', 'origin', '+main'] }, agentId: 'a' }, { autonomyOverride: 'full' });
+    expect(verdict.alternative?.args).toEqual({ argv: ['git', 'push', '--force-with-lease', 'origin', 'main'] });
+  });
+
+  it('never offers an alternative that is itself a force push', () => {
+    for (const entry of DANGEROUS.filter((e) => e.expect === 'alternative')) {
+      const verdict = policy.evaluate({ actionType: 'vcs:push', args: entry.args, agentId: 'a' }, { autonomyOverride: 'full' });
+      const again = policy.evaluate({ actionType: 'vcs:push', args: verdict.alternative?.args ?? {}, agentId: 'a' }, { autonomyOverride: 'full' });
+      expect(again.matchedRules, JSON.stringify(entry.args)).not.toContain('detector:git-push-force');
+      expect(again.decision).toBe('allow');
+    }
+  });
+
+  it('escalates a force push it cannot rewrite safely', () => {
+    const verdict = policy.evaluate({ actionType: 'vcs:push', args: { command: "git push $'\\x2d\\x2dforce' origin main" }, agentId: 'a' }, { autonomyOverride: 'full' });
+    expect(verdict.decision).toBe('escalate');
+    expect(verdict.reason).toContain('no safe --force-with-lease rewrite');
+  });
+
+  it('wants a human for a force push when the table already does (the alternative does not bypass it)', () => {
+    const verdict = policy.evaluate({ actionType: 'vcs:push', args: { command: 'git push --force' }, agentId: 'a' }, { autonomyOverride: 'semi' });
+    expect(verdict.decision).toBe('escalate');
+    expect(verdict.matchedRules).toEqual(['detector:git-push-force', 'table:high/semi']);
+    expect(verdict.reason).toContain('also: force push');
+  });
+
+  it('denies text nested deeper than the shell parser follows (fail closed)', () => {
+    let command = 'rm -rf ./build';
+    for (let i = 0; i < 12; i += 1) command = `bash -c ${JSON.stringify(command)}`;
+    const verdict = policy.evaluate({ actionType: 'code:read', args: { command }, agentId: 'a' }, { autonomyOverride: 'full' });
+    expect(verdict.decision).toBe('deny');
+    expect(verdict.matchedRules[0]).toMatch(/^detector-error:/);
+  });
+
+  it('stays linear on long adversarial input (finishes within the test timeout)', () => {
+    const long = {
+      sql: `${'as delete from x '.repeat(20_000)};`,
+      text: `${'a_'.repeat(50_000)}!`,
+      command: `${'sudo -p x '.repeat(2_000)}ls`,
+      path: '../'.repeat(20_000),
+    };
+    expect(policy.evaluate({ actionType: 'code:read', args: long, agentId: 'a' }, { autonomyOverride: 'full' }).decision).toBe('deny');
   });
 });

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { ValidationError } from '../../src/errors.ts';
 import { DEFAULT_POLICY } from '../../src/policy/default-policy.ts';
 import { loadPolicyFile, parsePolicy, policyVersion } from '../../src/policy/load-policy.ts';
 import { planDeadlines } from '../../src/policy/timeouts.ts';
@@ -26,6 +27,36 @@ describe('policy files', () => {
     const badType = JSON.parse(JSON.stringify(DEFAULT_POLICY));
     badType.actions['Not A Type'] = 'low';
     expect(() => parsePolicy(badType)).toThrow(/actions/);
+  });
+
+  it('refuses a decision table that loosens as autonomy drops (autonomy only ever tightens)', () => {
+    const loose = JSON.parse(JSON.stringify(DEFAULT_POLICY));
+    loose.decisionTable.high.locked = { outcome: 'auto' };
+    expect(() => parsePolicy(loose)).toThrow(/decisionTable\.high\.locked: less strict than at supervised autonomy/);
+    const fewer = JSON.parse(JSON.stringify(DEFAULT_POLICY));
+    fewer.decisionTable.critical.supervised = { outcome: 'human', requiredApprovals: 1 };
+    expect(() => parsePolicy(fewer)).toThrow(/decisionTable\.critical\.supervised/);
+    const stricter = JSON.parse(JSON.stringify(DEFAULT_POLICY));
+    stricter.decisionTable.low.locked = { outcome: 'deny' };
+    stricter.decisionTable.medium.supervised = { outcome: 'human', requiredApprovals: 3 };
+    stricter.decisionTable.medium.locked = { outcome: 'deny' };
+    expect(parsePolicy(stricter).decisionTable.medium.locked).toEqual({ outcome: 'deny' });
+  });
+
+  it('lists every problem with its path', () => {
+    const broken = JSON.parse(JSON.stringify(DEFAULT_POLICY));
+    broken.timeouts.high = { kind: 'approve', afterSeconds: 60 };
+    broken.timeouts.critical = { kind: 'escalate', tiers: [{ afterSeconds: 60 }], onExhausted: 'approve' };
+    try {
+      parsePolicy(broken);
+      expect.unreachable();
+    } catch (error) {
+      expect((error as ValidationError).code).toBe('validation_failed');
+      expect((error as ValidationError).issues).toEqual([
+        { path: 'timeouts.high.kind', message: 'auto-approve on timeout is never allowed for high risk' },
+        { path: 'timeouts.critical.onExhausted', message: 'approve when escalation is exhausted is never allowed for critical risk' },
+      ]);
+    }
   });
 
   it('reads files and refuses bad JSON with a clear message', () => {

@@ -1,17 +1,56 @@
 import type { JsonObject, JsonValue } from '../../model/json.ts';
-import type { Detector, Finding } from './detector.ts';
-import { normalizeCommand, splitCommands } from './scan.ts';
+import type { Detector, Finding, ScannedString } from './detector.ts';
+import { deletesRemoteRefs, gitInvocation, isForcePush } from './git-commands.ts';
+import { commandTexts, scanStrings } from './scan.ts';
+import { commandsOf } from './shell-commands.ts';
 
-const FORCE = /(^|\s)(--force|-f)(?=\s|$)/g;
+const LEASE = '--force-with-lease';
 
-/** Replaces `--force`/`-f` with `--force-with-lease` in every string of the arguments. */
-function withLease(value: JsonValue): JsonValue {
-  if (typeof value === 'string') {
-    return /(^|\s)git\s/i.test(` ${value}`) && /\bpush\b/i.test(value) ? value.replace(/(^|\s)(--force|-f)(?=\s|$)/g, '$1--force-with-lease') : value;
+/** Rewrites force flags to `--force-with-lease` inside the `push …` part of a command line. */
+function rewriteLine(text: string): string {
+  return text.replace(/\bpush\b[^;&|\n]*/gi, (region) => {
+    let dropped = false;
+    let out = region
+      .replace(/(^|[\s"'])--force(?=[\s"']|$)/gi, `$1${LEASE}`)
+      .replace(/(^|[\s"'])-([a-z0-9]*)f([a-z0-9]*)(?=[\s"']|$)/gi, (_, before: string, a: string, b: string) => `${before}${a + b ? `-${a}${b} ` : ''}${LEASE}`)
+      .replace(/(\s["']?)\+(?=[^\s"'+])/g, (_, before: string) => {
+        dropped = true;
+        return before;
+      });
+    if (dropped && !out.toLowerCase().includes(LEASE)) out = out.replace(/^push/i, (word) => `${word} ${LEASE}`);
+    return out;
+  });
+}
+
+/** The same rewrite for an argv array (`['git', 'push', '-f', 'origin', '+main']`). */
+function rewriteArgv(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  let lease = false;
+  for (const word of argv) {
+    if (word.toLowerCase() === '--force' || /^-[a-z0-9]*f[a-z0-9]*$/i.test(word)) {
+      const rest = word.startsWith('--') ? '' : word.slice(1).replace(/f/gi, '');
+      if (rest) out.push(`-${rest}`);
+      out.push(LEASE);
+      lease = true;
+    } else if (/^\+[^+]/.test(word)) {
+      out.push(word.slice(1));
+      if (!lease && !argv.some((w) => w.toLowerCase() === LEASE)) {
+        out.splice(out.findIndex((w) => w.toLowerCase() === 'push') + 1, 0, LEASE);
+        lease = true;
+      }
+    } else {
+      out.push(word);
+    }
   }
+  return out;
+}
+
+/** The arguments with every force push turned into `--force-with-lease`. */
+function withLease(value: JsonValue): JsonValue {
+  if (typeof value === 'string') return rewriteLine(value);
   if (Array.isArray(value)) {
-    const joined = value.every((item) => typeof item === 'string') && value.includes('push');
-    return value.map((item) => (joined && (item === '--force' || item === '-f') ? '--force-with-lease' : withLease(item)));
+    const argv = value.every((item) => typeof item === 'string') && value.some((item) => (item as string).toLowerCase() === 'push');
+    return argv ? rewriteArgv(value as string[]) : value.map(withLease);
   }
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, withLease(child)]));
@@ -19,32 +58,44 @@ function withLease(value: JsonValue): JsonValue {
   return value;
 }
 
+/** Force pushes and hard resets among the commands of the scanned strings. */
+type Rewrite = 'push' | 'reset' | 'remote-delete';
+
+function findHistoryRewrites(strings: readonly ScannedString[]): Array<{ kind: Rewrite; path: string }> {
+  const found: Array<{ kind: Rewrite; path: string }> = [];
+  for (const scanned of commandTexts(strings)) {
+    const { path } = scanned;
+    for (const command of commandsOf(scanned)) {
+      const git = gitInvocation(command);
+      if (git?.subcommand === 'push' && isForcePush(git.args)) found.push({ kind: 'push', path });
+      else if (git?.subcommand === 'push' && deletesRemoteRefs(git.args)) found.push({ kind: 'remote-delete', path });
+      else if (git?.subcommand === 'reset' && git.args.includes('--hard')) found.push({ kind: 'reset', path });
+    }
+  }
+  return found;
+}
+
 /**
- * `git push --force` → alternative (`--force-with-lease`, which refuses to overwrite others'
- * work); `git reset --hard` → escalate.
+ * `git push --force` (`-f`, `-uf`, `+main`) → alternative: the same arguments with
+ * `--force-with-lease`, which refuses to overwrite commits the agent has not seen. The
+ * rewrite is checked: when a force push survives it, the finding escalates instead.
+ * `git reset --hard` and pushes that delete remote refs (`--delete`, `:branch`, `--mirror`)
+ * → escalate.
  */
 export const gitHistory: Detector = {
   id: 'git-history',
   detect(strings, args) {
-    const findings: Finding[] = [];
-    for (const { text, path, isKey } of strings) {
-      if (isKey) continue;
-      for (const command of splitCommands(normalizeCommand(text))) {
-        if (!/(^|\s)git(\s|$)/.test(command)) continue;
-        const at = path || 'args';
-        if (/\bpush\b/.test(command) && (command.match(FORCE) || / \+\S+/.test(command.slice(command.indexOf('push'))))) {
-          findings.push({
-            rule: 'detector:git-push-force',
-            severity: 'alternative',
-            reason: `force push in ${at}; --force-with-lease keeps others' commits safe`,
-            path,
-            saferArgs: withLease(args) as JsonObject,
-          });
-        } else if (/\breset\b/.test(command) && /(^|\s)--hard(\s|$)/.test(command)) {
-          findings.push({ rule: 'detector:git-reset-hard', severity: 'escalate', reason: `git reset --hard in ${at}`, path });
-        }
-      }
-    }
-    return findings;
+    const found = findHistoryRewrites(strings);
+    if (found.length === 0) return [];
+    let saferArgs: JsonObject | undefined = withLease(args) as JsonObject;
+    if (findHistoryRewrites(scanStrings(saferArgs)).some((hit) => hit.kind === 'push')) saferArgs = undefined;
+    return found.map(({ kind, path }): Finding => {
+      const at = path || 'args';
+      if (kind === 'reset') return { rule: 'detector:git-reset-hard', severity: 'escalate', reason: `git reset --hard in ${at}`, path };
+      if (kind === 'remote-delete') return { rule: 'detector:git-push-delete', severity: 'escalate', reason: `push deletes or mirrors remote refs in ${at}`, path };
+      return saferArgs
+        ? { rule: 'detector:git-push-force', severity: 'alternative', reason: `force push in ${at}; --force-with-lease keeps others' commits safe`, path, saferArgs }
+        : { rule: 'detector:git-push-force', severity: 'escalate', reason: `force push in ${at} (no safe --force-with-lease rewrite found)`, path };
+    });
   },
 };

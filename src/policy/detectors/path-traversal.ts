@@ -1,54 +1,88 @@
+import { posix } from 'node:path';
 import type { Detector, Finding } from './detector.ts';
 
-const SENSITIVE = /(^|[\s=:"'])(\/etc\/(passwd|shadow|sudoers|ssh\/)|~\/\.ssh\b|\/root\/\.ssh\b|\/proc\/self\/environ|c:\\windows\\system32\\config)/i;
+/** Where a relative path starts: a directory nothing else can be inside. */
+const START = '/\u0000start';
+const HOME = '/home/~';
 
-/** Whether a path climbs above where it starts (`../x`, `a/../../x`), after URL-decoding. */
-function escapesRoot(candidate: string): boolean {
-  let depth = 0;
-  for (const segment of candidate.split(/[\\/]+/)) {
-    if (segment === '..') {
-      depth -= 1;
-      if (depth < 0) return true;
-    } else if (segment !== '.' && segment !== '') {
-      depth += 1;
-    }
+/** Files and directories that hold a system's or a user's secrets. */
+const SENSITIVE = [
+  /^\/etc\/((passwd|shadow|gshadow|master\.passwd|sudoers)([.~-][\w.-]*)?|sudoers\.d|ssh)(\/|$)/,
+  /^\/(home\/[^/]+|root|users\/[^/]+)\/\.(ssh|aws|gnupg|kube|docker|netrc|pgpass|git-credentials|config\/gcloud)(\/|$)/,
+  /^\/proc\/(self|\d+)\/(environ|mem|maps)$/,
+  /^\/(var\/)?run\/secrets(\/|$)/,
+  /^\/windows\/system32\/config(\/|$)/,
+];
+
+/**
+ * Fields whose value is content (a file's text, a message), not a path an action opens:
+ * `import x from '../lib'` in a file being written climbs nothing.
+ */
+const PAYLOAD_KEYS = new Set(['content', 'contents', 'body', 'text', 'code', 'source', 'diff', 'patch', 'message', 'description', 'title', 'summary', 'comment', 'notes', 'markdown', 'html']);
+
+const TOKEN_SEPARATORS = /[\s"'=,;<>|&()`:]+/;
+
+/** URL-decodes (twice-encoded too, and the overlong `%c0%ae` forms) without ever throwing. */
+function decode(text: string): string {
+  let current = text
+    .replace(/%c0%ae|%e0%80%ae|%u002e/gi, '.')
+    .replace(/%c0%af|%e0%80%af|%u002f|%u2215/gi, '/')
+    .replace(/%c1%9c|%u005c|%u2216/gi, '\\');
+  for (let i = 0; i < 3; i += 1) {
+    const next = current.replace(/%([0-7][0-9a-f])/gi, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+    if (next === current) break;
+    current = next;
   }
-  return false;
+  return current;
 }
 
-function decode(text: string): string {
-  let current = text;
-  for (let i = 0; i < 3; i += 1) {
-    try {
-      const next = decodeURIComponent(current);
-      if (next === current) break;
-      current = next;
-    } catch {
-      break;
-    }
-  }
-  return current.replace(/%2e/gi, '.').replace(/%2f/gi, '/').replace(/%5c/gi, '\\');
+const underStart = (path: string): boolean => path === START || path.startsWith(`${START}/`);
+
+/** A token as a path from `cwd`, with `~` and `$HOME` read as a home directory. */
+function resolveFrom(cwd: string, token: string): string {
+  return posix.resolve(cwd, token.replace(/^(~[a-z0-9_.-]*|\$home|\$\{home\})(?=\/|$)/, HOME));
 }
 
 /**
- * Path traversal → deny: a path that climbs above its root (`../../etc/passwd`, `..\\..\\`,
- * URL-encoded `%2e%2e%2f`), or that names a system secret (`/etc/shadow`, `~/.ssh`).
- * `docs/../README.md` stays inside and is allowed.
+ * Path traversal → deny: a path that climbs above where it starts (`../../etc/passwd`,
+ * `..\\..\\`, URL-encoded `%2e%2e%2f`, overlong `%c0%ae`, `..;/`, `....//`), or one that
+ * reaches a system or user secret (`/etc/shadow`, `~/.ssh/id_rsa`, `/proc/self/environ`,
+ * `/var/www/../../etc/passwd`). `cd` in a command line moves the start: `cd docs && cat
+ * ../README.md` stays inside. Content fields (`content`, `body`, `message`, …) are text, not
+ * paths, and are not checked.
  */
 export const pathTraversal: Detector = {
   id: 'path-traversal',
   detect(strings) {
     const findings: Finding[] = [];
-    for (const { text, path, isKey } of strings) {
-      if (isKey) continue;
-      const decoded = decode(text);
+    for (const { text, path, key, isKey } of strings) {
+      if (!isKey && PAYLOAD_KEYS.has(key)) continue;
       const at = path || 'args';
-      const tokens = decoded.split(/[\s"'=]+/).filter((token) => token.includes('..'));
-      if (tokens.some(escapesRoot)) {
-        findings.push({ rule: 'detector:path-traversal', severity: 'deny', reason: `path escapes its root in ${at}`, path });
-      } else if (SENSITIVE.test(decoded)) {
-        findings.push({ rule: 'detector:sensitive-path', severity: 'deny', reason: `reaches a system secret in ${at}`, path });
+      const tokens = decode(text).toLowerCase().replace(/\\/g, '/').split(TOKEN_SEPARATORS).filter(Boolean);
+      let cwd = START;
+      let found: Finding | null = null;
+      const check = (token: string): void => {
+        if (found || (!token.includes('/') && token !== '..' && !token.startsWith('..;'))) return;
+        const plain = token.replace(/(^|\/)\.\.;[^/]*/g, '$1..');
+        const resolved = resolveFrom(cwd, plain);
+        if (/(^|\/)\.{4,}\/\//.test(plain) || (underStart(cwd) && !plain.startsWith('/') && resolved !== START && !underStart(resolved) && !resolved.startsWith(HOME))) {
+          found = { rule: 'detector:path-traversal', severity: 'deny', reason: `path escapes its root in ${at}`, path };
+        } else if (SENSITIVE.some((pattern) => pattern.test(resolved))) {
+          found = { rule: 'detector:sensitive-path', severity: 'deny', reason: `reaches a system secret in ${at}`, path };
+        }
+      };
+      for (let i = 0; i < tokens.length && !found; i += 1) {
+        const token = tokens[i] as string;
+        const target = tokens[i + 1];
+        if ((token === 'cd' || token === 'pushd') && target !== undefined && !target.startsWith('-')) {
+          check(target);
+          cwd = resolveFrom(cwd, target);
+          i += 1;
+        } else {
+          check(token);
+        }
       }
+      if (found) findings.push(found);
     }
     return findings;
   },

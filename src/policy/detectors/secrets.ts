@@ -1,31 +1,86 @@
 import type { Detector, Finding } from './detector.ts';
 
+/** Formats that are a credential wherever they appear. */
 const PATTERNS: Array<{ rule: string; pattern: RegExp; what: string }> = [
-  { rule: 'detector:private-key', pattern: /-----BEGIN ([A-Z]+ )*PRIVATE KEY( BLOCK)?-----/, what: 'a private key' },
-  { rule: 'detector:aws-key', pattern: /\b(AKIA|ASIA|AGPA|AIDA|AROA)[0-9A-Z]{16}\b/, what: 'an AWS access key' },
+  { rule: 'detector:private-key', pattern: /-----BEGIN ([A-Z0-9]+ )*PRIVATE KEY( BLOCK)?-----|PuTTY-User-Key-File-\d/i, what: 'a private key' },
+  { rule: 'detector:aws-key', pattern: /\b(AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[0-9A-Z]{16}\b/, what: 'an AWS access key' },
   { rule: 'detector:github-token', pattern: /\b(gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,})\b/, what: 'a GitHub token' },
-  { rule: 'detector:slack-token', pattern: /\bxox[abposr]-[A-Za-z0-9-]{10,}/, what: 'a Slack token' },
-  { rule: 'detector:google-key', pattern: /\bAIza[0-9A-Za-z_-]{35}\b/, what: 'a Google API key' },
+  { rule: 'detector:gitlab-token', pattern: /\bglpat-[A-Za-z0-9_-]{20,}/, what: 'a GitLab token' },
+  { rule: 'detector:slack-token', pattern: /\bxox[abposr]-[A-Za-z0-9-]{10,}|hooks\.slack\.com\/services\/T[A-Za-z0-9]+\/B[A-Za-z0-9]+\/[A-Za-z0-9]+/, what: 'a Slack token' },
+  { rule: 'detector:google-key', pattern: /\bAIza[0-9A-Za-z_-]{35}\b|"type"\s*:\s*"service_account"/, what: 'a Google credential' },
   { rule: 'detector:stripe-key', pattern: /\b(sk|rk)_live_[0-9A-Za-z]{16,}\b/, what: 'a Stripe live key' },
+  { rule: 'detector:llm-api-key', pattern: /\bsk-(ant-|proj-)?[A-Za-z0-9_-]{32,}/, what: 'an AI provider API key' },
+  { rule: 'detector:npm-token', pattern: /\bnpm_[A-Za-z0-9]{36}\b/, what: 'an npm token' },
+  { rule: 'detector:sendgrid-key', pattern: /\bSG\.[\w-]{22}\.[\w-]{43}\b/, what: 'a SendGrid key' },
+  { rule: 'detector:azure-key', pattern: /\bAccountKey=[A-Za-z0-9+/]{40,}={0,2}/, what: 'an Azure storage key' },
   { rule: 'detector:bearer-jwt', pattern: /\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/, what: 'a signed token (JWT)' },
-  { rule: 'detector:password-assignment', pattern: /\b(password|passwd|pwd|secret|api[_-]?key|access[_-]?key|client[_-]?secret)\s*[:=]\s*["']?[^\s"']{6,}/i, what: 'a password or key assignment' },
-  { rule: 'detector:credential-url', pattern: /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:[^\s@/]{3,}@/i, what: 'credentials in a URL' },
+  { rule: 'detector:bearer-token', pattern: /\b(bearer|basic)\s+(?=[A-Za-z0-9+/=._~-]*\d)[A-Za-z0-9+/=._~-]{16,}/i, what: 'an Authorization token' },
+  { rule: 'detector:credential-url', pattern: /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:[^\s@/]{3,}@/i, what: 'credentials in a URL' },
 ];
 
-const SECRET_KEYS = /^(password|passwd|pwd|secret|client_secret|clientsecret|api_key|apikey|api-key|access_key|accesskey|secret_key|private_key|privatekey|auth_token|access_token|refresh_token)$/;
+// A name that holds a secret: `password`, `DB_PASSWORD`, `aws_secret_access_key`, `apiToken`…
+const SECRET_NAME = "[a-z0-9_.-]{0,40}?(?:password|passwd|passphrase|pwd|secret|secret[_-]?key|secret[_-]?access[_-]?key|api[_-]?key|api[_-]?token|access[_-]?key|access[_-]?token|auth[_-]?token|refresh[_-]?token|session[_-]?token|private[_-]?key|client[_-]?secret|credentials?)";
+/** `NAME = value`, `NAME: "value"`, `"NAME": "value"`, `password is value`. */
+const ASSIGNMENT = new RegExp(String.raw`(?<![a-z0-9])${SECRET_NAME}["']?(\s*=\s*|\s*:\s*|\s+is\s+|\s+was\s+)(["']?)([^\s"',;}]+)`, 'gi');
+/** Credentials on a command line: `--password X`, `--token=X`, `mysql -pX`, `curl -u user:X`, `sshpass -p X`, `docker login -p X`. */
+const CLI_CREDENTIAL = new RegExp(
+  [
+    String.raw`(?:^|\s)--(?:password|passwd|pass|token|api[-_]?key|secret|client[-_]?secret|access[-_]?key|auth[-_]?token)(?:=|\s+)(["']?)(?<flag>[^\s"']{4,})`,
+    String.raw`\b(?:mysql\w*|mariadb\w*)\b[^\n;|&]*\s-p(?<mysql>[^\s"']{3,})`,
+    String.raw`\b(?:curl|wget)\b[^\n;|&]*\s(?:-u|--user)\s+["']?[^\s:"']+:(?<basic>[^\s"'@]{3,})`,
+    String.raw`\b(?:sshpass|docker\s+login|podman\s+login|helm\s+registry\s+login)\b[^\n;|&]*\s-p\s+(["']?)(?<short>[^\s"']{4,})`,
+  ].join('|'),
+  'gi',
+);
+/** A value that refers to a secret instead of being one: `${DB_PASSWORD}`, `process.env.X`, `<redacted>`, `****`. */
+const REFERENCE = /^(\$|%\(|\{\{|<|process\.env|os\.environ|env\(|getenv|vault:|secret:|ref\+|arn:|\*+$|x+$|redacted$|null$|none$|undefined$|true$|false$)/i;
+/** Keys whose value is a secret, after `_`/`-` are removed and case folded. */
+const SECRET_KEY = /(password|passwd|passphrase|secret|secretkey|apikey|apitoken|accesskey|accesstoken|authtoken|refreshtoken|sessiontoken|bearertoken|privatekey|clientsecret|credentials?|authorization|^token|^pwd)$/;
+/** Keys that end like a secret but hold none. */
+const NOT_SECRET_KEY = /(pagetoken|nexttoken|continuationtoken|synctoken|cursortoken|csrftoken)$/;
 
-/** Credentials, private keys, cloud keys and tokens anywhere in the arguments → deny. */
+/** Whether an assignment's value looks like a secret rather than prose (`password: required`). */
+function secretValue(operator: string, quoted: boolean, value: string): boolean {
+  if (value.length < 4 || REFERENCE.test(value)) return false;
+  if (/\s(is|was)\s/i.test(operator)) return value.length >= 6 && /[a-z]/i.test(value) && /[^a-z]/i.test(value);
+  if (operator.trim() === '=' || quoted) return true;
+  // `password: hunter2` is YAML; `Password: Required.` is prose. Digits, symbols or inner capitals tell them apart.
+  const word = value.replace(/[.!?)]+$/, '');
+  return word.length >= 6 && (/[^a-zA-Z]/.test(word) || /[a-z].*[A-Z]/.test(word));
+}
+
+/**
+ * Credentials anywhere in the arguments → deny: private keys, cloud and SaaS keys and tokens
+ * (AWS, GitHub, GitLab, Slack, Google, Stripe, OpenAI/Anthropic, npm, SendGrid, Azure), JWTs,
+ * bearer tokens, passwords in URLs and on command lines (`--password X`, `mysql -pX`,
+ * `curl -u user:X`), `NAME=value` assignments of secret names (`DB_PASSWORD=…`,
+ * `"apiKey": "…"`, `password is …`), and the values of secret-named fields (`{ password: '…' }`). References
+ * (`${DB_PASSWORD}`, `process.env.X`, `****`) and text about passwords are not secrets.
+ */
 export const secrets: Detector = {
   id: 'secrets',
   detect(strings) {
     const findings: Finding[] = [];
     for (const { text, path, isKey, key } of strings) {
-      if (isKey) continue;
       const at = path || 'args';
       const hit = PATTERNS.find(({ pattern }) => pattern.test(text));
       if (hit) {
         findings.push({ rule: hit.rule, severity: 'deny', reason: `${hit.what} in ${at}`, path });
-      } else if (SECRET_KEYS.test(key) && text.trim().length >= 6) {
+        continue;
+      }
+      if (isKey) continue;
+      const onCommandLine = [...text.matchAll(CLI_CREDENTIAL)].some((match) => {
+        const value = Object.values(match.groups ?? {}).find((group) => group !== undefined) ?? '';
+        return !REFERENCE.test(value);
+      });
+      const assigned = onCommandLine || [...text.matchAll(ASSIGNMENT)].some((match) => secretValue(match[1] as string, match[2] !== '', match[3] as string));
+      if (assigned) {
+        findings.push({ rule: 'detector:password-assignment', severity: 'deny', reason: `a password or key assignment in ${at}`, path });
+        continue;
+      }
+      const name = key.replace(/[_-]/g, '');
+      const value = text.trim();
+      if (SECRET_KEY.test(name) && !NOT_SECRET_KEY.test(name) && value.length >= 6 && !REFERENCE.test(value)) {
         findings.push({ rule: 'detector:secret-field', severity: 'deny', reason: `a secret value in field ${at}`, path });
       }
     }

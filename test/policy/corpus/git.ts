@@ -1,0 +1,41 @@
+import { type CorpusEntry, entries } from './entry.ts';
+
+/** History rewrites: force pushes get a `--force-with-lease` alternative, hard resets escalate. */
+export const GIT_DANGEROUS: CorpusEntry[] = [
+  ...entries('command', 'alternative', [
+    'git push --force',
+    'git push -f origin main',
+    'git push origin main --force',
+    'GIT PUSH --FORCE',
+    'git push origin +main',
+    'git push -uf origin main',
+    'git -C repo push --force',
+    'git push --force-with-lease --force',
+    "bash -c 'git push -f'",
+    'cd repo && git push -f origin HEAD',
+  ]),
+  { args: { argv: ['git', 'push', '--force', 'origin', 'main'] }, expect: 'alternative' },
+  ...entries('command', 'escalate', ['git reset --hard', 'git reset --hard HEAD~3', 'GIT RESET --HARD origin/main', 'git -c core.x=y reset --hard', 'git fetch && git reset --hard origin/main', 'git push --mirror', 'git push origin :feature', 'git push --delete origin old-branch']),
+];
+
+/** Git commands that look alike and are fine. */
+export const GIT_HARMLESS: CorpusEntry[] = entries('command', 'clean', [
+  'git push origin main',
+  'git push --force-with-lease',
+  'git push --force-with-lease origin feature',
+  'git push --force-if-includes --force-with-lease',
+  'git push -u origin feature',
+  'git push --tags',
+  'git push origin main:main',
+  'git reset --soft HEAD~1',
+  'git reset HEAD file.txt',
+  'git reset --mixed',
+  'git pull --rebase',
+  'git commit -m "force push later"',
+  'git commit -m "fix: push -f was wrong"',
+  'git stash push -m "wip"',
+  'git status',
+  'git fetch --force',
+  'git config push.default current',
+  'echo "git push --force"',
+]);

@@ -1,0 +1,95 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${VAR}` here is shell text under test, not a template.
+import type { JsonObject } from '../../../src/model/json.ts';
+import type { AmbiguousEntry, CorpusEntry } from './entry.ts';
+
+const all = (expect: CorpusEntry['expect'], list: object[]): CorpusEntry[] => list.map((args) => ({ args: args as JsonObject, expect }));
+
+/** Credentials, private keys, cloud keys and tokens. (Example keys are the vendors' documented fakes or random.) */
+export const SECRETS_DANGEROUS: CorpusEntry[] = all('deny', [
+  { key: 'AKIAIOSFODNN7EXAMPLE' },
+  { key: 'ASIAY34FZKBOKMUTVV7A' },
+  { body: 'here: -----BEGIN RSA PRIVATE KEY-----\nMIIE...' },
+  { body: '-----BEGIN OPENSSH PRIVATE KEY-----' },
+  { body: '-----BEGIN PRIVATE KEY-----' },
+  { body: '-----BEGIN EC PRIVATE KEY-----' },
+  { body: '-----BEGIN PGP PRIVATE KEY BLOCK-----' },
+  { file: 'PuTTY-User-Key-File-2: ssh-rsa' },
+  { token: 'ghp_0123456789abcdefghijklmnopqrstuvwxyzAB' },
+  { token: 'glpat-x9Y8w7V6u5T4s3R2q1P0' },
+  { note: 'slack xoxb-123456789012-abcdefghijkl' },
+  { hook: 'https://hooks.slack.com/services/T0ABCDEFG/B0ABCDEFG/abcdefghijklmnopqrstuvwx' },
+  { cfg: 'AIzaSyA-0123456789abcdefghijklmnopqrstu' },
+  { env: 'STRIPE=sk_live_0123456789abcdefghij' },
+  { env: 'OPENAI_API_KEY=sk-proj-abcdefghijklmnopqrstuvwxyz0123456789ABCD' },
+  { env: 'npm_abcdefghijklmnopqrstuvwxyz0123456789' },
+  { conn: 'DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGH==' },
+  { env: 'password=hunter2hunter2' },
+  { env: 'API_KEY: 9f8e7d6c5b4a' },
+  { env: 'DB_PASSWORD=s3cr3t-Pa55' },
+  { env: 'export MYSQL_ROOT_PASSWORD=letmein' },
+  { ini: 'aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' },
+  { json: '{"apiKey": "abcd1234efgh"}' },
+  { config: '{"password":"letmein"}' },
+  { yaml: 'password: Tr0ub4dor&3' },
+  { url: 'postgres://admin:s3cretpw@db.internal:5432/prod' },
+  { url: 'redis://:p4ssw0rd@cache:6379/0' },
+  { header: 'Authorization: Bearer abc123def456ghi789jkl' },
+  { headers: { Authorization: 'Basic dXNlcjpwYXNzd29yZDEyMw==' } },
+  { password: 'correct horse battery' },
+  { dbPassword: 'Tr0ub4dor&3' },
+  { nested: { deeper: { client_secret: 'abcdef123456' } } },
+  { creds: [{ user: 'svc', api_token: 'tok_0123456789' }] },
+  { auth: 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U' },
+  { sa: '{"type": "service_account", "project_id": "p"}' },
+  { command: 'mysql -u root -pS3cretPass app' },
+  { command: 'curl -u admin:hunter22 https://internal.example.com' },
+  { command: 'docker login -p Sup3rS3cret! registry.example.com' },
+  { argv: ['vault', 'login', '--password', 'hunter22'] },
+  { note: 'the staging password is Tr0ub4dor3' },
+]);
+
+/** Text about credentials, references to them, and look-alikes that hold none. */
+export const SECRETS_HARMLESS: CorpusEntry[] = all('clean', [
+  { text: 'Please reset your password via the portal' },
+  { text: 'the secret to good code is tests' },
+  { text: 'Your password must be at least 12 characters long.' },
+  { text: 'Password: Required.' },
+  { text: 'Rotate the API key every 90 days; the bearer token expires hourly.' },
+  { docs: 'Set the `password` field to your database password.' },
+  { code: 'interface Login { password: string; apiKey?: string }' },
+  { env: 'password=${DB_PASSWORD}' },
+  { env: 'DB_PASSWORD: process.env.DB_PASSWORD' },
+  { env: 'api_key = <your-api-key>' },
+  { env: 'export PASSWORD_FILE=/run/app/db-password' },
+  { password: '' },
+  { password: '********' },
+  { tokenCount: 1500 },
+  { maxTokens: 4096 },
+  { passwordPolicy: 'min 12 chars' },
+  { secretName: 'prod-db-creds' },
+  { nextPageToken: 'CiAKGjBpNDd2Nmp2Zml2cXRwYjBpOXA' },
+  { note: 'AKIA is a prefix used by AWS keys' },
+  { body: '-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE' },
+  { key: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGr0 dev@laptop' },
+  { url: 'https://example.com/path?x=1' },
+  { url: 'postgres://app@db.internal:5432/app' },
+  { url: 'https://example.com:8443/a/b' },
+  { key: 'user-preferences' },
+  { api: 'https://api.example.com/v1' },
+  { digest: 'sha256:3f2a9c0d1e5b7a8f6c4d2e0b9a8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c' },
+  { id: '0190f1f4-8c5e-7d2a-9b1c-3e4f5a6b7c8d' },
+  { command: 'gh auth login --with-token < token.txt' },
+  { command: 'kubectl --token=$TOKEN get pods' },
+  { command: 'npm publish --access public' },
+  { command: 'docker login -p "$REGISTRY_PASSWORD" registry.example.com' },
+  { text: 'The password is required and is never logged.' },
+]);
+
+/** Credential-like inputs on the line. */
+export const SECRETS_AMBIGUOUS: AmbiguousEntry[] = [
+  {
+    args: { yaml: 'password: letmein' },
+    outcome: 'clean',
+    why: 'A YAML line with a plain lowercase word reads exactly like prose ("password: required"); quoted, with `=`, digits or symbols it denies.',
+  },
+];
