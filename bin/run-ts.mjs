@@ -1,10 +1,9 @@
 #!/usr/bin/env node
-// Runs a TypeScript entry point through tsx's loader, so the project needs no build step.
-import { register } from 'tsx/esm/api';
-import { pathToFileURL } from 'node:url';
+// Runs a TypeScript entry point with the project's loader, so the project needs no build step.
+import './register-ts.mjs';
 import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
-register();
 const [entry, ...rest] = process.argv.slice(2);
 if (!entry) {
   process.stderr.write('usage: run-ts.mjs FILE.ts [args...]\n');

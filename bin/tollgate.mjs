@@ -1,7 +1,6 @@
 #!/usr/bin/env node
-// The `tollgate` command: loads the TypeScript CLI through tsx (no build step needed).
-import { register } from 'tsx/esm/api';
+// The `tollgate` command: runs the TypeScript CLI through the project's loader (no build step needed).
+import './register-ts.mjs';
 
-register();
 const { main } = await import('../src/cli/main.ts');
 await main(process.argv);
