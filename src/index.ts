@@ -26,3 +26,14 @@ export { decodeEnvelope, encodeEnvelope, PersistedTaskSnapshot, SnapshotEnvelope
 export * from './model/index.ts';
 export * from './policy/index.ts';
 export * from './errors.ts';
+
+// HTTP server, executors over HTTP, long-poll and sweeper
+export { createApp, type AppOptions, type TollgateApp } from './server/app.ts';
+export { startServer, type RunningServer, type ServerOptions } from './server/server.ts';
+export { TokenTable, type Access } from './server/auth.ts';
+export { loadTokensFile, parseTokens, TokenGrant, TokensFile } from './server/tokens-file.ts';
+export { Problem, PROBLEM_CONTENT_TYPE } from './server/problem.ts';
+export { buildOpenApi } from './server/openapi.ts';
+export { createHttpExecutor, HttpExecutorError, type HttpExecutorOptions } from './engine/http-executor.ts';
+export { waitForTask, type WaitOptions } from './engine/task-waiter.ts';
+export { startSweeper, type Sweeper } from './engine/sweeper.ts';

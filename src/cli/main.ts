@@ -1,8 +1,11 @@
 import { Command, CommanderError } from 'commander';
 import { GateError } from '../errors.ts';
 import { registerAuditCommands } from './commands/audit.ts';
+import { registerApprovalCommands } from './commands/approvals.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerPolicyCommands } from './commands/policy.ts';
+import { registerServeCommand } from './commands/serve.ts';
+import { registerTaskCommands } from './commands/tasks.ts';
 import { writeErr } from './output.ts';
 
 /** Builds the `tollgate` command. */
@@ -14,6 +17,9 @@ export function buildProgram(): Command {
     .exitOverride();
   registerDemoCommand(program);
   registerAuditCommands(program);
+  registerServeCommand(program);
+  registerTaskCommands(program);
+  registerApprovalCommands(program);
   registerPolicyCommands(program);
   return program;
 }

@@ -1,0 +1,112 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { pino } from 'pino';
+import { z } from 'zod';
+import { policyRuntime } from '../../engine/default-policy-runtime.ts';
+import { createEngine } from '../../engine/engine.ts';
+import type { EngineOptions } from '../../engine/engine-types.ts';
+import { createHttpExecutor } from '../../engine/http-executor.ts';
+import { parseInput } from '../../engine/validate.ts';
+import { ValidationError } from '../../errors.ts';
+import { loadPolicyFile } from '../../policy/load-policy.ts';
+import { type RunningServer, startServer } from '../../server/server.ts';
+import { loadTokensFile, type TokenGrant } from '../../server/tokens-file.ts';
+import { openStore } from '../open-store.ts';
+import { formatTable, writeErr, writeOut } from '../output.ts';
+import { ensureDemoTokens, seedDemoTasks } from '../serve-demo.ts';
+
+const ServeOptions = z.strictObject({
+  port: z.coerce.number().int().min(0).max(65_535),
+  host: z.string().min(1).max(255),
+  db: z.string().min(1).optional(),
+  tokens: z.string().min(1).optional(),
+  policy: z.string().min(1).optional(),
+  sweepIntervalMs: z.coerce.number().int().min(10).max(3_600_000),
+  executorUrl: z.url({ protocol: /^https?$/ }).optional(),
+  executorMaxAttempts: z.coerce.number().int().min(1).max(20),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  demo: z.boolean().optional(),
+});
+type ServeOptions = z.infer<typeof ServeOptions>;
+
+const DEMO_DB = 'sqlite:./tollgate-demo.db';
+const DEMO_TOKENS = './tollgate-demo-tokens.json';
+
+/**
+ * `tollgate serve`: the HTTP API on a port, with the sweeper and graceful shutdown. Prints
+ * exactly one line on standard output, `listening on http://HOST:PORT` (logs go to standard
+ * error), or with `--demo` that line, the demo tokens and the demo tasks.
+ */
+export function registerServeCommand(program: Command): void {
+  program
+    .command('serve')
+    .description('serve the HTTP API (API.md)')
+    .option('--port <n>', 'port; 0 picks a free one', '3000')
+    .option('--host <host>', 'interface to listen on', '127.0.0.1')
+    .option('--db <url>', 'store: sqlite:PATH, a bare PATH, or memory: (default sqlite:./tollgate.db)')
+    .option('--tokens <file>', 'bearer tokens: [{ "token", "principal": { "id", "roles", "maxRisk"? } }]')
+    .option('--policy <file>', 'policy file (default: the built-in policy)')
+    .option('--sweep-interval-ms <ms>', 'how often deadlines are applied', '1000')
+    .option('--executor-url <url>', 'POST cleared actions to this URL (default: record them as cleared)')
+    .option('--executor-max-attempts <n>', 'attempts per action at the executor URL (backoff between)', '5')
+    .option('--log-level <level>', 'pino level of the request log on standard error', 'info')
+    .option('--demo', `demo mode: ${DEMO_DB}, tokens in ${DEMO_TOKENS} (made on first run), demo tasks parked`)
+    .action(async (raw: Record<string, unknown>) => {
+      const options = parseInput(ServeOptions, raw, 'serve options');
+      await serve(options);
+    });
+}
+
+async function serve(options: ServeOptions): Promise<void> {
+  // Everything that can be wrong with the configuration fails here, before anything opens.
+  const grants = readGrants(options);
+  const policy = options.policy ? policyRuntime(loadPolicyFile(options.policy)) : undefined;
+  const logger = pino({ level: options.logLevel, base: { service: 'tollgate' } }, pino.destination({ dest: 2, sync: true }));
+  const store = await openStore(options.db ?? (options.demo ? DEMO_DB : 'sqlite:./tollgate.db'));
+  const engineOptions: EngineOptions = { store, logger };
+  if (policy) engineOptions.policy = policy;
+  if (options.executorUrl) engineOptions.executor = createHttpExecutor({ url: options.executorUrl, maxAttempts: options.executorMaxAttempts });
+  const engine = createEngine(engineOptions);
+  let server: RunningServer;
+  try {
+    server = await startServer({ engine, tokens: grants, logger, port: options.port, host: options.host, sweepIntervalMs: options.sweepIntervalMs });
+  } catch (error) {
+    await engine.close({ timeoutMs: 1_000 }).catch(() => undefined);
+    await store.close().catch(() => undefined);
+    throw error;
+  }
+  installShutdown(server, logger);
+  if (options.demo) {
+    const tasks = await seedDemoTasks(engine);
+    writeOut(`listening on ${server.url}\n`);
+    writeOut(`visualizer: ${server.url}/ (the API page until the visualizer lands)\n\n`);
+    writeOut(`demo tokens (${resolve(options.tokens ?? DEMO_TOKENS)}):\n`);
+    writeOut(formatTable(['principal', 'roles', 'maxRisk', 'token'], grants.map((g) => [g.principal.id, g.principal.roles.join(','), g.principal.maxRisk ?? '', g.token])));
+    writeOut(`\ndemo tasks:\n${formatTable(['task', 'state', 'title'], tasks.map((t) => [t.id, t.state, t.title]))}`);
+    const approver = grants.find((g) => g.principal.id === 'alice') ?? grants[0];
+    writeOut(`\ntry: TOLLGATE_URL=${server.url} TOLLGATE_TOKEN=${approver?.token} node bin/tollgate.mjs approvals ls\n`);
+  } else {
+    writeOut(`listening on ${server.url}\n`);
+  }
+}
+
+function readGrants(options: ServeOptions): TokenGrant[] {
+  if (options.tokens) return loadTokensFile(options.tokens);
+  if (options.demo) return ensureDemoTokens(DEMO_TOKENS);
+  throw new ValidationError('--tokens FILE is required (or --demo for demo tokens)');
+}
+
+function installShutdown(server: RunningServer, logger: pino.Logger): void {
+  const stop = (signal: string) => {
+    logger.info({ signal }, 'signal received');
+    server.close().then(
+      () => process.exit(0),
+      (error) => {
+        writeErr(`tollgate: shutdown failed: ${(error as Error).message}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}

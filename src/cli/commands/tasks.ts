@@ -1,0 +1,95 @@
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { parseInput } from '../../engine/validate.ts';
+import type { Task } from '../../model/task.ts';
+import { TaskState } from '../../model/task-state.ts';
+import { Task as TaskSchema } from '../../model/task.ts';
+import { IdParam, TaskAnswer, TaskPage } from '../../server/schemas.ts';
+import { clientFrom, withConnection } from '../http-client.ts';
+import { formatTable, writeOut } from '../output.ts';
+
+const Connection = { url: z.string().optional(), token: z.string().optional(), json: z.boolean().optional() };
+const ListOptions = z.strictObject({
+  ...Connection,
+  state: TaskState.optional(),
+  limit: z.coerce.number().int().min(1).max(200).optional(),
+  cursor: z.string().max(200).optional(),
+});
+const ShowOptions = z.strictObject(Connection);
+const CancelOptions = z.strictObject({ ...Connection, reason: z.string().min(1).max(2_000).optional() });
+const WaitOptions = z.strictObject({ ...Connection, timeoutMs: z.coerce.number().int().min(0).max(60_000).optional() });
+
+/** `tollgate tasks ls|show|wait|cancel`: tasks on a running server. */
+export function registerTaskCommands(program: Command): void {
+  const tasks = program.command('tasks').description('tasks on a running server (--url, --token or TOLLGATE_URL, TOLLGATE_TOKEN)');
+  withConnection(tasks.command('ls').description('list tasks, newest first'))
+    .option('--state <state>', 'only tasks in this state')
+    .option('--limit <n>', 'at most this many (1-200, default 50)')
+    .option('--cursor <cursor>', 'the next page (printed under the table)')
+    .action(async (raw: Record<string, unknown>) => {
+      const options = parseInput(ListOptions, raw, 'options');
+      const page = await clientFrom(options).get('/api/v1/tasks', TaskPage, { state: options.state, limit: options.limit, cursor: options.cursor });
+      if (options.json) return writeOut(`${JSON.stringify(page, null, 2)}\n`);
+      writeOut(formatTable(['id', 'state', 'action', 'risk', 'agent', 'title', 'created'], page.items.map(taskRow)));
+      if (page.nextCursor) writeOut(`more: --cursor ${page.nextCursor}\n`);
+    });
+  withConnection(tasks.command('show').argument('<id>', 'task id').description('a task with its history'))
+    .action(async (id: string, raw: Record<string, unknown>) => {
+      const options = parseInput(ShowOptions, raw, 'options');
+      const task = await clientFrom(options).get(`/api/v1/tasks/${encodeURIComponent(parseInput(IdParam, id, 'task id'))}`, TaskSchema);
+      writeOut(options.json ? `${JSON.stringify(task, null, 2)}\n` : describeTask(task));
+    });
+  withConnection(tasks.command('wait').argument('<id>', 'task id').description('wait until a task is no longer parked'))
+    .option('--timeout-ms <ms>', 'give up after this long (0-60000, default 30000)')
+    .action(async (id: string, raw: Record<string, unknown>) => {
+      const options = parseInput(WaitOptions, raw, 'options');
+      const task = await clientFrom(options).get(`/api/v1/tasks/${encodeURIComponent(parseInput(IdParam, id, 'task id'))}/wait`, TaskSchema, {
+        timeoutMs: options.timeoutMs,
+      });
+      writeOut(options.json ? `${JSON.stringify(task, null, 2)}\n` : describeTask(task));
+    });
+  withConnection(tasks.command('cancel').argument('<id>', 'task id').description('cancel a parked task (its agent, or an admin)'))
+    .option('--reason <text>', 'why, for the audit log')
+    .action(async (id: string, raw: Record<string, unknown>) => {
+      const options = parseInput(CancelOptions, raw, 'options');
+      const path = `/api/v1/tasks/${encodeURIComponent(parseInput(IdParam, id, 'task id'))}/cancel`;
+      const { task } = await clientFrom(options).post(path, options.reason ? { reason: options.reason } : {}, TaskAnswer);
+      writeOut(options.json ? `${JSON.stringify({ task }, null, 2)}\n` : `task ${task.id} is ${task.state}\n`);
+    });
+}
+
+function taskRow(task: Task): string[] {
+  return [task.id, task.state, task.actionType, task.riskLevel ?? '-', task.agentId, clip(task.title, 40), task.createdAt];
+}
+
+/**
+ * A task as lines of `field: value`, then its history as a table.
+ * @example writeOut(describeTask(task));
+ */
+export function describeTask(task: Task): string {
+  const fields: [string, string][] = [
+    ['id', task.id],
+    ['state', task.state],
+    ['action', task.actionType],
+    ['title', task.title],
+    ['agent', task.agentId],
+    ['risk', task.riskLevel ?? '-'],
+    ['verdict', task.verdict ? `${task.verdict.decision}: ${task.verdict.reason}` : '-'],
+    ['approval', task.approvalId ?? '-'],
+    ['args', JSON.stringify(task.args)],
+  ];
+  if (task.alternative) fields.push(['alternative', `${task.alternative.actionType} (task ${task.alternativeTaskId ?? '-'})`]);
+  if (task.result !== null) fields.push(['result', JSON.stringify(task.result)]);
+  if (task.error) fields.push(['error', `${task.error.code}: ${task.error.message}`]);
+  fields.push(['created', task.createdAt], ['updated', task.updatedAt]);
+  const width = Math.max(...fields.map(([name]) => name.length));
+  const head = fields.map(([name, value]) => `${`${name}:`.padEnd(width + 2)}${value}`).join('\n');
+  const history = task.history?.length
+    ? `\n\n${formatTable(['at', 'from', 'to', 'event'], task.history.map((step) => [step.at, step.from ?? '-', step.to, step.event]))}`
+    : '\n';
+  return `${head}${history}`;
+}
+
+function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}

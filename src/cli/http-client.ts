@@ -1,0 +1,105 @@
+import type { Command } from 'commander';
+import type { z } from 'zod';
+import { parseInput } from '../engine/validate.ts';
+import { ERROR_CODES, type ErrorCode, GateError, ValidationError } from '../errors.ts';
+
+/** Where the server is and who is calling. */
+export interface ApiClientOptions {
+  url: string;
+  token: string;
+  fetch?: typeof fetch;
+}
+
+/** An error answer from the server, kept with its status and code (problem+json). */
+export class ApiError extends GateError {
+  readonly status: number;
+  /** The server's code, also when it is not one of this build's codes. */
+  readonly problemCode: string;
+  constructor(status: number, problemCode: string, detail: string) {
+    super(problemCode in ERROR_CODES ? (problemCode as ErrorCode) : 'internal', `${detail} [HTTP ${status}]`);
+    this.status = status;
+    this.problemCode = problemCode;
+  }
+}
+
+/**
+ * A small client of the HTTP API for the CLI: bearer token on every call, problem+json
+ * errors turned into `ApiError`, and every answer parsed with the server's own zod schema.
+ * @example
+ * const client = new ApiClient({ url: 'http://127.0.0.1:3000', token });
+ * const page = await client.get('/api/v1/approvals', ApprovalPage, { status: 'pending' });
+ */
+export class ApiClient {
+  readonly #url: string;
+  readonly #token: string;
+  readonly #fetch: typeof fetch;
+
+  constructor(options: ApiClientOptions) {
+    this.#url = options.url.replace(/\/+$/, '');
+    this.#token = options.token;
+    this.#fetch = options.fetch ?? fetch;
+  }
+
+  /** GET a path (query values that are undefined are left out). */
+  get<S extends z.ZodType>(path: string, schema: S, query: Record<string, string | number | undefined> = {}): Promise<z.infer<S>> {
+    const search = new URLSearchParams();
+    for (const [name, value] of Object.entries(query)) if (value !== undefined && value !== '') search.set(name, String(value));
+    const suffix = search.size > 0 ? `?${search}` : '';
+    return this.#call(`${path}${suffix}`, { method: 'GET' }, schema);
+  }
+
+  /** POST a JSON body. */
+  post<S extends z.ZodType>(path: string, body: unknown, schema: S): Promise<z.infer<S>> {
+    return this.#call(path, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }, schema);
+  }
+
+  async #call<S extends z.ZodType>(path: string, init: RequestInit, schema: S): Promise<z.infer<S>> {
+    let response: Response;
+    try {
+      response = await this.#fetch(`${this.#url}${path}`, {
+        ...init,
+        headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${this.#token}`, accept: 'application/json' },
+      });
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
+      throw new GateError('internal', `cannot reach the server at ${this.#url}: ${cause}`);
+    }
+    const text = await response.text();
+    let json: unknown;
+    try {
+      json = text === '' ? null : JSON.parse(text);
+    } catch {
+      throw new GateError('internal', `the server answered ${response.status} with something that is not JSON`);
+    }
+    if (!response.ok) {
+      const problem = json as { code?: unknown; detail?: unknown } | null;
+      throw new ApiError(
+        response.status,
+        typeof problem?.code === 'string' ? problem.code : 'internal',
+        typeof problem?.detail === 'string' ? problem.detail : `HTTP ${response.status}`,
+      );
+    }
+    return parseInput(schema, json, `answer of ${init.method} ${path}`);
+  }
+}
+
+/** Adds `--url`, `--token` and `--json` to a command that talks to a server. */
+export function withConnection(command: Command): Command {
+  return command
+    .option('--url <url>', 'server URL (default: $TOLLGATE_URL or http://127.0.0.1:3000)')
+    .option('--token <token>', 'bearer token (default: $TOLLGATE_TOKEN)')
+    .option('--json', 'print JSON instead of a table');
+}
+
+/**
+ * The client a command's `--url` / `--token` (or TOLLGATE_URL / TOLLGATE_TOKEN) describe.
+ * @throws ValidationError when there is no token
+ * @example const client = clientFrom(options);
+ */
+export function clientFrom(options: { url?: string; token?: string }): ApiClient {
+  const url = options.url ?? process.env.TOLLGATE_URL ?? 'http://127.0.0.1:3000';
+  const token = options.token ?? process.env.TOLLGATE_TOKEN;
+  if (!token) throw new ValidationError('no token: pass --token or set TOLLGATE_TOKEN');
+  if (!/^https?:\/\/[^\s/]+/.test(url)) throw new ValidationError(`--url ${url}: expected http://HOST:PORT`);
+  return new ApiClient({ url, token });
+}

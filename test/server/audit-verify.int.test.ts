@@ -1,0 +1,36 @@
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createEngine } from '../../src/engine/engine.ts';
+import { openSqliteStore } from '../../src/store/sqlite.ts';
+import { PRINCIPALS, PROPOSALS } from './support/app-harness.ts';
+import { tollgate } from './support/run-main.ts';
+import { runCli, ServerFiles } from './support/spawn-server.ts';
+
+describe('tollgate audit verify on an SQLite file (in-process, then the real binary)', () => {
+  const files = new ServerFiles();
+  afterAll(() => files.remove());
+
+  it('reports ok, then, after one audit row is edited behind its back, where the chain breaks', async () => {
+    const store = await openSqliteStore({ path: files.db });
+    const engine = createEngine({ store });
+    const { task } = await engine.submit({ ...PROPOSALS.human, agentId: 'agent-1' });
+    await engine.decide(task.approvalId!, { kind: 'reject', reason: 'not today' }, PRINCIPALS.alice);
+    await engine.submit({ ...PROPOSALS.auto, agentId: 'agent-1' });
+    await engine.close();
+    await store.close();
+
+    const clean = await tollgate('audit', 'verify', '--db', `sqlite:${files.db}`);
+    expect(clean.code).toBe(0);
+    expect(clean.out).toMatch(/^audit chain ok: \d+ entries\n$/);
+
+    // Rewrite history: the rejection now claims bob decided it.
+    const db = new Database(files.db);
+    const row = db.prepare("SELECT seq FROM journal WHERE type = 'approval.rejected'").get() as { seq: number };
+    expect(db.prepare("UPDATE journal SET actor = 'bob' WHERE seq = ?").run(row.seq).changes).toBe(1);
+    db.close();
+
+    const broken = await runCli(['audit', 'verify', '--db', `sqlite:${files.db}`, '--json']);
+    expect(broken.code).toBe(1);
+    expect(JSON.parse(broken.stdout)).toEqual({ ok: false, entries: row.seq, brokenAt: row.seq });
+  });
+});

@@ -1,0 +1,63 @@
+import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { hasCode } from '../../src/errors.ts';
+import { mayAccess, TokenTable } from '../../src/server/auth.ts';
+import { loadTokensFile, parseTokens } from '../../src/server/tokens-file.ts';
+
+const grant = (token: string, id: string, roles: string[], extra: object = {}) => ({ token, principal: { id, roles, ...extra } });
+
+describe('tokens file and bearer authentication', () => {
+  it('validates grants, naming the entry at fault', () => {
+    expect(parseTokens([grant('a'.repeat(16), 'alice', ['approver'], { maxRisk: 'critical' })])).toHaveLength(1);
+    const cases: [unknown, RegExp][] = [
+      [[], /grants no token/],
+      [{ token: 'x' }, /expected array/],
+      [[grant('short', 'a', ['agent'])], /0\.token: a token needs at least 16 characters/],
+      [[grant('a'.repeat(16), 'a', ['root'])], /0\.principal\.roles\.0/],
+      [[grant('a'.repeat(16), 'a', ['approver'], { maxRisk: 'extreme' })], /0\.principal\.maxRisk/],
+      [[grant('a'.repeat(16), '', ['agent'])], /0\.principal\.id/],
+      [[grant('with space inside!!', 'a', ['agent'])], /0\.token: a token is printable ASCII/],
+      [[grant('a'.repeat(16), 'a', ['agent']), grant('a'.repeat(16), 'b', ['agent'])], /1\.token: this token appears twice/],
+      [[{ ...grant('a'.repeat(16), 'a', ['agent']), note: 1 }], /note/],
+    ];
+    for (const [input, message] of cases) expect(() => parseTokens(input)).toThrow(message);
+  });
+
+  it('reads a tokens file; an unreadable or non-JSON file is a validation error', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tollgate-tokens-'));
+    try {
+      const path = join(dir, 'tokens.json');
+      writeFileSync(path, JSON.stringify([grant('b'.repeat(20), 'bob', ['observer'])]));
+      expect(loadTokensFile(path)[0]?.principal.id).toBe('bob');
+      writeFileSync(path, '[{');
+      expect(() => loadTokensFile(path)).toThrow(/is not valid JSON/);
+      expect(() => loadTokensFile(join(dir, 'missing.json'))).toThrow(/cannot read tokens file/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('authenticates Bearer tokens by digest and refuses anything else as unauthorized', () => {
+    const table = new TokenTable([grant('alice-token-0000000', 'alice', ['approver']), grant('bob-token-000000000', 'bob', ['observer'])] as never);
+    expect(table.authenticate('Bearer alice-token-0000000').id).toBe('alice');
+    expect(table.authenticate('bearer   bob-token-000000000 ').id).toBe('bob');
+    for (const header of [undefined, '', 'Bearer', 'Bearer ', 'Basic alice-token-0000000', 'Bearer alice-token-000000', 'Bearer alice-token-00000000', 'alice-token-0000000']) {
+      let error: unknown;
+      try {
+        table.authenticate(header);
+      } catch (caught) {
+        error = caught;
+      }
+      expect(hasCode(error, 'unauthorized'), String(header)).toBe(true);
+    }
+  });
+
+  it('maps roles to route access', () => {
+    const approver = { id: 'a', roles: ['approver' as const] };
+    expect(mayAccess(approver, 'any')).toBe(true);
+    expect(mayAccess(approver, ['approver', 'admin'])).toBe(true);
+    expect(mayAccess(approver, ['agent', 'admin'])).toBe(false);
+  });
+});

@@ -1,0 +1,101 @@
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEngine } from '../../src/engine/engine.ts';
+import { createLogger } from '../../src/engine/logger.ts';
+import { type RunningServer, startServer } from '../../src/server/server.ts';
+import { createMemoryStore } from '../../src/store/memory.ts';
+import { GRANTS, PROPOSALS, tokenOf } from './support/app-harness.ts';
+import { tollgate } from './support/run-main.ts';
+
+describe('tollgate tasks / approvals against a server on loopback', () => {
+  let server: RunningServer;
+  const as = (who: 'agent' | 'alice' | 'bob' | 'carol' | 'viewer') => ['--url', server.url, '--token', tokenOf(who)];
+  beforeAll(async () => {
+    const engine = createEngine({ store: createMemoryStore() });
+    server = await startServer({ engine, tokens: GRANTS, logger: createLogger('silent'), port: 0, sweepIntervalMs: 60_000 });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('lists and shows tasks as tables or JSON', async () => {
+    const agent = await tollgate('tasks', 'ls', ...as('agent'));
+    expect(agent.code).toBe(0);
+    const submitted = await fetch(`${server.url}/api/v1/tasks`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokenOf('agent')}`, 'content-type': 'application/json' },
+      body: JSON.stringify(PROPOSALS.human),
+    });
+    const { task } = (await submitted.json()) as { task: { id: string; approvalId: string } };
+    const table = await tollgate('tasks', 'ls', '--state', 'parked', ...as('viewer'));
+    expect(table.out.split('\n')[0]).toMatch(/^id\s+state\s+action\s+risk\s+agent\s+title\s+created$/);
+    expect(table.out).toContain(`${task.id}  parked`);
+    const json = JSON.parse((await tollgate('tasks', 'ls', '--json', ...as('viewer'))).out);
+    expect(json.items[0].id).toBe(task.id);
+    const shown = await tollgate('tasks', 'show', task.id, ...as('viewer'));
+    expect(shown.out).toMatch(/state:\s+parked/);
+    expect(shown.out).toMatch(/proposed\s+evaluating/);
+    expect(JSON.parse((await tollgate('tasks', 'show', task.id, '--json', ...as('viewer'))).out).approvalId).toBe(task.approvalId);
+  });
+
+  it('lists, shows, approves, rejects and reroutes approvals; decidedBy is the token', async () => {
+    const submit = async () => {
+      const response = await fetch(`${server.url}/api/v1/tasks`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${tokenOf('agent')}`, 'content-type': 'application/json' },
+        body: JSON.stringify(PROPOSALS.human),
+      });
+      return ((await response.json()) as { task: { id: string; approvalId: string } }).task;
+    };
+    const [a, b, c] = [await submit(), await submit(), await submit()];
+    const ls = await tollgate('approvals', 'ls', '--status', 'pending', ...as('alice'));
+    expect(ls.out).toContain(a.approvalId);
+    expect(ls.out).toMatch(/\d+ of \d+ \(offset 0\)/);
+    expect((await tollgate('approvals', 'show', a.approvalId, ...as('alice'))).out).toMatch(/status:\s+pending/);
+
+    const approved = await tollgate('approvals', 'approve', a.approvalId, '--comment', 'fine', ...as('alice'));
+    expect(approved.out).toBe(`approval ${a.approvalId} is approved (1/1 votes); task ${a.id} is completed\n`);
+    const rejected = await tollgate('approvals', 'reject', b.approvalId, '--reason', 'not now', '--json', ...as('bob'));
+    expect(JSON.parse(rejected.out)).toMatchObject({ approval: { status: 'rejected', decidedBy: 'bob' }, task: { state: 'denied' } });
+    const rerouted = await tollgate('approvals', 'reroute', c.approvalId, '--reason', 'read first', '--action-type', 'code:read', '--args', '{"path":"x"}', ...as('carol'));
+    expect(rerouted.out).toMatch(/task .* is rerouted\nalternative task .* \(code:read\) is completed\n$/);
+  });
+
+  it('serve refuses to start with a bad tokens file or none: a clear message, a non-zero exit, nothing opened', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tollgate-bad-tokens-'));
+    try {
+      const bad = join(dir, 'tokens.json');
+      writeFileSync(bad, JSON.stringify([{ token: 'short', principal: { id: 'x', roles: ['root'] } }]));
+      const db = `sqlite:${join(dir, 'never.db')}`;
+      const invalid = await tollgate('serve', '--port', '0', '--db', db, '--tokens', bad);
+      expect(invalid.code).toBe(2);
+      expect(invalid.out).toBe('');
+      expect(invalid.err).toMatch(/invalid tokens file: 0\.token: a token needs at least 16 characters.*0\.principal\.roles\.0/);
+      const missing = await tollgate('serve', '--port', '0', '--db', db);
+      expect([missing.code, missing.err]).toEqual([2, expect.stringMatching(/--tokens FILE is required/)]);
+      const unreadable = await tollgate('serve', '--port', '0', '--db', db, '--tokens', join(dir, 'nope.json'));
+      expect([unreadable.code, unreadable.err]).toEqual([2, expect.stringMatching(/cannot read tokens file/)]);
+      expect(existsSync(join(dir, 'never.db'))).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reports server refusals and bad input with a message and a non-zero exit', async () => {
+    const unknown = await tollgate('approvals', 'approve', 'missing', ...as('alice'));
+    expect(unknown.code).toBe(1);
+    expect(unknown.err).toMatch(/approval missing not found \[HTTP 404\] \(not_found\)/);
+    const forbidden = await tollgate('approvals', 'approve', 'missing', ...as('viewer'));
+    expect(forbidden.err).toMatch(/\[HTTP 403\] \(forbidden\)/);
+    const badToken = await tollgate('tasks', 'ls', '--url', server.url, '--token', 'nope-nope-nope-nope');
+    expect(badToken.err).toMatch(/\[HTTP 401\] \(unauthorized\)/);
+    const noToken = await tollgate('tasks', 'ls', '--url', server.url);
+    if (!process.env.TOLLGATE_TOKEN) expect([noToken.code, noToken.err]).toEqual([2, expect.stringMatching(/no token/)]);
+    const badState = await tollgate('tasks', 'ls', '--state', 'sleeping', ...as('viewer'));
+    expect(badState.code).toBe(2);
+    const down = await tollgate('tasks', 'ls', '--url', 'http://127.0.0.1:1', '--token', tokenOf('viewer'));
+    expect([down.code, down.err]).toEqual([1, expect.stringMatching(/cannot reach the server at http:\/\/127\.0\.0\.1:1/)]);
+  });
+});

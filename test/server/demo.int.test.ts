@@ -1,0 +1,55 @@
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { spawn } from 'node:child_process';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ensureDemoTokens, seedDemoTasks } from '../../src/cli/serve-demo.ts';
+import { createEngine } from '../../src/engine/engine.ts';
+import { openSqliteStore } from '../../src/store/sqlite.ts';
+
+const BIN = resolve(import.meta.dirname, '../../bin/tollgate.mjs');
+
+/** `tollgate serve --demo` in a folder: waits for its output to settle, then stops it. */
+async function demo(cwd: string): Promise<{ out: string; code: number | null }> {
+  const child = spawn(process.execPath, [BIN, 'serve', '--demo', '--port', '0', '--log-level', 'warn'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (chunk) => {
+    out += chunk;
+  });
+  child.stderr.on('data', (chunk) => {
+    err += chunk;
+  });
+  const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+  const deadline = Date.now() + 30_000;
+  while (!out.includes('try: ') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  if (!out.includes('try: ')) throw new Error(`demo did not start: ${out}\n${err}`);
+  child.kill('SIGINT');
+  return { out, code: await exited };
+}
+
+describe('npm start (tollgate serve --demo)', () => {
+  const cwd = mkdtempSync(join(tmpdir(), 'tollgate-demo-'));
+  afterAll(() => rmSync(cwd, { recursive: true, force: true }));
+
+  it('serves with demo tokens and parked demo tasks; a restart finds the same ones instead of piling up', async () => {
+    const first = await demo(cwd);
+    expect(first.code).toBe(0);
+    expect(first.out).toMatch(/^listening on http:\/\/127\.0\.0\.1:\d+\n/);
+    expect(first.out).toMatch(/alice\s+approver\s+critical\s+tg_/);
+    expect(first.out.match(/ parked /g)).toHaveLength(4);
+    const tokens = JSON.parse(readFileSync(join(cwd, 'tollgate-demo-tokens.json'), 'utf8'));
+    expect(tokens.map((t: { principal: { id: string } }) => t.principal.id)).toEqual(['admin', 'alice', 'bob', 'carol', 'agent-atlas', 'viewer']);
+    expect(statSync(join(cwd, 'tollgate-demo-tokens.json')).mode & 0o077).toBe(0);
+    // A restart finds the same tokens and the same tasks (the seed is idempotent), in-process here.
+    expect(ensureDemoTokens(join(cwd, 'tollgate-demo-tokens.json'))).toEqual(tokens);
+    const store = await openSqliteStore({ path: join(cwd, 'tollgate-demo.db') });
+    const engine = createEngine({ store });
+    const again = await seedDemoTasks(engine);
+    const printed = [...first.out.matchAll(/^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\s/gm)].map((m) => m[1]);
+    expect(again.map((task) => task.id)).toEqual(printed);
+    expect((await store.listTasks({ limit: 100 })).items).toHaveLength(printed.length);
+    await engine.close();
+    await store.close();
+  });
+});

@@ -1,0 +1,84 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createEngine } from '../../src/engine/engine.ts';
+import type { ExecutionRequest } from '../../src/engine/executor.ts';
+import { createHttpExecutor, HttpExecutorError } from '../../src/engine/http-executor.ts';
+import { createMemoryStore } from '../../src/store/memory.ts';
+
+const request: ExecutionRequest = { taskId: 't-1', idempotencyKey: 't-1', actionType: 'vcs:push', title: 'push', args: { branch: 'main' }, agentId: 'agent-1' };
+
+/** A scripted endpoint: answers from `script` in order (the last one repeats), records what it got. */
+async function endpoint(script: { status: number; body?: string; headers?: Record<string, string> }[]) {
+  const seen: { headers: IncomingMessage['headers']; body: any }[] = [];
+  const server: Server = createServer((req, res) => {
+    let text = '';
+    req.on('data', (chunk) => {
+      text += chunk;
+    });
+    req.on('end', () => {
+      seen.push({ headers: req.headers, body: JSON.parse(text) });
+      const answer = script[Math.min(seen.length - 1, script.length - 1)]!;
+      res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
+      res.end(answer.body ?? '');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/run`;
+  return { url, seen, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+describe('HTTP executor', () => {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0)) await cleanup();
+  });
+
+  it('POSTs the action with Idempotency-Key, retries 5xx and 429 with backoff, answers the JSON body', async () => {
+    const ep = await endpoint([{ status: 503 }, { status: 429, headers: { 'retry-after': '0' } }, { status: 200, body: '{"deployed":true}' }]);
+    cleanups.push(ep.close);
+    const sleeps: number[] = [];
+    const executor = createHttpExecutor({ url: ep.url, baseDelayMs: 100, sleep: async (ms) => void sleeps.push(ms) });
+    expect(executor.idempotent).toBe(true);
+    expect(await executor.execute(request)).toEqual({ deployed: true });
+    expect(ep.seen).toHaveLength(3);
+    expect(ep.seen.every((call) => call.headers['idempotency-key'] === 't-1')).toBe(true);
+    expect(ep.seen[0]?.body).toEqual(request);
+    expect(sleeps[0]).toBeGreaterThanOrEqual(50);
+    expect(sleeps[0]).toBeLessThanOrEqual(100);
+    expect(sleeps[1]).toBe(0); // Retry-After: 0
+  });
+
+  it('fails at once on another 4xx, and after maxAttempts on errors that persist', async () => {
+    const rejecting = await endpoint([{ status: 422, body: '{"error":"bad branch"}' }]);
+    cleanups.push(rejecting.close);
+    const noSleep = async () => {};
+    await expect(createHttpExecutor({ url: rejecting.url, sleep: noSleep }).execute(request)).rejects.toMatchObject({ code: 'executor_rejected', status: 422 });
+    expect(rejecting.seen).toHaveLength(1);
+    const failing = await endpoint([{ status: 500 }]);
+    cleanups.push(failing.close);
+    const error = await createHttpExecutor({ url: failing.url, maxAttempts: 3, sleep: noSleep }).execute(request).catch((e) => e);
+    expect(error).toBeInstanceOf(HttpExecutorError);
+    expect(error).toMatchObject({ code: 'executor_rejected', status: 500, attempts: 3 });
+    expect(failing.seen).toHaveLength(3);
+    const unreachable = await createHttpExecutor({ url: 'http://127.0.0.1:1/run', maxAttempts: 2, sleep: noSleep }).execute(request).catch((e) => e);
+    expect(unreachable).toMatchObject({ code: 'executor_unreachable', attempts: 2 });
+  });
+
+  it('in the engine: a cleared task completes with the answer, or fails with the executor error', async () => {
+    const ok = await endpoint([{ status: 201, body: '' }]);
+    const down = await endpoint([{ status: 502 }]);
+    cleanups.push(ok.close, down.close);
+    const store = createMemoryStore();
+    const engine = createEngine({ store, executor: createHttpExecutor({ url: ok.url }) });
+    const { task } = await engine.submit({ actionType: 'code:read', title: 'read', agentId: 'agent-1' });
+    expect(task).toMatchObject({ state: 'completed', result: { status: 201 } });
+    expect(ok.seen[0]?.headers['idempotency-key']).toBe(task.id);
+    const failing = createEngine({ store, executor: createHttpExecutor({ url: down.url, maxAttempts: 2, baseDelayMs: 1 }) });
+    const { task: failed } = await failing.submit({ actionType: 'code:read', title: 'read again', agentId: 'agent-1' });
+    expect(failed).toMatchObject({ state: 'failed', error: { code: 'executor_rejected' } });
+    expect(failed.error?.message).toMatch(/answered 502.*after 2 attempts/);
+    await engine.close();
+    await failing.close();
+  });
+});
