@@ -47,7 +47,9 @@ class MemoryStore implements Store {
       throw new StaleRevisionError(task.id, change.expectedRevision, current?.revision ?? null);
     }
     // Like the SQL stores: what a task is (its action, agent, idempotency key, creation) never changes after insert.
-    this.#tasks.set(task.id, copyTask(current ? { ...task, ...immutableColumns(current) } : task));
+    const stored = copyTask(task);
+    if (current) Object.assign(stored, immutableColumns(current));
+    this.#tasks.set(task.id, stored);
     if (keyId !== null && change.expectedRevision === null) this.#idempotency.set(keyId, task.id);
     if (change.approval) this.#approvals.set(change.approval.id, copyApproval(change.approval));
     const eventIds: number[] = [];

@@ -1,7 +1,7 @@
 import type { Detector, Finding, ScannedString, Severity } from './detector.ts';
 import { commandTexts } from './scan.ts';
 import { commandsOf } from './shell-commands.ts';
-import { sqlStatements } from './sql-text.ts';
+import { mayHoldDestructiveSql, sqlStatements } from './sql-text.ts';
 
 /**
  * Words after which a new statement may begin inside a statement: `EXPLAIN ANALYZE DELETE …`,
@@ -118,7 +118,8 @@ export const destructiveSql: Detector = {
     for (const scanned of commandTexts(strings)) {
       const { path } = scanned;
       const at = path || 'args';
-      for (const { text: statement } of sqlTexts(scanned).flatMap((text) => sqlStatements(text))) {
+      const candidates = sqlTexts(scanned).filter(mayHoldDestructiveSql);
+      for (const { text: statement } of candidates.flatMap((text) => sqlStatements(text))) {
         let positions: { where: number; tautology: number } | undefined;
         const lazyPositions = () => {
           positions ??= lastPositions(statement);

@@ -19,7 +19,7 @@ const MAX_DYNAMIC_DEPTH = 4;
  * @example sqlStatements("select 1; DROP/**\/DATABASE prod -- bye").map((s) => s.text) // ['select 1', 'drop database prod']
  */
 export function sqlStatements(source: string, depth = 0): SqlStatement[] {
-  const text = source.normalize('NFKC').replace(/[\u00ad\u200b-\u200f\u2060\ufeff]/g, '').toLowerCase();
+  const text = normalizeSql(source);
   const readings = [lex(text, false), lex(text, true)];
   const seen = new Set<string>();
   const statements: SqlStatement[] = [];
@@ -35,6 +35,27 @@ export function sqlStatements(source: string, depth = 0): SqlStatement[] {
     }
   }
   return statements;
+}
+
+/** Case, compatibility forms and invisible characters folded: what the lexer reads. */
+function normalizeSql(source: string): string {
+  return source.normalize('NFKC').replace(/[\u00ad\u200b-\u200f\u2060\ufeff]/g, '').toLowerCase();
+}
+
+/**
+ * Every destructive statement the detectors know needs one of these words in the folded text:
+ * the lexer only removes comments and replaces literals, so it never assembles a keyword from
+ * pieces — except dynamic SQL (`EXECUTE 'DR' || 'OP …'`), whose markers are in the list too.
+ */
+const DESTRUCTIVE_WORD = /drop|truncate|delete|update|flushall|remove|exec|prepare/;
+
+/**
+ * A cheap test that a text cannot hold a destructive statement, so most arguments (paths,
+ * names, prose) skip the lexer.
+ * @example mayHoldDestructiveSql('src/app.ts') // false
+ */
+export function mayHoldDestructiveSql(source: string): boolean {
+  return DESTRUCTIVE_WORD.test(normalizeSql(source));
 }
 
 function lex(text: string, backslashEscapes: boolean): SqlStatement[] {
