@@ -10,7 +10,11 @@ export interface ApiClientOptions {
   fetch?: typeof fetch;
 }
 
-/** An error answer from the server, kept with its status and code (problem+json). */
+/**
+ * An error answer from the server, kept with its status and code (problem+json). Its GateError
+ * code is the server's when this build knows it, else `internal`.
+ * @example if (error instanceof ApiError && error.status === 409) retryLater();
+ */
 export class ApiError extends GateError {
   readonly status: number;
   /** The server's code, also when it is not one of this build's codes. */
@@ -83,7 +87,10 @@ export class ApiClient {
   }
 }
 
-/** Adds `--url`, `--token` and `--json` to a command that talks to a server. */
+/**
+ * Adds `--url`, `--token` and `--json` to a command that talks to a server.
+ * @example withConnection(tasks.command('ls')).action(async (options) => clientFrom(options));
+ */
 export function withConnection(command: Command): Command {
   return command
     .option('--url <url>', 'server URL (default: $TOLLGATE_URL or http://127.0.0.1:3000)')

@@ -18,7 +18,11 @@ export interface HttpExecutorOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-/** Why the endpoint did not run the action; `code` becomes the failed task's error code. */
+/**
+ * Why the endpoint did not run the action; `code` (`executor_rejected`, `executor_unreachable`)
+ * becomes the failed task's error code.
+ * @example if (error instanceof HttpExecutorError && error.status === 422) fixTheRequest();
+ */
 export class HttpExecutorError extends Error {
   readonly code: string;
   readonly status: number | null;

@@ -12,7 +12,9 @@ export type FeedStart = number | 'now';
  * is lost, and every event at or below the last id sent is dropped, so nothing is sent twice.
  * When a live event does not follow the last id sent (ids the journal gave to audit-only
  * entries, or events of another writer), the store is read again up to it: the store, not
- * the stream, is the source of truth.
+ * the stream, is the source of truth. For the same reason a client that stops reading costs
+ * bounded memory: past `maxBuffered` live events the buffer is dropped and the feed goes
+ * back to reading the store from its cursor when the client reads again.
  *
  * @example
  * const feed = await EventFeed.open(engine.store, engine.events$, lastEventId);
@@ -21,6 +23,7 @@ export type FeedStart = number | 'now';
 export class EventFeed {
   readonly #store: Store;
   readonly #pageSize: number;
+  readonly #maxBuffered: number;
   #cursor = 0;
   #buffer: LifecycleEvent[] = [];
   #subscription: Subscription | null = null;
@@ -29,16 +32,27 @@ export class EventFeed {
   #closed = false;
   #wake: (() => void) | null = null;
 
-  private constructor(store: Store, pageSize: number) {
+  private constructor(store: Store, pageSize: number, maxBuffered: number) {
     this.#store = store;
     this.#pageSize = pageSize;
+    this.#maxBuffered = maxBuffered;
   }
 
   /** Subscribes to live events first, then fixes the starting id (so nothing falls between). */
-  static async open(store: Store, events$: Observable<LifecycleEvent>, start: FeedStart, pageSize = 500): Promise<EventFeed> {
-    const feed = new EventFeed(store, pageSize);
+  static async open(
+    store: Store,
+    events$: Observable<LifecycleEvent>,
+    start: FeedStart,
+    options: { pageSize?: number; maxBuffered?: number } = {},
+  ): Promise<EventFeed> {
+    const feed = new EventFeed(store, options.pageSize ?? 500, options.maxBuffered ?? 10_000);
     feed.#subscription = events$.subscribe({
       next: (event) => {
+        if (feed.#buffer.length >= feed.#maxBuffered) {
+          // The client is not keeping up: forget the buffer, the store has it all.
+          feed.#buffer = [];
+          feed.#replaying = true;
+        }
         feed.#buffer.push(event);
         feed.#notify();
       },

@@ -113,7 +113,10 @@ export function buildOpenApi(routes: readonly Route[], info: { version: string }
   };
 }
 
-/** The error codes a route may answer, grouped by status. */
+/**
+ * The error codes a route may answer, grouped by status.
+ * @example errorAnswers(route).get(409) // ['not_pending', 'already_voted', 'invalid_transition']
+ */
 export function errorAnswers(route: Route): Map<number, ProblemCode[]> {
   const codes: ProblemCode[] = [];
   if (route.access !== 'public') codes.push('unauthorized');

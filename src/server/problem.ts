@@ -36,7 +36,10 @@ const TITLES: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
-/** The HTTP status of a problem code. */
+/**
+ * The HTTP status of a problem code.
+ * @example problemStatus('method_not_allowed') // 405
+ */
 export function problemStatus(code: ProblemCode): number {
   return code in HTTP_ONLY_CODES ? HTTP_ONLY_CODES[code as keyof typeof HTTP_ONLY_CODES] : ERROR_CODES[code as ErrorCode];
 }

@@ -45,7 +45,10 @@ export async function readJsonBody<S extends z.ZodType>(request: Request, rule: 
   return parseInput(rule.schema, json, 'request body');
 }
 
-/** `application/json`, with or without parameters such as `charset=utf-8`, or any `+json` type. */
+/**
+ * `application/json`, with or without parameters such as `charset=utf-8`, or any `+json` type.
+ * @example isJsonMediaType('application/json; charset=utf-8') // true
+ */
 export function isJsonMediaType(header: string | null): boolean {
   if (!header) return false;
   const essence = header.split(';', 1)[0]?.trim().toLowerCase() ?? '';

@@ -69,7 +69,10 @@ export function defineRoute<Q extends z.ZodObject | undefined = undefined, B ext
   return definition as unknown as Route;
 }
 
-/** `/api/v1/tasks/{id}` → `/api/v1/tasks/:id` (Hono's form). */
+/**
+ * An OpenAPI path in Hono's form.
+ * @example honoPath('/api/v1/tasks/{id}') // '/api/v1/tasks/:id'
+ */
 export function honoPath(path: string): string {
   return path.replace(/\{([A-Za-z0-9_]+)\}/g, ':$1');
 }

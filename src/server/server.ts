@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { Engine } from '../engine/engine-types.ts';
+import { GateError } from '../errors.ts';
 import type { Logger } from '../engine/logger.ts';
 import { startSweeper } from '../engine/sweeper.ts';
 import { createApp } from './app.ts';
@@ -39,7 +40,9 @@ export interface RunningServer {
 }
 
 /**
- * Recovers interrupted tasks, starts the deadline sweeper and serves the API.
+ * Recovers interrupted tasks, starts the deadline sweeper and serves the API. When it cannot
+ * listen (port taken) it stops what it started and throws; the caller still owns the engine
+ * and the store then.
  * @example
  * const server = await startServer({ engine, tokens, logger, port: 0 });
  * process.on('SIGTERM', () => server.close().then(() => process.exit(0)));
@@ -63,10 +66,19 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
 
   let server: Server;
-  const address = await new Promise<AddressInfo>((resolve, reject) => {
-    server = serve({ fetch: app.fetch, port: options.port ?? 3000, hostname: host }, resolve) as Server;
-    server.once('error', reject);
-  });
+  let address: AddressInfo;
+  try {
+    address = await new Promise<AddressInfo>((resolve, reject) => {
+      server = serve({ fetch: app.fetch, port: options.port ?? 3000, hostname: host }, resolve) as Server;
+      server.once('error', reject);
+    });
+  } catch (error) {
+    // Port taken, host unknown: nothing is served, so nothing may keep running.
+    shutdown.abort();
+    await sweeper.stop();
+    metrics.close();
+    throw new GateError('validation_failed', `cannot listen on ${host}:${options.port ?? 3000}: ${(error as Error).message}`);
+  }
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
   logger.info({ url }, 'listening');
 

@@ -83,6 +83,13 @@ describe('tollgate tasks / approvals against a server on loopback', () => {
     }
   });
 
+  it('startServer on a taken port throws a clear error and leaves nothing running', async () => {
+    const engine = createEngine({ store: createMemoryStore() });
+    const port = Number(new URL(server.url).port);
+    await expect(startServer({ engine, tokens: GRANTS, logger: createLogger('silent'), port })).rejects.toThrow(/cannot listen on 127\.0\.0\.1:\d+: .*EADDRINUSE/);
+    await engine.close();
+  });
+
   it('reports server refusals and bad input with a message and a non-zero exit', async () => {
     const unknown = await tollgate('approvals', 'approve', 'missing', ...as('alice'));
     expect(unknown.code).toBe(1);

@@ -26,7 +26,7 @@ describe('EventFeed', () => {
     const j = journal();
     const live = new Subject<LifecycleEvent>();
     for (let id = 1; id <= 5; id += 1) j.committed.push(j.event(id));
-    const feed = await EventFeed.open(j.store, live, 1, 2);
+    const feed = await EventFeed.open(j.store, live, 1, { pageSize: 2 });
     // Events 6 and 7 commit and are published while the replay is still on its first page.
     for (const id of [6, 7]) {
       j.committed.push(j.event(id));
@@ -82,5 +82,22 @@ describe('EventFeed', () => {
     live.complete();
     expect((await feed.next(10))?.map((e) => e.id)).toEqual([1]);
     expect(await feed.next(10)).toBeNull();
+  });
+});
+
+describe('EventFeed memory', () => {
+  it('keeps at most maxBuffered live events for a client that stopped reading, then catches up from the store', async () => {
+    const j = journal();
+    const live = new Subject<LifecycleEvent>();
+    const feed = await EventFeed.open(j.store, live, 'now', { maxBuffered: 10, pageSize: 7 });
+    for (let id = 1; id <= 95; id += 1) {
+      j.committed.push(j.event(id));
+      live.next(j.event(id));
+    }
+    const seen: number[] = [];
+    while (seen.length < 95) seen.push(...((await feed.next(10)) ?? []).map((e) => e.id));
+    expect(seen).toEqual(Array.from({ length: 95 }, (_, i) => i + 1));
+    expect(await feed.next(10)).toEqual([]);
+    feed.close();
   });
 });

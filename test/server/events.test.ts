@@ -71,6 +71,8 @@ describe('events (SSE) and /wait', () => {
     await stream.waitForComment(/tollgate events/);
     h.shutdown.abort();
     await expect(stream.take(1, 2_000)).rejects.toThrow(/ended/);
+    const head = await h.call('HEAD', '/api/v1/events', { as: 'viewer' });
+    expect([head.status, head.headers.get('content-type')]).toEqual([200, 'text/event-stream; charset=utf-8']);
     const metrics = await h.call('GET', '/metrics', { as: null });
     expect(metrics.text).toMatch(/^tollgate_sse_clients 0$/m);
   });

@@ -29,7 +29,10 @@ const RerouteOptions = z.strictObject({
   args: z.string().optional(),
 });
 
-/** `tollgate approvals ls|show|approve|reject|reroute`: the human queue on a running server. */
+/**
+ * `tollgate approvals ls|show|approve|reject|reroute`: the human queue on a running server.
+ * @example registerApprovalCommands(program); // tollgate approvals reject ID --reason 'not now'
+ */
 export function registerApprovalCommands(program: Command): void {
   const approvals = program.command('approvals').description('the approval queue on a running server (--url, --token or TOLLGATE_URL, TOLLGATE_TOKEN)');
   withConnection(approvals.command('ls').description('list approvals, newest first'))

@@ -36,6 +36,7 @@ const DEMO_TOKENS = './tollgate-demo-tokens.json';
  * `tollgate serve`: the HTTP API on a port, with the sweeper and graceful shutdown. Prints
  * exactly one line on standard output, `listening on http://HOST:PORT` (logs go to standard
  * error), or with `--demo` that line, the demo tokens and the demo tasks.
+ * @example registerServeCommand(program); // tollgate serve --port 0 --db sqlite:./t.db --tokens tokens.json
  */
 export function registerServeCommand(program: Command): void {
   program

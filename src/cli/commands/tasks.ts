@@ -19,7 +19,10 @@ const ShowOptions = z.strictObject(Connection);
 const CancelOptions = z.strictObject({ ...Connection, reason: z.string().min(1).max(2_000).optional() });
 const WaitOptions = z.strictObject({ ...Connection, timeoutMs: z.coerce.number().int().min(0).max(60_000).optional() });
 
-/** `tollgate tasks ls|show|wait|cancel`: tasks on a running server. */
+/**
+ * `tollgate tasks ls|show|wait|cancel`: tasks on a running server.
+ * @example registerTaskCommands(program); // tollgate tasks ls --state parked --json
+ */
 export function registerTaskCommands(program: Command): void {
   const tasks = program.command('tasks').description('tasks on a running server (--url, --token or TOLLGATE_URL, TOLLGATE_TOKEN)');
   withConnection(tasks.command('ls').description('list tasks, newest first'))

@@ -26,6 +26,8 @@ export function eventRoutes({ engine, metrics, signal, heartbeatMs, logger }: Ro
         200: { description: 'text/event-stream of LifecycleEvent (id: journal id, event: type, data: JSON)', schema: LifecycleEvent, contentType: 'text/event-stream' },
       },
       handle: async ({ c }) => {
+        // HEAD: the headers of a stream without opening one (nobody would ever read or cancel it).
+        if (c.req.raw.method === 'HEAD') return c.body(null, 200, { 'content-type': 'text/event-stream; charset=utf-8' });
         const header = c.req.header('last-event-id');
         const start: FeedStart = header === undefined || header.trim() === '' ? 'now' : parseInput(LastEventId, header.trim(), 'Last-Event-ID header');
         const feed = await EventFeed.open(engine.store, engine.events$, start);
