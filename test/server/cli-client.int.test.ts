@@ -63,7 +63,7 @@ describe('tollgate tasks / approvals against a server on loopback', () => {
     expect(rerouted.out).toMatch(/task .* is rerouted\nalternative task .* \(code:read\) is completed\n$/);
   });
 
-  it('serve refuses to start with a bad tokens file or none: a clear message, a non-zero exit, nothing opened', async () => {
+  it('serve refuses to start with a bad tokens file (or none), a bad policy file or port: a clear message, exit 2, nothing opened', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tollgate-bad-tokens-'));
     try {
       const bad = join(dir, 'tokens.json');
@@ -77,6 +77,14 @@ describe('tollgate tasks / approvals against a server on loopback', () => {
       expect([missing.code, missing.err]).toEqual([2, expect.stringMatching(/--tokens FILE is required/)]);
       const unreadable = await tollgate('serve', '--port', '0', '--db', db, '--tokens', join(dir, 'nope.json'));
       expect([unreadable.code, unreadable.err]).toEqual([2, expect.stringMatching(/cannot read tokens file/)]);
+      const good = join(dir, 'good-tokens.json');
+      writeFileSync(good, JSON.stringify(GRANTS));
+      const policy = join(dir, 'policy.json');
+      writeFileSync(policy, JSON.stringify({ version: 1, decisionTable: 'none' }));
+      const badPolicy = await tollgate('serve', '--port', '0', '--db', db, '--tokens', good, '--policy', policy);
+      expect([badPolicy.code, badPolicy.err]).toEqual([2, expect.stringMatching(/invalid policy/)]);
+      const badPort = await tollgate('serve', '--port', '70000', '--db', db, '--tokens', good);
+      expect([badPort.code, badPort.err]).toEqual([2, expect.stringMatching(/port/)]);
       expect(existsSync(join(dir, 'never.db'))).toBe(false);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -1,5 +1,8 @@
 import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { policyRuntime } from '../../src/engine/default-policy-runtime.ts';
+import { DEFAULT_POLICY } from '../../src/policy/default-policy.ts';
 import { PROPOSALS, tokenOf } from './support/app-harness.ts';
 import { ServerFiles, ServerProcess } from './support/spawn-server.ts';
 
@@ -8,11 +11,15 @@ const APPROVERS = Array.from({ length: 10 }, (_, i) => ({ token: `racing-approve
 
 describe('the real server on loopback: racing decisions and deadlines (SQLite, sweeper every 100 ms)', () => {
   const files = new ServerFiles();
+  /** The default policy under another name: the server must run this file, not its built-in copy. */
+  const POLICY = { ...DEFAULT_POLICY, version: 'loopback-test-1' };
+  const policyPath = join(files.dir, 'policy.json');
   let server: ServerProcess;
   beforeAll(async () => {
     const { GRANTS } = await import('./support/app-harness.ts');
     writeFileSync(files.tokens, JSON.stringify([...GRANTS, ...APPROVERS]));
-    server = await ServerProcess.start(files, ['--sweep-interval-ms', '100']);
+    writeFileSync(policyPath, JSON.stringify(POLICY));
+    server = await ServerProcess.start(files, ['--sweep-interval-ms', '100', '--policy', policyPath]);
   });
   afterAll(async () => {
     await server?.stop('SIGTERM');
@@ -23,6 +30,7 @@ describe('the real server on loopback: racing decisions and deadlines (SQLite, s
   async function race(proposal: object) {
     const task = (await server.call('POST', '/api/v1/tasks', { token: tokenOf('agent'), body: proposal })).body.task;
     expect(task.state).toBe('parked');
+    expect(task.verdict.policyVersion).toBe(policyRuntime(POLICY).version);
     const calls = Array.from({ length: 100 }, (_, i) => {
       const approver = APPROVERS[i % APPROVERS.length]!;
       const kind = i % 3 === 2 ? 'reject' : 'approve';
