@@ -9,6 +9,7 @@ import { MAX_BODY_BYTES } from './request-body.ts';
 import { requestLog } from './request-log.ts';
 import { type AppEnv, pathMatcher, type Route, type RouteDeps } from './route.ts';
 import { approvalRoutes } from './routes/approvals.ts';
+import { autonomyRoutes } from './routes/autonomy.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { eventRoutes } from './routes/events.ts';
 import { machineRoutes } from './routes/machines.ts';
@@ -65,6 +66,7 @@ export function createApp(options: AppOptions): TollgateApp {
     ...operationRoutes(deps),
     ...taskRoutes(deps),
     ...approvalRoutes(deps),
+    ...autonomyRoutes(deps),
     ...eventRoutes(deps),
     ...auditRoutes(deps),
     ...machineRoutes(),
