@@ -5,6 +5,9 @@ import type { Policy } from '../policy/policy-schema.ts';
 import { exhaustedAction, planDeadlines, timeoutRuleFor } from '../policy/timeouts.ts';
 import type { PolicyRuntime } from './policy-runtime.ts';
 
+const monotonicMs = (): number => performance.now();
+const MEASURED = { now: monotonicMs };
+
 /**
  * Validates and compiles a policy document into what the engine's child actors call. A
  * document built in code is checked like a file (no auto-approve of high risk on timeout, …).
@@ -17,7 +20,8 @@ export function policyRuntime(document: Policy): PolicyRuntime {
   return {
     version: compiled.version,
     autonomy: policy.autonomy,
-    evaluate: (input, autonomy) => compiled.evaluate(input, autonomy === undefined ? {} : { autonomyOverride: autonomy }),
+    // `durationMs` is measured: it is the one field of a verdict that is not a function of its input.
+    evaluate: (input, autonomy) => compiled.evaluate(input, autonomy === undefined ? MEASURED : { autonomyOverride: autonomy, now: monotonicMs }),
     planDeadlines(riskLevel, filedAtMs, ttlSeconds) {
       const plan = planDeadlines(policy, riskLevel, filedAtMs, ttlSeconds);
       const rule = timeoutRuleFor(policy, riskLevel);
