@@ -16,6 +16,7 @@ export type { ApprovalQuery, Store, TaskQuery } from './store/store.ts';
 export type { CommitReceipt, TaskCommit, TaskRecord } from './store/task-record.ts';
 export { createMemoryStore } from './store/memory.ts';
 export { openSqliteStore, type SqliteStoreOptions } from './store/sqlite.ts';
+export { openPostgresStore, type PostgresStoreOptions } from './store/postgres.ts';
 
 // Machines
 export { taskMachine, CHECKPOINT_TAG } from '../machines/task.machine.ts';

@@ -1,18 +1,34 @@
 import { ValidationError } from '../errors.ts';
 import { createMemoryStore } from '../store/memory.ts';
+import { openPostgresStore } from '../store/postgres.ts';
 import { openSqliteStore } from '../store/sqlite.ts';
 import type { Store } from '../store/store.ts';
 
 /**
- * Opens the store a `--db` URL names: `sqlite:PATH` (or a bare path), or `memory:`.
+ * Opens the store a `--db` URL names: `sqlite:PATH` (or a bare path), `memory:`, or a
+ * PostgreSQL URL (`postgres://…` / `postgresql://…`; the tables go in the schema named by a
+ * `schema` query parameter, default `public`; the other parameters are pg's).
  * @example await openStore('sqlite:./tollgate.db')
+ * @example await openStore('postgres://tollgate@db:5432/tollgate?schema=tollgate')
  */
 export async function openStore(url: string): Promise<Store> {
   if (url === 'memory:' || url === 'memory') return createMemoryStore();
-  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
-    throw new ValidationError('PostgreSQL is not supported yet by this build; use sqlite:PATH');
-  }
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return openPostgresUrl(url);
   const path = url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : url;
-  if (!path) throw new ValidationError(`--db ${url}: expected sqlite:PATH or memory:`);
+  if (!path) throw new ValidationError(`--db ${url}: expected sqlite:PATH, memory: or postgres://…`);
   return openSqliteStore({ path });
+}
+
+async function openPostgresUrl(url: string): Promise<Store> {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ValidationError('--db: not a valid PostgreSQL URL');
+  }
+  const schema = parsed.searchParams.get('schema');
+  if (schema === null) return openPostgresStore({ connectionString: url });
+  // `schema` is Tollgate's, not a libpq parameter: take it out before pg reads the rest.
+  parsed.searchParams.delete('schema');
+  return openPostgresStore({ connectionString: parsed.toString(), schema });
 }

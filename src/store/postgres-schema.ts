@@ -1,0 +1,180 @@
+import type { Pool } from 'pg';
+import { ValidationError } from '../errors.ts';
+
+/** One step of the PostgreSQL schema. Append new ones; never edit a released one. */
+export interface PostgresMigration {
+  version: number;
+  name: string;
+  /** Plain SQL, run with `search_path` set to the store's schema (so names are unqualified). */
+  sql: string;
+}
+
+/**
+ * The PostgreSQL schema, as versioned migrations recorded in `tollgate_migrations`.
+ *
+ * Text that is sorted or compared (ids, ISO timestamps) is `COLLATE "C"`, so orders are
+ * code-point orders, the same as SQLite's and memory's whatever the database's locale.
+ * Timestamps stay the ISO strings the records carry, so records round-trip exactly.
+ * `journal_head` is one row holding the last seq and hash: every writer locks it
+ * (`FOR UPDATE`) for its whole transaction, which keeps the audit chain one gapless chain
+ * across transactions and processes (see postgres-writer.ts).
+ */
+export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
+  {
+    version: 1,
+    name: 'tasks, approvals, journal, autonomy',
+    sql: `
+    CREATE TABLE tasks (
+      id TEXT COLLATE "C" NOT NULL,
+      state TEXT NOT NULL,
+      action_type TEXT NOT NULL,
+      title TEXT NOT NULL,
+      agent_id TEXT NOT NULL,
+      department TEXT,
+      risk_level TEXT,
+      approval_id TEXT,
+      parent_task_id TEXT,
+      idempotency_key TEXT,
+      revision INTEGER NOT NULL,
+      envelope TEXT NOT NULL,
+      history TEXT NOT NULL,
+      quarantine_reason TEXT,
+      created_at TEXT NOT NULL,
+      updated_at TEXT NOT NULL,
+      CONSTRAINT tasks_pkey PRIMARY KEY (id)
+    );
+    CREATE INDEX tasks_state ON tasks (state, id);
+    CREATE UNIQUE INDEX tasks_idempotency ON tasks (agent_id, idempotency_key) WHERE idempotency_key IS NOT NULL;
+
+    CREATE TABLE approvals (
+      id TEXT COLLATE "C" NOT NULL,
+      task_id TEXT NOT NULL,
+      status TEXT NOT NULL,
+      risk_level TEXT NOT NULL,
+      action_type TEXT NOT NULL,
+      created_at TEXT COLLATE "C" NOT NULL,
+      expires_at TEXT COLLATE "C",
+      record TEXT NOT NULL,
+      CONSTRAINT approvals_pkey PRIMARY KEY (id)
+    );
+    CREATE INDEX approvals_due ON approvals (expires_at, id) WHERE status = 'pending' AND expires_at IS NOT NULL;
+    CREATE INDEX approvals_newest ON approvals (created_at, id);
+    CREATE INDEX approvals_status_newest ON approvals (status, created_at, id);
+    CREATE INDEX approvals_task ON approvals (task_id);
+
+    CREATE TABLE journal (
+      seq BIGINT NOT NULL,
+      at TEXT NOT NULL,
+      actor TEXT NOT NULL,
+      type TEXT NOT NULL,
+      task_id TEXT,
+      approval_id TEXT,
+      data TEXT NOT NULL,
+      prev_hash TEXT NOT NULL,
+      hash TEXT NOT NULL,
+      CONSTRAINT journal_pkey PRIMARY KEY (seq)
+    );
+    CREATE INDEX journal_task ON journal (task_id, seq);
+
+    CREATE TABLE journal_head (
+      id BOOLEAN NOT NULL DEFAULT TRUE CHECK (id),
+      seq BIGINT NOT NULL,
+      hash TEXT NOT NULL,
+      CONSTRAINT journal_head_pkey PRIMARY KEY (id)
+    );
+    INSERT INTO journal_head (id, seq, hash) VALUES (TRUE, 0, repeat('0', 64));
+
+    CREATE TABLE autonomy (
+      scope TEXT COLLATE "C" NOT NULL,
+      subject TEXT COLLATE "C" NOT NULL,
+      record TEXT NOT NULL,
+      CONSTRAINT autonomy_pkey PRIMARY KEY (scope, subject)
+    );
+    `,
+  },
+];
+
+/** First key of the migration advisory lock ('toll'); the second is the schema's hash. */
+const MIGRATION_LOCK = 0x746f6c6c;
+
+/**
+ * A schema name, checked (lower-case letters, digits, `_`; at most 63) and double-quoted.
+ * @example quoteSchema('tollgate') // '"tollgate"'
+ */
+export function quoteSchema(schema: string): string {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+    const message = `invalid PostgreSQL schema name ${JSON.stringify(schema)}: use lower-case letters, digits and _`;
+    throw new ValidationError(message, [{ path: 'schema', message }]);
+  }
+  return `"${schema}"`;
+}
+
+/** The store's tables, schema-qualified, ready to put in SQL. */
+export interface PostgresTables {
+  tasks: string;
+  approvals: string;
+  journal: string;
+  journalHead: string;
+  autonomy: string;
+}
+
+/**
+ * Schema-qualified table names: queries name the schema rather than rely on `search_path`,
+ * which connection poolers such as PgBouncer do not keep per client.
+ * @example postgresTables('tollgate').tasks // '"tollgate".tasks'
+ */
+export function postgresTables(schema: string): PostgresTables {
+  const quoted = quoteSchema(schema);
+  return {
+    tasks: `${quoted}.tasks`,
+    approvals: `${quoted}.approvals`,
+    journal: `${quoted}.journal`,
+    journalHead: `${quoted}.journal_head`,
+    autonomy: `${quoted}.autonomy`,
+  };
+}
+
+/**
+ * Creates the schema if missing and applies the migrations it lacks, in one transaction under
+ * `pg_advisory_xact_lock`, so workers starting together neither race nor apply one twice.
+ * Refuses a schema migrated by a newer Tollgate.
+ * @example await migratePostgres(pool, 'public') // 1, the version now in force
+ */
+export async function migratePostgres(pool: Pool, schema: string): Promise<number> {
+  const quoted = quoteSchema(schema);
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [MIGRATION_LOCK, schema]);
+    const exists = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
+    if (exists.rowCount === 0) await client.query(`CREATE SCHEMA ${quoted}`);
+    await client.query(`SET LOCAL search_path TO ${quoted}`);
+    // Checked first, so a role without CREATE on the schema can open a migrated store.
+    const tracked = await client.query(`SELECT to_regclass('${quoted}.tollgate_migrations') IS NOT NULL AS present`);
+    if (!tracked.rows[0]?.present) {
+      await client.query(
+        'CREATE TABLE tollgate_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())',
+      );
+    }
+    const applied = new Set((await client.query<{ version: number }>('SELECT version FROM tollgate_migrations')).rows.map((row) => row.version));
+    const newest = Math.max(0, ...applied);
+    const known = POSTGRES_MIGRATIONS.length;
+    if (newest > known) throw new Error(`database schema ${schema} is at version ${newest}, newer than this Tollgate (${known})`);
+    for (const migration of POSTGRES_MIGRATIONS) {
+      if (applied.has(migration.version)) continue;
+      await client.query(migration.sql);
+      await client.query('INSERT INTO tollgate_migrations (version, name) VALUES ($1, $2)', [migration.version, migration.name]);
+    }
+    await client.query('COMMIT');
+    return known;
+  } catch (error) {
+    await client.query('ROLLBACK').catch((rollbackError: Error) => {
+      broken = rollbackError;
+    });
+    throw error;
+  } finally {
+    // A connection that could not even roll back is dropped, not returned to the pool.
+    client.release(broken);
+  }
+}

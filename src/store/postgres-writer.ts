@@ -1,0 +1,187 @@
+import type { Pool, PoolClient } from 'pg';
+import type { Logger } from 'pino';
+import { GateError } from '../errors.ts';
+import { type JournalDraft, type JournalHead, type JournalRow, chainDrafts } from './postgres-rows.ts';
+import type { PostgresTables } from './postgres-schema.ts';
+
+/** What a write sees of the group-commit transaction it runs in. */
+export interface WriteTransaction {
+  readonly client: PoolClient;
+  /**
+   * Places audit entries after the chain's head (their seqs and hashes). Once the write has
+   * inserted `rows`, `accept()` moves the head past them and returns their seqs.
+   */
+  chain(drafts: readonly JournalDraft[]): { rows: JournalRow[]; accept(): number[] };
+}
+
+/**
+ * One write (a task commit, an autonomy change). `apply` either succeeds, or throws a
+ * `GateError` having changed nothing (the transaction goes on), or throws anything else.
+ */
+export interface StoreWrite<T> {
+  apply(tx: WriteTransaction): Promise<T>;
+  /** After the write's savepoint was rolled back: the error to report for what it threw. May read. */
+  explain?(error: unknown, tx: WriteTransaction): Promise<unknown>;
+}
+
+interface Pending {
+  write: StoreWrite<unknown>;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+/**
+ * Savepoints hold subtransaction ids until the top transaction ends; past 64 in one
+ * transaction PostgreSQL's subxid cache overflows and every session's snapshots get slower.
+ */
+const MAX_BATCH = 32;
+
+/**
+ * Group commit for the PostgreSQL store. Writes queue up; one batch at a time runs as one
+ * transaction that first locks `journal_head` (`SELECT … FOR UPDATE`), applies the writes in
+ * issue order, moves the head and commits. No write resolves before its COMMIT.
+ *
+ * Every writer of every process takes the head lock first, so write transactions on one schema
+ * are serialised: seqs are gapless, the chain is one chain, a seq becomes visible only after
+ * every smaller one did (outbox readers never skip one), and writers cannot deadlock.
+ *
+ * A batch first runs without savepoints (a refused compare-and-set writes nothing and throws a
+ * GateError, so the batch goes on). If a write fails otherwise — a unique violation, a bad
+ * value — the batch is rolled back and run again with a savepoint per write, so that write
+ * fails alone, with its error explained, and the others commit.
+ *
+ * @example
+ * const writer = new GroupCommitWriter(pool, tables);
+ * const receipt = await writer.submit(taskCommitWrite(sql, change));
+ */
+export class GroupCommitWriter {
+  #queue: Pending[] = [];
+  #draining: Promise<void> | null = null;
+  readonly #pool: Pool;
+  readonly #lockHead: string;
+  readonly #moveHead: string;
+  readonly #logger: Logger | undefined;
+
+  constructor(pool: Pool, tables: PostgresTables, logger?: Logger) {
+    this.#pool = pool;
+    this.#logger = logger;
+    this.#lockHead = `SELECT seq, hash FROM ${tables.journalHead} FOR UPDATE`;
+    this.#moveHead = `UPDATE ${tables.journalHead} SET seq = $1, hash = $2`;
+  }
+
+  /** Queues a write; resolves with its result once its transaction committed. */
+  submit<T>(write: StoreWrite<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#queue.push({ write, resolve: resolve as (value: unknown) => void, reject });
+      // One turn of the event loop gathers the writes issued together into the first batch.
+      this.#draining ??= new Promise((wake) => setImmediate(wake)).then(() => this.#drain());
+    });
+  }
+
+  /** Resolves once every write submitted so far has settled. */
+  async idle(): Promise<void> {
+    while (this.#draining) await this.#draining;
+  }
+
+  async #drain(): Promise<void> {
+    try {
+      while (this.#queue.length > 0) await this.#runBatch(this.#queue.splice(0, MAX_BATCH));
+    } finally {
+      this.#draining = null;
+    }
+  }
+
+  async #runBatch(batch: Pending[]): Promise<void> {
+    let outcomes: Outcome[];
+    try {
+      outcomes = (await this.#transaction(batch, false)) ?? (await this.#transaction(batch, true));
+    } catch (error) {
+      // Nothing of this batch is known to be committed (an error during COMMIT itself leaves it unknown).
+      this.#logger?.error({ err: error, writes: batch.length }, 'postgres store: batch transaction failed');
+      for (const pending of batch) pending.reject(error);
+      return;
+    }
+    batch.forEach((pending, index) => {
+      const outcome = outcomes[index] as Outcome;
+      if (outcome.ok) pending.resolve(outcome.value);
+      else pending.reject(outcome.error);
+    });
+  }
+
+  /** Runs the batch in one transaction. Without savepoints, returns null when a write failed otherwise than with a GateError. */
+  async #transaction(batch: Pending[], savepoints: false): Promise<Outcome[] | null>;
+  async #transaction(batch: Pending[], savepoints: true): Promise<Outcome[]>;
+  async #transaction(batch: Pending[], savepoints: boolean): Promise<Outcome[] | null> {
+    const client = await this.#pool.connect();
+    let broken: Error | undefined;
+    try {
+      // Explicit: under a REPEATABLE READ or SERIALIZABLE default, waiting for the head would end in serialization failures.
+      await client.query('BEGIN ISOLATION LEVEL READ COMMITTED');
+      const locked = await client.query<{ seq: string; hash: string }>({ name: 'tollgate_lock_head', text: this.#lockHead });
+      const start = locked.rows[0];
+      if (!start) throw new Error('journal_head is empty: the schema was not migrated by Tollgate');
+      const tx = new BatchTransaction(client, { seq: Number(start.seq), hash: start.hash });
+      const outcomes: Outcome[] = [];
+      for (const [index, pending] of batch.entries()) {
+        if (savepoints) await client.query(index === 0 ? 'SAVEPOINT tollgate_write' : 'RELEASE SAVEPOINT tollgate_write; SAVEPOINT tollgate_write');
+        const before = tx.head;
+        try {
+          outcomes.push({ ok: true, value: await pending.write.apply(tx) });
+        } catch (error) {
+          tx.head = before;
+          if (error instanceof GateError) {
+            outcomes.push({ ok: false, error });
+            continue;
+          }
+          if (!savepoints) {
+            await client.query('ROLLBACK');
+            return null;
+          }
+          await client.query('ROLLBACK TO SAVEPOINT tollgate_write');
+          const reported = pending.write.explain ? await pending.write.explain(error, tx) : error;
+          if (!(reported instanceof GateError)) this.#logger?.warn({ err: reported }, 'postgres store: write failed');
+          outcomes.push({ ok: false, error: reported });
+        }
+      }
+      if (tx.head.seq !== Number(start.seq)) {
+        await client.query({ name: 'tollgate_move_head', text: this.#moveHead, values: [tx.head.seq, tx.head.hash] });
+      }
+      await client.query('COMMIT');
+      return outcomes;
+    } catch (error) {
+      await client.query('ROLLBACK').catch((rollbackError: Error) => {
+        broken = rollbackError;
+      });
+      throw error;
+    } finally {
+      // A connection that could not even roll back is dropped, not returned to the pool.
+      client.release(broken);
+    }
+  }
+}
+
+class BatchTransaction implements WriteTransaction {
+  readonly client: PoolClient;
+  head: JournalHead;
+
+  constructor(client: PoolClient, head: JournalHead) {
+    this.client = client;
+    this.head = head;
+  }
+
+  chain(drafts: readonly JournalDraft[]): { rows: JournalRow[]; accept(): number[] } {
+    const from = this.head;
+    const { rows, head } = chainDrafts(from, drafts);
+    return {
+      rows,
+      accept: () => {
+        // Writes run one after another; a chain taken before another write's accept is stale.
+        if (this.head !== from) throw new Error('journal entries accepted out of order');
+        this.head = head;
+        return rows.map((row) => row.seq);
+      },
+    };
+  }
+}

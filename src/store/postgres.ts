@@ -1,0 +1,213 @@
+import pg from 'pg';
+import type { Logger } from 'pino';
+import { ClosedError } from '../errors.ts';
+import type { Approval } from '../model/approval.ts';
+import { AutonomySetting } from '../model/autonomy-setting.ts';
+import type { AuditEntry, AuditVerification, LifecycleEvent } from '../model/lifecycle-event.ts';
+import type { TaskState } from '../model/task-state.ts';
+import { GENESIS_HASH, auditHash } from './audit-chain.ts';
+import { type PgJournalRow, TASK_COLUMNS, type TaskRow, approvalFromRecord, auditFromPg, eventFromPg, taskFromRow } from './postgres-rows.ts';
+import { type PostgresTables, migratePostgres, postgresTables } from './postgres-schema.ts';
+import { GroupCommitWriter } from './postgres-writer.ts';
+import { type WriteStatements, autonomyWrite, taskCommitWrite, writeStatements } from './postgres-writes.ts';
+import type { ApprovalQuery, Store, TaskQuery } from './store.ts';
+import type { CommitReceipt, TaskCommit, TaskRecord } from './task-record.ts';
+
+/** Options for the PostgreSQL store. */
+export interface PostgresStoreOptions {
+  /** e.g. `postgres://tollgate@db:5432/tollgate`. */
+  connectionString: string;
+  /** The schema holding every Tollgate table, created if missing. Default `public`. */
+  schema?: string;
+  /** Connections in the pool (one writes at a time, the rest read). Default 10. */
+  poolSize?: number;
+  logger?: Logger;
+}
+
+const JOURNAL_COLUMNS = 'seq, at, actor, type, task_id, approval_id, data, prev_hash, hash';
+/** Rows per round trip when `verifyAudit` walks the whole chain. */
+const VERIFY_PAGE = 5_000;
+
+/**
+ * Opens the PostgreSQL store, for many stateless workers sharing one database: creates or
+ * migrates its schema (under an advisory lock), then serves the `Store` interface from a
+ * `pg.Pool`. Commits go through group commit (see `GroupCommitWriter`): each batch is one
+ * transaction holding the `journal_head` row lock, each commit in it one statement, a failing
+ * commit fails alone, and the audit chain stays one gapless chain whatever the number of processes.
+ *
+ * @example
+ * const store = await openPostgresStore({ connectionString: 'postgres://tollgate@db/tollgate', schema: 'tollgate' });
+ * await store.commit({ task, expectedRevision: null, approval, events });
+ */
+export async function openPostgresStore(options: PostgresStoreOptions): Promise<Store> {
+  const schema = options.schema ?? 'public';
+  const tables = postgresTables(schema);
+  const pool = new pg.Pool({ connectionString: options.connectionString, max: options.poolSize ?? 10, fallback_application_name: 'tollgate' });
+  // An idle connection that dies (server restart, network) must not crash the process.
+  pool.on('error', (error) => options.logger?.warn({ err: error }, 'postgres store: idle connection failed'));
+  try {
+    const version = await migratePostgres(pool, schema);
+    options.logger?.debug({ schema, version }, 'postgres store opened');
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw error;
+  }
+  return new PostgresStore(pool, tables, options.logger);
+}
+
+class PostgresStore implements Store {
+  readonly kind = 'postgres';
+  readonly #pool: pg.Pool;
+  readonly #t: PostgresTables;
+  readonly #sql: WriteStatements;
+  readonly #writer: GroupCommitWriter;
+  #closing: Promise<void> | null = null;
+
+  constructor(pool: pg.Pool, tables: PostgresTables, logger?: Logger) {
+    this.#pool = pool;
+    this.#t = tables;
+    this.#sql = writeStatements(tables);
+    this.#writer = new GroupCommitWriter(pool, tables, logger);
+  }
+
+  commit(change: TaskCommit): Promise<CommitReceipt> {
+    if (this.#closing) return Promise.reject(new ClosedError('store'));
+    return this.#writer.submit(taskCommitWrite(this.#sql, change));
+  }
+
+  async getTask(id: string): Promise<TaskRecord | null> {
+    const rows = await this.#rows<TaskRow>(`SELECT ${TASK_COLUMNS} FROM ${this.#t.tasks} WHERE id = $1`, [id]);
+    return rows[0] ? taskFromRow(rows[0]) : null;
+  }
+
+  async findTaskByIdempotencyKey(agentId: string, key: string): Promise<TaskRecord | null> {
+    const rows = await this.#rows<TaskRow>(`SELECT ${TASK_COLUMNS} FROM ${this.#t.tasks} WHERE agent_id = $1 AND idempotency_key = $2`, [agentId, key]);
+    return rows[0] ? taskFromRow(rows[0]) : null;
+  }
+
+  async listTasks(query: TaskQuery): Promise<{ items: TaskRecord[]; nextCursor: string | null }> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (query.state !== undefined) where.push(`state = $${params.push(query.state)}`);
+    if (query.cursor !== undefined) where.push(`id < $${params.push(query.cursor)}`);
+    const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const rows = await this.#rows<TaskRow>(`SELECT ${TASK_COLUMNS} FROM ${this.#t.tasks} ${filter} ORDER BY id DESC LIMIT $${params.push(query.limit + 1)}`, params);
+    const items = rows.slice(0, query.limit).map(taskFromRow);
+    return { items, nextCursor: rows.length > query.limit ? (items.at(-1)?.id ?? null) : null };
+  }
+
+  async listTasksInStates(states: readonly TaskState[], limit: number): Promise<TaskRecord[]> {
+    this.#assertOpen();
+    if (states.length === 0) return [];
+    const rows = await this.#rows<TaskRow>(`SELECT ${TASK_COLUMNS} FROM ${this.#t.tasks} WHERE state = ANY($1::text[]) ORDER BY id LIMIT $2`, [states, limit]);
+    return rows.map(taskFromRow);
+  }
+
+  async getApproval(id: string): Promise<Approval | null> {
+    const rows = await this.#rows<{ record: string }>(`SELECT record FROM ${this.#t.approvals} WHERE id = $1`, [id]);
+    return rows[0] ? approvalFromRecord(rows[0].record) : null;
+  }
+
+  async listApprovals(query: ApprovalQuery): Promise<{ items: Approval[]; total: number }> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    for (const [column, value] of [
+      ['status', query.status],
+      ['risk_level', query.riskLevel],
+      ['action_type', query.actionType],
+    ] as const) {
+      if (value !== undefined) where.push(`${column} = $${params.push(value)}`);
+    }
+    const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const page = `LIMIT $${params.length + 1} OFFSET $${params.length + 2}`;
+    const [counted, rows] = await Promise.all([
+      this.#rows<{ n: string }>(`SELECT COUNT(*) AS n FROM ${this.#t.approvals} ${filter}`, params),
+      this.#rows<{ record: string }>(`SELECT record FROM ${this.#t.approvals} ${filter} ORDER BY created_at DESC, id DESC ${page}`, [
+        ...params,
+        query.limit,
+        query.offset,
+      ]),
+    ]);
+    return { items: rows.map((row) => approvalFromRecord(row.record)), total: Number(counted[0]?.n ?? 0) };
+  }
+
+  async listDueApprovals(now: string, limit: number): Promise<Approval[]> {
+    // Served by the partial index approvals_due (expires_at, id) WHERE status = 'pending'.
+    const rows = await this.#rows<{ record: string }>(
+      `SELECT record FROM ${this.#t.approvals} WHERE status = 'pending' AND expires_at IS NOT NULL AND expires_at <= $1 ORDER BY expires_at, id LIMIT $2`,
+      [now, limit],
+    );
+    return rows.map((row) => approvalFromRecord(row.record));
+  }
+
+  async setAutonomy(setting: AutonomySetting): Promise<{ seq: number }> {
+    this.#assertOpen();
+    // Through the writer, behind the commits already issued: the chain's order is the order things were acknowledged.
+    return this.#writer.submit(autonomyWrite(this.#sql, setting));
+  }
+
+  async listAutonomy(): Promise<AutonomySetting[]> {
+    const rows = await this.#rows<{ record: string }>(`SELECT record FROM ${this.#t.autonomy} ORDER BY scope, subject`, []);
+    return rows.map((row) => AutonomySetting.parse(JSON.parse(row.record)));
+  }
+
+  async readEvents(afterId: number, limit: number): Promise<LifecycleEvent[]> {
+    const rows = await this.#rows<PgJournalRow>(
+      `SELECT ${JOURNAL_COLUMNS} FROM ${this.#t.journal} WHERE seq > $1 AND task_id IS NOT NULL ORDER BY seq LIMIT $2`,
+      [afterId, limit],
+    );
+    return rows.map(eventFromPg);
+  }
+
+  async lastEventId(): Promise<number> {
+    // The head moves in the same transaction as the journal rows it points at.
+    const rows = await this.#rows<{ seq: string }>(`SELECT seq FROM ${this.#t.journalHead}`, []);
+    return Number(rows[0]?.seq ?? 0);
+  }
+
+  async readAudit(query: { taskId?: string; afterSeq?: number; limit?: number }): Promise<AuditEntry[]> {
+    const params: unknown[] = [query.afterSeq ?? 0];
+    const byTask = query.taskId === undefined ? '' : `AND task_id = $${params.push(query.taskId)}`;
+    const rows = await this.#rows<PgJournalRow>(
+      `SELECT ${JOURNAL_COLUMNS} FROM ${this.#t.journal} WHERE seq > $1 ${byTask} ORDER BY seq LIMIT $${params.push(query.limit ?? null)}`,
+      params,
+    );
+    return rows.map(auditFromPg);
+  }
+
+  async verifyAudit(): Promise<AuditVerification> {
+    // Page by page, so a long chain is checked in constant memory (the same checks as verifyChain).
+    let prev = GENESIS_HASH;
+    let entries = 0;
+    for (;;) {
+      const rows = await this.#rows<PgJournalRow>(`SELECT ${JOURNAL_COLUMNS} FROM ${this.#t.journal} WHERE seq > $1 ORDER BY seq LIMIT $2`, [
+        entries,
+        VERIFY_PAGE,
+      ]);
+      for (const row of rows) {
+        const { hash, prevHash, ...body } = auditFromPg(row);
+        entries += 1;
+        if (body.seq !== entries || prevHash !== prev || auditHash(prevHash, body) !== hash) return { ok: false, entries, brokenAt: body.seq };
+        prev = hash;
+      }
+      if (rows.length < VERIFY_PAGE) return { ok: true, entries };
+    }
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      await this.#writer.idle();
+      await this.#pool.end();
+    })();
+    return this.#closing;
+  }
+
+  async #rows<R extends object>(text: string, values: unknown[]): Promise<R[]> {
+    this.#assertOpen();
+    return (await this.#pool.query<R>(text, values)).rows;
+  }
+
+  #assertOpen(): void {
+    if (this.#closing) throw new ClosedError('store');
+  }
+}
