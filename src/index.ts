@@ -13,7 +13,7 @@ export type { DeadlinePlan, PolicyRuntime } from './engine/policy-runtime.ts';
 
 // Stores
 export type { ApprovalQuery, Store, TaskQuery } from './store/store.ts';
-export type { CommitReceipt, TaskCommit, TaskRecord } from './store/task-record.ts';
+export type { CommitReceipt, TaskCommit, TaskLease, TaskRecord } from './store/task-record.ts';
 export { createMemoryStore } from './store/memory.ts';
 export { openSqliteStore, type SqliteStoreOptions } from './store/sqlite.ts';
 export { openPostgresStore, type PostgresStoreOptions } from './store/postgres.ts';

@@ -6,7 +6,7 @@ import type { TaskState } from '../model/task-state.ts';
 import { copyJson } from '../util/canonical-json.ts';
 import { GENESIS_HASH, auditHash, verifyChain } from './audit-chain.ts';
 import type { ApprovalQuery, Store, TaskQuery } from './store.ts';
-import type { CommitReceipt, TaskCommit, TaskRecord } from './task-record.ts';
+import type { CommitReceipt, TaskCommit, TaskLease, TaskRecord } from './task-record.ts';
 
 interface JournalRow {
   /** Null for audit-only entries (autonomy changes). */
@@ -27,11 +27,13 @@ export function createMemoryStore(): Store {
 
 class MemoryStore implements Store {
   readonly kind = 'memory';
+  readonly shared = false;
   #tasks = new Map<string, TaskRecord>();
   #idempotency = new Map<string, string>();
   #approvals = new Map<string, Approval>();
   #journal: JournalRow[] = [];
   #autonomy = new Map<string, AutonomySetting>();
+  #leases = new Map<string, TaskLease>();
   #closed = false;
 
   async commit(change: TaskCommit): Promise<CommitReceipt> {
@@ -52,6 +54,8 @@ class MemoryStore implements Store {
     this.#tasks.set(task.id, stored);
     if (keyId !== null && change.expectedRevision === null) this.#idempotency.set(keyId, task.id);
     if (change.approval) this.#approvals.set(change.approval.id, copyApproval(change.approval));
+    if (change.lease === null) this.#leases.delete(task.id);
+    else if (change.lease) this.#leases.set(task.id, { ...change.lease });
     const eventIds: number[] = [];
     for (const draft of change.events) {
       const seq = this.#journal.length + 1;
@@ -134,6 +138,29 @@ class MemoryStore implements Store {
     const body = { seq, at: setting.setAt, actor: setting.setBy, action: 'autonomy.changed', taskId: null, approvalId: null, data: autonomyAuditData(setting) };
     this.#journal.push({ event: null, audit: { ...body, prevHash, hash: auditHash(prevHash, body) } });
     return { seq };
+  }
+
+  async claimTasks(taskIds: readonly string[], lease: TaskLease, now: string): Promise<string[]> {
+    this.#assertOpen();
+    const claimed: string[] = [];
+    for (const id of new Set(taskIds)) {
+      const held = this.#leases.get(id);
+      if (held && held.owner !== lease.owner && held.expiresAt > now) continue;
+      this.#leases.set(id, { ...lease });
+      claimed.push(id);
+    }
+    return claimed;
+  }
+
+  async renewLeases(taskIds: readonly string[], lease: TaskLease): Promise<string[]> {
+    this.#assertOpen();
+    const renewed: string[] = [];
+    for (const id of new Set(taskIds)) {
+      if (this.#leases.get(id)?.owner !== lease.owner) continue;
+      this.#leases.set(id, { ...lease });
+      renewed.push(id);
+    }
+    return renewed;
   }
 
   async listAutonomy(): Promise<AutonomySetting[]> {

@@ -92,6 +92,18 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
     );
     `,
   },
+  {
+    version: 2,
+    name: 'task leases',
+    sql: `
+    CREATE TABLE leases (
+      task_id TEXT COLLATE "C" NOT NULL,
+      owner TEXT NOT NULL,
+      expires_at TEXT COLLATE "C" NOT NULL,
+      CONSTRAINT leases_pkey PRIMARY KEY (task_id)
+    );
+    `,
+  },
 ];
 
 /** First key of the migration advisory lock ('toll'); the second is the schema's hash. */
@@ -111,11 +123,14 @@ export function quoteSchema(schema: string): string {
 
 /** The store's tables, schema-qualified, ready to put in SQL. */
 export interface PostgresTables {
+  /** The schema's own name (unquoted): the payload of journal notifications. */
+  schema: string;
   tasks: string;
   approvals: string;
   journal: string;
   journalHead: string;
   autonomy: string;
+  leases: string;
 }
 
 /**
@@ -126,11 +141,13 @@ export interface PostgresTables {
 export function postgresTables(schema: string): PostgresTables {
   const quoted = quoteSchema(schema);
   return {
+    schema,
     tasks: `${quoted}.tasks`,
     approvals: `${quoted}.approvals`,
     journal: `${quoted}.journal`,
     journalHead: `${quoted}.journal_head`,
     autonomy: `${quoted}.autonomy`,
+    leases: `${quoted}.leases`,
   };
 }
 
@@ -178,3 +195,6 @@ export async function migratePostgres(pool: Pool, schema: string): Promise<numbe
     client.release(broken);
   }
 }
+
+/** The channel on which every commit that appended to a journal notifies (payload: the schema). */
+export const JOURNAL_CHANNEL = 'tollgate_journal';

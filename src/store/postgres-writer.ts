@@ -2,7 +2,7 @@ import type { Pool, PoolClient } from 'pg';
 import type { Logger } from 'pino';
 import { GateError } from '../errors.ts';
 import { type JournalDraft, type JournalHead, type JournalRow, chainDrafts } from './postgres-rows.ts';
-import type { PostgresTables } from './postgres-schema.ts';
+import { JOURNAL_CHANNEL, type PostgresTables } from './postgres-schema.ts';
 
 /** What a write sees of the group-commit transaction it runs in. */
 export interface WriteTransaction {
@@ -62,6 +62,7 @@ export class GroupCommitWriter {
   readonly #pool: Pool;
   readonly #lockHead: string;
   readonly #moveHead: string;
+  readonly #schema: string;
   readonly #logger: Logger | undefined;
 
   constructor(pool: Pool, tables: PostgresTables, logger?: Logger) {
@@ -69,6 +70,7 @@ export class GroupCommitWriter {
     this.#logger = logger;
     this.#lockHead = `SELECT seq, hash FROM ${tables.journalHead} FOR UPDATE`;
     this.#moveHead = `UPDATE ${tables.journalHead} SET seq = $1, hash = $2`;
+    this.#schema = tables.schema;
   }
 
   /** Queues a write; resolves with its result once its transaction committed. */
@@ -147,6 +149,8 @@ export class GroupCommitWriter {
       }
       if (tx.head.seq !== Number(start.seq)) {
         await client.query({ name: 'tollgate_move_head', text: this.#moveHead, values: [tx.head.seq, tx.head.hash] });
+        // Delivered at COMMIT, to every worker listening: their event streams read the journal then.
+        await client.query({ name: 'tollgate_notify', text: 'SELECT pg_notify($1, $2)', values: [JOURNAL_CHANNEL, this.#schema] });
       }
       await client.query('COMMIT');
       return outcomes;

@@ -18,6 +18,8 @@ export interface WriteStatements {
   taskByKey(values: unknown[]): QueryConfig;
   upsertAutonomy(values: unknown[]): QueryConfig;
   appendJournal(values: unknown[]): QueryConfig;
+  setLease(values: unknown[]): QueryConfig;
+  clearLease(values: unknown[]): QueryConfig;
 }
 
 /**
@@ -61,6 +63,12 @@ export function writeStatements(t: PostgresTables): WriteStatements {
        ON CONFLICT (scope, subject) DO UPDATE SET record = excluded.record`,
     ),
     appendJournal: named('append_journal', journalInsert(t, 1)),
+    setLease: named(
+      'set_lease',
+      `INSERT INTO ${t.leases} (task_id, owner, expires_at) VALUES ($1, $2, $3)
+       ON CONFLICT (task_id) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at`,
+    ),
+    clearLease: named('clear_lease', `DELETE FROM ${t.leases} WHERE task_id = $1`),
   };
 }
 
@@ -72,6 +80,7 @@ export function writeStatements(t: PostgresTables): WriteStatements {
  */
 export function taskCommitWrite(sql: WriteStatements, change: TaskCommit): StoreWrite<CommitReceipt> {
   const { task, expectedRevision } = change;
+  const lease = change.lease === undefined ? undefined : change.lease === null ? null : { ...change.lease };
   const taskValues =
     expectedRevision === null
       ? taskParams(task)
@@ -96,6 +105,8 @@ export function taskCommitWrite(sql: WriteStatements, change: TaskCommit): Store
       );
       // Nothing was written: the compare-and-set found another revision (or no task).
       if (expectedRevision !== null && rows[0]?.written !== 1) throw new StaleRevisionError(task.id, expectedRevision, rows[0]?.stored ?? null);
+      if (lease === null) await tx.client.query(sql.clearLease([task.id]));
+      else if (lease !== undefined) await tx.client.query(sql.setLease([task.id, lease.owner, lease.expiresAt]));
       return { eventIds: entries.accept() };
     },
     async explain(error, tx) {

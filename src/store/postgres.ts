@@ -11,7 +11,8 @@ import { type PostgresTables, migratePostgres, postgresTables } from './postgres
 import { GroupCommitWriter } from './postgres-writer.ts';
 import { type WriteStatements, autonomyWrite, taskCommitWrite, writeStatements } from './postgres-writes.ts';
 import type { ApprovalQuery, Store, TaskQuery } from './store.ts';
-import type { CommitReceipt, TaskCommit, TaskRecord } from './task-record.ts';
+import type { CommitReceipt, TaskCommit, TaskLease, TaskRecord } from './task-record.ts';
+import { JournalWatch } from './postgres-journal-watch.ts';
 
 /** Options for the PostgreSQL store. */
 export interface PostgresStoreOptions {
@@ -57,7 +58,9 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
 
 class PostgresStore implements Store {
   readonly kind = 'postgres';
+  readonly shared = true;
   readonly #pool: pg.Pool;
+  readonly #watch: JournalWatch;
   readonly #t: PostgresTables;
   readonly #sql: WriteStatements;
   readonly #writer: GroupCommitWriter;
@@ -68,6 +71,35 @@ class PostgresStore implements Store {
     this.#t = tables;
     this.#sql = writeStatements(tables);
     this.#writer = new GroupCommitWriter(pool, tables, logger);
+    this.#watch = new JournalWatch(pool, tables.schema, logger);
+  }
+
+  watchJournal(listener: () => void): () => void {
+    this.#assertOpen();
+    return this.#watch.add(listener);
+  }
+
+  async claimTasks(taskIds: readonly string[], lease: TaskLease, now: string): Promise<string[]> {
+    if (taskIds.length === 0) return [];
+    // Row by row under ON CONFLICT: of workers claiming one task at once, the second waits for the
+    // first's row and then finds it held, so exactly one gets it.
+    const rows = await this.#rows<{ task_id: string }>(
+      `INSERT INTO ${this.#t.leases} (task_id, owner, expires_at) SELECT DISTINCT unnest($1::text[]), $2::text, $3::text
+       ON CONFLICT (task_id) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
+       WHERE ${this.#t.leases}.expires_at <= $4 OR ${this.#t.leases}.owner = excluded.owner
+       RETURNING task_id`,
+      [[...taskIds], lease.owner, lease.expiresAt, now],
+    );
+    return rows.map((row) => row.task_id);
+  }
+
+  async renewLeases(taskIds: readonly string[], lease: TaskLease): Promise<string[]> {
+    if (taskIds.length === 0) return [];
+    const rows = await this.#rows<{ task_id: string }>(
+      `UPDATE ${this.#t.leases} SET expires_at = $3 WHERE task_id = ANY($1::text[]) AND owner = $2 RETURNING task_id`,
+      [[...taskIds], lease.owner, lease.expiresAt],
+    );
+    return rows.map((row) => row.task_id);
   }
 
   commit(change: TaskCommit): Promise<CommitReceipt> {
@@ -197,6 +229,7 @@ class PostgresStore implements Store {
   close(): Promise<void> {
     this.#closing ??= (async () => {
       await this.#writer.idle();
+      await this.#watch.close();
       await this.#pool.end();
     })();
     return this.#closing;

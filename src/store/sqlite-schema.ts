@@ -64,6 +64,13 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     PRIMARY KEY (scope, subject)
   );
   `,
+  `
+  CREATE TABLE leases (
+    task_id TEXT PRIMARY KEY,
+    owner TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+  );
+  `,
 ];
 
 /**

@@ -9,7 +9,7 @@ import { GENESIS_HASH, auditHash, verifyChain } from './audit-chain.ts';
 import { migrateSqlite } from './sqlite-schema.ts';
 import { type JournalRow, type TaskRow, approvalFromRecord, auditFromRow, eventFromRow, taskFromRow, taskToParams } from './sqlite-rows.ts';
 import type { ApprovalQuery, Store, TaskQuery } from './store.ts';
-import type { CommitReceipt, TaskCommit, TaskRecord } from './task-record.ts';
+import type { CommitReceipt, TaskCommit, TaskLease, TaskRecord } from './task-record.ts';
 
 /** Options for the embedded SQLite store. */
 export interface SqliteStoreOptions {
@@ -41,6 +41,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
 
 class SqliteStore implements Store {
   readonly kind = 'sqlite';
+  readonly shared = false;
   #db: Database.Database;
   #queue: Pending[] = [];
   #flushScheduled = false;
@@ -90,6 +91,13 @@ class SqliteStore implements Store {
       upsertAutonomy: db.prepare(
         'INSERT INTO autonomy (scope, subject, record) VALUES (?, ?, ?) ON CONFLICT(scope, subject) DO UPDATE SET record = excluded.record',
       ),
+      upsertLease: db.prepare('INSERT INTO leases (task_id, owner, expires_at) VALUES (?, ?, ?) ON CONFLICT(task_id) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at'),
+      deleteLease: db.prepare('DELETE FROM leases WHERE task_id = ?'),
+      claimLease: db.prepare(
+        `INSERT INTO leases (task_id, owner, expires_at) VALUES (?, ?, ?) ON CONFLICT(task_id) DO UPDATE SET owner = excluded.owner,
+           expires_at = excluded.expires_at WHERE leases.expires_at <= ? OR leases.owner = excluded.owner`,
+      ),
+      renewLease: db.prepare('UPDATE leases SET expires_at = ? WHERE task_id = ? AND owner = ?'),
       allAutonomy: db.prepare<[], { record: string }>('SELECT record FROM autonomy ORDER BY scope, subject'),
       lastEventId: db.prepare<[], { seq: number | null }>('SELECT MAX(seq) AS seq FROM journal'),
       allJournal: db.prepare<[], JournalRow>('SELECT * FROM journal ORDER BY seq'),
@@ -165,6 +173,8 @@ class SqliteStore implements Store {
           return new StaleRevisionError(task.id, change.expectedRevision, s.taskRevision.get(task.id)?.revision ?? null);
         }
       }
+      if (change.lease === null) s.deleteLease.run(task.id);
+      else if (change.lease) s.upsertLease.run(task.id, change.lease.owner, change.lease.expiresAt);
       if (change.approval) {
         const a = change.approval;
         s.upsertApproval.run(a.id, a.taskId, a.status, a.riskLevel, a.actionType, a.createdAt, a.expiresAt, JSON.stringify(a));
@@ -268,6 +278,20 @@ class SqliteStore implements Store {
       return seq;
     });
     return { seq: write.immediate() };
+  }
+
+  async claimTasks(taskIds: readonly string[], lease: TaskLease, now: string): Promise<string[]> {
+    const s = this.#open();
+    const claim = this.#db.transaction((ids: string[]) =>
+      ids.filter((id) => s.claimLease.run(id, lease.owner, lease.expiresAt, now).changes === 1),
+    );
+    return claim.immediate([...new Set(taskIds)]);
+  }
+
+  async renewLeases(taskIds: readonly string[], lease: TaskLease): Promise<string[]> {
+    const s = this.#open();
+    const renew = this.#db.transaction((ids: string[]) => ids.filter((id) => s.renewLease.run(lease.expiresAt, id, lease.owner).changes === 1));
+    return renew.immediate([...new Set(taskIds)]);
   }
 
   async listAutonomy(): Promise<AutonomySetting[]> {

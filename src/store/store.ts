@@ -3,7 +3,7 @@ import type { AuditEntry, AuditVerification, LifecycleEvent } from '../model/lif
 import type { AutonomySetting } from '../model/autonomy-setting.ts';
 import type { RiskLevel } from '../model/risk.ts';
 import type { TaskState } from '../model/task-state.ts';
-import type { CommitReceipt, TaskCommit, TaskRecord } from './task-record.ts';
+import type { CommitReceipt, TaskCommit, TaskLease, TaskRecord } from './task-record.ts';
 
 /** Filters for listing tasks, newest first. `cursor` is the `nextCursor` of the page before. */
 export interface TaskQuery {
@@ -33,6 +33,11 @@ export interface Store {
   /** Backend name, e.g. `memory`, `sqlite`. */
   readonly kind: string;
   /**
+   * True when several processes may share the store (PostgreSQL): workers then need distinct
+   * ids, leases decide who takes over what, and other workers' events arrive through the journal.
+   */
+  readonly shared: boolean;
+  /**
    * Writes one task transition atomically. Concurrent commits may share one database
    * transaction (group commit); none resolves before its data is committed.
    * @throws StaleRevisionError, DuplicateIdempotencyKeyError, TaskExistsError
@@ -55,6 +60,19 @@ export interface Store {
   setAutonomy(setting: AutonomySetting): Promise<{ seq: number }>;
   /** Every stored autonomy level. */
   listAutonomy(): Promise<AutonomySetting[]>;
+  /**
+   * Leases each task whose lease is absent, expired (`expiresAt` ≤ `now`) or already
+   * `lease.owner`'s, atomically per task; returns the ids now held. Of workers claiming the same
+   * task at once, exactly one gets it.
+   */
+  claimTasks(taskIds: readonly string[], lease: TaskLease, now: string): Promise<string[]>;
+  /** Extends the leases `lease.owner` still holds (a heartbeat); returns their ids. */
+  renewLeases(taskIds: readonly string[], lease: TaskLease): Promise<string[]>;
+  /**
+   * Calls `listener` soon after another process appended to the journal (shared stores only;
+   * a wake-up, not a delivery: read the events with `readEvents`). Returns the unsubscribe.
+   */
+  watchJournal?(listener: () => void): () => void;
   /** Task lifecycle events with id > `afterId`, in id order (audit-only entries such as autonomy changes are skipped). */
   readEvents(afterId: number, limit: number): Promise<LifecycleEvent[]>;
   /** The id of the newest event, 0 when none. */

@@ -55,7 +55,20 @@ export interface TaskCommit {
   expectedRevision: number | null;
   /** The task's approval, inserted or replaced whole. */
   approval?: Approval;
+  /** Takes (an object) or releases (`null`) the task's lease with this commit; absent: unchanged. */
+  lease?: TaskLease | null;
   events: StampedEventDraft[];
+}
+
+/**
+ * A worker's claim on a task: while it holds an unexpired lease, no other worker takes the task
+ * over (recovery of an interrupted execution, a deadline being applied). Heartbeats extend it.
+ */
+export interface TaskLease {
+  /** The worker's id. */
+  owner: string;
+  /** ISO time after which the lease is free for others. */
+  expiresAt: string;
 }
 
 /** What a commit produced: its events with their journal ids, in order. */

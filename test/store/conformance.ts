@@ -4,6 +4,7 @@ import { describeAutonomy } from './conformance/autonomy.ts';
 import { describeCopies } from './conformance/copies.ts';
 import { type StoreConformanceInit, storeSubject } from './conformance/harness.ts';
 import { describeJournal } from './conformance/journal.ts';
+import { describeLeases } from './conformance/leases.ts';
 import { describeLifecycle } from './conformance/lifecycle.ts';
 import { describeTaskListing } from './conformance/listing.ts';
 import { describeRevisions } from './conformance/revisions.ts';
@@ -32,5 +33,6 @@ export function describeStoreConformance(init: StoreConformanceInit): void {
     describeCopies(subject);
     describeLifecycle(subject);
     describeAutonomy(subject);
+    describeLeases(subject);
   });
 }

@@ -60,6 +60,26 @@ describe('two workers sharing one PostgreSQL schema', () => {
     expect(rows.map((row) => row.version)).toEqual(POSTGRES_MIGRATIONS.map((migration) => migration.version));
   });
 
+  it('wakes a worker watching the journal when the other one commits events (LISTEN/NOTIFY)', async () => {
+    const [a, b] = workers;
+    let wakes = 0;
+    const woken = new Promise<void>((resolve) => {
+      const stop = b.watchJournal?.(() => {
+        wakes += 1;
+        if (wakes >= 2) {
+          stop?.();
+          resolve();
+        }
+      });
+    });
+    // The first wake comes when LISTEN is in place (something may have been missed before it).
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const task = taskRecord(9_001);
+    await a.commit(insertOf(task, { events: [eventOf(task, 'task.proposed')] }));
+    await Promise.race([woken, new Promise((_, reject) => setTimeout(() => reject(new Error('no notification within 5 s')), 5_000))]);
+    expect(wakes).toBe(2);
+  });
+
   it('keeps one gapless, verifying audit chain while both commit concurrently', async () => {
     const before = await workers[0].lastEventId();
     const perWorker = 60;

@@ -31,7 +31,7 @@ describeStoreConformance({
     if (!admin) throw unreachable;
     await admin.query(
       `DELETE FROM "${schema}".tasks; DELETE FROM "${schema}".approvals; DELETE FROM "${schema}".journal;
-       DELETE FROM "${schema}".autonomy; UPDATE "${schema}".journal_head SET seq = 0, hash = repeat('0', 64)`,
+       DELETE FROM "${schema}".autonomy; DELETE FROM "${schema}".leases; UPDATE "${schema}".journal_head SET seq = 0, hash = repeat('0', 64)`,
     );
     return open();
   },

@@ -8,12 +8,14 @@ import type { CommitReceipt, TaskCommit } from '../../src/store/task-record.ts';
  */
 export class CrashableStore implements Store {
   readonly kind: string;
+  readonly shared: boolean;
   #inner: Store;
   #remaining = Number.POSITIVE_INFINITY;
 
   constructor(inner: Store) {
     this.#inner = inner;
     this.kind = inner.kind;
+    this.shared = inner.shared;
   }
 
   /** Lets `n` more commits through, then fails every commit. */
@@ -42,6 +44,10 @@ export class CrashableStore implements Store {
     return this.#inner.setAutonomy(setting);
   };
   listAutonomy: Store['listAutonomy'] = () => this.#inner.listAutonomy();
+  claimTasks: Store['claimTasks'] = (ids, lease, now) =>
+    this.#remaining <= 0 ? Promise.reject(new Error('simulated crash: the process is gone')) : this.#inner.claimTasks(ids, lease, now);
+  renewLeases: Store['renewLeases'] = (ids, lease) =>
+    this.#remaining <= 0 ? Promise.reject(new Error('simulated crash: the process is gone')) : this.#inner.renewLeases(ids, lease);
   readEvents: Store['readEvents'] = (afterId, limit) => this.#inner.readEvents(afterId, limit);
   lastEventId: Store['lastEventId'] = () => this.#inner.lastEventId();
   readAudit: Store['readAudit'] = (query) => this.#inner.readAudit(query);
