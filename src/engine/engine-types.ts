@@ -31,6 +31,13 @@ export interface EngineOptions {
    * `DEFAULT_ERROR_RATE_RULE`; `false` turns it off.
    */
   errorRateDowngrade?: ErrorRateRule | false;
+  /**
+   * This worker's id in task leases. Default: `local` on a store one process uses (a restart
+   * takes its own leases back at once), a unique id per process on a shared store.
+   */
+  workerId?: string;
+  /** How long a lease lasts without a heartbeat (default 30 s): how soon a dead worker's tasks are taken over. */
+  leaseMs?: number;
   /** XState's inspection stream of every task actor (for the visualizer's inspector). */
   inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
 }
@@ -89,6 +96,13 @@ export interface Engine {
   autonomyOf(agentId: string, department?: string): Promise<AutonomyLevel>;
   /** Every stored autonomy level (the policy file's apply elsewhere). */
   listAutonomy(): Promise<AutonomySetting[]>;
+  /**
+   * On a shared store, what a worker does between sweeps: takes over the tasks of workers whose
+   * leases expired, reloads autonomy levels, reads other workers' events. A no-op otherwise.
+   */
+  maintain(): Promise<void>;
+  /** This worker's id in task leases. */
+  readonly workerId: string;
   /** Continues tasks a crash interrupted. Run once at start. */
   recover(): Promise<RecoveryReport>;
   /** Every committed lifecycle event, in id order. */

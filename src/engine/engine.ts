@@ -1,4 +1,3 @@
-import { Subject } from 'rxjs';
 import { createApprovalStoreActor } from '../../actors/approval-store.ts';
 import { createExecutorActor } from '../../actors/executor.ts';
 import { createSecOpsActor } from '../../actors/secops.ts';
@@ -17,7 +16,6 @@ import {
 import type { Approval } from '../model/approval.ts';
 import { Decision } from '../model/decision.ts';
 import type { JsonValue } from '../model/json.ts';
-import type { LifecycleEvent } from '../model/lifecycle-event.ts';
 import { Principal } from '../model/principal.ts';
 import { Proposal } from '../model/proposal.ts';
 import type { Task } from '../model/task.ts';
@@ -37,6 +35,8 @@ import { createLogger, type Logger } from './logger.ts';
 import { quarantineTask } from './quarantine.ts';
 import { TaskLoadError, loadTaskRun } from './restore.ts';
 import { TaskKeyedRuns } from './task-runs.ts';
+import { JournalFollower } from './journal-follower.ts';
+import { DEFAULT_LEASE_MS, WorkerLeases, defaultWorkerId } from './worker-leases.ts';
 import { KeyedLocks } from './task-locks.ts';
 import { type TaskRun, type TaskRunDeps, TaskRun as Run } from './task-run.ts';
 import { alternativeTaskId, toTaskView } from './task-view.ts';
@@ -60,7 +60,8 @@ class GateEngine implements Engine {
   readonly store;
   readonly clock: Clock;
   readonly events$;
-  #events = new Subject<LifecycleEvent>();
+  #follower: JournalFollower;
+  #leases: WorkerLeases;
   #ids: IdGenerator;
   #logger: Logger;
   #executor: Executor;
@@ -82,7 +83,15 @@ class GateEngine implements Engine {
     this.#policyVersion = policy.version;
     this.#autonomy = new AutonomyRegistry(this.store, policy.autonomy, this.clock);
     this.#errorRates = options.errorRateDowngrade === false ? null : new ErrorRateTracker(options.errorRateDowngrade ?? DEFAULT_ERROR_RATE_RULE);
-    this.events$ = this.#events.asObservable();
+    this.#follower = new JournalFollower(this.store, this.#logger);
+    this.events$ = this.#follower.events$;
+    this.#leases = new WorkerLeases(
+      this.store,
+      this.clock,
+      this.#logger,
+      { workerId: options.workerId ?? defaultWorkerId(this.store), leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS },
+      () => this.#runs.leasedIds(),
+    );
     const machine = taskMachine.provide({
       actors: {
         secOps: createSecOpsActor(policy, (input) => this.#autonomy.levelFor(input.agentId, input.department)),
@@ -95,13 +104,18 @@ class GateEngine implements Engine {
       clock: this.clock,
       logger: this.#logger,
       machine,
-      publish: (events) => {
-        for (const event of events) this.#events.next(event);
-      },
+      publish: (events) => this.#follower.publish(events),
+      lease: () => this.#leases.lease(),
       onEnd: (run) => this.#runs.delete(run),
       onRest: (record) => this.#countExecution(record),
     };
     if (options.inspect) this.#deps.inspect = options.inspect;
+    this.#leases.start();
+    this.#follower.start();
+  }
+
+  get workerId(): string {
+    return this.#leases.workerId;
   }
 
   get inFlight(): number {
@@ -215,7 +229,10 @@ class GateEngine implements Engine {
   async expireDue(limit = 500): Promise<number> {
     this.#assertOpen();
     const now = isoNow(this.clock);
-    const due = await this.store.listDueApprovals(now, limit);
+    const listed = await this.store.listDueApprovals(now, limit);
+    // Of workers sweeping at once, each deadline is applied by the one that claims its task.
+    const claimed = await this.#leases.claim(listed.map((approval) => approval.taskId));
+    const due = listed.filter((approval) => claimed.has(approval.taskId));
     const outcomes = await Promise.all(due.map((approval) => this.#expire(approval, now)));
     return outcomes.filter(Boolean).length;
   }
@@ -247,15 +264,34 @@ class GateEngine implements Engine {
   }
 
   async recover(): Promise<RecoveryReport> {
+    const report = await this.#takeOver();
+    this.#logger.info(report, 'recovery finished');
+    return report;
+  }
+
+  async maintain(): Promise<void> {
+    this.#assertOpen();
+    if (!this.store.shared) return;
+    // Other workers: their dead ones' tasks, their autonomy changes, their events.
+    const report = await this.#takeOver();
+    if (report.resumed + report.quarantined > 0) this.#logger.info(report, 'took over tasks of a worker whose lease expired');
+    await this.#autonomy.reload();
+    await this.#follower.catchUp();
+  }
+
+  /** Continues the interrupted tasks nobody else holds a live lease on. */
+  async #takeOver(): Promise<RecoveryReport> {
     this.#assertOpen();
     const report: RecoveryReport = { resumed: 0, quarantined: 0, alternativesSubmitted: 0 };
-    const interrupted = await this.store.listTasksInStates(INTERRUPTED_STATES, 100_000);
+    const candidates = (await this.store.listTasksInStates(INTERRUPTED_STATES, 100_000)).filter((record) => !this.#runs.has(record.id));
+    const claimed = await this.#leases.claim(candidates.map((record) => record.id));
+    const interrupted = candidates.filter((record) => claimed.has(record.id));
     await Promise.all(
       interrupted.map((record) =>
         this.#locks.run(record.id, async () => {
           if (this.#runs.has(record.id)) return;
           try {
-            const run = await this.#restore(record.id, INTERRUPTED_STATES, { recovered: true });
+            const run = await this.#restore(record.id, INTERRUPTED_STATES, { recovered: true, leased: true });
             run.start();
             const settled = await run.settled;
             report.resumed += 1;
@@ -267,7 +303,6 @@ class GateEngine implements Engine {
         }),
       ),
     );
-    this.#logger.info(report, 'recovery finished');
     return report;
   }
 
@@ -275,7 +310,8 @@ class GateEngine implements Engine {
     if (this.#closed) return;
     this.#closed = true;
     await this.#runs.drain(options.timeoutMs ?? 10_000);
-    this.#events.complete();
+    this.#leases.stop();
+    this.#follower.stop();
   }
 
   /** Feeds the error-rate downgrade with each finished execution. */
@@ -305,7 +341,7 @@ class GateEngine implements Engine {
   }
 
   /** Loads a stored task into a live run, quarantining it if its snapshot is unusable. */
-  async #restore(taskId: string, allowed: readonly TaskState[], options = { recovered: false }): Promise<TaskRun> {
+  async #restore(taskId: string, allowed: readonly TaskState[], options: { recovered: boolean; leased?: boolean } = { recovered: false }): Promise<TaskRun> {
     if (this.#runs.has(taskId)) {
       throw new ConflictError('invalid_transition', `task ${taskId} is busy (executing); try again`);
     }
@@ -329,7 +365,7 @@ class GateEngine implements Engine {
       const current = await this.store.getApproval(approval.id);
       if (current?.status !== 'pending' || current.expiresAt === null || current.expiresAt > now) return false;
       try {
-        const run = await this.#restore(current.taskId, ['parked']);
+        const run = await this.#restore(current.taskId, ['parked'], { recovered: false, leased: true });
         run.start();
         if (!run.send({ type: 'TIMEOUT', at: now, policyVersion: this.#policyVersion })) return false;
         await run.settled;

@@ -28,7 +28,7 @@ export async function loadTaskRun(
   deps: TaskRunDeps,
   taskId: string,
   allowed: readonly TaskState[],
-  options: { recovered: boolean },
+  options: { recovered: boolean; leased?: boolean },
 ): Promise<TaskRun> {
   const record = await deps.store.getTask(taskId);
   if (!record) throw new NotFoundError('task', taskId);

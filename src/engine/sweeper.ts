@@ -8,7 +8,8 @@ export interface Sweeper {
 }
 
 /**
- * Applies approval deadlines every `intervalMs`: calls `engine.expireDue(batch)`, again at
+ * Applies approval deadlines every `intervalMs` (after `engine.maintain()`, which on a shared
+ * store takes over the tasks of dead workers): calls `engine.expireDue(batch)`, again at
  * once while whole batches come back (a backlog after downtime drains quickly), then sleeps.
  * Sweeps never overlap. Deadlines are data in the store, so a restarted sweeper catches up on
  * whatever expired while the process was down.
@@ -22,6 +23,8 @@ export function startSweeper(engine: Engine, options: { intervalMs: number; logg
 
   const sweep = async () => {
     try {
+      // On a shared store: take over dead workers' tasks, reload autonomy, read others' events.
+      await engine.maintain();
       for (let expired = batch; expired >= batch && !stopped; ) {
         expired = await engine.expireDue(batch);
         if (expired > 0) options.logger.info({ expired }, 'sweeper applied deadlines');

@@ -9,7 +9,7 @@ import type { LifecycleEvent } from '../model/lifecycle-event.ts';
 import type { HistoryEntry } from '../model/task.ts';
 import type { TaskState } from '../model/task-state.ts';
 import type { Store } from '../store/store.ts';
-import type { StampedEventDraft, TaskCommit, TaskRecord } from '../store/task-record.ts';
+import type { StampedEventDraft, TaskCommit, TaskLease, TaskRecord } from '../store/task-record.ts';
 import { type Clock, isoNow } from './clock.ts';
 import { type Deferred, deferred } from './deferred.ts';
 import { persistedSnapshotOf } from './persisted-snapshot.ts';
@@ -31,6 +31,8 @@ export interface TaskRunDeps {
   publish(events: LifecycleEvent[]): void;
   /** Called once when the run ends (at rest, or failed). */
   onEnd(run: TaskRun): void;
+  /** This worker's lease, from now: taken with the execution intent, so no other worker takes the task over while it runs. */
+  lease(): TaskLease;
   /** Called with the stored row each time a task comes to rest (parked or final), after its commit. */
   onRest?(record: TaskRecord): void;
 }
@@ -49,6 +51,8 @@ export class TaskRun {
   /** True when restored by recovery in a state a crash interrupted (e.g. executing). */
   readonly recovered: boolean;
   #deps: TaskRunDeps;
+  /** Whether this worker holds the task's lease (claimed, or taken with the executing commit); released at rest. */
+  #leased: boolean;
   #revision: number;
   #createdAt: string;
   #idempotencyKey: string | null;
@@ -73,6 +77,7 @@ export class TaskRun {
       idempotencyKey: string | null;
       history: HistoryEntry[];
       recovered: boolean;
+      leased: boolean;
       snapshot?: PersistedTaskSnapshot;
       proposal?: TaskProposal;
     },
@@ -84,6 +89,7 @@ export class TaskRun {
     this.#idempotencyKey = init.idempotencyKey;
     this.#history = init.history;
     this.recovered = init.recovered;
+    this.#leased = init.leased;
     const inspect = deps.inspect;
     this.actor = init.snapshot
       ? createActor(deps.machine, {
@@ -119,6 +125,7 @@ export class TaskRun {
       idempotencyKey: init.idempotencyKey,
       history: [],
       recovered: false,
+      leased: false,
       proposal: init.proposal,
     });
   }
@@ -128,7 +135,7 @@ export class TaskRun {
     deps: TaskRunDeps,
     record: TaskRecord,
     snapshot: PersistedTaskSnapshot,
-    options: { recovered: boolean },
+    options: { recovered: boolean; leased?: boolean },
   ): TaskRun {
     return new TaskRun(deps, {
       taskId: record.id,
@@ -137,6 +144,7 @@ export class TaskRun {
       idempotencyKey: record.idempotencyKey,
       history: record.history,
       recovered: options.recovered,
+      leased: options.leased ?? false,
       snapshot,
     });
   }
@@ -149,6 +157,11 @@ export class TaskRun {
   /** Resolves once the `executing` checkpoint — the execution intent — is durable. */
   get executionDurable(): Promise<void> {
     return this.#executionDurable.promise;
+  }
+
+  /** Whether this worker holds the task's lease now (for heartbeats). */
+  get leased(): boolean {
+    return this.#leased && !this.#ended;
   }
 
   /** How many commits this run has written. */
@@ -232,6 +245,13 @@ export class TaskRun {
     if (context.approval && context.approval !== this.#lastApproval) change.approval = context.approval;
     this.#lastApproval = context.approval;
     const atRest = state === 'parked' || snapshot.status === 'done';
+    if (state === 'executing') {
+      change.lease = this.#deps.lease();
+      this.#leased = true;
+    } else if (atRest && this.#leased) {
+      change.lease = null;
+      this.#leased = false;
+    }
     this.#chain = this.#chain.then(() => this.#write(change, atRest));
   }
 

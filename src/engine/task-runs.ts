@@ -19,6 +19,12 @@ export class TaskKeyedRuns {
   get size(): number {
     return this.#runs.size;
   }
+  /** Ids of the runs holding their task's lease (for the heartbeat). */
+  leasedIds(): string[] {
+    const ids: string[] = [];
+    for (const run of this.#runs.values()) if (run.leased) ids.push(run.taskId);
+    return ids;
+  }
 
   /** Waits until every run has come to rest, or abandons what is left after `timeoutMs`. */
   async drain(timeoutMs: number): Promise<void> {

@@ -1,0 +1,100 @@
+import { Subject } from 'rxjs';
+import type { LifecycleEvent } from '../model/lifecycle-event.ts';
+import type { Store } from '../store/store.ts';
+import type { Logger } from './logger.ts';
+
+/** How many recently published ids are remembered to drop duplicates. */
+const REMEMBERED = 100_000;
+
+/**
+ * The engine's event stream. This worker's events are published as they commit; on a store
+ * several workers share, the events other workers commit are read from the journal when the
+ * store signals an append (LISTEN/NOTIFY) or on `catchUp()`, so every worker's `events$`
+ * carries every event once. Ids come from the one journal; the feeds downstream restore order.
+ * @example const follower = new JournalFollower(store, logger); follower.events$.subscribe(send); follower.start();
+ */
+export class JournalFollower {
+  readonly #subject = new Subject<LifecycleEvent>();
+  readonly events$ = this.#subject.asObservable();
+  readonly #store: Store;
+  readonly #logger: Logger;
+  readonly #seen = new Set<number>();
+  #after: number | null = null;
+  #reading: Promise<void> | null = null;
+  #again = false;
+  #unwatch: (() => void) | null = null;
+
+  constructor(store: Store, logger: Logger) {
+    this.#store = store;
+    this.#logger = logger;
+  }
+
+  /** Follows other workers' appends (shared stores only). */
+  start(): void {
+    if (!this.#store.shared || this.#unwatch) return;
+    this.#unwatch = this.#store.watchJournal?.(() => void this.catchUp()) ?? null;
+    void this.catchUp();
+  }
+
+  /** Publishes this worker's committed events. */
+  publish(events: readonly LifecycleEvent[]): void {
+    for (const event of events) {
+      if (this.#store.shared) {
+        if (!this.#remember(event.id)) continue;
+      }
+      this.#subject.next(event);
+    }
+  }
+
+  /** Reads and publishes whatever other workers appended since the last read (coalesced). */
+  catchUp(): Promise<void> {
+    if (!this.#store.shared) return Promise.resolve();
+    if (this.#reading) {
+      this.#again = true;
+      return this.#reading;
+    }
+    this.#reading = this.#read().finally(() => {
+      this.#reading = null;
+      if (this.#again) {
+        this.#again = false;
+        void this.catchUp();
+      }
+    });
+    return this.#reading;
+  }
+
+  stop(): void {
+    this.#unwatch?.();
+    this.#unwatch = null;
+    this.#subject.complete();
+  }
+
+  async #read(): Promise<void> {
+    try {
+      // Events before this worker started are not replayed on events$ (SSE replays from the store).
+      this.#after ??= await this.#store.lastEventId();
+      for (;;) {
+        const page = await this.#store.readEvents(this.#after, 500);
+        for (const event of page) {
+          this.#after = Math.max(this.#after, event.id);
+          if (this.#remember(event.id)) this.#subject.next(event);
+        }
+        if (page.length < 500) return;
+      }
+    } catch (error) {
+      this.#logger.warn({ err: error }, 'reading other workers’ events failed; the next wake-up tries again');
+    }
+  }
+
+  /** True the first time an id is seen. */
+  #remember(id: number): boolean {
+    if (this.#seen.has(id)) return false;
+    this.#seen.add(id);
+    if (this.#seen.size > REMEMBERED) {
+      // Forget the oldest half: they are far behind anything still in flight.
+      const cut = [...this.#seen].sort((a, b) => a - b)[REMEMBERED / 2] ?? 0;
+      for (const old of this.#seen) if (old < cut) this.#seen.delete(old);
+    }
+    return true;
+  }
+}

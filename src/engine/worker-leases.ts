@@ -1,0 +1,85 @@
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { Store } from '../store/store.ts';
+import type { TaskLease } from '../store/task-record.ts';
+import { type Clock, isoNow } from './clock.ts';
+import type { Logger } from './logger.ts';
+
+/** How long a worker's lease on a task lasts without a heartbeat, by default. */
+export const DEFAULT_LEASE_MS = 30_000;
+
+/**
+ * A worker's id: on a store only one process uses (memory, SQLite) every restart is the same
+ * worker, so it takes its own leases back at once; on a shared store (PostgreSQL) each process
+ * is its own worker.
+ * @example defaultWorkerId(store) // 'local', or 'db-1:4242:9f0c2a'
+ */
+export function defaultWorkerId(store: Store): string {
+  return store.shared ? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}` : 'local';
+}
+
+/**
+ * This worker's leases: the lease it takes with each execution intent and each claim, and the
+ * heartbeat that keeps the leases of the tasks it is running from expiring. A worker that dies
+ * stops beating; once its leases expire, another worker's recovery claims its tasks.
+ * @example
+ * const leases = new WorkerLeases(store, clock, logger, { workerId, leaseMs }, () => runningTaskIds());
+ * leases.start(); … await leases.claim(['task-1']); … leases.stop();
+ */
+export class WorkerLeases {
+  readonly workerId: string;
+  readonly leaseMs: number;
+  readonly #store: Store;
+  readonly #clock: Clock;
+  readonly #logger: Logger;
+  readonly #held: () => string[];
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(store: Store, clock: Clock, logger: Logger, options: { workerId: string; leaseMs: number }, held: () => string[]) {
+    if (!(Number.isInteger(options.leaseMs) && options.leaseMs >= 1_000)) throw new RangeError('leaseMs must be an integer ≥ 1000');
+    if (!options.workerId) throw new RangeError('workerId must not be empty');
+    this.#store = store;
+    this.#clock = clock;
+    this.#logger = logger;
+    this.workerId = options.workerId;
+    this.leaseMs = options.leaseMs;
+    this.#held = held;
+  }
+
+  /** A lease for this worker, from now. */
+  lease(): TaskLease {
+    return { owner: this.workerId, expiresAt: new Date(this.#clock.now() + this.leaseMs).toISOString() };
+  }
+
+  /** Claims the tasks nobody else holds; returns the ids this worker now holds. */
+  async claim(taskIds: readonly string[]): Promise<Set<string>> {
+    if (taskIds.length === 0) return new Set();
+    return new Set(await this.#store.claimTasks(taskIds, this.lease(), isoNow(this.#clock)));
+  }
+
+  /** Starts the heartbeat (a third of the lease, so two beats may be lost). */
+  start(): void {
+    if (this.#timer) return;
+    this.#timer = setInterval(() => void this.beat(), Math.max(250, Math.floor(this.leaseMs / 3)));
+    this.#timer.unref?.();
+  }
+
+  /** Renews the leases of the tasks this worker is running now. */
+  async beat(): Promise<void> {
+    const ids = this.#held();
+    if (ids.length === 0) return;
+    try {
+      const renewed = await this.#store.renewLeases(ids, this.lease());
+      if (renewed.length < ids.length) {
+        this.#logger.warn({ lost: ids.filter((id) => !renewed.includes(id)) }, 'leases of running tasks were taken over by another worker');
+      }
+    } catch (error) {
+      this.#logger.warn({ err: error }, 'lease heartbeat failed; trying again');
+    }
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+}
