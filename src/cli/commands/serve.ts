@@ -24,6 +24,8 @@ const ServeOptions = z.strictObject({
   sweepIntervalMs: z.coerce.number().int().min(10).max(3_600_000),
   executorUrl: z.url({ protocol: /^https?$/ }).optional(),
   executorMaxAttempts: z.coerce.number().int().min(1).max(20),
+  leaseMs: z.coerce.number().int().min(1_000).max(3_600_000),
+  workerId: z.string().min(1).max(200).optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   demo: z.boolean().optional(),
 });
@@ -44,13 +46,15 @@ export function registerServeCommand(program: Command): void {
     .description('serve the HTTP API (API.md)')
     .option('--port <n>', 'port; 0 picks a free one', '3000')
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
-    .option('--db <url>', 'store: sqlite:PATH, a bare PATH, or memory: (default sqlite:./tollgate.db)')
+    .option('--db <url>', 'store: sqlite:PATH, a bare PATH, memory:, or postgres://… (?schema=NAME) (default sqlite:./tollgate.db)')
     .option('--tokens <file>', 'bearer tokens: [{ "token", "principal": { "id", "roles", "maxRisk"? } }]')
     .option('--policy <file>', 'policy file (default: the built-in policy)')
     .option('--sweep-interval-ms <ms>', 'how often deadlines are applied', '1000')
     .option('--executor-url <url>', 'POST cleared actions to this URL (default: record them as cleared)')
     .option('--executor-max-attempts <n>', 'attempts per action at the executor URL (backoff between)', '5')
     .option('--log-level <level>', 'pino level of the request log on standard error', 'info')
+    .option('--lease-ms <ms>', 'how long this worker holds a task it runs without a heartbeat: how soon another worker takes over a dead one’s tasks', '30000')
+    .option('--worker-id <id>', 'this worker’s id in task leases (default: local on SQLite, unique per process on PostgreSQL)')
     .option('--demo', `demo mode: ${DEMO_DB}, tokens in ${DEMO_TOKENS} (made on first run), demo tasks parked`)
     .action(async (raw: Record<string, unknown>) => {
       const options = parseInput(ServeOptions, raw, 'serve options');
@@ -66,6 +70,8 @@ async function serve(options: ServeOptions): Promise<void> {
   const store = await openStore(options.db ?? (options.demo ? DEMO_DB : 'sqlite:./tollgate.db'));
   const engineOptions: EngineOptions = { store, logger };
   if (policy) engineOptions.policy = policy;
+  engineOptions.leaseMs = options.leaseMs;
+  if (options.workerId) engineOptions.workerId = options.workerId;
   if (options.executorUrl) engineOptions.executor = createHttpExecutor({ url: options.executorUrl, maxAttempts: options.executorMaxAttempts });
   const engine = createEngine(engineOptions);
   let server: RunningServer;
