@@ -1,7 +1,9 @@
 import { decodeEnvelope } from '../../machines/envelope.ts';
 import { ConflictError, GateError, NotFoundError, SnapshotInvalidError } from '../errors.ts';
+import type { Approval } from '../model/approval.ts';
 import type { TaskState } from '../model/task-state.ts';
 import type { TaskRecord } from '../store/task-record.ts';
+import { canonicalJson } from '../util/canonical-json.ts';
 import { TaskRun, type TaskRunDeps } from './task-run.ts';
 
 /** Why a stored task could not be loaded into a live run. */
@@ -20,7 +22,8 @@ export class TaskLoadError extends ConflictError {
 /**
  * Reads a task from the store and restores its actor (not started), after checking that its
  * snapshot is valid, that its machine version can be migrated, that the row and the snapshot
- * agree on the state, and that the state is one the caller may act on.
+ * agree on the state, that a parked task's stored approval agrees with the snapshot's, and that
+ * the state is one the caller may act on.
  * @throws NotFoundError, TaskLoadError (409 invalid_transition; `snapshotError` set when the snapshot is unusable)
  * @example const run = await loadTaskRun(deps, taskId, ['parked'], { recovered: false });
  */
@@ -48,6 +51,11 @@ export async function loadTaskRun(
     const snapshotError = error instanceof SnapshotInvalidError ? error : new SnapshotInvalidError(String(error));
     throw new TaskLoadError(`task ${taskId} cannot be restored: ${snapshotError.message}`, record, snapshotError);
   }
+  if (record.state === 'parked' && allowed.includes('parked')) {
+    // Store errors propagate as they are; only a disagreement quarantines.
+    const mismatch = await storedApprovalMismatch(deps, record.approvalId, snapshot.context.approval);
+    if (mismatch) throw new TaskLoadError(`task ${taskId} cannot be restored: ${mismatch.message}`, record, mismatch);
+  }
   if (!allowed.includes(record.state)) {
     throw new TaskLoadError(`task ${taskId} is ${record.state}`, record);
   }
@@ -56,4 +64,34 @@ export async function loadTaskRun(
     throw new GateError('internal', `task ${taskId} restored into an error state`);
   }
   return run;
+}
+
+/** What a decision relies on: the stored approval and the snapshot's must agree on all of it. */
+const DECISION_FIELDS = [
+  'id',
+  'taskId',
+  'status',
+  'requestedBy',
+  'riskLevel',
+  'requiredApprovals',
+  'approvals',
+  'argsHash',
+  'policyVersion',
+  'expiresAt',
+] as const satisfies ReadonlyArray<keyof Approval>;
+
+/**
+ * A decision is checked against the stored approval (who requested it, its risk, its votes)
+ * and applied to the snapshot's copy, so the two must agree before a parked task is acted on.
+ * A damaged or edited approval row (the SQLite store reads an unreadable record as a stand-in
+ * saying so) makes the task unusable: it is quarantined, never decided on stand-in data.
+ */
+async function storedApprovalMismatch(deps: TaskRunDeps, approvalId: string | null, expected: Approval | null): Promise<SnapshotInvalidError | null> {
+  if (approvalId === null || expected === null) return new SnapshotInvalidError('a parked task without its approval');
+  const stored = await deps.store.getApproval(approvalId);
+  if (!stored) return new SnapshotInvalidError(`approval ${approvalId} of the parked task is missing from the store`);
+  const differing = DECISION_FIELDS.filter((field) => canonicalJson(stored[field]) !== canonicalJson(expected[field]));
+  if (differing.length === 0) return null;
+  const stated = stored.decisionReason && stored.decisionReason !== expected.decisionReason ? `: ${stored.decisionReason}` : '';
+  return new SnapshotInvalidError(`approval ${approvalId} as stored does not match the task's snapshot (${differing.join(', ')} differ)${stated}`);
 }

@@ -1,4 +1,4 @@
-import type { Approval } from '../model/approval.ts';
+import { Approval } from '../model/approval.ts';
 import type { AuditEntry, LifecycleEvent } from '../model/lifecycle-event.ts';
 import type { TaskRecord } from './task-record.ts';
 
@@ -79,9 +79,71 @@ export function taskToParams(task: TaskRecord): unknown[] {
   ];
 }
 
-/** Parses an approval's stored JSON. */
+/** Parses an approval's stored JSON (trusted: no check). */
 export function approvalFromRecord(record: string): Approval {
   return JSON.parse(record) as Approval;
+}
+
+/** A row of `approvals`: the record and the columns the store indexes. */
+export interface ApprovalRow {
+  id: string;
+  task_id: string;
+  status: string;
+  risk_level: string;
+  action_type: string;
+  created_at: string;
+  expires_at: string | null;
+  record: string;
+}
+
+/** How a stand-in for an unreadable approval record starts its `decisionReason`. */
+export const UNREADABLE_APPROVAL = 'unreadable approval record';
+
+/**
+ * Converts an `approvals` row, checking its record (valid JSON, the Approval schema, and the
+ * same id, taskId and status as its columns). A record that fails is not thrown at the caller
+ * — one damaged row must not break the queue or the sweeper — but replaced by a stand-in built
+ * from the row's columns, titled `(unreadable approval record)`, with the problem in
+ * `decisionReason`. The stand-in cannot be decided on: the engine compares a parked task's
+ * stored approval with its snapshot before acting, and quarantines the task when they differ.
+ * @example const approval = approvalFromRow(db.prepare('SELECT * FROM approvals WHERE id = ?').get(id));
+ */
+export function approvalFromRow(row: ApprovalRow): Approval {
+  let problem: string;
+  try {
+    const parsed = Approval.safeParse(JSON.parse(row.record));
+    if (parsed.success) {
+      const approval = parsed.data;
+      if (approval.id === row.id && approval.taskId === row.task_id && approval.status === row.status) return approval;
+      problem = 'the record disagrees with its row (id, taskId or status)';
+    } else {
+      const issue = parsed.error.issues[0];
+      problem = `the record does not match the Approval schema (${issue?.path.join('.') || 'record'}: ${issue?.message})`;
+    }
+  } catch (error) {
+    problem = `the record is not valid JSON (${(error as Error).message})`;
+  }
+  return {
+    id: row.id,
+    taskId: row.task_id,
+    actionType: row.action_type,
+    title: '(unreadable approval record)',
+    requestedBy: '',
+    riskLevel: row.risk_level as Approval['riskLevel'],
+    status: row.status as Approval['status'],
+    requiredApprovals: 1,
+    approvals: [],
+    escalationTier: 0,
+    argsHash: '',
+    policyVersion: '',
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    decidedAt: null,
+    decidedBy: null,
+    decisionReason: `${UNREADABLE_APPROVAL}: ${problem}`,
+    onTimeout: 'deny',
+    escalationDeadlines: [],
+  };
 }
 
 /** A journal row as an outbox event. */

@@ -7,7 +7,7 @@ import { AutonomySetting, autonomyAuditData } from '../model/autonomy-setting.ts
 import type { TaskState } from '../model/task-state.ts';
 import { GENESIS_HASH, auditHash, verifyChain } from './audit-chain.ts';
 import { migrateSqlite } from './sqlite-schema.ts';
-import { type JournalRow, type TaskRow, approvalFromRecord, auditFromRow, eventFromRow, taskFromRow, taskToParams } from './sqlite-rows.ts';
+import { type ApprovalRow, type JournalRow, type TaskRow, approvalFromRow, auditFromRow, eventFromRow, taskFromRow, taskToParams } from './sqlite-rows.ts';
 import type { ApprovalQuery, Store, TaskQuery } from './store.ts';
 import type { CommitReceipt, TaskCommit, TaskLease, TaskRecord } from './task-record.ts';
 
@@ -83,9 +83,9 @@ class SqliteStore implements Store {
       ),
       getTask: db.prepare<[string], TaskRow>('SELECT * FROM tasks WHERE id = ?'),
       getTaskByKey: db.prepare<[string, string], TaskRow>('SELECT * FROM tasks WHERE agent_id = ? AND idempotency_key = ?'),
-      getApproval: db.prepare<[string], { record: string }>('SELECT record FROM approvals WHERE id = ?'),
-      dueApprovals: db.prepare<[string, number], { record: string }>(
-        `SELECT record FROM approvals WHERE status = 'pending' AND expires_at IS NOT NULL AND expires_at <= ? ORDER BY expires_at, id LIMIT ?`,
+      getApproval: db.prepare<[string], ApprovalRow>('SELECT * FROM approvals WHERE id = ?'),
+      dueApprovals: db.prepare<[string, number], ApprovalRow>(
+        `SELECT * FROM approvals WHERE status = 'pending' AND expires_at IS NOT NULL AND expires_at <= ? ORDER BY expires_at, id LIMIT ?`,
       ),
       readEvents: db.prepare<[number, number], JournalRow>('SELECT * FROM journal WHERE seq > ? AND task_id IS NOT NULL ORDER BY seq LIMIT ?'),
       upsertAutonomy: db.prepare(
@@ -232,7 +232,7 @@ class SqliteStore implements Store {
 
   async getApproval(id: string): Promise<Approval | null> {
     const row = this.#open().getApproval.get(id);
-    return row ? approvalFromRecord(row.record) : null;
+    return row ? approvalFromRow(row) : null;
   }
 
   async listApprovals(query: ApprovalQuery): Promise<{ items: Approval[]; total: number }> {
@@ -250,17 +250,18 @@ class SqliteStore implements Store {
       }
     }
     const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const total = (this.#db.prepare<unknown[], { n: number }>(`SELECT COUNT(*) AS n FROM approvals ${filter}`).get(...params)?.n ?? 0) as number;
+    // approval_counts has the same filter columns, a few rows in all (kept by triggers).
+    const total = this.#db.prepare<unknown[], { n: number }>(`SELECT COALESCE(SUM(n), 0) AS n FROM approval_counts ${filter}`).get(...params)?.n ?? 0;
     const rows = this.#db
-      .prepare<unknown[], { record: string }>(`SELECT record FROM approvals ${filter} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`)
+      .prepare<unknown[], ApprovalRow>(`SELECT * FROM approvals ${filter} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`)
       .all(...params, query.limit, query.offset);
-    return { items: rows.map((row) => approvalFromRecord(row.record)), total };
+    return { items: rows.map(approvalFromRow), total };
   }
 
   async listDueApprovals(now: string, limit: number): Promise<Approval[]> {
     return this.#open()
       .dueApprovals.all(now, limit)
-      .map((row) => approvalFromRecord(row.record));
+      .map(approvalFromRow);
   }
 
   async setAutonomy(setting: AutonomySetting): Promise<{ seq: number }> {
