@@ -71,6 +71,34 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     expires_at TEXT NOT NULL
   );
   `,
+  // Approval counts by (status, risk_level, action_type), kept by triggers: the queue's
+  // \`total\` is a sum over a few rows instead of a COUNT(*) over every matching approval on each
+  // page (33 ms per page at 1M pending approvals, growing linearly).
+  `
+  CREATE TABLE approval_counts (
+    status TEXT NOT NULL,
+    risk_level TEXT NOT NULL,
+    action_type TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    PRIMARY KEY (status, risk_level, action_type)
+  ) WITHOUT ROWID;
+  INSERT INTO approval_counts (status, risk_level, action_type, n)
+    SELECT status, risk_level, action_type, COUNT(*) FROM approvals GROUP BY status, risk_level, action_type;
+  CREATE TRIGGER approval_counts_insert AFTER INSERT ON approvals BEGIN
+    INSERT INTO approval_counts (status, risk_level, action_type, n) VALUES (NEW.status, NEW.risk_level, NEW.action_type, 1)
+      ON CONFLICT (status, risk_level, action_type) DO UPDATE SET n = n + 1;
+  END;
+  CREATE TRIGGER approval_counts_update AFTER UPDATE OF status, risk_level, action_type ON approvals
+    WHEN OLD.status IS NOT NEW.status OR OLD.risk_level IS NOT NEW.risk_level OR OLD.action_type IS NOT NEW.action_type
+  BEGIN
+    UPDATE approval_counts SET n = n - 1 WHERE status = OLD.status AND risk_level = OLD.risk_level AND action_type = OLD.action_type;
+    INSERT INTO approval_counts (status, risk_level, action_type, n) VALUES (NEW.status, NEW.risk_level, NEW.action_type, 1)
+      ON CONFLICT (status, risk_level, action_type) DO UPDATE SET n = n + 1;
+  END;
+  CREATE TRIGGER approval_counts_delete AFTER DELETE ON approvals BEGIN
+    UPDATE approval_counts SET n = n - 1 WHERE status = OLD.status AND risk_level = OLD.risk_level AND action_type = OLD.action_type;
+  END;
+  `,
 ];
 
 /**

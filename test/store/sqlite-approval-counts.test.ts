@@ -1,0 +1,99 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Approval } from '../../src/model/approval.ts';
+import { SQLITE_MIGRATIONS } from '../../src/store/sqlite-schema.ts';
+import { openSqliteStore } from '../../src/store/sqlite.ts';
+import type { ApprovalQuery, Store } from '../../src/store/store.ts';
+import { approvalOf, insertOf, nextRevision, taskRecord } from './fixtures.ts';
+
+const SEED: Array<Partial<Approval>> = [
+  { status: 'pending', riskLevel: 'high', actionType: 'vcs:push' },
+  { status: 'pending', riskLevel: 'high', actionType: 'vcs:push' },
+  { status: 'approved', riskLevel: 'high', actionType: 'vcs:push' },
+  { status: 'pending', riskLevel: 'critical', actionType: 'deploy:production' },
+  { status: 'rejected', riskLevel: 'medium', actionType: 'code:write' },
+  { status: 'expired', riskLevel: 'high', actionType: 'deploy:production' },
+];
+
+const FILTERS: Array<Partial<ApprovalQuery>> = [
+  {},
+  { status: 'pending' },
+  { status: 'approved' },
+  { status: 'cancelled' },
+  { riskLevel: 'high' },
+  { actionType: 'deploy:production' },
+  { status: 'pending', riskLevel: 'high' },
+  { status: 'pending', riskLevel: 'critical', actionType: 'deploy:production' },
+];
+
+/** The total the store reports, against a count of the listed items. */
+async function totalsAgree(store: Store): Promise<void> {
+  const all = (await store.listApprovals({ offset: 0, limit: 1_000 })).items;
+  for (const filter of FILTERS) {
+    const expected = all.filter(
+      (a) =>
+        (filter.status === undefined || a.status === filter.status) &&
+        (filter.riskLevel === undefined || a.riskLevel === filter.riskLevel) &&
+        (filter.actionType === undefined || a.actionType === filter.actionType),
+    ).length;
+    expect((await store.listApprovals({ ...filter, offset: 0, limit: 1 })).total, JSON.stringify(filter)).toBe(expected);
+  }
+}
+
+// Migration 4: the queue's total comes from counts kept by triggers, not a COUNT(*) per page.
+describe('SQLite approval counts (migration 4)', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'tollgate-counts-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('keeps every filter total exact through inserts, status changes (upserts) and deletes', async () => {
+    const path = join(dir, 'counts.db');
+    const store = await openSqliteStore({ path });
+    for (const [index, overrides] of SEED.entries()) {
+      const task = taskRecord(index + 1);
+      await store.commit(insertOf(task, { approval: approvalOf(task, overrides) }));
+    }
+    await totalsAgree(store);
+    // A decision replaces the approval whole (an upsert): pending → cancelled moves one count.
+    const task = taskRecord(1);
+    const approval = approvalOf(task, SEED[0]);
+    await store.commit({ task: nextRevision(task), expectedRevision: 1, approval: { ...approval, status: 'cancelled' }, events: [] });
+    // The same status again changes nothing.
+    await store.commit({ task: nextRevision(nextRevision(task)), expectedRevision: 2, approval: { ...approval, status: 'cancelled', title: 'retitled' }, events: [] });
+    await totalsAgree(store);
+    expect((await store.listApprovals({ status: 'cancelled', offset: 0, limit: 1 })).total).toBe(1);
+    await store.close();
+
+    const db = new Database(path);
+    db.prepare('DELETE FROM approvals WHERE id = ?').run(approval.id);
+    db.close();
+    const reopened = await openSqliteStore({ path });
+    await totalsAgree(reopened);
+    await reopened.close();
+  });
+
+  it('counts the approvals a database already had when it is migrated', async () => {
+    const path = join(dir, 'old.db');
+    const store = await openSqliteStore({ path });
+    for (const [index, overrides] of SEED.entries()) {
+      const task = taskRecord(index + 1);
+      await store.commit(insertOf(task, { approval: approvalOf(task, overrides) }));
+    }
+    await store.close();
+    // Back to the schema before migration 4, as a database of the previous release.
+    const db = new Database(path);
+    db.exec('DROP TRIGGER approval_counts_insert; DROP TRIGGER approval_counts_update; DROP TRIGGER approval_counts_delete; DROP TABLE approval_counts;');
+    db.pragma(`user_version = ${SQLITE_MIGRATIONS.length - 1}`);
+    db.close();
+
+    const migrated = await openSqliteStore({ path });
+    await totalsAgree(migrated);
+    expect((await migrated.listApprovals({ status: 'pending', offset: 0, limit: 1 })).total).toBe(3);
+    await migrated.close();
+  });
+});
