@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { Engine } from '../engine/engine-types.ts';
 import { createLogger, type Logger } from '../engine/logger.ts';
 import { TokenTable } from './auth.ts';
+import { InspectionHub } from './inspection-hub.ts';
 import { createMetrics, type GateMetrics } from './metrics.ts';
 import { mountRoutes } from './mount-routes.ts';
 import { problemFromError, problemOf, problemResponse } from './problem.ts';
@@ -15,8 +16,12 @@ import { eventRoutes } from './routes/events.ts';
 import { machineRoutes } from './routes/machines.ts';
 import { openApiRoutes } from './routes/openapi.ts';
 import { operationRoutes } from './routes/operations.ts';
-import { rootRoutes } from './routes/root.ts';
 import { taskRoutes } from './routes/tasks.ts';
+// The visualizer (issue 6): its page and assets, and the API routes it adds.
+import { inspectionRoutes } from './routes/inspect.ts';
+import { sessionRoutes } from './routes/session.ts';
+import { taskCountRoutes } from './routes/task-counts.ts';
+import { visualizerRoutes } from './routes/visualizer.ts';
 import type { TokenGrant } from './tokens-file.ts';
 
 /** What the HTTP app is built from. Only `engine` and `tokens` are required. */
@@ -36,6 +41,11 @@ export interface AppOptions {
   signal?: AbortSignal;
   /** Shown in the OpenAPI document. */
   version?: string;
+  /**
+   * Feeds `/api/v1/inspect`: the hub the engine was created with (`createEngine({ inspect:
+   * hub.inspect })`). Default: an empty hub (the route answers, with nothing to show).
+   */
+  inspection?: InspectionHub;
 }
 
 /** The Hono app, with the routes it mounted (the OpenAPI document and 405s are built from them). */
@@ -62,7 +72,7 @@ export function createApp(options: AppOptions): TollgateApp {
   };
   const routes: Route[] = [];
   routes.push(
-    ...rootRoutes(),
+    ...visualizerRoutes(),
     ...operationRoutes(deps),
     ...taskRoutes(deps),
     ...approvalRoutes(deps),
@@ -70,6 +80,9 @@ export function createApp(options: AppOptions): TollgateApp {
     ...eventRoutes(deps),
     ...auditRoutes(deps),
     ...machineRoutes(),
+    ...sessionRoutes(),
+    ...taskCountRoutes(deps),
+    ...inspectionRoutes(deps, options.inspection ?? new InspectionHub()),
     ...openApiRoutes(() => routes, options.version ?? '0.1.0'),
   );
 

@@ -7,6 +7,7 @@ import type { Logger } from '../engine/logger.ts';
 import { startSweeper } from '../engine/sweeper.ts';
 import { createApp } from './app.ts';
 import type { TokenTable } from './auth.ts';
+import type { InspectionHub } from './inspection-hub.ts';
 import { createMetrics } from './metrics.ts';
 import type { TokenGrant } from './tokens-file.ts';
 
@@ -25,6 +26,8 @@ export interface ServerOptions {
   shutdownGraceMs?: number;
   heartbeatMs?: number;
   maxBodyBytes?: number;
+  /** The inspection hub the engine was created with, for the visualizer's inspector. */
+  inspection?: InspectionHub;
 }
 
 /** A server that is listening. */
@@ -63,6 +66,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     signal: shutdown.signal,
     ...(options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {}),
     ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {}),
+    ...(options.inspection ? { inspection: options.inspection } : {}),
   });
 
   let server: Server;

@@ -12,13 +12,13 @@ describe('operations, audit, machines, OpenAPI and unknown routes', () => {
     await h.close();
   });
 
-  it('/healthz and /metrics need no token; / is an honest page', async () => {
+  it('/healthz and /metrics need no token; / is the visualizer', async () => {
     const health = await h.call('GET', '/healthz', { as: null });
     expect([health.status, health.body]).toEqual([200, { status: 'ok' }]);
     const root = await h.call('GET', '/', { as: null });
     expect(root.headers.get('content-type')).toMatch(/text\/html/);
     expect(root.text).toContain('/api/v1/openapi.json');
-    expect(root.text).toContain('issue 6');
+    expect(root.text).toContain('/visualizer/app.js');
   });
 
   it('/metrics counts tasks by state, decisions by kind, gate latency and requests by route', async () => {

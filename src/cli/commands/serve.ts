@@ -9,6 +9,7 @@ import { createHttpExecutor } from '../../engine/http-executor.ts';
 import { parseInput } from '../../engine/validate.ts';
 import { ValidationError } from '../../errors.ts';
 import { loadPolicyFile } from '../../policy/load-policy.ts';
+import { InspectionHub } from '../../server/inspection-hub.ts';
 import { type RunningServer, startServer } from '../../server/server.ts';
 import { loadTokensFile, type TokenGrant } from '../../server/tokens-file.ts';
 import { openStore } from '../open-store.ts';
@@ -68,7 +69,9 @@ async function serve(options: ServeOptions): Promise<void> {
   const policy = options.policy ? policyRuntime(loadPolicyFile(options.policy)) : undefined;
   const logger = pino({ level: options.logLevel, base: { service: 'tollgate' } }, pino.destination({ dest: 2, sync: true }));
   const store = await openStore(options.db ?? (options.demo ? DEMO_DB : 'sqlite:./tollgate.db'));
-  const engineOptions: EngineOptions = { store, logger };
+  // The visualizer's inspector: XState's inspection stream of every task actor.
+  const inspection = new InspectionHub();
+  const engineOptions: EngineOptions = { store, logger, inspect: inspection.inspect };
   if (policy) engineOptions.policy = policy;
   engineOptions.leaseMs = options.leaseMs;
   if (options.workerId) engineOptions.workerId = options.workerId;
@@ -76,7 +79,7 @@ async function serve(options: ServeOptions): Promise<void> {
   const engine = createEngine(engineOptions);
   let server: RunningServer;
   try {
-    server = await startServer({ engine, tokens: grants, logger, port: options.port, host: options.host, sweepIntervalMs: options.sweepIntervalMs });
+    server = await startServer({ engine, tokens: grants, logger, port: options.port, host: options.host, sweepIntervalMs: options.sweepIntervalMs, inspection });
   } catch (error) {
     await engine.close({ timeoutMs: 1_000 }).catch(() => undefined);
     await store.close().catch(() => undefined);
@@ -86,7 +89,7 @@ async function serve(options: ServeOptions): Promise<void> {
   if (options.demo) {
     const tasks = await seedDemoTasks(engine);
     writeOut(`listening on ${server.url}\n`);
-    writeOut(`visualizer: ${server.url}/ (the API page until the visualizer lands)\n\n`);
+    writeOut(`visualizer: ${server.url}/ (paste a token from below)\n\n`);
     writeOut(`demo tokens (${resolve(options.tokens ?? DEMO_TOKENS)}):\n`);
     writeOut(formatTable(['principal', 'roles', 'maxRisk', 'token'], grants.map((g) => [g.principal.id, g.principal.roles.join(','), g.principal.maxRisk ?? '', g.token])));
     writeOut(`\ndemo tasks:\n${formatTable(['task', 'state', 'title'], tasks.map((t) => [t.id, t.state, t.title]))}`);

@@ -1,0 +1,212 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/**
+ * The visualizer in real Chromium against the real server binary: sign in, the chart and its
+ * live counts, the queue (approve, reject without a reason, self-approval), the task detail,
+ * the inspector, and the page when the server goes away. Debian's chromium is required: a
+ * missing browser fails this file, it does not skip it.
+ */
+const CHROMIUM = '/usr/bin/chromium';
+const SHOTS = join(process.cwd(), 'test-results', 'visualizer');
+const TOKENS = {
+  alice: 'e2e-alice-token-000000000000000000000',
+  sam: 'e2e-sam-token-0000000000000000000000000',
+  agent: 'e2e-agent-token-000000000000000000000',
+  bob: 'e2e-bob-token-00000000000000000000000000',
+};
+const GRANTS = [
+  { token: TOKENS.alice, principal: { id: 'alice', roles: ['approver'], maxRisk: 'critical' } },
+  { token: TOKENS.bob, principal: { id: 'bob', roles: ['approver'], maxRisk: 'critical' } },
+  { token: TOKENS.sam, principal: { id: 'sam', roles: ['agent', 'approver'], maxRisk: 'critical' } },
+  { token: TOKENS.agent, principal: { id: 'agent-atlas', roles: ['agent'] } },
+];
+const STATES = ['proposed', 'evaluating', 'autoApproved', 'awaitingHuman', 'parked', 'resumed', 'reevaluating', 'executing', 'completed', 'failed', 'denied', 'rerouted', 'expired', 'cancelled'];
+
+let dir: string;
+let server: ChildProcess;
+let url: string;
+let browser: Browser;
+let page: Page;
+
+async function startServer(): Promise<string> {
+  server = spawn(process.execPath, ['bin/tollgate.mjs', 'serve', '--port', '0', '--db', `sqlite:${join(dir, 'e2e.db')}`, '--tokens', join(dir, 'tokens.json'), '--log-level', 'warn'], {
+    cwd: process.cwd(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  server.stderr?.on('data', (chunk) => {
+    stderr += chunk;
+  });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), 30_000);
+    let out = '';
+    server.stdout?.on('data', (chunk) => {
+      out += chunk;
+      const match = /listening on (http:\/\/\S+)/.exec(out);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    });
+    server.once('exit', (code) => reject(new Error(`server exited with ${code}: ${stderr}`)));
+  });
+}
+
+async function api(method: string, path: string, token: string, body?: unknown): Promise<any> {
+  const response = await fetch(`${url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${text}`);
+  return JSON.parse(text);
+}
+
+const submit = (token: string, proposal: Record<string, unknown>) => api('POST', '/api/v1/tasks', token, proposal).then((answer) => answer.task);
+const badge = (state: string) => page.locator(`[data-state="${state}"] .badge-text`);
+const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`) });
+
+async function signIn(token: string): Promise<void> {
+  await page.fill('#token', token);
+  await page.click('.sign-in-form button[type=submit]');
+  await page.waitForSelector('.chart-svg [data-state="parked"]', { timeout: 15_000 });
+  await expect.poll(() => page.textContent('.connection')).toBe('Live');
+}
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium); browser tests never skip`);
+  mkdirSync(SHOTS, { recursive: true });
+  dir = mkdtempSync(join(tmpdir(), 'tollgate-e2e-'));
+  writeFileSync(join(dir, 'tokens.json'), JSON.stringify(GRANTS));
+  [url, browser] = await Promise.all([
+    startServer(),
+    chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] }),
+  ]);
+  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  page.on('pageerror', (error) => {
+    throw error;
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  if (server && server.exitCode === null && server.signalCode === null) {
+    server.kill('SIGTERM');
+    await new Promise((resolve) => server.once('exit', resolve));
+  }
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('visualizer (Chromium)', () => {
+  it('asks for a token first, refuses an unknown one, and keeps it out of the URL', async () => {
+    await page.goto(`${url}/`);
+    await page.waitForSelector('#token');
+    await shot('0-sign-in');
+    await page.fill('#token', 'not-a-token');
+    await page.click('.sign-in-form button[type=submit]');
+    await expect.poll(() => page.textContent('.sign-in .form-error')).toContain('does not know this token');
+    await signIn(TOKENS.alice);
+    expect(page.url()).toBe(`${url}/`);
+    expect(await page.evaluate(() => (globalThis as unknown as { sessionStorage: { getItem(key: string): string | null } }).sessionStorage.getItem('tollgate.token'))).toBe(TOKENS.alice);
+  });
+
+  it('draws the task machine with every state, and an empty queue', async () => {
+    for (const state of STATES) await expect.poll(() => page.locator(`.chart-svg [data-state="${state}"]`).count()).toBe(1);
+    expect(await page.locator('.chart-svg .edge').count()).toBeGreaterThan(15);
+    expect(await page.locator('.edge-label', { hasText: 'EVALUATE' }).count()).toBe(1);
+    await expect.poll(() => page.textContent('.queue-empty')).toContain('Nothing waits for a decision');
+    await expect.poll(() => page.textContent('.tasks-panel .empty')).toContain('No tasks yet');
+  });
+
+  it('counts tasks on the chart live as they are submitted through the API', async () => {
+    await submit(TOKENS.agent, { actionType: 'code:read', title: 'Read the billing module', args: { path: 'src/billing.ts' } });
+    await submit(TOKENS.agent, { actionType: 'vcs:push', title: 'Push the release branch', args: { branch: 'release/1.4' }, ttlSeconds: 3_600 });
+    await submit(TOKENS.agent, { actionType: 'deploy:production', title: 'Deploy 1.4.0 to production', args: { version: '1.4.0' }, ttlSeconds: 900 });
+    await submit(TOKENS.agent, { actionType: 'comms:external', title: 'Email the customer about the outage', args: { to: 'ops@customer.example' } });
+    await expect.poll(() => badge('completed').textContent()).toBe('1');
+    await expect.poll(() => badge('parked').textContent()).toBe('3');
+    await expect.poll(() => page.locator('.task-row').count()).toBe(4);
+    await expect.poll(() => page.locator('.cards .card').count()).toBe(3);
+    // Highest risk first, then the nearest deadline.
+    const titles = await page.locator('.cards .card-title').allTextContents();
+    expect(titles).toEqual(['Deploy 1.4.0 to production', 'Push the release branch', 'Email the customer about the outage']);
+    await expect.poll(() => page.textContent('.cards .card >> nth=0 >> .countdown')).toMatch(/^1[45]m \d\ds$/);
+    await shot('1-live');
+  });
+
+  it('approves from the queue and shows the task completing', async () => {
+    const card = page.locator('.card', { hasText: 'Push the release branch' });
+    await card.locator('button', { hasText: 'Approve' }).click();
+    await expect.poll(() => page.textContent('.toasts')).toContain('Approved “Push the release branch” — the task is completed');
+    await expect.poll(() => badge('completed').textContent()).toBe('2');
+    await expect.poll(() => badge('parked').textContent()).toBe('2');
+    await expect.poll(() => card.count()).toBe(0);
+    await page.locator('.task-row', { hasText: 'Push the release branch' }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.textContent('.detail .detail-head')).toContain('completed');
+    // proposed → evaluating → awaitingHuman → parked → resumed → executing → completed
+    await expect.poll(() => page.locator('.chart-svg .edge.on-path').count()).toBe(6);
+    expect(await page.textContent('.detail')).toContain('alice');
+    await shot('2-approved-detail');
+  });
+
+  it('refuses a rejection without a reason, then rejects with one', async () => {
+    await page.click('#tab-queue');
+    const card = page.locator('.card', { hasText: 'Email the customer' });
+    await card.locator('button', { hasText: 'Reject' }).click();
+    await card.locator('form button[type=submit]').click();
+    await expect.poll(() => card.locator('.field-error').textContent()).toBe('Give a reason: the agent and the audit log will see it.');
+    expect(await card.locator('textarea').getAttribute('aria-invalid')).toBe('true');
+    await shot('3-reject-needs-reason');
+    await card.locator('textarea').fill('Wait for the incident review');
+    await card.locator('form button[type=submit]').click();
+    await expect.poll(() => page.textContent('.toasts')).toContain('Rejected “Email the customer about the outage” — the task is denied');
+    await expect.poll(() => badge('denied').textContent()).toBe('1');
+  });
+
+  it('says why someone may not approve their own request', async () => {
+    await submit(TOKENS.sam, { actionType: 'vcs:push', title: 'Sam pushes a hotfix', args: { branch: 'hotfix/1' } });
+    await page.click('.who button');
+    await signIn(TOKENS.sam);
+    const card = page.locator('.card', { hasText: 'Sam pushes a hotfix' });
+    await card.locator('button', { hasText: 'Approve' }).click();
+    await expect.poll(() => card.locator('.card-message').textContent()).toBe('You requested this action, so someone else must approve it.');
+    await shot('4-self-approval');
+    await page.click('.who button');
+    await signIn(TOKENS.alice);
+  });
+
+  it('streams the inspection of a task’s actors', async () => {
+    const parked = await submit(TOKENS.agent, { actionType: 'db:mutate', title: 'Backfill invoice totals', args: { sql: 'UPDATE invoices SET total = net + tax WHERE total IS NULL' } });
+    await page.locator('.task-row', { hasText: 'Backfill invoice totals' }).click();
+    await page.click('.detail button:has-text("Inspect its actors")');
+    await expect.poll(() => page.textContent('.inspector .stream-status')).toContain('live');
+    await expect.poll(() => page.locator('.log-item').count()).toBeGreaterThan(5);
+    expect(await page.textContent('.actor-tree')).toContain('secOps');
+    await api('POST', `/api/v1/approvals/${parked.approvalId}/approve`, TOKENS.bob, { comment: 'checked the WHERE clause' });
+    await expect.poll(() => page.locator('.log-item', { hasText: 'APPROVE' }).count()).toBeGreaterThan(0);
+    await expect.poll(() => page.textContent('.actor-tree')).toContain('executor');
+    await page.locator('.log-item', { hasText: 'APPROVE' }).first().click();
+    await expect.poll(() => page.textContent('.record-json')).toContain('checked the WHERE clause');
+    await shot('5-inspector');
+    if (process.env.TOLLGATE_DOCS_SCREENSHOT) {
+      await page.click('#tab-queue');
+      await page.screenshot({ path: join(process.cwd(), 'docs', 'visualizer.png') });
+    }
+  });
+
+  it('says so when the server goes away', async () => {
+    // A crash, not a shutdown: a graceful one waits for the page's open connections.
+    server.kill('SIGKILL');
+    await new Promise((resolve) => server.once('exit', resolve));
+    await expect.poll(() => page.textContent('.connection'), { timeout: 15_000 }).toContain('not answering');
+    expect(await page.isVisible('.banner')).toBe(true);
+    await shot('6-server-down');
+  });
+});

@@ -1,0 +1,183 @@
+import { ApiClient } from '../api/client.ts';
+import { ApiError } from '../api/problem.ts';
+import type { Approval, LifecycleEvent, Principal, Task } from '../api/types.ts';
+import { ChartView } from '../chart/chart-view.ts';
+import { InspectorView } from '../inspector/inspector-view.ts';
+import { errorSentence } from '../logic/sentences.ts';
+import { stateLabel } from '../logic/state-style.ts';
+import type { CardActions } from '../ui/approval-card.ts';
+import { h, replaceChildren } from '../ui/dom.ts';
+import { Header } from '../ui/header.ts';
+import { QueueView } from '../ui/queue-view.ts';
+import { SignIn } from '../ui/sign-in.ts';
+import { Tabs } from '../ui/tabs.ts';
+import { TaskDetailView } from '../ui/task-detail.ts';
+import { TaskListView } from '../ui/task-list.ts';
+import { Toasts } from '../ui/toast.ts';
+import { LiveData } from './live-data.ts';
+import { tokenStore } from './token-store.ts';
+
+/** Lifecycle event types that name the state a task entered. */
+const STATE_EVENTS = /^task\.(proposed|parked|resumed|executing|completed|failed|denied|rerouted|expired|cancelled)$/;
+
+/**
+ * The visualizer: signs in, then lays out the page — the statechart across the top (it is
+ * eight states deep: it needs the width), the task list below it, and the approval queue,
+ * task detail and inspector in tabs on the right — and keeps it live.
+ * @example new App(document.body).boot();
+ */
+export class App {
+  readonly #root: HTMLElement;
+  readonly #live = new LiveData();
+  readonly #header = new Header(() => this.#signOut('Signed out.'));
+  readonly #main = h('main', { id: 'main', class: 'main' });
+  readonly #banner = h('p', { class: 'banner', role: 'alert', hidden: true });
+  readonly #toasts = new Toasts();
+  readonly #signIn = new SignIn((token) => this.#trySignIn(token));
+  readonly #chart = new ChartView((state) => this.#filterByState(state));
+  readonly #tasks = new TaskListView({
+    onFilter: (filter) => this.#live.setFilter(filter),
+    onSelect: (taskId) => void this.#open(taskId),
+    onLoadMore: () => void this.#live.loadTasks(true),
+  });
+  readonly #queue = new QueueView(this.#cardActions());
+  readonly #detail = new TaskDetailView({ inspect: (taskId) => this.#inspect(taskId), open: (taskId) => void this.#open(taskId) });
+  readonly #inspector = new InspectorView(() => tokenStore.get());
+  readonly #tabs = new Tabs(
+    [
+      { id: 'queue', label: 'Queue', panel: this.#queue.element },
+      { id: 'task', label: 'Task', panel: this.#detail.element },
+      { id: 'inspector', label: 'Inspector', panel: this.#inspector.element },
+    ],
+    'Queue, task and inspector',
+  );
+
+  constructor(root: HTMLElement) {
+    this.#root = root;
+    const live = this.#live;
+    live.bus.on('counts', (counts) => this.#chart.setCounts(counts));
+    live.bus.on('tasks', (tasks) => {
+      for (const task of tasks) this.#chart.noteState(task.id, task.state);
+      this.#tasks.show(tasks, live.filter, live.selectedId, live.nextCursor !== null);
+    });
+    live.bus.on('queue', (queue) => {
+      this.#queue.show(queue, live.principal);
+      this.#tabs.setCount('queue', queue.length);
+    });
+    live.bus.on('detail', (detail) => {
+      this.#detail.show(detail);
+      this.#chart.highlight(detail?.task.history ?? null, detail?.task.state ?? null);
+    });
+    live.bus.on('event', (event) => this.#onEvent(event));
+    live.bus.on('connection', (connection) => {
+      this.#header.setConnection(connection);
+      this.#banner.hidden = connection !== 'down';
+      this.#banner.textContent = 'The server is not answering. What you see is what was loaded last; the page reconnects on its own and catches up.';
+    });
+    live.bus.on('signedOut', (sentence) => this.#signOut(sentence));
+  }
+
+  /** Shows the page: the app when a token is kept, else the sign-in panel. */
+  async boot(): Promise<void> {
+    replaceChildren(this.#root, h('a', { class: 'skip', href: '#main' }, 'Skip to content'), this.#header.element, this.#banner, this.#main, this.#toasts.element);
+    const token = tokenStore.get();
+    if (!token) return this.#showSignIn(null);
+    try {
+      await this.#trySignIn(token);
+    } catch (error) {
+      this.#showSignIn(error instanceof Error ? error.message : null);
+    }
+  }
+
+  /** Checks a token with the server (`/api/v1/me`); throws a sentence when it is refused. */
+  async #trySignIn(token: string): Promise<void> {
+    let principal: Principal;
+    try {
+      principal = await new ApiClient(() => token).get<Principal>('/api/v1/me');
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) tokenStore.clear();
+      throw new Error(errorSentence(error, 'sign-in'));
+    }
+    tokenStore.set(token);
+    this.#header.setPrincipal(principal);
+    this.#header.setConnection('connecting');
+    this.#showApp();
+    try {
+      await this.#live.start(principal);
+      if (this.#live.machine) await this.#chart.show(this.#live.machine);
+    } catch (error) {
+      this.#toasts.say(errorSentence(error, 'load'), 'warn');
+    }
+  }
+
+  #showApp(): void {
+    replaceChildren(
+      this.#main,
+      h('div', { class: 'layout' }, this.#chart.element, this.#tasks.element, h('aside', { class: 'right panel', 'aria-label': 'Queue, task and inspector' }, this.#tabs.element)),
+    );
+    this.#queue.show([], this.#live.principal);
+  }
+
+  #showSignIn(sentence: string | null): void {
+    this.#header.setPrincipal(null);
+    this.#header.setConnection(null);
+    this.#banner.hidden = true;
+    replaceChildren(this.#main, this.#signIn.element);
+    this.#signIn.say(sentence);
+    this.#signIn.focus();
+  }
+
+  #signOut(sentence: string): void {
+    this.#live.stop();
+    this.#inspector.watch(null);
+    this.#queue.clear();
+    tokenStore.clear();
+    this.#showSignIn(sentence);
+  }
+
+  #onEvent(event: LifecycleEvent): void {
+    const state = STATE_EVENTS.exec(event.type)?.[1];
+    if (state) this.#chart.pulse(event.taskId, state);
+  }
+
+  async #open(taskId: string): Promise<void> {
+    this.#tabs.select('task');
+    await this.#live.select(taskId);
+    this.#tasks.show([...this.#live.tasks.values()], this.#live.filter, taskId, this.#live.nextCursor !== null);
+  }
+
+  #inspect(taskId: string): void {
+    this.#inspector.watch(taskId);
+    this.#tabs.select('inspector', true);
+  }
+
+  #filterByState(state: string): void {
+    const filter = { ...this.#live.filter, state: state as Task['state'] };
+    this.#tasks.setFilter(filter);
+    this.#live.setFilter(filter);
+  }
+
+  #cardActions(): CardActions {
+    const decide = async (approval: Approval, verb: 'approve' | 'reject' | 'reroute', body: unknown) => {
+      const path = `/api/v1/approvals/${encodeURIComponent(approval.id)}/${verb}`;
+      const answer = await this.#live.api.post<{ approval: Approval; task: Task; alternativeTask?: Task }>(path, body);
+      this.#toasts.say(outcomeSentence(verb, answer));
+      await Promise.all([this.#live.loadQueue(), this.#live.loadCounts(), this.#live.selectedId === answer.task.id ? this.#live.loadDetail() : undefined]);
+    };
+    return {
+      approve: (approval) => decide(approval, 'approve', {}),
+      reject: (approval, body) => decide(approval, 'reject', body),
+      reroute: (approval, body) => decide(approval, 'reroute', body),
+      openTask: (taskId) => void this.#open(taskId),
+    };
+  }
+}
+
+function outcomeSentence(verb: string, answer: { approval: Approval; task: Task; alternativeTask?: Task }): string {
+  const title = `“${answer.approval.title}”`;
+  if (verb === 'approve' && answer.approval.status === 'pending') return `Your vote on ${title} is in: ${answer.approval.approvals.length} of ${answer.approval.requiredApprovals}.`;
+  if (verb === 'approve') return `Approved ${title} — the task is ${stateLabel(answer.task.state)}.`;
+  if (verb === 'reject') return `Rejected ${title} — the task is ${stateLabel(answer.task.state)}.`;
+  const alternative = answer.alternativeTask;
+  return `Rerouted ${title}${alternative ? ` — the alternative ${alternative.actionType} is ${stateLabel(alternative.state)}` : ''}.`;
+}

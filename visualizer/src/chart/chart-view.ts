@@ -1,0 +1,139 @@
+import type { ElkNode } from 'elkjs/lib/elk-api.js';
+import type { HistoryEntry, MachineDefinition, TaskCounts } from '../api/types.ts';
+import { stateLabel } from '../logic/state-style.ts';
+import { h, replaceChildren } from '../ui/dom.ts';
+import { buildChartModel, type ChartModel, type MeasureText } from './chart-model.ts';
+import { type DrawnChart, drawChart } from './chart-svg.ts';
+import { historyPath, shortestPath } from './paths.ts';
+
+/** elkjs's browser bundle, loaded by `/visualizer/elk.js` before the app. */
+interface ElkApi {
+  layout(graph: ElkNode): Promise<ElkNode>;
+}
+declare global {
+  interface Window {
+    ELK?: new () => ElkApi;
+  }
+}
+
+/** How long a pulse lasts (chart.css animates for as long). */
+const PULSE_MS = 1_100;
+const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
+const FONTS = { state: `600 13px ${FONT}`, label: `11px ${FONT}`, small: `11px ${FONT}` } as const;
+
+/**
+ * The statechart panel: the task machine laid out by ELK (layered), a live count of tasks on
+ * every state, transitions that pulse as events arrive, and the path of the selected task.
+ * @example const chart = new ChartView((state) => live.setFilter({ ...live.filter, state })); await chart.show(machine);
+ */
+export class ChartView {
+  readonly element: HTMLElement;
+  readonly #canvas: HTMLElement;
+  readonly #caption: HTMLElement;
+  readonly #onActivate: (stateId: string) => void;
+  #model: ChartModel | null = null;
+  #drawn: DrawnChart | null = null;
+  #counts: TaskCounts = {};
+  #lastState = new Map<string, string>();
+
+  constructor(onActivate: (stateId: string) => void) {
+    this.#onActivate = onActivate;
+    this.#canvas = h('div', { class: 'chart-canvas' }, h('p', { class: 'empty' }, 'Laying out the task machine…'));
+    this.#caption = h('p', { class: 'chart-caption' }, 'Select a state to list its tasks.');
+    this.element = h(
+      'section',
+      { class: 'panel chart-panel', 'aria-labelledby': 'chart-title' },
+      h('header', { class: 'panel-head' }, h('h2', { id: 'chart-title' }, 'Task machine'), this.#caption),
+      this.#canvas,
+    );
+  }
+
+  /** Lays out and draws a machine. */
+  async show(definition: MachineDefinition): Promise<void> {
+    const ELK = window.ELK;
+    if (!ELK) {
+      replaceChildren(this.#canvas, h('p', { class: 'empty error' }, 'The layout engine (elk.js) did not load, so the chart cannot be drawn. Reload the page.'));
+      return;
+    }
+    this.#model = buildChartModel(definition, textMeasure());
+    const laidOut = await new ELK().layout(this.#model.graph);
+    this.#drawn = drawChart(laidOut, this.#model, (state) => this.#onActivate(state));
+    replaceChildren(this.#canvas, this.#drawn.svg);
+    this.setCounts(this.#counts);
+  }
+
+  /** Shows how many tasks are in each state. */
+  setCounts(counts: TaskCounts): void {
+    this.#counts = counts;
+    if (!this.#drawn) return;
+    let total = 0;
+    for (const [state, badge] of this.#drawn.badges) {
+      const count = counts[state as keyof TaskCounts] ?? 0;
+      total += count;
+      badge.text.textContent = count > 999 ? `${Math.floor(count / 1000)}k` : String(count);
+      badge.group.classList.toggle('zero', count === 0);
+      this.#drawn.states.get(state)?.setAttribute('aria-label', `${stateLabel(state)}: ${count} task${count === 1 ? '' : 's'}. Show them.`);
+    }
+    this.#caption.textContent = `${total} task${total === 1 ? '' : 's'} · select a state to list its tasks`;
+  }
+
+  /** Highlights a task's path (its history) and its current state; null clears it. */
+  highlight(history: readonly HistoryEntry[] | null, current: string | null): void {
+    if (!this.#drawn) return;
+    const path = history ? historyPath(history) : { edges: [], states: [] };
+    this.#drawn.svg.classList.toggle('has-selection', history !== null);
+    for (const [id, group] of this.#drawn.edges) group.classList.toggle('on-path', path.edges.includes(id));
+    for (const [id, group] of this.#drawn.states) {
+      group.classList.toggle('visited', path.states.includes(id));
+      group.classList.toggle('current', id === current);
+    }
+  }
+
+  /**
+   * Pulses what a task went through to reach `state`: the edges from the state it was last
+   * seen in (the states between announce nothing), or just the state when that is unknown.
+   */
+  pulse(taskId: string, state: string): void {
+    if (!this.#drawn || !this.#model) return;
+    const from = this.#lastState.get(taskId) ?? (state === 'proposed' ? null : undefined);
+    this.#lastState.delete(taskId);
+    if (this.#lastState.size > 5_000) this.#lastState.clear();
+    this.#lastState.set(taskId, state);
+    const edges = from ? shortestPath(this.#model.edges.values(), from, state) : [];
+    edges.forEach((edge, index) => {
+      const group = this.#drawn?.edges.get(edge.id);
+      if (group) setTimeout(() => restartAnimation(group, 'pulse'), index * 140);
+    });
+    const node = this.#drawn.states.get(state);
+    if (node) setTimeout(() => restartAnimation(node, 'flash'), edges.length * 140);
+  }
+
+  /** Remembers the state a task is known to be in (so its next event pulses the right way). */
+  noteState(taskId: string, state: string): void {
+    if (!this.#lastState.has(taskId)) this.#lastState.set(taskId, state);
+  }
+}
+
+const animationTimers = new WeakMap<Element, ReturnType<typeof setTimeout>>();
+
+/**
+ * Restarts a CSS animation class (removing and re-adding it, with a reflow between) and takes
+ * it off when the animation is over — by timer, not `animationend`, which never fires when
+ * the user prefers reduced motion.
+ */
+function restartAnimation(element: Element, className: string): void {
+  element.classList.remove(className);
+  void (element as SVGGraphicsElement).getBoundingClientRect();
+  element.classList.add(className);
+  clearTimeout(animationTimers.get(element));
+  animationTimers.set(element, setTimeout(() => element.classList.remove(className), PULSE_MS));
+}
+
+function textMeasure(): MeasureText {
+  const context = document.createElement('canvas').getContext('2d');
+  return (text, kind) => {
+    if (!context) return text.length * 7;
+    context.font = FONTS[kind];
+    return Math.ceil(context.measureText(kind === 'state' ? stateLabel(text) : text).width);
+  };
+}

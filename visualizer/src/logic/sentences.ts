@@ -1,0 +1,72 @@
+import { ApiError, NetworkError } from '../api/problem.ts';
+
+/** What the user was doing when the error happened: it changes how a sentence reads. */
+export type UserAction = 'approve' | 'reject' | 'reroute' | 'sign-in' | 'load';
+
+/** What a sentence may mention besides the error. */
+export interface SentenceContext {
+  /** The approval's risk tier (for `risk_exceeds_role`). */
+  riskLevel?: string;
+  /** The signed-in principal's ceiling (for `risk_exceeds_role`). */
+  maxRisk?: string;
+}
+
+const VERB: Record<UserAction, string> = {
+  approve: 'approve',
+  reject: 'reject',
+  reroute: 'reroute',
+  'sign-in': 'sign in',
+  load: 'load this',
+};
+
+/**
+ * A plain sentence for an error, as a person reads it: what happened and what to do. Never a
+ * status code alone, never a stack.
+ * @example errorSentence(new ApiError(403, 'self_approval', '…'), 'approve') // 'You requested this action, so someone else must approve it.'
+ */
+export function errorSentence(error: unknown, action: UserAction, context: SentenceContext = {}): string {
+  if (error instanceof NetworkError) return 'The server is not answering. It may be down or restarting; this page reconnects on its own.';
+  if (!(error instanceof ApiError)) return `Something went wrong in this page: ${error instanceof Error ? error.message : String(error)}.`;
+  switch (error.code) {
+    case 'self_approval':
+      return action === 'approve'
+        ? 'You requested this action, so someone else must approve it.'
+        : 'You requested this action, so someone else must decide on it.';
+    case 'risk_exceeds_role':
+      return context.riskLevel && context.maxRisk
+        ? `This is a ${context.riskLevel}-risk action and your role decides up to ${context.maxRisk} risk. Ask an approver with a higher limit.`
+        : 'This action is riskier than your role may decide. Ask an approver with a higher limit.';
+    case 'forbidden':
+      return `Your token may not ${VERB[action]}: it needs the approver or admin role.`;
+    case 'already_voted':
+      return 'You have already approved this. It needs another approver’s vote.';
+    case 'not_pending':
+      return 'This approval was already decided (or it expired) — the queue now shows where it stands.';
+    case 'invalid_transition':
+      return 'The task has moved on and cannot be changed this way any more.';
+    case 'not_found':
+      return 'It does not exist on this server (any more).';
+    case 'unauthorized':
+      return action === 'sign-in' ? 'The server does not know this token. Check it and try again.' : 'The server no longer accepts your token. Enter it again.';
+    case 'validation_failed':
+      return validationSentence(error);
+    case 'payload_too_large':
+      return 'That is too large for the server (at most 1 MiB).';
+    case 'store_closed':
+    case 'engine_closed':
+      return 'The server is shutting down. Try again in a moment.';
+  }
+  if (error.status >= 500) return 'The server failed on this request (a bug, now in its log). Nothing was changed.';
+  return error.detail ? `The server refused: ${error.detail}.` : `The server refused this request (${error.status}).`;
+}
+
+function validationSentence(error: ApiError): string {
+  if (error.issues.length === 0) return `The server refused the form: ${error.detail || 'it is not valid'}.`;
+  const parts = error.issues.slice(0, 3).map((issue) => `${fieldName(issue.path)} ${issue.message}`);
+  return `The server refused the form: ${parts.join('; ')}.`;
+}
+
+function fieldName(path: string): string {
+  const last = path.split('.').filter(Boolean).at(-1) ?? '';
+  return last === '' || last === 'body' ? 'it' : last.replace(/^alternative\./, '');
+}

@@ -1,0 +1,147 @@
+import type { Approval, Principal } from '../api/types.ts';
+import { formatCountdown, msUntil, urgency } from '../logic/countdown.ts';
+import { errorSentence, type UserAction } from '../logic/sentences.ts';
+import type { RerouteBody } from '../logic/decision-forms.ts';
+import { rejectForm, rerouteForm } from './decision-form.ts';
+import { h, replaceChildren } from './dom.ts';
+
+/** What a card asks the page to do. */
+export interface CardActions {
+  approve(approval: Approval): Promise<void>;
+  reject(approval: Approval, body: { reason: string }): Promise<void>;
+  reroute(approval: Approval, body: RerouteBody): Promise<void>;
+  openTask(taskId: string): void;
+}
+
+/**
+ * One pending approval in the queue: risk, what and who, votes, a live countdown, and the
+ * three decisions. Updated in place when the approval changes, so a half-typed reason
+ * survives refreshes of the queue.
+ * @example const card = new ApprovalCard(approval, principal, actions); queue.append(card.element);
+ */
+export class ApprovalCard {
+  readonly element: HTMLElement;
+  #approval: Approval;
+  readonly #principal: Principal | null;
+  readonly #actions: CardActions;
+  readonly #meta: HTMLElement;
+  readonly #countdown: HTMLElement;
+  readonly #votes: HTMLElement;
+  readonly #message: HTMLElement;
+  readonly #formSlot: HTMLElement;
+  readonly #buttons: HTMLButtonElement[];
+
+  constructor(approval: Approval, principal: Principal | null, actions: CardActions) {
+    this.#approval = approval;
+    this.#principal = principal;
+    this.#actions = actions;
+    this.#meta = h('p', { class: 'card-meta' });
+    this.#countdown = h('span', { class: 'countdown', 'data-expires': approval.expiresAt ?? '' });
+    this.#votes = h('span', { class: 'votes' });
+    this.#message = h('p', { class: 'card-message', role: 'alert', hidden: true });
+    this.#formSlot = h('div', { class: 'form-slot' });
+    const approve = h('button', { type: 'button', class: 'primary', onclick: () => void this.#approve() }, 'Approve');
+    const reject = h('button', { type: 'button', class: 'danger-outline', onclick: () => this.#open('reject') }, 'Reject');
+    const reroute = h('button', { type: 'button', onclick: () => this.#open('reroute') }, 'Reroute…');
+    this.#buttons = [approve, reject, reroute];
+    const titleId = `approval-${cssSafe(approval.id)}-title`;
+    this.element = h(
+      'li',
+      { class: `card risk-edge-${approval.riskLevel}`, 'data-approval-id': approval.id, 'aria-labelledby': titleId },
+      h(
+        'div',
+        { class: 'card-top' },
+        h('span', { class: `risk risk-${approval.riskLevel}` }, approval.riskLevel),
+        h('h3', { id: titleId, class: 'card-title' }, approval.title),
+        this.#countdown,
+      ),
+      this.#meta,
+      h('div', { class: 'card-actions' }, approve, reject, reroute, h('button', { type: 'button', class: 'link', onclick: () => actions.openTask(approval.taskId) }, 'Open task')),
+      this.#message,
+      this.#formSlot,
+    );
+    this.update(approval);
+  }
+
+  get approval(): Approval {
+    return this.#approval;
+  }
+
+  /** Shows the approval's current votes and deadline. */
+  update(approval: Approval): void {
+    this.#approval = approval;
+    const mine = this.#principal?.id === approval.requestedBy;
+    const tier = approval.escalationTier > 0 ? ` · escalated (tier ${approval.escalationTier})` : '';
+    replaceChildren(
+      this.#meta,
+      h('span', { class: 'mono' }, approval.actionType),
+      ' · requested by ',
+      h('strong', {}, approval.requestedBy),
+      mine ? ' (you)' : '',
+      tier,
+      ' · ',
+      this.#votes,
+    );
+    const voted = approval.approvals.map((vote) => vote.by);
+    this.#votes.textContent = `${approval.approvals.length} of ${approval.requiredApprovals} approval${approval.requiredApprovals === 1 ? '' : 's'}${voted.length > 0 ? ` (${voted.join(', ')})` : ''}`;
+    this.#countdown.dataset.expires = approval.expiresAt ?? '';
+    this.tick(Date.now());
+  }
+
+  /** Updates the countdown. */
+  tick(now: number): void {
+    const left = msUntil(this.#approval.expiresAt, now);
+    this.#countdown.textContent = formatCountdown(left);
+    this.#countdown.className = `countdown urgency-${urgency(left)}`;
+    this.#countdown.title = this.#approval.expiresAt ? `Deadline ${new Date(this.#approval.expiresAt).toLocaleString()}` : 'Waits until someone decides';
+  }
+
+  /** Shows a sentence on the card (an error, or that it was decided elsewhere). */
+  say(text: string | null): void {
+    this.#message.textContent = text ?? '';
+    this.#message.hidden = text === null;
+  }
+
+  async #approve(): Promise<void> {
+    this.say(null);
+    this.#busy(true);
+    try {
+      await this.#actions.approve(this.#approval);
+    } catch (error) {
+      this.say(this.#explain(error, 'approve'));
+    } finally {
+      this.#busy(false);
+    }
+  }
+
+  #open(kind: 'reject' | 'reroute'): void {
+    this.say(null);
+    const close = () => {
+      replaceChildren(this.#formSlot);
+      this.element.classList.remove('deciding');
+      this.#buttons[kind === 'reject' ? 1 : 2]?.focus();
+    };
+    const form =
+      kind === 'reject'
+        ? rejectForm((body) => this.#actions.reject(this.#approval, body), (error) => this.#explain(error, 'reject'), close)
+        : rerouteForm((body) => this.#actions.reroute(this.#approval, body), (error) => this.#explain(error, 'reroute'), close, this.#approval.actionType);
+    this.element.classList.add('deciding');
+    replaceChildren(this.#formSlot, form);
+  }
+
+  #explain(error: unknown, action: UserAction): string {
+    const principal = this.#principal;
+    // API.md: approvers decide up to `high` unless their token says otherwise; admins anything.
+    const maxRisk = principal ? (principal.roles.includes('admin') ? 'critical' : (principal.maxRisk ?? 'high')) : undefined;
+    return errorSentence(error, action, { riskLevel: this.#approval.riskLevel, ...(maxRisk ? { maxRisk } : {}) });
+  }
+
+  #busy(busy: boolean): void {
+    for (const button of this.#buttons) button.disabled = busy;
+    this.element.setAttribute('aria-busy', String(busy));
+  }
+}
+
+function cssSafe(id: string): string {
+  return id.replace(/[^A-Za-z0-9_-]/g, '_');
+}

@@ -1,0 +1,91 @@
+import type { Approval, Principal } from '../api/types.ts';
+import { ApprovalCard, type CardActions } from './approval-card.ts';
+import { h, replaceChildren } from './dom.ts';
+
+/**
+ * The approval queue: pending approvals, highest risk and nearest deadline first, with live
+ * countdowns. Cards are kept by approval id and moved, not redrawn, so an open form keeps
+ * what was typed while the queue updates around it.
+ * @example const queue = new QueueView(actions); queue.show(live.queue, principal);
+ */
+export class QueueView {
+  readonly element: HTMLElement;
+  readonly #list: HTMLOListElement;
+  readonly #empty: HTMLElement;
+  readonly #count: HTMLElement;
+  readonly #note: HTMLElement;
+  readonly #cards = new Map<string, ApprovalCard>();
+  readonly #actions: CardActions;
+  #timer: ReturnType<typeof setInterval> | null = null;
+
+  constructor(actions: CardActions) {
+    this.#actions = actions;
+    this.#list = h('ol', { class: 'cards', 'aria-label': 'Pending approvals' });
+    this.#count = h('span', { class: 'count-badge', 'aria-live': 'polite' }, '0');
+    this.#note = h('p', { class: 'role-note', hidden: true });
+    this.#empty = h(
+      'div',
+      { class: 'empty queue-empty' },
+      h('p', { class: 'empty-title' }, 'Nothing waits for a decision.'),
+      h('p', { class: 'muted' }, 'When an agent proposes an action that needs a human, it appears here at once — riskiest and most urgent first.'),
+    );
+    this.element = h(
+      'section',
+      { class: 'queue', 'aria-labelledby': 'queue-title' },
+      h('header', { class: 'panel-head' }, h('h2', { id: 'queue-title' }, 'Pending approvals'), this.#count, h('span', { class: 'muted' }, 'riskiest and most urgent first')),
+      this.#note,
+      h('div', { class: 'queue-scroll' }, this.#list, this.#empty),
+    );
+  }
+
+  /** Shows the queue, in the order given (already sorted: see `orderQueue`). */
+  show(approvals: Approval[], principal: Principal | null): void {
+    const decides = principal ? principal.roles.some((role) => role === 'approver' || role === 'admin') : false;
+    this.#note.hidden = decides || principal === null;
+    this.#note.textContent = principal ? `Signed in as ${principal.id} (${principal.roles.join(', ')}): you can watch the queue; deciding needs the approver or admin role.` : '';
+    const ids = new Set(approvals.map((approval) => approval.id));
+    for (const [id, card] of this.#cards) {
+      if (ids.has(id)) continue;
+      card.element.remove();
+      this.#cards.delete(id);
+    }
+    let previous: Element | null = null;
+    for (const approval of approvals) {
+      let card = this.#cards.get(approval.id);
+      if (card) card.update(approval);
+      else {
+        card = new ApprovalCard(approval, principal, this.#actions);
+        this.#cards.set(approval.id, card);
+      }
+      const expectedAt: Element | null = previous ? previous.nextElementSibling : this.#list.firstElementChild;
+      if (expectedAt !== card.element) {
+        if (previous) previous.after(card.element);
+        else this.#list.prepend(card.element);
+      }
+      previous = card.element;
+    }
+    this.#count.textContent = String(approvals.length);
+    this.#count.setAttribute('aria-label', `${approvals.length} pending`);
+    this.#empty.hidden = approvals.length > 0;
+    this.#tickEverySecond(approvals.some((approval) => approval.expiresAt !== null));
+  }
+
+  /** Clears the queue (signed out). */
+  clear(): void {
+    this.#cards.clear();
+    replaceChildren(this.#list);
+    this.#tickEverySecond(false);
+  }
+
+  #tickEverySecond(on: boolean): void {
+    if (on && this.#timer === null) {
+      this.#timer = setInterval(() => {
+        const now = Date.now();
+        for (const card of this.#cards.values()) card.tick(now);
+      }, 1_000);
+    } else if (!on && this.#timer !== null) {
+      clearInterval(this.#timer);
+      this.#timer = null;
+    }
+  }
+}

@@ -1,0 +1,131 @@
+import type { Approval, Task } from '../api/types.ts';
+import type { TaskDetail } from '../app/live-data.ts';
+import { formatCountdown, msUntil } from '../logic/countdown.ts';
+import { stateLabel, stateTone } from '../logic/state-style.ts';
+import { buildTimeline } from '../logic/timeline.ts';
+import { type Child, h, replaceChildren } from './dom.ts';
+
+/** What the detail asks the page to do. */
+export interface DetailActions {
+  inspect(taskId: string): void;
+  open(taskId: string): void;
+}
+
+/**
+ * The selected task: what it is, the verdict and the rules that matched, its approval and
+ * votes, its arguments, and its timeline (history steps and audit entries, oldest first).
+ * @example const detail = new TaskDetailView(actions); detail.show(live.detail);
+ */
+export class TaskDetailView {
+  readonly element: HTMLElement;
+  readonly #actions: DetailActions;
+
+  constructor(actions: DetailActions) {
+    this.#actions = actions;
+    this.element = h('section', { class: 'detail', 'aria-label': 'Selected task' });
+    this.show(null);
+  }
+
+  show(detail: TaskDetail | null): void {
+    if (!detail) {
+      replaceChildren(
+        this.element,
+        h('div', { class: 'empty' }, h('p', { class: 'empty-title' }, 'No task selected.'), h('p', { class: 'muted' }, 'Pick one in the task list, a state on the chart, or “Open task” in the queue: its path lights up on the chart and its story shows here.')),
+      );
+      return;
+    }
+    const { task, audit, approval } = detail;
+    replaceChildren(
+      this.element,
+      h(
+        'header',
+        { class: 'detail-head' },
+        h('div', {}, h('span', { class: `pill tone-${stateTone(task.state)}` }, stateLabel(task.state)), ' ', h('span', { class: 'mono muted' }, task.id)),
+        h('h2', { class: 'detail-title' }, task.title),
+        h('p', { class: 'muted' }, h('span', { class: 'mono' }, task.actionType), ` · by ${task.agentId}`, task.department ? ` · ${task.department}` : '', ` · ${new Date(task.createdAt).toLocaleString()}`),
+        task.description ? h('p', {}, task.description) : null,
+        h('button', { type: 'button', onclick: () => this.#actions.inspect(task.id) }, 'Inspect its actors'),
+      ),
+      section('Verdict', verdict(task)),
+      approval ? section('Approval', approvalBlock(approval)) : null,
+      outcome(task, this.#actions),
+      section('Arguments', h('pre', { class: 'json' }, JSON.stringify(task.args, null, 2))),
+      section('Timeline', timeline(task, audit)),
+    );
+  }
+}
+
+function section(title: string, ...body: Child[]): HTMLElement {
+  return h('section', { class: 'detail-section' }, h('h3', {}, title), ...body);
+}
+
+function verdict(task: Task): Child {
+  const v = task.verdict;
+  if (!v) return h('p', { class: 'muted' }, 'Not judged yet.');
+  return [
+    h('p', {}, h('span', { class: `verdict verdict-${v.decision}` }, v.decision), ' ', v.reason),
+    h(
+      'dl',
+      { class: 'facts' },
+      h('dt', {}, 'Risk'),
+      h('dd', {}, task.riskLevel ? h('span', { class: `risk risk-${task.riskLevel}` }, task.riskLevel) : '—'),
+      h('dt', {}, 'Autonomy'),
+      h('dd', {}, task.autonomy ?? '—'),
+      h('dt', {}, 'Policy'),
+      h('dd', { class: 'mono' }, v.policyVersion),
+    ),
+    v.matchedRules.length > 0 ? h('ul', { class: 'chips', 'aria-label': 'Matched rules' }, v.matchedRules.map((rule) => h('li', { class: 'chip mono' }, rule))) : h('p', { class: 'muted' }, 'No rule matched.'),
+  ];
+}
+
+function approvalBlock(approval: Approval): Child {
+  const left = approval.status === 'pending' ? msUntil(approval.expiresAt, Date.now()) : null;
+  return [
+    h(
+      'dl',
+      { class: 'facts' },
+      h('dt', {}, 'Status'),
+      h('dd', {}, h('span', { class: `status status-${approval.status}` }, approval.status)),
+      h('dt', {}, 'Votes'),
+      h('dd', {}, `${approval.approvals.length} of ${approval.requiredApprovals}`),
+      approval.status === 'pending' ? [h('dt', {}, 'Deadline'), h('dd', {}, approval.expiresAt ? `${formatCountdown(left)} left` : 'none')] : null,
+      approval.decidedBy ? [h('dt', {}, 'Decided by'), h('dd', {}, approval.decidedBy)] : null,
+      approval.decisionReason ? [h('dt', {}, 'Reason'), h('dd', {}, approval.decisionReason)] : null,
+    ),
+    approval.approvals.length > 0
+      ? h('ul', { class: 'votes-list' }, approval.approvals.map((vote) => h('li', {}, h('strong', {}, vote.by), ` approved ${new Date(vote.at).toLocaleTimeString()}`, vote.comment ? ` — “${vote.comment}”` : '')))
+      : null,
+  ];
+}
+
+function outcome(task: Task, actions: DetailActions): Child {
+  if (task.alternative) {
+    return section(
+      'Rerouted to',
+      h('p', {}, h('span', { class: 'mono' }, task.alternative.actionType), task.alternative.title ? ` — ${task.alternative.title}` : '', task.alternative.reason ? ` (${task.alternative.reason})` : ''),
+      task.alternativeTaskId ? h('button', { type: 'button', class: 'link', onclick: () => actions.open(task.alternativeTaskId!) }, 'Open the alternative task') : null,
+    );
+  }
+  if (task.error) return section('Error', h('p', { class: 'error-text' }, h('span', { class: 'mono' }, task.error.code), ' ', task.error.message));
+  if (task.result !== null) return section('Result', h('pre', { class: 'json' }, JSON.stringify(task.result, null, 2)));
+  return null;
+}
+
+function timeline(task: Task, audit: TaskDetail['audit']): Child {
+  const entries = buildTimeline(task, audit);
+  if (entries.length === 0) return h('p', { class: 'muted' }, 'Nothing recorded yet.');
+  return h(
+    'ol',
+    { class: 'timeline' },
+    entries.map((entry) =>
+      h(
+        'li',
+        { class: `tl-${entry.kind}${entry.state ? ` tone-${stateTone(entry.state)}` : ''}` },
+        h('time', { datetime: entry.at }, new Date(entry.at).toLocaleTimeString()),
+        h('span', { class: 'tl-title' }, entry.kind === 'state' ? `→ ${stateLabel(entry.title)}` : entry.title),
+        h('span', { class: 'tl-by muted' }, entry.by),
+        entry.note ? h('span', { class: 'tl-note' }, entry.note) : null,
+      ),
+    ),
+  );
+}

@@ -1,0 +1,123 @@
+import type { Task, TaskState } from '../api/types.ts';
+import { formatAgo } from '../logic/countdown.ts';
+import { stateLabel, stateTone } from '../logic/state-style.ts';
+import { distinctValues, matchesFilter, NO_FILTER, type TaskFilter } from '../logic/task-filter.ts';
+import { activatable, h, replaceChildren } from './dom.ts';
+
+/** What the list needs from the page. */
+export interface TaskListHandlers {
+  onFilter(filter: TaskFilter): void;
+  onSelect(taskId: string): void;
+  onLoadMore(): void;
+}
+
+const STATES: TaskState[] = ['proposed', 'evaluating', 'autoApproved', 'awaitingHuman', 'parked', 'resumed', 'reevaluating', 'executing', 'completed', 'failed', 'denied', 'rerouted', 'expired', 'cancelled', 'quarantined'];
+const RISKS = ['low', 'medium', 'high', 'critical', 'none'];
+
+/**
+ * The task list: filters (state, action type, risk, agent) and one row per task, newest
+ * first. Rows are reachable with Tab and open with Enter or Space.
+ * @example const list = new TaskListView(handlers); list.show(tasks, filter, selectedId, hasMore);
+ */
+export class TaskListView {
+  readonly element: HTMLElement;
+  readonly #rows: HTMLOListElement;
+  readonly #footer: HTMLElement;
+  readonly #count: HTMLElement;
+  readonly #fields: { state: HTMLSelectElement; actionType: HTMLInputElement; risk: HTMLSelectElement; agent: HTMLInputElement };
+  readonly #suggestions = { actionTypes: h('datalist', { id: 'action-types' }), agents: h('datalist', { id: 'agents' }) };
+  readonly #handlers: TaskListHandlers;
+
+  constructor(handlers: TaskListHandlers) {
+    this.#handlers = handlers;
+    const change = () => handlers.onFilter(this.#read());
+    this.#fields = {
+      state: h('select', { id: 'filter-state', onchange: change }, h('option', { value: '' }, 'any state'), STATES.map((s) => h('option', { value: s }, stateLabel(s)))),
+      actionType: h('input', { id: 'filter-action', type: 'search', placeholder: 'e.g. deploy:', list: 'action-types', autocomplete: 'off', oninput: change }),
+      risk: h('select', { id: 'filter-risk', onchange: change }, h('option', { value: '' }, 'any risk'), RISKS.map((r) => h('option', { value: r }, r === 'none' ? 'not judged' : r))),
+      agent: h('input', { id: 'filter-agent', type: 'search', placeholder: 'agent id', list: 'agents', autocomplete: 'off', oninput: change }),
+    };
+    this.#rows = h('ol', { class: 'task-rows', 'aria-label': 'Tasks' });
+    this.#footer = h('div', { class: 'list-footer' });
+    this.#count = h('span', { class: 'muted' });
+    const label = (text: string, forId: string, control: HTMLElement) => h('label', { class: 'filter', for: forId }, h('span', {}, text), control);
+    this.element = h(
+      'section',
+      { class: 'panel tasks-panel', 'aria-labelledby': 'tasks-title' },
+      h('header', { class: 'panel-head' }, h('h2', { id: 'tasks-title' }, 'Tasks'), this.#count),
+      h(
+        'div',
+        { class: 'filters', role: 'search' },
+        label('State', 'filter-state', this.#fields.state),
+        label('Action', 'filter-action', this.#fields.actionType),
+        label('Risk', 'filter-risk', this.#fields.risk),
+        label('Agent', 'filter-agent', this.#fields.agent),
+        h('button', { class: 'ghost', type: 'button', onclick: () => this.#clear() }, 'Clear'),
+        this.#suggestions.actionTypes,
+        this.#suggestions.agents,
+      ),
+      h('div', { class: 'task-head', 'aria-hidden': 'true' }, h('span', {}, 'State'), h('span', {}, 'Task'), h('span', {}, 'Action'), h('span', {}, 'Risk'), h('span', {}, 'Agent'), h('span', {}, 'Updated')),
+      h('div', { class: 'task-scroll' }, this.#rows, this.#footer),
+    );
+  }
+
+  /** Sets the filter controls (when the chart picks a state). */
+  setFilter(filter: TaskFilter): void {
+    this.#fields.state.value = filter.state;
+    this.#fields.actionType.value = filter.actionType;
+    this.#fields.risk.value = filter.risk;
+    this.#fields.agent.value = filter.agent;
+  }
+
+  /** Draws the tasks that pass the filter; keeps the focused row focused. */
+  show(tasks: Task[], filter: TaskFilter, selectedId: string | null, hasMore: boolean): void {
+    const focusedId = (document.activeElement as HTMLElement | null)?.dataset?.taskId;
+    const shown = tasks.filter((task) => matchesFilter(task, filter));
+    const now = Date.now();
+    replaceChildren(this.#suggestions.actionTypes, distinctValues(tasks, (t) => t.actionType).map((v) => h('option', { value: v })));
+    replaceChildren(this.#suggestions.agents, distinctValues(tasks, (t) => t.agentId).map((v) => h('option', { value: v })));
+    this.#count.textContent = shown.length === tasks.length ? `${tasks.length} shown` : `${shown.length} of ${tasks.length} loaded`;
+    replaceChildren(this.#rows, ...shown.map((task) => this.#row(task, task.id === selectedId, now)));
+    const filtered = JSON.stringify(filter) !== JSON.stringify(NO_FILTER);
+    if (shown.length === 0) {
+      replaceChildren(
+        this.#footer,
+        filtered
+          ? h('div', { class: 'empty' }, h('p', {}, 'No task matches these filters.'), h('button', { type: 'button', onclick: () => this.#clear() }, 'Clear filters'))
+          : h('div', { class: 'empty' }, h('p', {}, 'No tasks yet.'), h('p', { class: 'muted' }, 'Agents propose actions with POST /api/v1/tasks (or tollgate tasks submit); they appear here as they arrive.')),
+      );
+    } else {
+      replaceChildren(this.#footer, hasMore ? h('button', { type: 'button', class: 'ghost', onclick: () => this.#handlers.onLoadMore() }, 'Load older tasks') : null);
+    }
+    if (focusedId) (this.#rows.querySelector(`[data-task-id="${CSS.escape(focusedId)}"]`) as HTMLElement | null)?.focus();
+  }
+
+  #row(task: Task, selected: boolean, now: number): HTMLLIElement {
+    const row = h(
+      'li',
+      { class: `task-row${selected ? ' selected' : ''}`, 'data-task-id': task.id, 'aria-current': selected ? 'true' : null },
+      h('span', {}, h('span', { class: `pill tone-${stateTone(task.state)}` }, stateLabel(task.state))),
+      h('span', { class: 'task-title' }, h('strong', {}, task.title), h('small', { class: 'mono muted' }, task.id)),
+      h('span', { class: 'mono' }, task.actionType),
+      h('span', {}, task.riskLevel ? h('span', { class: `risk risk-${task.riskLevel}` }, task.riskLevel) : h('span', { class: 'muted' }, '—')),
+      h('span', { class: 'truncate' }, task.agentId),
+      h('span', { class: 'muted', title: task.updatedAt }, formatAgo(task.updatedAt, now)),
+    );
+    activatable(row, () => this.#handlers.onSelect(task.id), `${task.title}, ${stateLabel(task.state)}, ${task.actionType}`);
+    return row;
+  }
+
+  #read(): TaskFilter {
+    return {
+      state: this.#fields.state.value as TaskState | '',
+      actionType: this.#fields.actionType.value,
+      risk: this.#fields.risk.value,
+      agent: this.#fields.agent.value,
+    };
+  }
+
+  #clear(): void {
+    this.setFilter(NO_FILTER);
+    this.#handlers.onFilter({ ...NO_FILTER });
+  }
+}
