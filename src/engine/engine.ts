@@ -19,7 +19,7 @@ import type { JsonValue } from '../model/json.ts';
 import { Principal } from '../model/principal.ts';
 import { Proposal } from '../model/proposal.ts';
 import type { Task } from '../model/task.ts';
-import type { TaskState } from '../model/task-state.ts';
+import { isTerminal, type TaskState } from '../model/task-state.ts';
 import type { TaskRecord } from '../store/task-record.ts';
 import { assertMayCancel, assertMayDecide } from './authorize.ts';
 import { AutonomyRegistry } from './autonomy-registry.ts';
@@ -106,6 +106,7 @@ class GateEngine implements Engine {
       machine,
       publish: (events) => this.#follower.publish(events),
       lease: () => this.#leases.lease(),
+      onLeaseLanded: (taskId) => void this.#leases.beat([taskId]),
       onEnd: (run) => this.#runs.delete(run),
       onRest: (record) => this.#countExecution(record),
     };
@@ -178,7 +179,10 @@ class GateEngine implements Engine {
           record = await run.settled;
         } catch (error) {
           if (hasCode(error, 'stale_revision') && run.commits === 0 && attempt < 5) continue;
-          throw error;
+          if (!(hasCode(error, 'stale_revision') && run.commits > 0)) throw error;
+          // Decided here, then taken over by another worker (its lease ran out): answer what it made of it.
+          const stored = await this.#settledElsewhere(approval.taskId);
+          return { approval: await this.getApproval(approvalId), task: toTaskView(stored) };
         }
         const task = toTaskView(record, contextOf(run));
         const decided = contextOf(run).approval ?? (await this.getApproval(approvalId));
@@ -335,9 +339,30 @@ class GateEngine implements Engine {
     this.#runs.add(run);
     run.start();
     run.send({ type: 'EVALUATE' });
-    const record = await run.settled;
+    let record: TaskRecord;
+    try {
+      record = await run.settled;
+    } catch (error) {
+      if (!(hasCode(error, 'stale_revision') && run.commits > 0)) throw error;
+      // Committed here, then taken over by another worker (its lease ran out): answer what it made of it.
+      return toTaskView(await this.#settledElsewhere(taskId));
+    }
     await this.#submitAlternative(record, contextOf(run));
     return toTaskView(record, contextOf(run));
+  }
+
+  /** The task once another worker has brought it to rest (parked or terminal). */
+  async #settledElsewhere(taskId: string): Promise<TaskRecord> {
+    // Real time, whatever the engine's clock: this is how long a caller waits.
+    const deadline = Date.now() + 3 * this.#leases.leaseMs;
+    for (;;) {
+      const record = await this.store.getTask(taskId);
+      if (record && (record.state === 'parked' || isTerminal(record.state))) return record;
+      if (Date.now() > deadline) {
+        throw new ConflictError('invalid_transition', `task ${taskId} was taken over by another worker and is still moving; read it again later`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   }
 
   /** Loads a stored task into a live run, quarantining it if its snapshot is unusable. */

@@ -33,6 +33,8 @@ export interface TaskRunDeps {
   onEnd(run: TaskRun): void;
   /** This worker's lease, from now: taken with the execution intent, so no other worker takes the task over while it runs. */
   lease(): TaskLease;
+  /** Called once the lease taken with the executing commit is in the store (the engine renews it at once). */
+  onLeaseLanded?(taskId: string): void;
   /** Called with the stored row each time a task comes to rest (parked or final), after its commit. */
   onRest?(record: TaskRecord): void;
 }
@@ -51,8 +53,10 @@ export class TaskRun {
   /** True when restored by recovery in a state a crash interrupted (e.g. executing). */
   readonly recovered: boolean;
   #deps: TaskRunDeps;
-  /** Whether this worker holds the task's lease (claimed, or taken with the executing commit); released at rest. */
+  /** Whether this worker asked for the task's lease (claimed, or with the executing commit): released at rest. */
   #leased: boolean;
+  /** Whether that lease is in the store (the claim, or the executing commit, landed): what heartbeats renew. */
+  #leaseLanded: boolean;
   #revision: number;
   #createdAt: string;
   #idempotencyKey: string | null;
@@ -90,6 +94,7 @@ export class TaskRun {
     this.#history = init.history;
     this.recovered = init.recovered;
     this.#leased = init.leased;
+    this.#leaseLanded = init.leased;
     const inspect = deps.inspect;
     this.actor = init.snapshot
       ? createActor(deps.machine, {
@@ -161,7 +166,7 @@ export class TaskRun {
 
   /** Whether this worker holds the task's lease now (for heartbeats). */
   get leased(): boolean {
-    return this.#leased && !this.#ended;
+    return this.#leased && this.#leaseLanded && !this.#ended;
   }
 
   /** How many commits this run has written. */
@@ -257,6 +262,8 @@ export class TaskRun {
 
   async #write(change: TaskCommit, atRest: boolean): Promise<void> {
     if (this.#failure !== null) return;
+    // The lease runs from when the commit is handed to the store, not from when it was queued here.
+    if (change.lease) change.lease = this.#deps.lease();
     let eventIds: number[];
     try {
       ({ eventIds } = await this.#deps.store.commit(change));
@@ -270,7 +277,13 @@ export class TaskRun {
         change.events.map((draft, index) => toPublished(draft, eventIds[index] ?? 0)),
       );
     }
-    if (change.task.state === 'executing') this.#executionDurable.resolve();
+    if (change.task.state === 'executing') {
+      if (change.lease) {
+        this.#leaseLanded = true;
+        this.#deps.onLeaseLanded?.(this.taskId);
+      }
+      this.#executionDurable.resolve();
+    }
     if (atRest) {
       this.#end();
       this.#deps.onRest?.(change.task);

@@ -64,9 +64,9 @@ export class WorkerLeases {
     this.#timer.unref?.();
   }
 
-  /** Renews the leases of the tasks this worker is running now. */
-  async beat(): Promise<void> {
-    const ids = this.#held();
+  /** Renews the leases of the tasks this worker is running now (or of `only` these). */
+  async beat(only?: readonly string[]): Promise<void> {
+    const ids = only ? [...only] : this.#held();
     if (ids.length === 0) return;
     try {
       const renewed = await this.#store.renewLeases(ids, this.lease());
