@@ -170,6 +170,17 @@ describe('visualizer (Chromium)', () => {
     await expect.poll(() => badge('denied').textContent()).toBe('1');
   });
 
+  it('is keyboard reachable: a state on the chart lists its tasks with Enter', async () => {
+    await page.locator('.chart-svg [data-state="denied"]').focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.inputValue('#filter-state')).toBe('denied');
+    await expect.poll(() => page.locator('.task-row').count()).toBe(1);
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { getAttribute(name: string): string | null } } }).document.activeElement.getAttribute('data-state'))).not.toBeNull();
+    await page.click('.filters button:has-text("Clear")');
+    await expect.poll(() => page.locator('.task-row').count()).toBe(4);
+  });
+
   it('says why someone may not approve their own request', async () => {
     await submit(TOKENS.sam, { actionType: 'vcs:push', title: 'Sam pushes a hotfix', args: { branch: 'hotfix/1' } });
     await page.click('.who button');
