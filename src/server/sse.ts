@@ -46,18 +46,26 @@ export function sseResponse(feed: EventFeed, options: SseOptions): Response {
       controller.enqueue(encoder.encode(`retry: 2000\n: tollgate events after id ${feed.cursor}\n\n`));
     },
     async pull(controller) {
+      // A client that went away cancels the stream: nothing may be enqueued or closed after that.
+      const closeQuietly = () => {
+        try {
+          controller.close();
+        } catch {
+          // already closed by the client's cancel
+        }
+      };
       try {
         const batch = await feed.next(options.heartbeatMs);
-        if (batch === null) {
+        if (batch === null || ended) {
           end();
-          controller.close();
+          closeQuietly();
           return;
         }
         controller.enqueue(encoder.encode(batch.length > 0 ? batch.map(formatSseEvent).join('') : ': heartbeat\n\n'));
       } catch (error) {
-        options.logger.error({ err: error }, 'event stream failed');
+        if (!ended) options.logger.error({ err: error }, 'event stream failed');
         end();
-        controller.close();
+        closeQuietly();
       }
     },
     cancel() {

@@ -27,6 +27,7 @@ const ServeOptions = z.strictObject({
   executorMaxAttempts: z.coerce.number().int().min(1).max(20),
   leaseMs: z.coerce.number().int().min(1_000).max(3_600_000),
   workerId: z.string().min(1).max(200).optional(),
+  inspect: z.boolean(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   demo: z.boolean().optional(),
 });
@@ -55,6 +56,7 @@ export function registerServeCommand(program: Command): void {
     .option('--executor-max-attempts <n>', 'attempts per action at the executor URL (backoff between)', '5')
     .option('--log-level <level>', 'pino level of the request log on standard error', 'info')
     .option('--lease-ms <ms>', 'how long this worker holds a task it runs without a heartbeat: how soon another worker takes over a dead one’s tasks', '30000')
+    .option('--no-inspect', 'no XState inspection stream (the visualizer’s inspector): saves ~0.1 ms of CPU per task')
     .option('--worker-id <id>', 'this worker’s id in task leases (default: local on SQLite, unique per process on PostgreSQL)')
     .option('--demo', `demo mode: ${DEMO_DB}, tokens in ${DEMO_TOKENS} (made on first run), demo tasks parked`)
     .action(async (raw: Record<string, unknown>) => {
@@ -71,7 +73,8 @@ async function serve(options: ServeOptions): Promise<void> {
   const store = await openStore(options.db ?? (options.demo ? DEMO_DB : 'sqlite:./tollgate.db'));
   // The visualizer's inspector: XState's inspection stream of every task actor.
   const inspection = new InspectionHub();
-  const engineOptions: EngineOptions = { store, logger, inspect: inspection.inspect };
+  const engineOptions: EngineOptions = { store, logger };
+  if (options.inspect) engineOptions.inspect = inspection.inspect;
   if (policy) engineOptions.policy = policy;
   engineOptions.leaseMs = options.leaseMs;
   if (options.workerId) engineOptions.workerId = options.workerId;
