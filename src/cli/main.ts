@@ -3,6 +3,7 @@ import { GateError } from '../errors.ts';
 import { registerAuditCommands } from './commands/audit.ts';
 import { registerApprovalCommands } from './commands/approvals.ts';
 import { registerDemoCommand } from './commands/demo.ts';
+import { registerMigrateCommand } from './commands/migrate.ts';
 import { registerPolicyCommands } from './commands/policy.ts';
 import { registerServeCommand } from './commands/serve.ts';
 import { registerTaskCommands } from './commands/tasks.ts';
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerDemoCommand(program);
   registerAuditCommands(program);
+  registerMigrateCommand(program);
   registerServeCommand(program);
   registerTaskCommands(program);
   registerApprovalCommands(program);
