@@ -153,7 +153,8 @@ function dump(path: string): string {
   const db = new Database(path, { readonly: true });
   try {
     const tables = db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all();
-    return JSON.stringify(tables.map(({ name }) => [name, db.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).all()]));
+    // Rows sorted as text: some tables have no rowid (WITHOUT ROWID).
+    return JSON.stringify(tables.map(({ name }) => [name, db.prepare(`SELECT * FROM "${name}"`).all().map((row) => JSON.stringify(row)).sort()]));
   } finally {
     db.close();
   }
