@@ -1,41 +1,9 @@
 import { createEngine } from '../src/engine/engine.ts';
 import type { Engine } from '../src/engine/engine-types.ts';
-import type { Principal } from '../src/model/principal.ts';
-import type { Proposal } from '../src/model/proposal.ts';
 import type { Store } from '../src/store/store.ts';
+import { type Figures, toFigures } from './figures.ts';
+import { BENCH_APPROVER, autoProposal, parkProposal } from './proposals.ts';
 import { measure, settledHeap } from './stats.ts';
-
-/** One backend's figures at one concurrency. */
-export interface Figures {
-  auto_per_s: number;
-  park_per_s: number;
-  resume_per_s: number;
-  auto_p50_ms: number;
-  auto_p99_ms: number;
-  park_p50_ms: number;
-  park_p99_ms: number;
-  resume_p50_ms: number;
-  resume_p99_ms: number;
-  heap_bytes_per_parked: number;
-}
-
-const APPROVER: Principal = { id: 'bench-approver', roles: ['approver'], maxRisk: 'critical' };
-
-/** Low risk at semi autonomy: allowed, executed at once. */
-const autoProposal = (i: number): Proposal => ({
-  actionType: 'code:read',
-  title: 'read a file',
-  args: { path: `src/module-${i % 100}.ts` },
-  agentId: 'bench-agent',
-});
-
-/** High risk at semi autonomy: parked for one approval. */
-const parkProposal = (i: number): Proposal => ({
-  actionType: 'vcs:push',
-  title: 'push a branch',
-  args: { remote: 'origin', branch: `feature/${i % 1000}` },
-  agentId: 'bench-agent',
-});
 
 /**
  * The Tollgate lifecycle benchmark on one store: auto path, park, resume (approve → executed),
@@ -61,22 +29,11 @@ export async function benchTollgate(openStore: () => Promise<Store>, options: { 
     const approvals = await pendingApprovalIds(engine, tasks);
 
     const resume = await measure(tasks, concurrency, async (i) => {
-      const { task } = await engine.decide(approvals[i] as string, { kind: 'approve' }, APPROVER);
+      const { task } = await engine.decide(approvals[i] as string, { kind: 'approve' }, BENCH_APPROVER);
       if (task.state !== 'completed') throw new Error(`expected completed, got ${task.state}`);
     });
 
-    return {
-      auto_per_s: Math.round(auto.perSecond),
-      park_per_s: Math.round(park.perSecond),
-      resume_per_s: Math.round(resume.perSecond),
-      auto_p50_ms: round3(auto.latencies.percentile(50)),
-      auto_p99_ms: round3(auto.latencies.percentile(99)),
-      park_p50_ms: round3(park.latencies.percentile(50)),
-      park_p99_ms: round3(park.latencies.percentile(99)),
-      resume_p50_ms: round3(resume.latencies.percentile(50)),
-      resume_p99_ms: round3(resume.latencies.percentile(99)),
-      heap_bytes_per_parked: Math.max(0, Math.round((heapAfter - heapBefore) / tasks)),
-    };
+    return toFigures({ auto, park, resume }, { before: heapBefore, after: heapAfter }, tasks);
   } finally {
     await engine.close();
     await store.close();
@@ -92,8 +49,4 @@ async function pendingApprovalIds(engine: Engine, count: number): Promise<string
   }
   if (ids.length !== count) throw new Error(`expected ${count} pending approvals, found ${ids.length}`);
   return ids;
-}
-
-function round3(value: number): number {
-  return Math.round(value * 1000) / 1000;
 }

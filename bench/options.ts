@@ -1,0 +1,47 @@
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+
+/** The options every benchmark mode takes (`npm run bench -- --tasks 5000 …`). */
+export interface BenchOptions {
+  /** Print one JSON object as the last line of stdout. */
+  json: boolean;
+  /** Tasks per phase at 64 in flight. */
+  tasks: number;
+  /** Tasks per phase at 1 in flight. */
+  sequentialTasks: number;
+}
+
+/** The stores every benchmark runs on, in the order tables show them. */
+export const BENCH_STORES = ['memory', 'sqlite'] as const;
+export type BenchStore = (typeof BENCH_STORES)[number];
+
+/** Tasks in flight for the concurrent and the sequential runs. */
+export const CONCURRENT = 64;
+export const SEQUENTIAL = 1;
+
+/**
+ * Parses and checks the common options in `process.argv` (`--json`, `--tasks`,
+ * `--sequential-tasks`) plus a mode's own; prints the problem and exits with 2 on a bad value.
+ * @example const options = parseBenchOptions({ peers: { type: 'boolean' } });
+ */
+export function parseBenchOptions(modeOptions: ParseArgsConfig['options'] = {}): BenchOptions {
+  const { values } = parseArgs({
+    options: {
+      json: { type: 'boolean', default: false },
+      tasks: { type: 'string', default: '20000' },
+      'sequential-tasks': { type: 'string', default: '5000' },
+      ...modeOptions,
+    },
+  });
+  const tasks = Number(values.tasks);
+  const sequentialTasks = Number(values['sequential-tasks']);
+  if (!Number.isInteger(tasks) || tasks < 100 || !Number.isInteger(sequentialTasks) || sequentialTasks < 100) {
+    process.stderr.write('--tasks and --sequential-tasks must be integers ≥ 100\n');
+    process.exit(2);
+  }
+  return { json: values.json === true, tasks, sequentialTasks };
+}
+
+/** Writes a progress line to stderr, so stdout stays the table (and the JSON line). */
+export function progress(message: string): void {
+  process.stderr.write(`${message}\n`);
+}
