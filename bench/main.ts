@@ -1,10 +1,13 @@
-// npm run bench [-- --json] [-- --tasks N] [-- --sequential-tasks N]
+// npm run bench [-- --json] [-- --tasks N] [-- --sequential-tasks N] [-- --peers]
 // The benchmark entry point, a dispatcher: the first mode flag found in the arguments picks
 // the mode, which parses its own options and runs. Without one, the Tollgate lifecycle
-// (modes/lifecycle.ts). A new mode is one line in MODES. See bench/README.md.
+// (modes/lifecycle.ts); --peers: Tollgate against LangGraph.js (modes/peers.ts). A new mode
+// is one line in MODES. See bench/README.md.
 import { parseBenchOptions } from './options.ts';
 
-const MODES: Record<string, () => Promise<unknown>> = {};
+const MODES: Record<string, () => Promise<unknown>> = {
+  peers: async () => (await import('./modes/peers.ts')).run(parseBenchOptions({ peers: { type: 'boolean' } })),
+};
 const lifecycle = async () => (await import('./modes/lifecycle.ts')).run(parseBenchOptions());
 
 const args = process.argv.slice(2);

@@ -1,0 +1,38 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { Figures } from '../figures.ts';
+import type { BenchStore } from '../options.ts';
+
+/** The runtimes the peer comparison runs. */
+export type PeerSide = 'tollgate' | 'langgraph';
+
+/** What one cell reports: its figures and how its store persisted. */
+export interface CellResult {
+  figures: Figures;
+  settings: Record<string, string>;
+}
+
+const RUN_TS = fileURLToPath(new URL('../../bin/run-ts.mjs', import.meta.url));
+const CELL = fileURLToPath(new URL('./cell.ts', import.meta.url));
+
+/**
+ * Runs one cell (cell.ts) in a fresh `node --expose-gc` process: no JIT, heap or promise hooks
+ * carried over from the other runtime. Its progress goes to our stderr.
+ * @example await runCell('langgraph', 'sqlite', { tasks: 20_000, concurrency: 64 })
+ */
+export function runCell(side: PeerSide, store: BenchStore, run: { tasks: number; concurrency: number }): Promise<CellResult> {
+  const args = ['--expose-gc', RUN_TS, CELL, '--side', side, '--store', store, '--concurrency', String(run.concurrency), '--tasks', String(run.tasks)];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const last = stdout.trim().split('\n').at(-1) ?? '';
+      if (code !== 0) reject(new Error(`${side}/${store} cell exited with ${code}`));
+      else resolve(JSON.parse(last) as CellResult);
+    });
+  });
+}
