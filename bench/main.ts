@@ -7,6 +7,8 @@ import { parseBenchOptions } from './options.ts';
 
 const MODES: Record<string, () => Promise<unknown>> = {
   peers: async () => (await import('./modes/peers.ts')).run(parseBenchOptions({ peers: { type: 'boolean' } })),
+  // --postgres [--pg-tasks N]: tasks/s for 1, 2 and 4 worker processes on one PostgreSQL database.
+  postgres: () => import('./postgres/main.ts'),
 };
 const lifecycle = async () => (await import('./modes/lifecycle.ts')).run(parseBenchOptions());
 
