@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { JsonObject } from './json.ts';
 import { AutonomyLevel } from './autonomy.ts';
+import { plainText } from './text.ts';
 
 /** Where an autonomy level applies; an agent's level wins over its department's, which wins over the company's. */
 export const AutonomyScope = z.enum(['company', 'department', 'agent']);
@@ -14,7 +15,7 @@ export type AutonomyDowngradeCause = z.infer<typeof AutonomyDowngradeCause>;
 export const AutonomyChange = z
   .strictObject({
     scope: AutonomyScope,
-    subject: z.string().min(1).max(200).optional(),
+    subject: plainText(1, 200).optional(),
     level: AutonomyLevel,
     reason: z.string().trim().min(1).max(2_000),
   })

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RiskLevel } from './risk.ts';
+import { plainText } from './text.ts';
 
 /** Roles a principal may hold. */
 export const Role = z.enum(['agent', 'approver', 'observer', 'admin']);
@@ -7,7 +8,7 @@ export type Role = z.infer<typeof Role>;
 
 /** Someone (an agent or a person) acting on Tollgate, as established by authentication. */
 export const Principal = z.strictObject({
-  id: z.string().min(1).max(200),
+  id: plainText(1, 200),
   roles: z.array(Role).min(1),
   /** The highest risk this principal may decide; approvers default to `high`. */
   maxRisk: RiskLevel.optional(),

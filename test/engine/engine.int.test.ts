@@ -69,6 +69,9 @@ describe.each(['memory', 'sqlite'] as const)('engine on %s', (kind) => {
       { actionType: 'vcs:push', title: 'x', agentId: 'a', ttlSeconds: 604_801 },
       { actionType: 'vcs:push', title: 'x', agentId: 'a', args: [] },
       { actionType: 'vcs:push', title: 'x', agentId: 'a', extra: true },
+      // NUL characters: PostgreSQL's TEXT cannot hold them, so no store takes them.
+      { actionType: 'vcs:push', title: 'x\u0000y', agentId: 'a' },
+      { actionType: 'vcs:push', title: 'x', agentId: 'a', idempotencyKey: 'k\u0000' },
     ]) {
       await expect(harness.engine.submit(bad as never)).rejects.toMatchObject({ code: 'validation_failed' });
     }
