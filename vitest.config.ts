@@ -1,11 +1,23 @@
 import { defineConfig } from 'vitest/config';
 
+/** Tests that start several processes (real servers, worker clusters, Chromium): one at a time, after the rest. */
+const HEAVY = ['test/**/*.e2e.test.ts', 'test/torture/**/*.test.ts'];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    // Fast unit tests first, slow integration/e2e last.
     sequence: { shuffle: false },
+    projects: [
+      {
+        extends: true,
+        test: { name: 'main', include: ['test/**/*.test.ts'], exclude: HEAVY, sequence: { groupOrder: 0 } },
+      },
+      {
+        // On 2 cores, a browser and a 4-process cluster running side by side starve each other.
+        extends: true,
+        test: { name: 'heavy', include: HEAVY, fileParallelism: false, sequence: { groupOrder: 1 } },
+      },
+    ],
   },
 });
