@@ -4,7 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { readResults } from './results-file.ts';
+import { BEFORE_COUNTS_FILE, readResults } from './results-file.ts';
 import type { ScaleResult } from './scale-result.ts';
 import { formatNumber, renderPanel } from './svg-panel.ts';
 
@@ -14,18 +14,18 @@ if (results.length === 0) {
   process.stderr.write('no results in bench/scale/results.json: run npm run bench -- --scale 10000,100000,1000000\n');
   process.exit(2);
 }
-writeFileSync(values.out, renderScaleChart(results));
+writeFileSync(values.out, renderScaleChart(results, readResults(BEFORE_COUNTS_FILE)));
 process.stderr.write(`wrote ${values.out}\n`);
 
 /**
  * The four panels of the scale chart, one SVG document.
  * @example writeFileSync('docs/bench-scale.svg', renderScaleChart(readResults()));
  */
-export function renderScaleChart(results: readonly ScaleResult[]): string {
+export function renderScaleChart(results: readonly ScaleResult[], beforeCountsFix: readonly ScaleResult[] = []): string {
   const ns = results.map((r) => r.n);
   const per = (pick: (r: ScaleResult) => number) => results.map((r) => ({ x: r.n, y: pick(r) }));
-  const listing = (filter: string, depth: (n: number) => number, kind = 'approvals') =>
-    results.map((r) => ({ x: r.n, y: r.listing.find((f) => f.kind === kind && f.filter === filter && f.offset === depth(r.n))?.p50Ms ?? 0 }));
+  const listing = (filter: string, depth: (n: number) => number, kind = 'approvals', from: readonly ScaleResult[] = results) =>
+    from.map((r) => ({ x: r.n, y: r.listing.find((f) => f.kind === kind && f.filter === filter && f.offset === depth(r.n))?.p50Ms ?? 0 }));
   const MiB = 2 ** 20;
   const common = { xTicks: ns, logX: true, width: 380, height: 220 };
   const panels = [
@@ -35,6 +35,7 @@ export function renderScaleChart(results: readonly ScaleResult[]): string {
       top: 60,
       title: 'Throughput (64 in flight, SQLite FULL)',
       yLabel: 'tasks/s',
+      yMinTop: 3_000,
       series: [
         { name: 'park (submit → parked)', color: '#1f77b4', points: per((r) => r.park.perSecond) },
         { name: 'park, last 10 % of N', color: '#1f77b4', dashed: true, points: per((r) => r.park.checkpoints.at(-1)?.segmentPerSecond ?? 0) },
@@ -50,10 +51,12 @@ export function renderScaleChart(results: readonly ScaleResult[]): string {
       title: 'A page of 50, p50 (one query in flight)',
       yLabel: 'ms (log)',
       series: [
-        { name: 'approvals, first page', color: '#1f77b4', points: listing('none', () => 0) },
-        { name: 'approvals, last page (offset N−50)', color: '#1f77b4', dashed: true, points: listing('none', (n) => n - 50) },
         { name: 'status=pending, first page', color: '#2ca02c', points: listing('status=pending', () => 0) },
-        { name: 'riskLevel=high (no index), first page', color: '#d62728', points: listing('riskLevel=high', () => 0) },
+        ...(beforeCountsFix.length
+          ? [{ name: 'the same before migration 4 (COUNT per page)', color: '#2ca02c', dashed: true, points: listing('status=pending', () => 0, 'approvals', beforeCountsFix) }]
+          : []),
+        { name: 'status=pending, last page (offset N−50)', color: '#1f77b4', points: listing('status=pending', (n) => n - 50) },
+        { name: 'riskLevel=high (no index), page at N/2', color: '#d62728', points: listing('riskLevel=high', (n) => Math.floor(n / 2)) },
         { name: 'tasks by cursor, deepest page', color: '#9467bd', points: listing('state=parked', (n) => n - 50, 'tasks') },
       ],
     }),

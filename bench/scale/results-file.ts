@@ -4,6 +4,8 @@ import type { ScaleResult } from './scale-result.ts';
 
 /** Where `npm run bench -- --scale N` keeps its results (one entry per N; the chart reads it). */
 export const RESULTS_FILE = resolve(import.meta.dirname, 'results.json');
+/** Results of the same benchmark before SQLite migration 4 (approval counts), for the chart's comparison. */
+export const BEFORE_COUNTS_FILE = resolve(import.meta.dirname, 'results-before-counts-fix.json');
 
 /**
  * Reads the stored results, smallest N first.
