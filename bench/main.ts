@@ -9,6 +9,8 @@ const MODES: Record<string, () => Promise<unknown>> = {
   peers: async () => (await import('./modes/peers.ts')).run(parseBenchOptions({ peers: { type: 'boolean' } })),
   // --postgres [--pg-tasks N]: tasks/s for 1, 2 and 4 worker processes on one PostgreSQL database.
   postgres: () => import('./postgres/main.ts'),
+  // --scale N[,N…]: bench/scale/main.ts parses its own arguments and runs when imported.
+  scale: () => import('./scale/main.ts'),
 };
 const lifecycle = async () => (await import('./modes/lifecycle.ts')).run(parseBenchOptions());
 
