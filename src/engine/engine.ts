@@ -1,6 +1,7 @@
 import { createApprovalStoreActor } from '../../actors/approval-store.ts';
 import { createExecutorActor } from '../../actors/executor.ts';
 import { createSecOpsActor } from '../../actors/secops.ts';
+import { decodeEnvelope } from '../../machines/envelope.ts';
 import type { TaskContext } from '../../machines/task-context.ts';
 import type { ExecutorInput } from '../../machines/task.machine.ts';
 import { taskMachine } from '../../machines/task.machine.ts';
@@ -70,6 +71,7 @@ class GateEngine implements Engine {
   #deps: TaskRunDeps;
   #autonomy: AutonomyRegistry;
   #policyVersion: string;
+  #lastAlternativeScan = Number.NEGATIVE_INFINITY;
   #errorRates: ErrorRateTracker | null;
   #closed = false;
 
@@ -307,7 +309,25 @@ class GateEngine implements Engine {
         }),
       ),
     );
+    // A scan over every rerouted task: at start, then at most once a minute.
+    if (Date.now() - this.#lastAlternativeScan >= 60_000) {
+      this.#lastAlternativeScan = Date.now();
+      report.alternativesSubmitted += await this.#submitMissingAlternatives();
+    }
     return report;
+  }
+
+  /** Alternatives a crash kept from being submitted after their task was rerouted (the id is derived, so this is idempotent). */
+  async #submitMissingAlternatives(): Promise<number> {
+    let submitted = 0;
+    for (const record of await this.store.listReroutesWithoutAlternative(1_000)) {
+      try {
+        if (await this.#submitAlternative(record, decodeEnvelope(record.envelope).context)) submitted += 1;
+      } catch (error) {
+        this.#logger.error({ taskId: record.id, err: error }, 'could not submit the alternative of a rerouted task');
+      }
+    }
+    return submitted;
   }
 
   async close(options: { timeoutMs?: number } = {}): Promise<void> {

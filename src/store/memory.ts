@@ -102,6 +102,15 @@ class MemoryStore implements Store {
       .map(copyTask);
   }
 
+  async listReroutesWithoutAlternative(limit: number): Promise<TaskRecord[]> {
+    this.#assertOpen();
+    return [...this.#tasks.values()]
+      .filter((task) => task.state === 'rerouted' && !this.#tasks.has(`${task.id}-alt`))
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .slice(0, limit)
+      .map(copyTask);
+  }
+
   async getApproval(id: string): Promise<Approval | null> {
     this.#assertOpen();
     const approval = this.#approvals.get(id);

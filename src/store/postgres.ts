@@ -135,6 +135,16 @@ class PostgresStore implements Store {
     return rows.map(taskFromRow);
   }
 
+  async listReroutesWithoutAlternative(limit: number): Promise<TaskRecord[]> {
+    const columns = TASK_COLUMNS.split(',').map((column) => `t.${column.trim()}`).join(', ');
+    const rows = await this.#rows<TaskRow>(
+      `SELECT ${columns} FROM ${this.#t.tasks} t LEFT JOIN ${this.#t.tasks} a ON a.id = t.id || '-alt'
+       WHERE t.state = 'rerouted' AND a.id IS NULL ORDER BY t.id LIMIT $1`,
+      [limit],
+    );
+    return rows.map(taskFromRow);
+  }
+
   async getApproval(id: string): Promise<Approval | null> {
     const rows = await this.#rows<{ record: string }>(`SELECT record FROM ${this.#t.approvals} WHERE id = $1`, [id]);
     return rows[0] ? approvalFromRecord(rows[0].record) : null;

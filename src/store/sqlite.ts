@@ -230,6 +230,16 @@ class SqliteStore implements Store {
     return rows.map(taskFromRow);
   }
 
+  async listReroutesWithoutAlternative(limit: number): Promise<TaskRecord[]> {
+    this.#open();
+    const rows = this.#db
+      .prepare<[number], TaskRow>(
+        `SELECT t.* FROM tasks t LEFT JOIN tasks a ON a.id = t.id || '-alt' WHERE t.state = 'rerouted' AND a.id IS NULL ORDER BY t.id LIMIT ?`,
+      )
+      .all(limit);
+    return rows.map(taskFromRow);
+  }
+
   async getApproval(id: string): Promise<Approval | null> {
     const row = this.#open().getApproval.get(id);
     return row ? approvalFromRow(row) : null;

@@ -49,6 +49,11 @@ export interface Store {
   listTasks(query: TaskQuery): Promise<{ items: TaskRecord[]; nextCursor: string | null }>;
   /** Tasks in any of these states, oldest first (recovery). */
   listTasksInStates(states: readonly TaskState[], limit: number): Promise<TaskRecord[]>;
+  /**
+   * Rerouted tasks whose alternative task (id `${id}-alt`) does not exist yet — a crash came
+   * between the reroute's commit and the alternative's — oldest first.
+   */
+  listReroutesWithoutAlternative(limit: number): Promise<TaskRecord[]>;
   getApproval(id: string): Promise<Approval | null>;
   listApprovals(query: ApprovalQuery): Promise<{ items: Approval[]; total: number }>;
   /** Pending approvals whose `expiresAt` ≤ `now`, earliest deadline first. */

@@ -134,6 +134,24 @@ describe.each(['memory', 'sqlite'] as const)('engine on %s', (kind) => {
     expect(result.approval.status).toBe('rejected');
   });
 
+  it('submits the alternative after a crash cut in between the reroute and it', async () => {
+    if (kind === 'memory') return; // a crash of the memory store loses everything by design
+    harness = await EngineHarness.open({ kind });
+    const { task } = await harness.engine.submit(human());
+    // The reroute's commit goes through; the alternative's never reaches the store.
+    harness.store.cutAfter(1);
+    await harness.engine
+      .decide(task.approvalId as string, { kind: 'reroute', reason: 'use staging', alternative: { actionType: TEST_ACTIONS.allow, args: { target: 'staging' } } }, alice)
+      .catch(() => undefined);
+    expect((await harness.engine.get(task.id)).state).toBe('rerouted');
+    expect(await harness.store.getTask(`${task.id}-alt`)).toBeNull();
+    await harness.restart({ crash: true });
+    const alternative = await harness.engine.get(`${task.id}-alt`);
+    expect(alternative).toMatchObject({ state: 'completed', parentTaskId: task.id, args: { target: 'staging' } });
+    await harness.restart();
+    expect((await harness.store.listReroutesWithoutAlternative(10)).map((t) => t.id)).toEqual([]);
+  });
+
   it('cancels a parked task (its agent or an admin only), and refuses to cancel a terminal one', async () => {
     harness = await EngineHarness.open({ kind });
     const { task } = await harness.engine.submit(human());

@@ -6,7 +6,7 @@ import { type StoreConformanceInit, storeSubject } from './conformance/harness.t
 import { describeJournal } from './conformance/journal.ts';
 import { describeLeases } from './conformance/leases.ts';
 import { describeLifecycle } from './conformance/lifecycle.ts';
-import { describeTaskListing } from './conformance/listing.ts';
+import { describeReroutesWithoutAlternative, describeTaskListing } from './conformance/listing.ts';
 import { describeRevisions } from './conformance/revisions.ts';
 import { describeTaskRecords } from './conformance/tasks.ts';
 
@@ -34,5 +34,6 @@ export function describeStoreConformance(init: StoreConformanceInit): void {
     describeLifecycle(subject);
     describeAutonomy(subject);
     describeLeases(subject);
+    describeReroutesWithoutAlternative(subject);
   });
 }

@@ -36,6 +36,7 @@ export class CrashableStore implements Store {
   findTaskByIdempotencyKey: Store['findTaskByIdempotencyKey'] = (agentId, key) => this.#inner.findTaskByIdempotencyKey(agentId, key);
   listTasks: Store['listTasks'] = (query) => this.#inner.listTasks(query);
   listTasksInStates: Store['listTasksInStates'] = (states, limit) => this.#inner.listTasksInStates(states, limit);
+  listReroutesWithoutAlternative: Store['listReroutesWithoutAlternative'] = (limit) => this.#inner.listReroutesWithoutAlternative(limit);
   getApproval: Store['getApproval'] = (id) => this.#inner.getApproval(id);
   listApprovals: Store['listApprovals'] = (query) => this.#inner.listApprovals(query);
   listDueApprovals: Store['listDueApprovals'] = (now, limit) => this.#inner.listDueApprovals(now, limit);

@@ -94,3 +94,20 @@ export function describeTaskListing(subject: StoreSubject): void {
     });
   });
 }
+
+/** Rerouted tasks whose alternative (`${id}-alt`) a crash kept from being created. */
+export function describeReroutesWithoutAlternative(subject: StoreSubject): void {
+  describe('rerouted tasks without their alternative', () => {
+    it('lists only rerouted tasks whose `-alt` task does not exist, oldest first, up to the limit', async () => {
+      const { store } = subject;
+      const orphanA = taskRecord(1, { state: 'rerouted' });
+      const linked = taskRecord(2, { state: 'rerouted' });
+      const orphanB = taskRecord(3, { state: 'rerouted' });
+      const other = taskRecord(4, { state: 'denied' });
+      for (const task of [orphanA, linked, orphanB, other]) await store.commit(insertOf(task, { events: [] }));
+      await store.commit(insertOf(taskRecord(5, { id: `${linked.id}-alt`, parentTaskId: linked.id }), { events: [] }));
+      expect((await store.listReroutesWithoutAlternative(10)).map((task) => task.id)).toEqual([orphanA.id, orphanB.id]);
+      expect((await store.listReroutesWithoutAlternative(1)).map((task) => task.id)).toEqual([orphanA.id]);
+    });
+  });
+}
