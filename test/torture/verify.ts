@@ -50,7 +50,8 @@ export function verifyTorture(input: { outcomes: ScenarioOutcome[]; ledger: Ledg
   const alternatives = new Set(outcomes.flatMap((o) => (o.alternativeTaskId ? [o.alternativeTaskId] : [])));
   const seen = new Set(ledger.observations.map((o) => o.taskId));
   for (const id of view.missing) {
-    if (alternatives.has(id) && !seen.has(id)) knownIssues.push(`alternative ${id} was never created (its reroute was cut by a kill after it committed)`);
+    // Recovery submits the alternative of a reroute a kill cut short, so a missing one is a loss too.
+    if (alternatives.has(id) && !seen.has(id)) fail(`alternative ${id} was never created (its reroute was cut by a kill after it committed)`);
     else fail(`acknowledged task ${id} is lost (404)`);
   }
   for (const read of view.failedReads) fail(read);
