@@ -297,7 +297,7 @@ class GateEngine implements Engine {
         this.#locks.run(record.id, async () => {
           if (this.#runs.has(record.id)) return;
           try {
-            const run = await this.#restore(record.id, INTERRUPTED_STATES, { recovered: true, leased: true });
+            const run = await this.#restore(record.id, INTERRUPTED_STATES, { recovered: true, leased: this.#leases.enabled });
             run.start();
             const settled = await run.settled;
             report.resumed += 1;
@@ -410,7 +410,7 @@ class GateEngine implements Engine {
       const current = await this.store.getApproval(approval.id);
       if (current?.status !== 'pending' || current.expiresAt === null || current.expiresAt > now) return false;
       try {
-        const run = await this.#restore(current.taskId, ['parked'], { recovered: false, leased: true });
+        const run = await this.#restore(current.taskId, ['parked'], { recovered: false, leased: this.#leases.enabled });
         run.start();
         if (!run.send({ type: 'TIMEOUT', at: now, policyVersion: this.#policyVersion })) return false;
         await run.settled;

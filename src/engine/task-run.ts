@@ -31,8 +31,8 @@ export interface TaskRunDeps {
   publish(events: LifecycleEvent[]): void;
   /** Called once when the run ends (at rest, or failed). */
   onEnd(run: TaskRun): void;
-  /** This worker's lease, from now: taken with the execution intent, so no other worker takes the task over while it runs. */
-  lease(): TaskLease;
+  /** This worker's lease, from now (null when the store keeps none): taken with the execution intent, so no other worker takes the task over while it runs. */
+  lease(): TaskLease | null;
   /** Called once the lease taken with the executing commit is in the store (the engine renews it at once). */
   onLeaseLanded?(taskId: string): void;
   /** Called with the stored row each time a task comes to rest (parked or final), after its commit. */
@@ -250,8 +250,9 @@ export class TaskRun {
     if (context.approval && context.approval !== this.#lastApproval) change.approval = context.approval;
     this.#lastApproval = context.approval;
     const atRest = state === 'parked' || snapshot.status === 'done';
-    if (state === 'executing') {
-      change.lease = this.#deps.lease();
+    const lease = state === 'executing' ? this.#deps.lease() : null;
+    if (lease) {
+      change.lease = lease;
       this.#leased = true;
     } else if (atRest && this.#leased) {
       change.lease = null;
@@ -263,7 +264,7 @@ export class TaskRun {
   async #write(change: TaskCommit, atRest: boolean): Promise<void> {
     if (this.#failure !== null) return;
     // The lease runs from when the commit is handed to the store, not from when it was queued here.
-    if (change.lease) change.lease = this.#deps.lease();
+    if (change.lease) change.lease = this.#deps.lease() ?? change.lease;
     let eventIds: number[];
     try {
       ({ eventIds } = await this.#deps.store.commit(change));

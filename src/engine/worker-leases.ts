@@ -46,20 +46,31 @@ export class WorkerLeases {
     this.#held = held;
   }
 
-  /** A lease for this worker, from now. */
-  lease(): TaskLease {
+  /**
+   * Whether leases are kept at all: only on a store several processes share. On one a single
+   * process uses, that process is the only worker, so a lease would be two writes per
+   * execution for nothing.
+   */
+  get enabled(): boolean {
+    return this.#store.shared;
+  }
+
+  /** A lease for this worker, from now; null when leases are not kept. */
+  lease(): TaskLease | null {
+    if (!this.enabled) return null;
     return { owner: this.workerId, expiresAt: new Date(this.#clock.now() + this.leaseMs).toISOString() };
   }
 
-  /** Claims the tasks nobody else holds; returns the ids this worker now holds. */
+  /** Claims the tasks nobody else holds; returns the ids this worker now holds (all of them when leases are not kept). */
   async claim(taskIds: readonly string[]): Promise<Set<string>> {
+    if (!this.enabled) return new Set(taskIds);
     if (taskIds.length === 0) return new Set();
-    return new Set(await this.#store.claimTasks(taskIds, this.lease(), isoNow(this.#clock)));
+    return new Set(await this.#store.claimTasks(taskIds, this.lease() as TaskLease, isoNow(this.#clock)));
   }
 
   /** Starts the heartbeat (a third of the lease, so two beats may be lost). */
   start(): void {
-    if (this.#timer) return;
+    if (this.#timer || !this.enabled) return;
     this.#timer = setInterval(() => void this.beat(), Math.max(250, Math.floor(this.leaseMs / 3)));
     this.#timer.unref?.();
   }
@@ -67,9 +78,10 @@ export class WorkerLeases {
   /** Renews the leases of the tasks this worker is running now (or of `only` these). */
   async beat(only?: readonly string[]): Promise<void> {
     const ids = only ? [...only] : this.#held();
-    if (ids.length === 0) return;
+    const lease = this.lease();
+    if (ids.length === 0 || !lease) return;
     try {
-      const renewed = await this.#store.renewLeases(ids, this.lease());
+      const renewed = await this.#store.renewLeases(ids, lease);
       if (renewed.length < ids.length) {
         this.#logger.warn({ lost: ids.filter((id) => !renewed.includes(id)) }, 'leases of running tasks were taken over by another worker');
       }
