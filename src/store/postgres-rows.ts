@@ -2,14 +2,13 @@ import type { AuditEntry, LifecycleEvent } from '../model/lifecycle-event.ts';
 import type { JsonObject } from '../model/json.ts';
 import { auditHash } from './audit-chain.ts';
 import { type JournalRow, auditFromRow, eventFromRow } from './sqlite-rows.ts';
-import type { TaskRecord } from './task-record.ts';
 
 // The PostgreSQL tables have the SQLite columns and types (TEXT, an INTEGER revision), so the
 // SQL row converters are shared; only BIGINT differs: pg returns it as a string.
 
-export { approvalFromRecord, taskFromRow, type JournalRow, type TaskRow } from './sqlite-rows.ts';
+export { approvalFromRecord, taskFromRow, taskToParams, type JournalRow, type TaskRow } from './sqlite-rows.ts';
 
-/** The column list of `tasks`, in the order of `taskParams`. */
+/** The column list of `tasks`, in the order of `taskToParams`. */
 export const TASK_COLUMNS =
   'id, state, action_type, title, agent_id, department, risk_level, approval_id, parent_task_id, idempotency_key, revision, envelope, history, quarantine_reason, created_at, updated_at';
 
@@ -32,28 +31,6 @@ export interface JournalDraft {
   taskId: string | null;
   approvalId: string | null;
   data: JsonObject;
-}
-
-/** Parameters `$1…$16` for inserting a task, in `TASK_COLUMNS` order. */
-export function taskParams(task: TaskRecord): unknown[] {
-  return [
-    task.id,
-    task.state,
-    task.actionType,
-    task.title,
-    task.agentId,
-    task.department,
-    task.riskLevel,
-    task.approvalId,
-    task.parentTaskId,
-    task.idempotencyKey,
-    task.revision,
-    task.envelope,
-    JSON.stringify(task.history),
-    task.quarantineReason,
-    task.createdAt,
-    task.updatedAt,
-  ];
 }
 
 /** A journal row as an outbox event. */

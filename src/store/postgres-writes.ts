@@ -3,7 +3,7 @@ import { DuplicateIdempotencyKeyError, StaleRevisionError, TaskExistsError } fro
 import type { Approval } from '../model/approval.ts';
 import { type AutonomySetting, autonomyAuditData } from '../model/autonomy-setting.ts';
 import { copyJson } from '../util/canonical-json.ts';
-import { type JournalDraft, TASK_COLUMNS, journalArrays, taskParams } from './postgres-rows.ts';
+import { type JournalDraft, TASK_COLUMNS, journalArrays, taskToParams } from './postgres-rows.ts';
 import type { PostgresTables } from './postgres-schema.ts';
 import type { StoreWrite } from './postgres-writer.ts';
 import type { CommitReceipt, TaskCommit } from './task-record.ts';
@@ -83,7 +83,7 @@ export function taskCommitWrite(sql: WriteStatements, change: TaskCommit): Store
   const lease = change.lease === undefined ? undefined : change.lease === null ? null : { ...change.lease };
   const taskValues =
     expectedRevision === null
-      ? taskParams(task)
+      ? taskToParams(task)
       : [task.state, task.riskLevel, task.approvalId, task.revision, task.envelope, JSON.stringify(task.history), task.quarantineReason, task.updatedAt, task.id, expectedRevision];
   const approvalValues = change.approval ? approvalParams(change.approval) : Array.from({ length: 8 }, () => null);
   const drafts = change.events.map(
