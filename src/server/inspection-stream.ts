@@ -1,4 +1,5 @@
 import type { InspectionHub, StoredInspection } from './inspection-hub.ts';
+import { SSE_HEADERS } from './sse.ts';
 
 /** How an inspection stream behaves. */
 export interface InspectionStreamOptions {
@@ -107,10 +108,6 @@ export function inspectionResponse(hub: InspectionHub, taskId: string, options: 
   });
   return new Response(body, {
     status: 200,
-    headers: {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      'x-accel-buffering': 'no',
-    },
+    headers: SSE_HEADERS,
   });
 }

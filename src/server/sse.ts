@@ -22,6 +22,13 @@ export function formatSseEvent(event: LifecycleEvent): string {
   return `id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
 }
 
+/** The headers of every event stream: no caching, no proxy buffering. */
+export const SSE_HEADERS: Readonly<Record<string, string>> = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache, no-transform',
+  'x-accel-buffering': 'no',
+};
+
 /**
  * A `text/event-stream` response that pulls from a feed: one chunk per batch of events, a
  * heartbeat comment when idle. It is pull-based, so a slow client slows only its own feed;
@@ -74,10 +81,6 @@ export function sseResponse(feed: EventFeed, options: SseOptions): Response {
   });
   return new Response(body, {
     status: 200,
-    headers: {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      'x-accel-buffering': 'no',
-    },
+    headers: SSE_HEADERS,
   });
 }
