@@ -6,7 +6,7 @@ import { AutonomySetting } from '../model/autonomy-setting.ts';
 import type { AuditEntry, AuditVerification, LifecycleEvent } from '../model/lifecycle-event.ts';
 import type { TaskState } from '../model/task-state.ts';
 import { GENESIS_HASH, auditHash } from './audit-chain.ts';
-import { type PgJournalRow, TASK_COLUMNS, type TaskRow, approvalFromRecord, auditFromPg, eventFromPg, taskFromRow } from './postgres-rows.ts';
+import { APPROVAL_COLUMNS, type ApprovalRow, type PgJournalRow, TASK_COLUMNS, type TaskRow, approvalFromRow, auditFromPg, eventFromPg, taskFromRow } from './postgres-rows.ts';
 import { type PostgresTables, migratePostgres, postgresTables } from './postgres-schema.ts';
 import { GroupCommitWriter } from './postgres-writer.ts';
 import { type WriteStatements, autonomyWrite, taskCommitWrite, writeStatements } from './postgres-writes.ts';
@@ -146,8 +146,8 @@ class PostgresStore implements Store {
   }
 
   async getApproval(id: string): Promise<Approval | null> {
-    const rows = await this.#rows<{ record: string }>(`SELECT record FROM ${this.#t.approvals} WHERE id = $1`, [id]);
-    return rows[0] ? approvalFromRecord(rows[0].record) : null;
+    const rows = await this.#rows<ApprovalRow>(`SELECT ${APPROVAL_COLUMNS} FROM ${this.#t.approvals} WHERE id = $1`, [id]);
+    return rows[0] ? approvalFromRow(rows[0]) : null;
   }
 
   async listApprovals(query: ApprovalQuery): Promise<{ items: Approval[]; total: number }> {
@@ -164,22 +164,23 @@ class PostgresStore implements Store {
     const page = `LIMIT $${params.length + 1} OFFSET $${params.length + 2}`;
     const [counted, rows] = await Promise.all([
       this.#rows<{ n: string }>(`SELECT COUNT(*) AS n FROM ${this.#t.approvals} ${filter}`, params),
-      this.#rows<{ record: string }>(`SELECT record FROM ${this.#t.approvals} ${filter} ORDER BY created_at DESC, id DESC ${page}`, [
+      this.#rows<ApprovalRow>(`SELECT ${APPROVAL_COLUMNS} FROM ${this.#t.approvals} ${filter} ORDER BY created_at DESC, id DESC ${page}`, [
         ...params,
         query.limit,
         query.offset,
       ]),
     ]);
-    return { items: rows.map((row) => approvalFromRecord(row.record)), total: Number(counted[0]?.n ?? 0) };
+    // A damaged record reads as a stand-in (approvalFromRow): one bad row never breaks the queue.
+    return { items: rows.map(approvalFromRow), total: Number(counted[0]?.n ?? 0) };
   }
 
   async listDueApprovals(now: string, limit: number): Promise<Approval[]> {
     // Served by the partial index approvals_due (expires_at, id) WHERE status = 'pending'.
-    const rows = await this.#rows<{ record: string }>(
-      `SELECT record FROM ${this.#t.approvals} WHERE status = 'pending' AND expires_at IS NOT NULL AND expires_at <= $1 ORDER BY expires_at, id LIMIT $2`,
+    const rows = await this.#rows<ApprovalRow>(
+      `SELECT ${APPROVAL_COLUMNS} FROM ${this.#t.approvals} WHERE status = 'pending' AND expires_at IS NOT NULL AND expires_at <= $1 ORDER BY expires_at, id LIMIT $2`,
       [now, limit],
     );
-    return rows.map((row) => approvalFromRecord(row.record));
+    return rows.map(approvalFromRow);
   }
 
   async setAutonomy(setting: AutonomySetting): Promise<{ seq: number }> {

@@ -79,11 +79,6 @@ export function taskToParams(task: TaskRecord): unknown[] {
   ];
 }
 
-/** Parses an approval's stored JSON (trusted: no check). */
-export function approvalFromRecord(record: string): Approval {
-  return JSON.parse(record) as Approval;
-}
-
 /** A row of `approvals`: the record and the columns the store indexes. */
 export interface ApprovalRow {
   id: string;
@@ -106,6 +101,7 @@ export const UNREADABLE_APPROVAL = 'unreadable approval record';
  * from the row's columns, titled `(unreadable approval record)`, with the problem in
  * `decisionReason`. The stand-in cannot be decided on: the engine compares a parked task's
  * stored approval with its snapshot before acting, and quarantines the task when they differ.
+ * Both SQL stores (SQLite and PostgreSQL: the same columns) read approvals through it.
  * @example const approval = approvalFromRow(db.prepare('SELECT * FROM approvals WHERE id = ?').get(id));
  */
 export function approvalFromRow(row: ApprovalRow): Approval {
