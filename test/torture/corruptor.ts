@@ -1,25 +1,30 @@
 import Database from 'better-sqlite3';
+import { postgresCorruptor } from './postgres-corruptor.ts';
 
 /**
  * Damages stored rows behind the gate's back while it is stopped — one backend's way of doing
- * it. The torture driver only knows this interface, so a PostgreSQL corruptor can join later.
+ * it. The torture driver only knows this interface.
  */
 export interface StoreCorruptor {
   /** Makes a task's persisted snapshot unreadable (truncated JSON). */
-  corruptSnapshot(taskId: string): void;
+  corruptSnapshot(taskId: string): Promise<void>;
   /** Makes an approval's stored record unreadable (truncated JSON). */
-  corruptApproval(approvalId: string): void;
+  corruptApproval(approvalId: string): Promise<void>;
 }
 
 /**
- * The corruptor for a `sqlite:PATH` database: opens the file with better-sqlite3 and truncates
- * the JSON text in place.
- * @example corruptorFor('sqlite:/tmp/t/tollgate.db').corruptSnapshot(taskId);
+ * The corruptor for a `--db` URL: `sqlite:PATH` or `postgres://…?schema=NAME`.
+ * @example await corruptorFor('sqlite:/tmp/t/tollgate.db').corruptSnapshot(taskId);
  */
 export function corruptorFor(dbUrl: string): StoreCorruptor {
-  if (!dbUrl.startsWith('sqlite:')) throw new Error(`no corruptor for ${dbUrl} yet (SQLite only)`);
-  const path = dbUrl.slice('sqlite:'.length);
-  const edit = (sql: string, id: string) => {
+  if (dbUrl.startsWith('postgres://') || dbUrl.startsWith('postgresql://')) return postgresCorruptor(dbUrl);
+  if (!dbUrl.startsWith('sqlite:')) throw new Error(`no corruptor for ${dbUrl} (sqlite: and postgres:// only)`);
+  return sqliteCorruptor(dbUrl.slice('sqlite:'.length));
+}
+
+/** Opens the file with better-sqlite3 and truncates the JSON text in place. */
+function sqliteCorruptor(path: string): StoreCorruptor {
+  const edit = async (sql: string, id: string) => {
     const db = new Database(path);
     try {
       const changed = db.prepare(sql).run(id).changes;

@@ -11,9 +11,11 @@ export interface DriveOptions {
   kills: number;
   seed: number;
   runId: string;
+  /** See ScenarioContext.takeoverAfterRestart. */
+  takeoverAfterRestart?: boolean;
   log?: (message: string) => void;
   /** Runs while the gate is down during the first kill. */
-  atFirstKill?: () => void;
+  atFirstKill?: () => Promise<void>;
 }
 
 /**
@@ -34,7 +36,7 @@ export async function drive(supervisor: GateSupervisor, client: GateClient, ledg
       const random = seededRandom(options.seed * 1_000_003 + index);
       const kind = pickScenario(random);
       try {
-        outcomes.push(await runScenario({ client, ledger, random, index, kind, runId: options.runId }));
+        outcomes.push(await runScenario({ client, ledger, random, index, kind, runId: options.runId, takeoverAfterRestart: options.takeoverAfterRestart === true }));
       } catch (error) {
         aborted = true;
         throw error;

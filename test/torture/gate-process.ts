@@ -11,6 +11,8 @@ export interface GateConfig {
   tokensFile: string;
   executorUrl: string;
   sweepIntervalMs: number;
+  /** `--lease-ms`: how soon a restarted server takes over a dead one's tasks on a shared store. */
+  leaseMs?: number;
 }
 
 /**
@@ -52,6 +54,7 @@ export class GateProcess {
       config.executorUrl,
       '--log-level',
       'warn',
+      ...(config.leaseMs === undefined ? [] : ['--lease-ms', String(config.leaseMs)]),
     ];
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     const stderr = { text: '' };

@@ -1,6 +1,7 @@
 // npm run torture [-- --tasks 10000 --clients 16 --kills 25 --seed 1 --db sqlite:PATH|postgres://… --json]
-// The crash torture at full size (issue 8, part 3); test/torture/torture.int.test.ts runs a
-// smaller one in `npm test`. Exit code 1 when any invariant broke.
+// The crash torture at full size (issue 8, part 3); torture.int.test.ts (SQLite) and
+// torture-postgres.int.test.ts run smaller ones in `npm test`. A PostgreSQL URL without
+// `schema=` gets a fresh schema, dropped at the end. Exit code 1 when any invariant broke.
 import { parseArgs } from 'node:util';
 import { renderTortureReport } from './report.ts';
 import { runTorture } from './run-torture.ts';

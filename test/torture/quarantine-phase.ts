@@ -43,11 +43,11 @@ export async function parkQuarantineSubjects(client: GateClient, ledger: Ledger,
 /**
  * Damages the victims while the gate is down (the driver calls it during one of its kills):
  * one task's snapshot, the other task's approval record.
- * @example supervisor.killAndRestart(progress, 0, () => corruptQuarantineSubjects(corruptor, subjects));
+ * @example await supervisor.killAndRestart(progress, 0, () => corruptQuarantineSubjects(corruptor, subjects));
  */
-export function corruptQuarantineSubjects(corruptor: StoreCorruptor, subjects: QuarantineSubjects): void {
-  corruptor.corruptSnapshot(subjects.snapshotVictim.id);
-  corruptor.corruptApproval(subjects.approvalVictim.approvalId);
+export async function corruptQuarantineSubjects(corruptor: StoreCorruptor, subjects: QuarantineSubjects): Promise<void> {
+  await corruptor.corruptSnapshot(subjects.snapshotVictim.id);
+  await corruptor.corruptApproval(subjects.approvalVictim.approvalId);
 }
 
 /**

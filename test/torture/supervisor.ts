@@ -49,10 +49,10 @@ export class GateSupervisor implements GateLocator {
    * SIGKILL now, then start again on the same files; clients wait meanwhile. `whileDown` runs
    * between the two (e.g. to damage rows behind the gate's back).
    */
-  async killAndRestart(progress: number, pauseMs = 0, whileDown?: () => void): Promise<void> {
+  async killAndRestart(progress: number, pauseMs = 0, whileDown?: () => Promise<void>): Promise<void> {
     const started = Date.now();
     await this.stop('kill');
-    whileDown?.();
+    await whileDown?.();
     if (pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs));
     await this.restart();
     this.kills.push({ at: started, downMs: Date.now() - started, progress });
