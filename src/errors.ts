@@ -88,8 +88,14 @@ export class ConflictError extends GateError {
 
 /** The stored row changed since it was read (compare-and-set failed). */
 export class StaleRevisionError extends ConflictError {
+  readonly taskId: string;
+  readonly expected: number | null;
+  readonly actual: number | null;
   constructor(taskId: string, expected: number | null, actual: number | null) {
     super('stale_revision', `task ${taskId} is at revision ${actual}, expected ${expected}`);
+    this.taskId = taskId;
+    this.expected = expected;
+    this.actual = actual;
   }
 }
 
@@ -106,8 +112,10 @@ export class DuplicateIdempotencyKeyError extends GateError {
 
 /** A task with this id already exists. */
 export class TaskExistsError extends GateError {
+  readonly taskId: string;
   constructor(taskId: string) {
     super('task_exists', `task ${taskId} already exists`);
+    this.taskId = taskId;
   }
 }
 

@@ -45,12 +45,4 @@ export type AutonomySetting = z.infer<typeof AutonomySetting>;
 /** The subject key of the company scope. */
 export const COMPANY_SUBJECT = '*';
 
-/**
- * What an autonomy change's audit entry records (the same on every store, so the chain is comparable).
- * @example autonomyAuditData(setting) // { scope: 'agent', subject: 'bot', level: 'locked', previous: 'semi', reason: '…' }
- */
-export function autonomyAuditData(setting: AutonomySetting): JsonObject {
-  const data: JsonObject = { scope: setting.scope, subject: setting.subject, level: setting.level, previous: setting.previous, reason: setting.reason };
-  if (setting.cause !== undefined) data.cause = setting.cause;
-  return data;
-}
+export { autonomyAuditData } from './autonomy-audit.ts';

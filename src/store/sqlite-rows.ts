@@ -57,27 +57,7 @@ export function taskFromRow(row: TaskRow): TaskRecord {
   };
 }
 
-/** Parameters for inserting or replacing a task row. */
-export function taskToParams(task: TaskRecord): unknown[] {
-  return [
-    task.id,
-    task.state,
-    task.actionType,
-    task.title,
-    task.agentId,
-    task.department,
-    task.riskLevel,
-    task.approvalId,
-    task.parentTaskId,
-    task.idempotencyKey,
-    task.revision,
-    task.envelope,
-    JSON.stringify(task.history),
-    task.quarantineReason,
-    task.createdAt,
-    task.updatedAt,
-  ];
-}
+export { taskToParams } from './task-params.ts';
 
 /** A row of `approvals`: the record and the columns the store indexes. */
 export interface ApprovalRow {

@@ -1,13 +1,16 @@
 import Database from 'better-sqlite3';
 import type { Logger } from 'pino';
-import { ClosedError, DuplicateIdempotencyKeyError, StaleRevisionError, TaskExistsError } from '../errors.ts';
+import { ClosedError } from '../errors.ts';
 import type { Approval } from '../model/approval.ts';
 import type { AuditEntry, LifecycleEvent } from '../model/lifecycle-event.ts';
-import { AutonomySetting, autonomyAuditData } from '../model/autonomy-setting.ts';
+import { AutonomySetting } from '../model/autonomy-setting.ts';
 import type { TaskState } from '../model/task-state.ts';
-import { GENESIS_HASH, auditHash, verifyChain } from './audit-chain.ts';
+import { verifyChain } from './audit-chain.ts';
+import { type SqliteSynchronous, configureSqliteConnection } from './sqlite-pragmas.ts';
+import { type ApprovalRow, type JournalRow, type TaskRow, approvalFromRow, auditFromRow, eventFromRow, taskFromRow } from './sqlite-rows.ts';
 import { migrateSqlite } from './sqlite-schema.ts';
-import { type ApprovalRow, type JournalRow, type TaskRow, approvalFromRow, auditFromRow, eventFromRow, taskFromRow, taskToParams } from './sqlite-rows.ts';
+import { InlineSqliteWriter, type SqliteWriter } from './sqlite-writer.ts';
+import { ThreadSqliteWriter } from './sqlite-writer-client.ts';
 import type { ApprovalQuery, Store, TaskQuery } from './store.ts';
 import type { CommitReceipt, TaskCommit, TaskLease, TaskRecord } from './task-record.ts';
 
@@ -19,7 +22,14 @@ export interface SqliteStoreOptions {
    * `FULL` (default): a commit survives power loss. `NORMAL`: survives a process crash, not
    * power loss; faster. Group commit amortises the fsync either way.
    */
-  synchronous?: 'FULL' | 'NORMAL';
+  synchronous?: SqliteSynchronous;
+  /**
+   * Where writes run. `auto` (default): on the process's SQLite writer thread, with its own
+   * connection, while writes are outstanding there (under load: statements and fsyncs off the
+   * event loop, overlapping with the tasks); on this thread when it is quiet (lower latency).
+   * `thread`: always on the writer thread. `inline`: always on this thread.
+   */
+  writer?: 'auto' | 'thread' | 'inline';
   logger?: Logger;
 }
 
@@ -31,56 +41,39 @@ interface Pending {
 
 /**
  * Opens (creating or migrating) the embedded SQLite store: better-sqlite3, WAL, prepared
- * statements, and group commit — all commits queued in one turn of the event loop share one
- * `BEGIN IMMEDIATE` transaction, and none resolves before its COMMIT.
+ * statements, and group commit — the commits that arrive while a batch is being written share
+ * the next `BEGIN IMMEDIATE` transaction, and none resolves before its COMMIT. Writes run on a
+ * writer thread by default (`writer: 'thread'`), so statements and fsyncs do not hold up the
+ * event loop; reads run here, on a connection of their own (WAL: readers never wait for the writer).
  * @example const store = await openSqliteStore({ path: './tollgate.db' });
  */
 export async function openSqliteStore(options: SqliteStoreOptions): Promise<Store> {
-  return new SqliteStore(options);
+  const synchronous = options.synchronous ?? 'FULL';
+  const db = configureSqliteConnection(new Database(options.path), synchronous);
+  try {
+    migrateSqlite(db);
+    const mode = options.writer ?? 'auto';
+    const writer = mode === 'inline' ? new InlineSqliteWriter(db) : await ThreadSqliteWriter.open(db, options.path, synchronous, { always: mode === 'thread' });
+    options.logger?.debug({ path: options.path, writer: mode }, 'sqlite store opened');
+    return new SqliteStore(db, writer);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
 }
 
 class SqliteStore implements Store {
   readonly kind = 'sqlite';
   readonly shared = false;
   #db: Database.Database;
-  #queue: Pending[] = [];
-  #flushScheduled = false;
+  #writer: SqliteWriter;
   #closed = false;
   #statements;
-  #batch: (batch: Pending[]) => Array<CommitReceipt | Error>;
 
-  constructor(options: SqliteStoreOptions) {
-    const db = new Database(options.path);
+  constructor(db: Database.Database, writer: SqliteWriter) {
     this.#db = db;
-    db.pragma('journal_mode = WAL');
-    db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
-    db.pragma('busy_timeout = 10000');
-    db.pragma('foreign_keys = ON');
-    migrateSqlite(db);
+    this.#writer = writer;
     this.#statements = {
-      taskRevision: db.prepare<[string], { revision: number }>('SELECT revision FROM tasks WHERE id = ?'),
-      taskByKey: db.prepare<[string, string], { id: string }>('SELECT id FROM tasks WHERE agent_id = ? AND idempotency_key = ?'),
-      insertTask: db.prepare(
-        `INSERT INTO tasks (id, state, action_type, title, agent_id, department, risk_level, approval_id, parent_task_id,
-           idempotency_key, revision, envelope, history, quarantine_reason, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      // Compare-and-set in one statement: no row changes unless the revision is the expected one.
-      updateTask: db.prepare(
-        `UPDATE tasks SET state = ?, risk_level = ?, approval_id = ?, revision = ?, envelope = ?, history = ?,
-           quarantine_reason = ?, updated_at = ?
-         WHERE id = ? AND revision = ?`,
-      ),
-      upsertApproval: db.prepare(
-        `INSERT INTO approvals (id, task_id, status, risk_level, action_type, created_at, expires_at, record)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT(id) DO UPDATE SET task_id = excluded.task_id, status = excluded.status, risk_level = excluded.risk_level,
-           action_type = excluded.action_type, created_at = excluded.created_at, expires_at = excluded.expires_at, record = excluded.record`,
-      ),
-      lastJournal: db.prepare<[], { seq: number; hash: string }>('SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1'),
-      insertJournal: db.prepare(
-        'INSERT INTO journal (seq, at, actor, type, task_id, approval_id, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      ),
       getTask: db.prepare<[string], TaskRow>('SELECT * FROM tasks WHERE id = ?'),
       getTaskByKey: db.prepare<[string, string], TaskRow>('SELECT * FROM tasks WHERE agent_id = ? AND idempotency_key = ?'),
       getApproval: db.prepare<[string], ApprovalRow>('SELECT * FROM approvals WHERE id = ?'),
@@ -88,109 +81,15 @@ class SqliteStore implements Store {
         `SELECT * FROM approvals WHERE status = 'pending' AND expires_at IS NOT NULL AND expires_at <= ? ORDER BY expires_at, id LIMIT ?`,
       ),
       readEvents: db.prepare<[number, number], JournalRow>('SELECT * FROM journal WHERE seq > ? AND task_id IS NOT NULL ORDER BY seq LIMIT ?'),
-      upsertAutonomy: db.prepare(
-        'INSERT INTO autonomy (scope, subject, record) VALUES (?, ?, ?) ON CONFLICT(scope, subject) DO UPDATE SET record = excluded.record',
-      ),
-      upsertLease: db.prepare('INSERT INTO leases (task_id, owner, expires_at) VALUES (?, ?, ?) ON CONFLICT(task_id) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at'),
-      deleteLease: db.prepare('DELETE FROM leases WHERE task_id = ?'),
-      claimLease: db.prepare(
-        `INSERT INTO leases (task_id, owner, expires_at) VALUES (?, ?, ?) ON CONFLICT(task_id) DO UPDATE SET owner = excluded.owner,
-           expires_at = excluded.expires_at WHERE leases.expires_at <= ? OR leases.owner = excluded.owner`,
-      ),
-      renewLease: db.prepare('UPDATE leases SET expires_at = ? WHERE task_id = ? AND owner = ?'),
       allAutonomy: db.prepare<[], { record: string }>('SELECT record FROM autonomy ORDER BY scope, subject'),
       lastEventId: db.prepare<[], { seq: number | null }>('SELECT MAX(seq) AS seq FROM journal'),
       allJournal: db.prepare<[], JournalRow>('SELECT * FROM journal ORDER BY seq'),
     };
-    this.#batch = db.transaction((batch: Pending[]) => this.#writeBatch(batch)) as unknown as (batch: Pending[]) => Array<
-      CommitReceipt | Error
-    >;
-    options.logger?.debug({ path: options.path }, 'sqlite store opened');
   }
 
   commit(change: TaskCommit): Promise<CommitReceipt> {
     if (this.#closed) return Promise.reject(new ClosedError('store'));
-    return new Promise((resolve, reject) => {
-      this.#queue.push({ change, resolve, reject });
-      if (!this.#flushScheduled) {
-        this.#flushScheduled = true;
-        setImmediate(() => this.#flush());
-      }
-    });
-  }
-
-  #flush(): void {
-    this.#flushScheduled = false;
-    const batch = this.#queue;
-    this.#queue = [];
-    if (batch.length === 0) return;
-    let outcomes: Array<CommitReceipt | Error>;
-    try {
-      outcomes = (this.#batch as unknown as { immediate(batch: Pending[]): Array<CommitReceipt | Error> }).immediate(batch);
-    } catch (error) {
-      for (const pending of batch) pending.reject(error);
-      return;
-    }
-    batch.forEach((pending, index) => {
-      const outcome = outcomes[index];
-      if (outcome instanceof Error) pending.reject(outcome);
-      else pending.resolve(outcome as CommitReceipt);
-    });
-  }
-
-  /** Runs inside the batch transaction: every commit's preconditions first, then its writes. */
-  #writeBatch(batch: Pending[]): Array<CommitReceipt | Error> {
-    const s = this.#statements;
-    const last = s.lastJournal.get();
-    let seq = last?.seq ?? 0;
-    let prevHash = last?.hash ?? GENESIS_HASH;
-    return batch.map(({ change }) => {
-      const { task } = change;
-      if (change.expectedRevision === null) {
-        try {
-          s.insertTask.run(taskToParams(task));
-        } catch (error) {
-          // A constraint failure aborts only this statement; the batch goes on.
-          if (s.taskRevision.get(task.id)) return new TaskExistsError(task.id);
-          const holder = task.idempotencyKey === null ? undefined : s.taskByKey.get(task.agentId, task.idempotencyKey);
-          if (holder) return new DuplicateIdempotencyKeyError(holder.id);
-          throw error;
-        }
-      } else {
-        const updated = s.updateTask.run(
-          task.state,
-          task.riskLevel,
-          task.approvalId,
-          task.revision,
-          task.envelope,
-          JSON.stringify(task.history),
-          task.quarantineReason,
-          task.updatedAt,
-          task.id,
-          change.expectedRevision,
-        );
-        if (updated.changes !== 1) {
-          return new StaleRevisionError(task.id, change.expectedRevision, s.taskRevision.get(task.id)?.revision ?? null);
-        }
-      }
-      if (change.lease === null) s.deleteLease.run(task.id);
-      else if (change.lease) s.upsertLease.run(task.id, change.lease.owner, change.lease.expiresAt);
-      if (change.approval) {
-        const a = change.approval;
-        s.upsertApproval.run(a.id, a.taskId, a.status, a.riskLevel, a.actionType, a.createdAt, a.expiresAt, JSON.stringify(a));
-      }
-      const eventIds: number[] = [];
-      for (const event of change.events) {
-        seq += 1;
-        const approvalId = event.approvalId ?? null;
-        const data = event.data ?? {};
-        const hash = auditHash(prevHash, { seq, at: event.at, actor: event.actor, action: event.type, taskId: event.taskId, approvalId, data });
-        s.insertJournal.run(seq, event.at, event.actor, event.type, event.taskId, approvalId, JSON.stringify(data), prevHash, hash);
-        prevHash = hash;
-        eventIds.push(seq);
-      }
-      return { eventIds };
-    });
+    return this.#writer.commit(change);
   }
 
   async getTask(id: string): Promise<TaskRecord | null> {
@@ -275,34 +174,18 @@ class SqliteStore implements Store {
   }
 
   async setAutonomy(setting: AutonomySetting): Promise<{ seq: number }> {
-    const s = this.#open();
-    // Pending task commits go first, so the chain's order is the order things were acknowledged.
-    this.#flush();
-    const write = this.#db.transaction(() => {
-      s.upsertAutonomy.run(setting.scope, setting.subject, JSON.stringify(setting));
-      const last = s.lastJournal.get();
-      const seq = (last?.seq ?? 0) + 1;
-      const prevHash = last?.hash ?? GENESIS_HASH;
-      const data = autonomyAuditData(setting);
-      const hash = auditHash(prevHash, { seq, at: setting.setAt, actor: setting.setBy, action: 'autonomy.changed', taskId: null, approvalId: null, data });
-      s.insertJournal.run(seq, setting.setAt, setting.setBy, 'autonomy.changed', null, null, JSON.stringify(data), prevHash, hash);
-      return seq;
-    });
-    return { seq: write.immediate() };
+    this.#open();
+    return { seq: await this.#writer.setAutonomy(setting) };
   }
 
   async claimTasks(taskIds: readonly string[], lease: TaskLease, now: string): Promise<string[]> {
-    const s = this.#open();
-    const claim = this.#db.transaction((ids: string[]) =>
-      ids.filter((id) => s.claimLease.run(id, lease.owner, lease.expiresAt, now).changes === 1),
-    );
-    return claim.immediate([...new Set(taskIds)]);
+    this.#open();
+    return this.#writer.claimTasks(taskIds, lease, now);
   }
 
   async renewLeases(taskIds: readonly string[], lease: TaskLease): Promise<string[]> {
-    const s = this.#open();
-    const renew = this.#db.transaction((ids: string[]) => ids.filter((id) => s.renewLease.run(lease.expiresAt, id, lease.owner).changes === 1));
-    return renew.immediate([...new Set(taskIds)]);
+    this.#open();
+    return this.#writer.renewLeases(taskIds, lease);
   }
 
   async listAutonomy(): Promise<AutonomySetting[]> {
@@ -343,8 +226,11 @@ class SqliteStore implements Store {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    this.#flush();
-    this.#db.close();
+    try {
+      await this.#writer.close();
+    } finally {
+      this.#db.close();
+    }
   }
 
   #open() {

@@ -9,26 +9,30 @@ import { describeStoreConformance } from './conformance.ts';
 const files = new WeakMap<Store, string>();
 const dirs: string[] = [];
 
-async function open(path: string): Promise<Store> {
-  const store = await openSqliteStore({ path, synchronous: 'NORMAL' });
-  files.set(store, path);
-  return store;
-}
-
+// Every writer mode passes the same suite: `auto` (the default) writes quiet moments on the
+// store's thread, `thread` sends every write to the writer thread, `inline` never does.
+for (const writer of ['auto', 'thread', 'inline'] as const) {
 describeStoreConformance({
-  name: 'sqlite',
+  name: `sqlite (writer: ${writer})`,
   async createStore() {
     const dir = mkdtempSync(join(tmpdir(), 'tollgate-store-'));
     dirs.push(dir);
-    return open(join(dir, 'tollgate.db'));
+    return open(join(dir, 'tollgate.db'), writer);
   },
   async reopenStore(store) {
     const path = files.get(store);
     if (path === undefined) throw new Error('not a store this file opened');
     await store.close();
-    return open(path);
+    return open(path, writer);
   },
   async afterAll() {
     for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   },
 });
+}
+
+async function open(path: string, writer: 'auto' | 'thread' | 'inline'): Promise<Store> {
+  const store = await openSqliteStore({ path, synchronous: 'NORMAL', writer });
+  files.set(store, path);
+  return store;
+}

@@ -1,0 +1,156 @@
+import type Database from 'better-sqlite3';
+import { DuplicateIdempotencyKeyError, StaleRevisionError, TaskExistsError } from '../errors.ts';
+import { autonomyAuditData } from '../model/autonomy-audit.ts';
+import type { AutonomySetting } from '../model/autonomy-setting.ts';
+import { GENESIS_HASH, auditHash } from './audit-chain.ts';
+import { taskToParams } from './task-params.ts';
+import type { CommitReceipt, TaskCommit, TaskLease } from './task-record.ts';
+
+/**
+ * Every write of the SQLite store, synchronous, on one connection: task commits in group-commit
+ * batches, autonomy changes, lease claims and renewals. Each call is one `BEGIN IMMEDIATE`
+ * transaction. It runs wherever the store's writer lives — on the store's own thread, or on a
+ * writer thread (sqlite-writer-thread.ts) so that statements and fsyncs leave the event loop free.
+ * @example const writes = new SqliteWrites(db); writes.commitBatch([change]);
+ */
+export class SqliteWrites {
+  readonly #s;
+  readonly #commitBatch: { immediate(changes: readonly TaskCommit[]): Array<CommitReceipt | Error> };
+  readonly #db: Database.Database;
+
+  constructor(db: Database.Database) {
+    this.#db = db;
+    this.#s = {
+      taskRevision: db.prepare<[string], { revision: number }>('SELECT revision FROM tasks WHERE id = ?'),
+      taskByKey: db.prepare<[string, string], { id: string }>('SELECT id FROM tasks WHERE agent_id = ? AND idempotency_key = ?'),
+      insertTask: db.prepare(
+        `INSERT INTO tasks (id, state, action_type, title, agent_id, department, risk_level, approval_id, parent_task_id,
+           idempotency_key, revision, envelope, history, quarantine_reason, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      // Compare-and-set in one statement: no row changes unless the revision is the expected one.
+      updateTask: db.prepare(
+        `UPDATE tasks SET state = ?, risk_level = ?, approval_id = ?, revision = ?, envelope = ?, history = ?,
+           quarantine_reason = ?, updated_at = ?
+         WHERE id = ? AND revision = ?`,
+      ),
+      upsertApproval: db.prepare(
+        `INSERT INTO approvals (id, task_id, status, risk_level, action_type, created_at, expires_at, record)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT(id) DO UPDATE SET task_id = excluded.task_id, status = excluded.status, risk_level = excluded.risk_level,
+           action_type = excluded.action_type, created_at = excluded.created_at, expires_at = excluded.expires_at, record = excluded.record`,
+      ),
+      lastJournal: db.prepare<[], { seq: number; hash: string }>('SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1'),
+      insertJournal: db.prepare(
+        'INSERT INTO journal (seq, at, actor, type, task_id, approval_id, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      upsertAutonomy: db.prepare(
+        'INSERT INTO autonomy (scope, subject, record) VALUES (?, ?, ?) ON CONFLICT(scope, subject) DO UPDATE SET record = excluded.record',
+      ),
+      upsertLease: db.prepare(
+        'INSERT INTO leases (task_id, owner, expires_at) VALUES (?, ?, ?) ON CONFLICT(task_id) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at',
+      ),
+      deleteLease: db.prepare('DELETE FROM leases WHERE task_id = ?'),
+      claimLease: db.prepare(
+        `INSERT INTO leases (task_id, owner, expires_at) VALUES (?, ?, ?) ON CONFLICT(task_id) DO UPDATE SET owner = excluded.owner,
+           expires_at = excluded.expires_at WHERE leases.expires_at <= ? OR leases.owner = excluded.owner`,
+      ),
+      renewLease: db.prepare('UPDATE leases SET expires_at = ? WHERE task_id = ? AND owner = ?'),
+    };
+    this.#commitBatch = db.transaction((changes: readonly TaskCommit[]) => this.#writeBatch(changes));
+  }
+
+  /**
+   * Writes task commits in one transaction, in order. A commit whose precondition fails (stale
+   * revision, existing id, used idempotency key) writes nothing and gets its error in its slot;
+   * any other failure throws and nothing of the batch is written.
+   */
+  commitBatch(changes: readonly TaskCommit[]): Array<CommitReceipt | Error> {
+    return this.#commitBatch.immediate(changes);
+  }
+
+  /** Stores an autonomy setting and its audit entry; returns the entry's seq. */
+  setAutonomy(setting: AutonomySetting): number {
+    const s = this.#s;
+    const write = this.#db.transaction(() => {
+      s.upsertAutonomy.run(setting.scope, setting.subject, JSON.stringify(setting));
+      const last = s.lastJournal.get();
+      const seq = (last?.seq ?? 0) + 1;
+      const prevHash = last?.hash ?? GENESIS_HASH;
+      const data = autonomyAuditData(setting);
+      const hash = auditHash(prevHash, { seq, at: setting.setAt, actor: setting.setBy, action: 'autonomy.changed', taskId: null, approvalId: null, data });
+      s.insertJournal.run(seq, setting.setAt, setting.setBy, 'autonomy.changed', null, null, JSON.stringify(data), prevHash, hash);
+      return seq;
+    });
+    return write.immediate();
+  }
+
+  /** Takes the leases of those tasks whose lease is free (or already this owner's); returns their ids. */
+  claimTasks(taskIds: readonly string[], lease: TaskLease, now: string): string[] {
+    const s = this.#s;
+    const claim = this.#db.transaction((ids: string[]) => ids.filter((id) => s.claimLease.run(id, lease.owner, lease.expiresAt, now).changes === 1));
+    return claim.immediate([...new Set(taskIds)]);
+  }
+
+  /** Extends this owner's leases; returns the ids it still held. */
+  renewLeases(taskIds: readonly string[], lease: TaskLease): string[] {
+    const s = this.#s;
+    const renew = this.#db.transaction((ids: string[]) => ids.filter((id) => s.renewLease.run(lease.expiresAt, id, lease.owner).changes === 1));
+    return renew.immediate([...new Set(taskIds)]);
+  }
+
+  /** Runs inside the batch transaction: every commit's preconditions first, then its writes. */
+  #writeBatch(changes: readonly TaskCommit[]): Array<CommitReceipt | Error> {
+    const s = this.#s;
+    const last = s.lastJournal.get();
+    let seq = last?.seq ?? 0;
+    let prevHash = last?.hash ?? GENESIS_HASH;
+    return changes.map((change) => {
+      const { task } = change;
+      if (change.expectedRevision === null) {
+        try {
+          s.insertTask.run(taskToParams(task));
+        } catch (error) {
+          // A constraint failure aborts only this statement; the batch goes on.
+          if (s.taskRevision.get(task.id)) return new TaskExistsError(task.id);
+          const holder = task.idempotencyKey === null ? undefined : s.taskByKey.get(task.agentId, task.idempotencyKey);
+          if (holder) return new DuplicateIdempotencyKeyError(holder.id);
+          throw error;
+        }
+      } else {
+        const updated = s.updateTask.run(
+          task.state,
+          task.riskLevel,
+          task.approvalId,
+          task.revision,
+          task.envelope,
+          JSON.stringify(task.history),
+          task.quarantineReason,
+          task.updatedAt,
+          task.id,
+          change.expectedRevision,
+        );
+        if (updated.changes !== 1) {
+          return new StaleRevisionError(task.id, change.expectedRevision, s.taskRevision.get(task.id)?.revision ?? null);
+        }
+      }
+      if (change.lease === null) s.deleteLease.run(task.id);
+      else if (change.lease) s.upsertLease.run(task.id, change.lease.owner, change.lease.expiresAt);
+      if (change.approval) {
+        const a = change.approval;
+        s.upsertApproval.run(a.id, a.taskId, a.status, a.riskLevel, a.actionType, a.createdAt, a.expiresAt, JSON.stringify(a));
+      }
+      const eventIds: number[] = [];
+      for (const event of change.events) {
+        seq += 1;
+        const approvalId = event.approvalId ?? null;
+        const data = event.data ?? {};
+        const hash = auditHash(prevHash, { seq, at: event.at, actor: event.actor, action: event.type, taskId: event.taskId, approvalId, data });
+        s.insertJournal.run(seq, event.at, event.actor, event.type, event.taskId, approvalId, JSON.stringify(data), prevHash, hash);
+        prevHash = hash;
+        eventIds.push(seq);
+      }
+      return { eventIds };
+    });
+  }
+}
