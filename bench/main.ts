@@ -7,6 +7,8 @@ import { parseBenchOptions } from './options.ts';
 
 const MODES: Record<string, () => Promise<unknown>> = {
   peers: async () => (await import('./modes/peers.ts')).run(parseBenchOptions({ peers: { type: 'boolean' } })),
+  // --writers: SQLite with the writer on the engine's thread and on the writer thread, side by side.
+  writers: async () => (await import('./modes/writers.ts')).run(parseBenchOptions({ writers: { type: 'boolean' } })),
   // --postgres [--pg-tasks N]: tasks/s for 1, 2 and 4 worker processes on one PostgreSQL database.
   postgres: () => import('./postgres/main.ts'),
   // --scale N[,N…]: bench/scale/main.ts parses its own arguments and runs when imported.

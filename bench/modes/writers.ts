@@ -1,0 +1,46 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openSqliteStore } from '../../src/store/sqlite.ts';
+import type { Figures } from '../figures.ts';
+import { type BenchOptions, CONCURRENT, SEQUENTIAL, progress } from '../options.ts';
+import { benchTollgate } from '../tollgate-workload.ts';
+
+const WRITERS = ['inline', 'auto'] as const;
+type Writer = (typeof WRITERS)[number];
+
+/**
+ * `--writers`: the Tollgate lifecycle on SQLite with each writer placement side by side in one
+ * run — `inline` (every write on the engine's thread) and `auto` (the default: under load on the
+ * writer thread) — at 64 and 1 in flight, alternating rounds so that machine noise hits both.
+ * Prints the table and the ratio; with `--json`, one JSON line `{ "writers": { "inline": {...}, "auto": {...} } }`.
+ * @example await run({ json: false, tasks: 20_000, sequentialTasks: 2_000 })
+ */
+export async function run(options: BenchOptions): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'tollgate-bench-writers-'));
+  let files = 0;
+  const open = (writer: Writer) => () => openSqliteStore({ path: join(dir, `w-${(files += 1)}.db`), writer });
+  const results: Record<Writer, { concurrent: Figures; sequential: Figures }> = {} as never;
+  try {
+    for (const writer of WRITERS) {
+      progress(`sqlite, writer ${writer}: ${options.tasks} tasks, ${CONCURRENT} in flight…`);
+      const concurrent = await benchTollgate(open(writer), { tasks: options.tasks, concurrency: CONCURRENT });
+      progress(`sqlite, writer ${writer}: ${options.sequentialTasks} tasks, ${SEQUENTIAL} in flight…`);
+      const sequential = await benchTollgate(open(writer), { tasks: options.sequentialTasks, concurrency: SEQUENTIAL });
+      results[writer] = { concurrent, sequential };
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const lines = ['writer  in flight  auto/s  park/s  resume/s  resume p50/p99 ms', '------  ---------  ------  ------  --------  -----------------'];
+  for (const [label, key] of [[String(CONCURRENT), 'concurrent'], [String(SEQUENTIAL), 'sequential']] as const) {
+    for (const writer of WRITERS) {
+      const f = results[writer][key];
+      lines.push(`${writer.padEnd(6)}  ${label.padEnd(9)}  ${String(f.auto_per_s).padEnd(6)}  ${String(f.park_per_s).padEnd(6)}  ${String(f.resume_per_s).padEnd(8)}  ${f.resume_p50_ms} / ${f.resume_p99_ms}`);
+    }
+    const ratio = (k: 'auto_per_s' | 'park_per_s' | 'resume_per_s') => (results.auto[key][k] / results.inline[key][k]).toFixed(2);
+    lines.push(`auto/inline at ${label} in flight: auto ×${ratio('auto_per_s')}, park ×${ratio('park_per_s')}, resume ×${ratio('resume_per_s')}`);
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+  if (options.json) process.stdout.write(`${JSON.stringify({ writers: results })}\n`);
+}
