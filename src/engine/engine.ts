@@ -304,6 +304,8 @@ class GateEngine implements Engine {
             if (await this.#submitAlternative(settled, contextOf(run))) report.alternativesSubmitted += 1;
           } catch (error) {
             if (error instanceof TaskLoadError && error.quarantined) report.quarantined += 1;
+            // Listed while interrupted, then finished by the worker that ran it before the claim landed: nothing to take over.
+            else if (error instanceof TaskLoadError && !error.snapshotError) this.#logger.debug({ taskId: record.id, reason: error.message }, 'task came to rest before the takeover');
             else this.#logger.error({ taskId: record.id, err: error }, 'recovery of a task failed');
           }
         }),
