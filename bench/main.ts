@@ -6,7 +6,11 @@
 import { parseBenchOptions } from './options.ts';
 
 const MODES: Record<string, () => Promise<unknown>> = {
-  peers: async () => (await import('./modes/peers.ts')).run(parseBenchOptions({ peers: { type: 'boolean' } })),
+  // --peers [--equal-durability]: also LangGraph.js, same workload; Tollgate's SQLite at NORMAL with the flag.
+  peers: async () =>
+    (await import('./modes/peers.ts')).run(parseBenchOptions({ peers: { type: 'boolean' }, 'equal-durability': { type: 'boolean' } }), {
+      equalDurability: args.includes('--equal-durability'),
+    }),
   // --writers: SQLite with the writer on the engine's thread and on the writer thread, side by side.
   writers: async () => (await import('./modes/writers.ts')).run(parseBenchOptions({ writers: { type: 'boolean' } })),
   // --postgres [--pg-tasks N]: tasks/s for 1, 2 and 4 worker processes on one PostgreSQL database.

@@ -13,10 +13,13 @@ type Cells = Record<PeerSide, { concurrent: Partial<Record<BenchStore, Figures>>
  * on memory and SQLite, at 64 and 1 in flight, with the same arguments and task counts. Each
  * cell runs in a fresh process, the two runtimes back to back, alternating which goes first
  * so that a drift in the machine's load favours neither. Prints both tables and the ratios;
- * with `--json`, the default JSON line plus `peers.langgraph`.
- * @example await run({ json: true, tasks: 20_000, sequentialTasks: 5_000 })
+ * with `--json`, the default JSON line plus `peers.langgraph`. With `equalDurability`
+ * (`--equal-durability`), Tollgate's SQLite runs at `synchronous=NORMAL`, the level LangGraph's
+ * `SqliteSaver` runs at, instead of its default `FULL`.
+ * @example await run({ json: true, tasks: 20_000, sequentialTasks: 5_000 }, { equalDurability: false })
  */
-export async function run(options: BenchOptions): Promise<void> {
+export async function run(options: BenchOptions, mode: { equalDurability: boolean } = { equalDurability: false }): Promise<void> {
+  const synchronous = mode.equalDurability ? 'NORMAL' : 'FULL';
   const floor = await measureFloor(options);
   const cells: Cells = { tollgate: { concurrent: {}, sequential: {} }, langgraph: { concurrent: {}, sequential: {} } };
   let sqliteSettings: Record<string, string> = {};
@@ -30,7 +33,7 @@ export async function run(options: BenchOptions): Promise<void> {
       turn += 1;
       for (const side of order) {
         progress(`${side} ${store}: ${tasks} tasks, ${concurrency} in flight…`);
-        const result = await runCell(side, store, { tasks, concurrency });
+        const result = await runCell(side, store, { tasks, concurrency, synchronous });
         cells[side][shape][store] = result.figures;
         if (side === 'langgraph' && store === 'sqlite') sqliteSettings = result.settings;
       }
@@ -39,12 +42,13 @@ export async function run(options: BenchOptions): Promise<void> {
   const tollgate = figureSet(cells.tollgate);
   const langgraph = figureSet(cells.langgraph);
 
+  process.stdout.write(`Tollgate's SQLite: synchronous=${synchronous}${mode.equalDurability ? ' (--equal-durability: the level of LangGraph\'s saver)' : ''}\n`);
   printTollgate(tollgate, floor);
   const pragmas = Object.entries(sqliteSettings).map(([key, value]) => `${key}=${value}`);
   process.stdout.write(`\nLangGraph.js, same workload (SqliteSaver: ${pragmas.join(', ')}):\n${renderFiguresTable(langgraph)}`);
   process.stdout.write(`\nTollgate against LangGraph.js (> 1× = Tollgate better):\n${renderRatioTable(tollgate, langgraph, 'text')}`);
   if (options.json) {
-    const runInfo = { date: new Date().toISOString(), tasks: options.tasks, sequential_tasks: options.sequentialTasks, cpus: cpus().length, node: process.version };
+    const runInfo = { date: new Date().toISOString(), tollgate_sqlite_synchronous: synchronous, tasks: options.tasks, sequential_tasks: options.sequentialTasks, cpus: cpus().length, node: process.version };
     const peers = { langgraph: { ...jsonFigureSet(langgraph), settings: { sqlite: sqliteSettings } }, run: runInfo };
     const line = { ...tollgateJson(tollgate, floor), peers };
     process.stdout.write(`${JSON.stringify(line)}\n`);

@@ -17,11 +17,17 @@ const CELL = fileURLToPath(new URL('./cell.ts', import.meta.url));
 
 /**
  * Runs one cell (cell.ts) in a fresh `node --expose-gc` process: no JIT, heap or promise hooks
- * carried over from the other runtime. Its progress goes to our stderr.
+ * carried over from the other runtime. Its progress goes to our stderr. `synchronous` sets
+ * Tollgate's SQLite durability (LangGraph's saver sets its own).
  * @example await runCell('langgraph', 'sqlite', { tasks: 20_000, concurrency: 64 })
  */
-export function runCell(side: PeerSide, store: BenchStore, run: { tasks: number; concurrency: number }): Promise<CellResult> {
+export function runCell(
+  side: PeerSide,
+  store: BenchStore,
+  run: { tasks: number; concurrency: number; synchronous?: 'FULL' | 'NORMAL' },
+): Promise<CellResult> {
   const args = ['--expose-gc', RUN_TS, CELL, '--side', side, '--store', store, '--concurrency', String(run.concurrency), '--tasks', String(run.tasks)];
+  if (run.synchronous) args.push('--synchronous', run.synchronous);
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
     let stdout = '';
