@@ -1,0 +1,79 @@
+import { decodeEnvelope } from '../../machines/envelope.ts';
+import type { TaskState } from '../model/task-state.ts';
+import type { Store } from '../store/store.ts';
+import type { RecoveryReport } from './engine-types.ts';
+import type { Logger } from './logger.ts';
+import { TaskLoadError } from './restore.ts';
+import { type TaskRunner, contextOf } from './task-runner.ts';
+import type { WorkerLeases } from './worker-leases.ts';
+
+/** States a crash can leave a task in with work still to do. */
+export const INTERRUPTED_STATES: readonly TaskState[] = ['proposed', 'evaluating', 'autoApproved', 'awaitingHuman', 'resumed', 'executing'];
+
+/**
+ * Continues what a crash interrupted: at start (recovery) every task left in an interrupted
+ * state, and later (on a shared store) the tasks of a worker whose lease expired. A task is
+ * taken over only once its lease is claimed, so of several workers exactly one continues it.
+ * Also submits the alternatives a crash kept from being submitted after a reroute.
+ */
+export class Takeover {
+  readonly #runner: TaskRunner;
+  readonly #store: Store;
+  readonly #leases: WorkerLeases;
+  readonly #logger: Logger;
+  #lastAlternativeScan = Number.NEGATIVE_INFINITY;
+
+  constructor(runner: TaskRunner, store: Store, leases: WorkerLeases, logger: Logger) {
+    this.#runner = runner;
+    this.#store = store;
+    this.#leases = leases;
+    this.#logger = logger;
+  }
+
+  /** Continues the interrupted tasks nobody else holds a live lease on; resolves once they are at rest. */
+  async run(): Promise<RecoveryReport> {
+    const report: RecoveryReport = { resumed: 0, quarantined: 0, alternativesSubmitted: 0 };
+    const runner = this.#runner;
+    const candidates = (await this.#store.listTasksInStates(INTERRUPTED_STATES, 100_000)).filter((record) => !runner.runs.has(record.id));
+    const claimed = await this.#leases.claim(candidates.map((record) => record.id));
+    const interrupted = candidates.filter((record) => claimed.has(record.id));
+    await Promise.all(
+      interrupted.map((record) =>
+        runner.locks.run(record.id, async () => {
+          if (runner.runs.has(record.id)) return;
+          try {
+            const run = await runner.restore(record.id, INTERRUPTED_STATES, { recovered: true, leased: this.#leases.enabled });
+            run.start();
+            const settled = await run.settled;
+            report.resumed += 1;
+            if (await runner.submitAlternative(settled, contextOf(run))) report.alternativesSubmitted += 1;
+          } catch (error) {
+            if (error instanceof TaskLoadError && error.quarantined) report.quarantined += 1;
+            // Listed while interrupted, then finished by the worker that ran it before the claim landed: nothing to take over.
+            else if (error instanceof TaskLoadError && !error.snapshotError) this.#logger.debug({ taskId: record.id, reason: error.message }, 'task came to rest before the takeover');
+            else this.#logger.error({ taskId: record.id, err: error }, 'recovery of a task failed');
+          }
+        }),
+      ),
+    );
+    // A scan over every rerouted task: at start, then at most once a minute.
+    if (Date.now() - this.#lastAlternativeScan >= 60_000) {
+      this.#lastAlternativeScan = Date.now();
+      report.alternativesSubmitted += await this.#submitMissingAlternatives();
+    }
+    return report;
+  }
+
+  /** Alternatives a crash kept from being submitted after their task was rerouted (the id is derived, so this is idempotent). */
+  async #submitMissingAlternatives(): Promise<number> {
+    let submitted = 0;
+    for (const record of await this.#store.listReroutesWithoutAlternative(1_000)) {
+      try {
+        if (await this.#runner.submitAlternative(record, decodeEnvelope(record.envelope).context)) submitted += 1;
+      } catch (error) {
+        this.#logger.error({ taskId: record.id, err: error }, 'could not submit the alternative of a rerouted task');
+      }
+    }
+    return submitted;
+  }
+}
