@@ -19,7 +19,10 @@ type Writer = (typeof WRITERS)[number];
 export async function run(options: BenchOptions): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'tollgate-bench-writers-'));
   let files = 0;
-  const open = (writer: Writer) => () => openSqliteStore({ path: join(dir, `w-${(files += 1)}.db`), writer });
+  const open = (writer: Writer) => () => {
+    files += 1;
+    return openSqliteStore({ path: join(dir, `w-${files}.db`), writer });
+  };
   const results: Record<Writer, { concurrent: Figures; sequential: Figures }> = {} as never;
   try {
     for (const writer of WRITERS) {

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { JsonObject } from './json.ts';
 import { AutonomyLevel } from './autonomy.ts';
 import { plainText } from './text.ts';
 

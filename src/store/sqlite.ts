@@ -33,12 +33,6 @@ export interface SqliteStoreOptions {
   logger?: Logger;
 }
 
-interface Pending {
-  change: TaskCommit;
-  resolve(receipt: CommitReceipt): void;
-  reject(error: unknown): void;
-}
-
 /**
  * Opens (creating or migrating) the embedded SQLite store: better-sqlite3, WAL, prepared
  * statements, and group commit — the commits that arrive while a batch is being written share
