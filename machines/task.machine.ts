@@ -1,9 +1,10 @@
 import { assign, emit, fromPromise, setup } from 'xstate';
 import type { Approval } from '../src/model/approval.ts';
-import type { JsonObject } from '../src/model/json.ts';
-import type { LifecycleEventDraft, LifecycleEventType } from '../src/model/lifecycle-event.ts';
+import type { LifecycleEventType } from '../src/model/lifecycle-event.ts';
 import type { TaskState } from '../src/model/task-state.ts';
 import type { TaskContext, TaskInput } from './task-context.ts';
+import { type ApprovalStoreInput, type ExecutorInput, type SecOpsInput, executorInput, secOpsInput } from './child-inputs.ts';
+import { announcementData, lifecycle } from './task-announcements.ts';
 import type {
   ApprovalStoreOutput,
   ExecutorOutput,
@@ -29,29 +30,7 @@ import {
   withVote,
 } from './task-updates.ts';
 
-/** Input of the `secOps` child actor. */
-export interface SecOpsInput {
-  taskId: string;
-  actionType: string;
-  args: JsonObject;
-  agentId: string;
-  department?: string;
-}
-/** Input of the `approvalStore` child actor. */
-export interface ApprovalStoreInput {
-  taskId: string;
-  proposal: TaskContext['proposal'];
-  verdict: NonNullable<TaskContext['verdict']>;
-}
-/** Input of the `executor` child actor. The idempotency key is the task id: stable across restores. */
-export interface ExecutorInput {
-  taskId: string;
-  idempotencyKey: string;
-  actionType: string;
-  title: string;
-  args: JsonObject;
-  agentId: string;
-}
+export type { ApprovalStoreInput, ExecutorInput, SecOpsInput } from './child-inputs.ts';
 
 /** The tag of states whose snapshot the engine makes durable before going on. */
 export const CHECKPOINT_TAG = 'checkpoint';
@@ -62,14 +41,6 @@ const unprovided = (name: string) =>
   });
 
 type Ctx = { context: TaskContext };
-
-function lifecycle(context: TaskContext, type: LifecycleEventType, actor: string, data?: JsonObject): LifecycleEventDraft {
-  const event: LifecycleEventDraft = { type, taskId: context.taskId, actor };
-  const approvalId = context.approval?.id;
-  if (approvalId && type !== 'task.proposed' && type !== 'task.evaluated') event.approvalId = approvalId;
-  if (data) event.data = data;
-  return event;
-}
 
 /** Whether the approval has enough distinct votes once `newVoter`'s vote is counted. */
 function quorumMetWith(approval: Approval | null, newVoter: string): boolean {
@@ -345,47 +316,4 @@ function terminal(to: TaskState, type: LifecycleEventType) {
     tags: [CHECKPOINT_TAG],
     entry: { type: 'enter' as const, params: { to, announce: type } },
   };
-}
-
-function secOpsInput(context: TaskContext): SecOpsInput {
-  const { actionType, args, agentId, department } = context.proposal;
-  return department === undefined
-    ? { taskId: context.taskId, actionType, args, agentId }
-    : { taskId: context.taskId, actionType, args, agentId, department };
-}
-
-function executorInput(context: TaskContext): ExecutorInput {
-  const { actionType, args, agentId, title } = context.proposal;
-  return { taskId: context.taskId, idempotencyKey: context.taskId, actionType, title, args, agentId };
-}
-
-function announcementData(context: TaskContext, type: LifecycleEventType): JsonObject | undefined {
-  switch (type) {
-    case 'task.proposed':
-      return { actionType: context.proposal.actionType };
-    case 'task.evaluated':
-      return context.verdict
-        ? { decision: context.verdict.decision, riskLevel: context.verdict.riskLevel, reason: context.verdict.reason }
-        : { decision: 'deny', reason: context.error?.message ?? 'evaluation failed' };
-    case 'approval.submitted':
-      return {
-        riskLevel: context.approval?.riskLevel ?? 'high',
-        requiredApprovals: context.approval?.requiredApprovals ?? 1,
-        expiresAt: context.approval?.expiresAt ?? null,
-      };
-    case 'approval.escalated':
-      return { escalationTier: context.approval?.escalationTier ?? 0, expiresAt: context.approval?.expiresAt ?? null };
-    case 'approval.rejected':
-    case 'approval.expired':
-    case 'approval.cancelled':
-      return { reason: context.approval?.decisionReason ?? null };
-    case 'task.denied':
-      return { reason: context.error?.message ?? context.approval?.decisionReason ?? context.verdict?.reason ?? 'denied' };
-    case 'task.rerouted':
-      return context.alternative ? { alternative: context.alternative as unknown as JsonObject } : undefined;
-    case 'task.failed':
-      return context.error ? { code: context.error.code, message: context.error.message } : undefined;
-    default:
-      return undefined;
-  }
 }
