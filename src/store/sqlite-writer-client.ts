@@ -67,6 +67,11 @@ class WriterThread {
     return this.#stopped;
   }
 
+  async terminate(): Promise<void> {
+    await this.#worker.terminate();
+    this.#stop(new Error('the SQLite writer thread was terminated'));
+  }
+
   request(body: WriteOp): Promise<unknown> {
     if (this.#stopped) return Promise.reject(this.#stopped);
     const id = this.#nextId++;
@@ -95,6 +100,11 @@ class WriterThread {
 }
 
 let sharedThread: WriterThread | undefined;
+
+/** Stops the writer thread as a crash would (for tests of what the stores do then); resolves once it is gone. */
+export async function terminateWriterThread(): Promise<void> {
+  await sharedThread?.terminate();
+}
 async function writerThread(): Promise<WriterThread> {
   const source = await threadSource();
   if (!sharedThread || sharedThread.stopped) sharedThread = new WriterThread(source.code, source.eval);
@@ -108,7 +118,9 @@ async function writerThread(): Promise<WriterThread> {
  * cores. When nothing of this store is outstanding on the thread and only a few commits are
  * queued, they are written here instead: a hop to an idle thread and back costs more latency
  * than the write (measured: ~0.5 ms per commit at one task in flight). Order is kept: a write
- * goes here only when everything sent to the thread before it has been answered.
+ * goes here only when everything sent to the thread before it has been answered. If the thread
+ * dies, what was outstanding there fails (it may or may not have committed, as in a crash) and
+ * every later write runs here: the store goes on, at the inline writer's speed.
  * @example const writer = await ThreadSqliteWriter.open(db, './tollgate.db', 'FULL');
  */
 export class ThreadSqliteWriter implements SqliteWriter {
@@ -125,7 +137,7 @@ export class ThreadSqliteWriter implements SqliteWriter {
     this.#here = here;
     this.#group = new GroupCommit(
       (changes) =>
-        this.#outstanding === 0 && changes.length <= hereAtMost
+        (this.#outstanding === 0 && changes.length <= hereAtMost) || this.#thread.stopped
           ? this.#here.commitBatch(changes)
           : this.#send({ op: 'commit', store, changes }).then((outcomes) => fromWireOutcomes(outcomes as WireOutcome[])),
       { kind: 'pipelined', maxBatch: PIPELINED_BATCH },
@@ -149,14 +161,17 @@ export class ThreadSqliteWriter implements SqliteWriter {
 
   async setAutonomy(setting: AutonomySetting): Promise<number> {
     this.#group.flush();
+    if (this.#thread.stopped) return this.#here.setAutonomy(setting);
     return (await this.#send({ op: 'autonomy', store: this.#store, setting })) as number;
   }
 
   async claimTasks(taskIds: readonly string[], lease: TaskLease, now: string): Promise<string[]> {
+    if (this.#thread.stopped) return this.#here.claimTasks(taskIds, lease, now);
     return (await this.#send({ op: 'claim', store: this.#store, taskIds: [...taskIds], lease, now })) as string[];
   }
 
   async renewLeases(taskIds: readonly string[], lease: TaskLease): Promise<string[]> {
+    if (this.#thread.stopped) return this.#here.renewLeases(taskIds, lease);
     return (await this.#send({ op: 'renew', store: this.#store, taskIds: [...taskIds], lease })) as string[];
   }
 
@@ -164,7 +179,7 @@ export class ThreadSqliteWriter implements SqliteWriter {
     this.#closing ??= (async () => {
       this.#group.flush();
       // Answered after every earlier request of this store: the queue is written first.
-      await this.#send({ op: 'close', store: this.#store }).catch(() => undefined);
+      if (!this.#thread.stopped) await this.#send({ op: 'close', store: this.#store }).catch(() => undefined);
     })();
     return this.#closing;
   }

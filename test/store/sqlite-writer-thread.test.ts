@@ -5,7 +5,8 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { StaleRevisionError } from '../../src/errors.ts';
 import { openSqliteStore } from '../../src/store/sqlite.ts';
-import { eventOf, insertOf, nextRevision, taskRecord, updateOf } from './fixtures.ts';
+import { terminateWriterThread } from '../../src/store/sqlite-writer-client.ts';
+import { eventOf, insertOf, isoAt, nextRevision, taskRecord, updateOf } from './fixtures.ts';
 
 // The writer thread under load (the conformance suite covers each write's semantics in every
 // writer mode): commits pipelined to the thread in small batches and joined there into
@@ -48,6 +49,23 @@ describe('the SQLite writer thread', () => {
     await b.commit(insertOf(taskRecord(99)));
     expect(await b.getTask(taskRecord(99).id)).not.toBeNull();
     await b.close();
+  });
+
+  it('goes on writing on the store\'s own thread when the writer thread dies, and a store opened later gets a new one', async () => {
+    const store = await openSqliteStore({ path: join(dir, 'dies.db'), synchronous: 'NORMAL', writer: 'thread' });
+    const before = Array.from({ length: 40 }, (_, n) => taskRecord(n));
+    await Promise.all(before.map((task) => store.commit(insertOf(task))));
+    await terminateWriterThread();
+    const after = Array.from({ length: 40 }, (_, n) => taskRecord(100 + n));
+    await Promise.all(after.map((task) => store.commit(insertOf(task))));
+    await store.setAutonomy({ scope: 'agent', subject: 'agent-1', level: 'locked', previous: 'semi', reason: 'test', setBy: 'admin', setAt: isoAt(5) } as never);
+    expect(await store.lastEventId()).toBe(81);
+    expect(await store.verifyAudit()).toMatchObject({ ok: true, entries: 81 });
+    await store.close();
+    const next = await openSqliteStore({ path: join(dir, 'after.db'), synchronous: 'NORMAL', writer: 'thread' });
+    await next.commit(insertOf(taskRecord(1)));
+    expect(await next.lastEventId()).toBe(1);
+    await next.close();
   });
 
   it('fails to open with the database error when the file cannot be opened, and changes nothing', async () => {
