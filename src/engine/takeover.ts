@@ -34,7 +34,10 @@ export class Takeover {
   async run(): Promise<RecoveryReport> {
     const report: RecoveryReport = { resumed: 0, quarantined: 0, alternativesSubmitted: 0 };
     const runner = this.#runner;
-    const candidates = (await this.#store.listTasksInStates(INTERRUPTED_STATES, 100_000)).filter((record) => !runner.runs.has(record.id));
+    // On a shared store, only tasks whose lease is gone: the ones live workers are running are not even read.
+    const leaseFree = this.#leases.enabled ? { leaseFreeAt: this.#leases.now() } : {};
+    const listed = await this.#store.listTasksInStates(INTERRUPTED_STATES, 100_000, leaseFree);
+    const candidates = listed.filter((record) => !runner.runs.has(record.id));
     const claimed = await this.#leases.claim(candidates.map((record) => record.id));
     const interrupted = candidates.filter((record) => claimed.has(record.id));
     await Promise.all(

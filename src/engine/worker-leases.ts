@@ -61,6 +61,11 @@ export class WorkerLeases {
     return { owner: this.workerId, expiresAt: new Date(this.#clock.now() + this.leaseMs).toISOString() };
   }
 
+  /** Now, in the form lease expiries are stored (ISO time on the engine's clock). */
+  now(): string {
+    return isoNow(this.#clock);
+  }
+
   /** Claims the tasks nobody else holds; returns the ids this worker now holds (all of them when leases are not kept). */
   async claim(taskIds: readonly string[]): Promise<Set<string>> {
     if (!this.enabled) return new Set(taskIds);

@@ -92,11 +92,16 @@ class MemoryStore implements Store {
     return { items, nextCursor: matching.length > query.limit ? (items.at(-1)?.id ?? null) : null };
   }
 
-  async listTasksInStates(states: readonly TaskState[], limit: number): Promise<TaskRecord[]> {
+  async listTasksInStates(states: readonly TaskState[], limit: number, options: { leaseFreeAt?: string } = {}): Promise<TaskRecord[]> {
     this.#assertOpen();
     const wanted = new Set(states);
+    const { leaseFreeAt } = options;
+    const leaseFree = (id: string) => {
+      const lease = this.#leases.get(id);
+      return leaseFreeAt === undefined || lease === undefined || lease.expiresAt <= leaseFreeAt;
+    };
     return [...this.#tasks.values()]
-      .filter((task) => wanted.has(task.state))
+      .filter((task) => wanted.has(task.state) && leaseFree(task.id))
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
       .slice(0, limit)
       .map(copyTask);

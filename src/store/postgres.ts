@@ -128,10 +128,19 @@ class PostgresStore implements Store {
     return { items, nextCursor: rows.length > query.limit ? (items.at(-1)?.id ?? null) : null };
   }
 
-  async listTasksInStates(states: readonly TaskState[], limit: number): Promise<TaskRecord[]> {
+  async listTasksInStates(states: readonly TaskState[], limit: number, options: { leaseFreeAt?: string } = {}): Promise<TaskRecord[]> {
     this.#assertOpen();
     if (states.length === 0) return [];
-    const rows = await this.#rows<TaskRow>(`SELECT ${TASK_COLUMNS} FROM ${this.#t.tasks} WHERE state = ANY($1::text[]) ORDER BY id LIMIT $2`, [states, limit]);
+    if (options.leaseFreeAt === undefined) {
+      const rows = await this.#rows<TaskRow>(`SELECT ${TASK_COLUMNS} FROM ${this.#t.tasks} WHERE state = ANY($1::text[]) ORDER BY id LIMIT $2`, [states, limit]);
+      return rows.map(taskFromRow);
+    }
+    const columns = TASK_COLUMNS.split(',').map((column) => `t.${column.trim()}`).join(', ');
+    const rows = await this.#rows<TaskRow>(
+      `SELECT ${columns} FROM ${this.#t.tasks} t LEFT JOIN ${this.#t.leases} l ON l.task_id = t.id
+       WHERE t.state = ANY($1::text[]) AND (l.task_id IS NULL OR l.expires_at <= $2) ORDER BY t.id LIMIT $3`,
+      [states, options.leaseFreeAt, limit],
+    );
     return rows.map(taskFromRow);
   }
 

@@ -114,12 +114,19 @@ class SqliteStore implements Store {
     return { items, nextCursor: rows.length > query.limit ? (items.at(-1)?.id ?? null) : null };
   }
 
-  async listTasksInStates(states: readonly TaskState[], limit: number): Promise<TaskRecord[]> {
+  async listTasksInStates(states: readonly TaskState[], limit: number, options: { leaseFreeAt?: string } = {}): Promise<TaskRecord[]> {
     this.#open();
     if (states.length === 0) return [];
-    const rows = this.#db
-      .prepare<unknown[], TaskRow>(`SELECT * FROM tasks WHERE state IN (${states.map(() => '?').join(', ')}) ORDER BY id LIMIT ?`)
-      .all(...states, limit);
+    const inStates = `t.state IN (${states.map(() => '?').join(', ')})`;
+    const rows =
+      options.leaseFreeAt === undefined
+        ? this.#db.prepare<unknown[], TaskRow>(`SELECT t.* FROM tasks t WHERE ${inStates} ORDER BY t.id LIMIT ?`).all(...states, limit)
+        : this.#db
+            .prepare<unknown[], TaskRow>(
+              `SELECT t.* FROM tasks t LEFT JOIN leases l ON l.task_id = t.id
+               WHERE ${inStates} AND (l.task_id IS NULL OR l.expires_at <= ?) ORDER BY t.id LIMIT ?`,
+            )
+            .all(...states, options.leaseFreeAt, limit);
     return rows.map(taskFromRow);
   }
 

@@ -47,8 +47,11 @@ export interface Store {
   findTaskByIdempotencyKey(agentId: string, key: string): Promise<TaskRecord | null>;
   /** Newest first (by id, which sorts by creation time). */
   listTasks(query: TaskQuery): Promise<{ items: TaskRecord[]; nextCursor: string | null }>;
-  /** Tasks in any of these states, oldest first (recovery). */
-  listTasksInStates(states: readonly TaskState[], limit: number): Promise<TaskRecord[]>;
+  /**
+   * Tasks in any of these states, oldest first (recovery). With `leaseFreeAt` (an ISO time), only
+   * those nobody holds a lease on then — none, or one expired by that time (takeover).
+   */
+  listTasksInStates(states: readonly TaskState[], limit: number, options?: { leaseFreeAt?: string }): Promise<TaskRecord[]>;
   /**
    * Rerouted tasks whose alternative task (id `${id}-alt`) does not exist yet — a crash came
    * between the reroute's commit and the alternative's — oldest first.

@@ -35,7 +35,7 @@ export class CrashableStore implements Store {
   getTask: Store['getTask'] = (id) => this.#inner.getTask(id);
   findTaskByIdempotencyKey: Store['findTaskByIdempotencyKey'] = (agentId, key) => this.#inner.findTaskByIdempotencyKey(agentId, key);
   listTasks: Store['listTasks'] = (query) => this.#inner.listTasks(query);
-  listTasksInStates: Store['listTasksInStates'] = (states, limit) => this.#inner.listTasksInStates(states, limit);
+  listTasksInStates: Store['listTasksInStates'] = (states, limit, options) => this.#inner.listTasksInStates(states, limit, options);
   listReroutesWithoutAlternative: Store['listReroutesWithoutAlternative'] = (limit) => this.#inner.listReroutesWithoutAlternative(limit);
   getApproval: Store['getApproval'] = (id) => this.#inner.getApproval(id);
   listApprovals: Store['listApprovals'] = (query) => this.#inner.listApprovals(query);

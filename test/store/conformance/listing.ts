@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { TaskState } from '../../../src/model/task-state.ts';
 import type { Store } from '../../../src/store/store.ts';
-import { insertOf, nextRevision, taskIdOf, taskRecord } from '../fixtures.ts';
+import type { TaskRecord } from '../../../src/store/task-record.ts';
+import { insertOf, isoAt, nextRevision, taskIdOf, taskRecord, updateOf } from '../fixtures.ts';
 import type { StoreSubject } from './harness.ts';
 
 /** Task n (1-based) is in STATES[n - 1]. Inserted out of id order on purpose. */
@@ -91,6 +92,22 @@ export function describeTaskListing(subject: StoreSubject): void {
       await seed(store);
       expect(await store.listTasksInStates([], 100)).toEqual([]);
       expect(await store.listTasksInStates(['failed', 'rerouted'], 100)).toEqual([]);
+    });
+
+    it('with leaseFreeAt, leaves out the tasks whose lease is still held then', async () => {
+      const { store } = subject;
+      const [free, held, expired, released] = [1, 2, 3, 4].map((n) => taskRecord(n, { state: 'executing' })) as [TaskRecord, TaskRecord, TaskRecord, TaskRecord];
+      await store.commit(insertOf(free));
+      await store.commit(insertOf(held, { lease: { owner: 'worker-a', expiresAt: isoAt(60) } }));
+      await store.commit(insertOf(expired, { lease: { owner: 'worker-b', expiresAt: isoAt(10) } }));
+      await store.commit(insertOf(released, { lease: { owner: 'worker-a', expiresAt: isoAt(60) } }));
+      await store.commit(updateOf(released, nextRevision(released, { state: 'executing' }), { lease: null }));
+      const ids = async (at: string) => (await store.listTasksInStates(['executing'], 100, { leaseFreeAt: at })).map((task) => task.id);
+      expect(await ids(isoAt(30))).toEqual([free.id, expired.id, released.id]);
+      // A lease is free from the moment it expires.
+      expect(await ids(isoAt(60))).toEqual([free.id, held.id, expired.id, released.id]);
+      expect(await ids(isoAt(5))).toEqual([free.id, released.id]);
+      expect((await store.listTasksInStates(['executing'], 100)).map((task) => task.id)).toEqual([free.id, held.id, expired.id, released.id]);
     });
   });
 }
