@@ -91,9 +91,13 @@ export class JournalFollower {
     if (this.#seen.has(id)) return false;
     this.#seen.add(id);
     if (this.#seen.size > REMEMBERED) {
-      // Forget the oldest half: they are far behind anything still in flight.
-      const cut = [...this.#seen].sort((a, b) => a - b)[REMEMBERED / 2] ?? 0;
-      for (const old of this.#seen) if (old < cut) this.#seen.delete(old);
+      // Forget the half remembered first (a Set iterates in insertion order): the journal read
+      // has long passed them, so no duplicate of theirs is still on its way. No sort, no copy.
+      let forget = REMEMBERED / 2;
+      for (const old of this.#seen) {
+        if (forget-- === 0) break;
+        this.#seen.delete(old);
+      }
     }
     return true;
   }
