@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { inTransaction } from './postgres-transaction.ts';
 import { ValidationError } from '../errors.ts';
 
 /** One step of the PostgreSQL schema. Append new ones; never edit a released one. */
@@ -159,10 +160,7 @@ export function postgresTables(schema: string): PostgresTables {
  */
 export async function migratePostgres(pool: Pool, schema: string): Promise<number> {
   const quoted = quoteSchema(schema);
-  const client = await pool.connect();
-  let broken: Error | undefined;
-  try {
-    await client.query('BEGIN');
+  return inTransaction(pool, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [MIGRATION_LOCK, schema]);
     const exists = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
     if (exists.rowCount === 0) await client.query(`CREATE SCHEMA ${quoted}`);
@@ -183,17 +181,8 @@ export async function migratePostgres(pool: Pool, schema: string): Promise<numbe
       await client.query(migration.sql);
       await client.query('INSERT INTO tollgate_migrations (version, name) VALUES ($1, $2)', [migration.version, migration.name]);
     }
-    await client.query('COMMIT');
     return known;
-  } catch (error) {
-    await client.query('ROLLBACK').catch((rollbackError: Error) => {
-      broken = rollbackError;
-    });
-    throw error;
-  } finally {
-    // A connection that could not even roll back is dropped, not returned to the pool.
-    client.release(broken);
-  }
+  });
 }
 
 /** The channel on which every commit that appended to a journal notifies (payload: the schema). */

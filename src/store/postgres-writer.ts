@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { GateError } from '../errors.ts';
 import { type JournalDraft, type JournalHead, type JournalRow, chainDrafts } from './postgres-rows.ts';
 import { JOURNAL_CHANNEL, type PostgresTables } from './postgres-schema.ts';
+import { inTransaction } from './postgres-transaction.ts';
 
 /** What a write sees of the group-commit transaction it runs in. */
 export interface WriteTransaction {
@@ -31,6 +32,9 @@ interface Pending {
 }
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+/** Thrown inside a batch run without savepoints when a write failed otherwise than with a GateError: the batch is rolled back and run again with them. */
+const RETRY_WITH_SAVEPOINTS = Symbol('retry the batch with a savepoint per write');
 
 /**
  * Savepoints hold subtransaction ids until the top transaction ends; past 64 in one
@@ -116,53 +120,46 @@ export class GroupCommitWriter {
   async #transaction(batch: Pending[], savepoints: false): Promise<Outcome[] | null>;
   async #transaction(batch: Pending[], savepoints: true): Promise<Outcome[]>;
   async #transaction(batch: Pending[], savepoints: boolean): Promise<Outcome[] | null> {
-    const client = await this.#pool.connect();
-    let broken: Error | undefined;
     try {
       // Explicit: under a REPEATABLE READ or SERIALIZABLE default, waiting for the head would end in serialization failures.
-      await client.query('BEGIN ISOLATION LEVEL READ COMMITTED');
-      const locked = await client.query<{ seq: string; hash: string }>({ name: 'tollgate_lock_head', text: this.#lockHead });
-      const start = locked.rows[0];
-      if (!start) throw new Error('journal_head is empty: the schema was not migrated by Tollgate');
-      const tx = new BatchTransaction(client, { seq: Number(start.seq), hash: start.hash });
-      const outcomes: Outcome[] = [];
-      for (const [index, pending] of batch.entries()) {
-        if (savepoints) await client.query(index === 0 ? 'SAVEPOINT tollgate_write' : 'RELEASE SAVEPOINT tollgate_write; SAVEPOINT tollgate_write');
-        const before = tx.head;
-        try {
-          outcomes.push({ ok: true, value: await pending.write.apply(tx) });
-        } catch (error) {
-          tx.head = before;
-          if (error instanceof GateError) {
-            outcomes.push({ ok: false, error });
-            continue;
-          }
-          if (!savepoints) {
-            await client.query('ROLLBACK');
-            return null;
-          }
-          await client.query('ROLLBACK TO SAVEPOINT tollgate_write');
-          const reported = pending.write.explain ? await pending.write.explain(error, tx) : error;
-          if (!(reported instanceof GateError)) this.#logger?.warn({ err: reported }, 'postgres store: write failed');
-          outcomes.push({ ok: false, error: reported });
-        }
-      }
-      if (tx.head.seq !== Number(start.seq)) {
-        await client.query({ name: 'tollgate_move_head', text: this.#moveHead, values: [tx.head.seq, tx.head.hash] });
-        // Delivered at COMMIT, to every worker listening: their event streams read the journal then.
-        await client.query({ name: 'tollgate_notify', text: 'SELECT pg_notify($1, $2)', values: [JOURNAL_CHANNEL, this.#schema] });
-      }
-      await client.query('COMMIT');
-      return outcomes;
+      return await inTransaction(this.#pool, (client) => this.#writeBatch(client, batch, savepoints), 'BEGIN ISOLATION LEVEL READ COMMITTED');
     } catch (error) {
-      await client.query('ROLLBACK').catch((rollbackError: Error) => {
-        broken = rollbackError;
-      });
+      if (error === RETRY_WITH_SAVEPOINTS) return null;
       throw error;
-    } finally {
-      // A connection that could not even roll back is dropped, not returned to the pool.
-      client.release(broken);
     }
+  }
+
+  /** The batch's statements, inside its transaction: the head locked first, moved (and announced) last. */
+  async #writeBatch(client: PoolClient, batch: Pending[], savepoints: boolean): Promise<Outcome[]> {
+    const locked = await client.query<{ seq: string; hash: string }>({ name: 'tollgate_lock_head', text: this.#lockHead });
+    const start = locked.rows[0];
+    if (!start) throw new Error('journal_head is empty: the schema was not migrated by Tollgate');
+    const tx = new BatchTransaction(client, { seq: Number(start.seq), hash: start.hash });
+    const outcomes: Outcome[] = [];
+    for (const [index, pending] of batch.entries()) {
+      if (savepoints) await client.query(index === 0 ? 'SAVEPOINT tollgate_write' : 'RELEASE SAVEPOINT tollgate_write; SAVEPOINT tollgate_write');
+      const before = tx.head;
+      try {
+        outcomes.push({ ok: true, value: await pending.write.apply(tx) });
+      } catch (error) {
+        tx.head = before;
+        if (error instanceof GateError) {
+          outcomes.push({ ok: false, error });
+          continue;
+        }
+        if (!savepoints) throw RETRY_WITH_SAVEPOINTS;
+        await client.query('ROLLBACK TO SAVEPOINT tollgate_write');
+        const reported = pending.write.explain ? await pending.write.explain(error, tx) : error;
+        if (!(reported instanceof GateError)) this.#logger?.warn({ err: reported }, 'postgres store: write failed');
+        outcomes.push({ ok: false, error: reported });
+      }
+    }
+    if (tx.head.seq !== Number(start.seq)) {
+      await client.query({ name: 'tollgate_move_head', text: this.#moveHead, values: [tx.head.seq, tx.head.hash] });
+      // Delivered at COMMIT, to every worker listening: their event streams read the journal then.
+      await client.query({ name: 'tollgate_notify', text: 'SELECT pg_notify($1, $2)', values: [JOURNAL_CHANNEL, this.#schema] });
+    }
+    return outcomes;
   }
 }
 
