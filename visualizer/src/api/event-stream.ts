@@ -2,7 +2,7 @@ import { NetworkError, problemOf } from './problem.ts';
 import { type SseMessage, SseParser } from './sse-parser.ts';
 
 /** Where a stream stands, for the connection indicator. */
-export type StreamStatus = 'connecting' | 'live' | 'retrying' | 'refused' | 'closed';
+export type StreamStatus = 'connecting' | 'live' | 'retrying' | 'refused';
 
 /** How to follow a stream. */
 export interface EventStreamOptions {
@@ -19,7 +19,7 @@ export interface EventStreamOptions {
   maxBackoffMs?: number;
 }
 
-/** A followed stream: `close()` ends it for good. */
+/** A followed stream: `close()` ends it for good, and it reports no status after that. */
 export interface EventStream {
   close(): void;
 }
@@ -35,7 +35,12 @@ export function followEventStream(options: EventStreamOptions): EventStream {
   const controller = new AbortController();
   let lastId = options.lastEventId ?? null;
   let failures = 0;
-  const status = (value: StreamStatus, detail?: unknown) => options.onStatus?.(value, detail);
+  // Once closed, the stream reports nothing more: its owner closed it, and may already follow a new
+  // one whose statuses a late `closed` from this one would overwrite (seen: a page stuck on
+  // "Connecting…" after signing in again).
+  const status = (value: StreamStatus, detail?: unknown) => {
+    if (!controller.signal.aborted) options.onStatus?.(value, detail);
+  };
 
   const run = async () => {
     while (!controller.signal.aborted) {
@@ -74,7 +79,6 @@ export function followEventStream(options: EventStreamOptions): EventStream {
       status('retrying');
       await sleep(Math.min(options.maxBackoffMs ?? 10_000, 500 * 2 ** Math.min(failures - 1, 5)), controller.signal);
     }
-    status('closed');
   };
   void run();
   return { close: () => controller.abort() };

@@ -67,6 +67,7 @@ export class LiveData {
     this.principal = principal;
     this.machine = await this.api.get<MachineDefinition>('/api/v1/machines/task');
     this.#stream?.close();
+    this.connection = 'connecting';
     this.#stream = followEventStream({
       url: '/api/v1/events',
       token: () => tokenStore.get(),

@@ -88,7 +88,7 @@ export class InspectorView {
   }
 
   #setStatus(status: StreamStatus): void {
-    const text: Record<StreamStatus, string> = { connecting: 'connecting…', live: '● live', retrying: 'reconnecting…', refused: 'refused', closed: '' };
+    const text: Record<StreamStatus, string> = { connecting: 'connecting…', live: '● live', retrying: 'reconnecting…', refused: 'refused' };
     this.#status.textContent = text[status];
     this.#status.className = `stream-status status-${status}`;
   }
