@@ -31,7 +31,9 @@ describe('followEventStream', () => {
     const first: StreamStatus[] = [];
     const second: StreamStatus[] = [];
     let received = 0;
-    const old = followEventStream({ url, token: () => 'token', onMessage: () => void (received += 1), onStatus: (status) => first.push(status) });
+    const old = followEventStream({ url, token: () => 'token', onMessage: () => {
+        received += 1;
+      }, onStatus: (status) => first.push(status) });
     await expect.poll(() => first.at(-1)).toBe('live');
     await expect.poll(() => received).toBe(1);
     // Sign out and in again: the old stream is closed as the new one starts.
