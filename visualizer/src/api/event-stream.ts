@@ -53,7 +53,8 @@ export function followEventStream(options: EventStreamOptions): EventStream {
       try {
         const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'text/event-stream' };
         if (lastId !== null) headers['last-event-id'] = lastId;
-        const response = await fetch(options.url, { headers, signal: controller.signal, cache: 'no-store' });
+        // Asserted: Node's RequestInit (tests type-check this file too) lacks the browser's `cache`.
+        const response = await fetch(options.url, { headers, signal: controller.signal, cache: 'no-store' } as RequestInit);
         if (response.status === 401 || response.status === 403 || response.status === 400) {
           status('refused', problemOf(response.status, await response.text()));
           return;
