@@ -41,11 +41,6 @@ export class TaskRunner {
     this.#policyVersion = options.policyVersion;
   }
 
-  /** What a task run needs (for quarantining outside a run). */
-  get deps(): TaskRunDeps {
-    return this.#deps;
-  }
-
   /** Runs a new task until it is at rest, then submits its alternative if SecOps rerouted it. */
   async runNew(taskId: string, proposal: TaskContext['proposal'], idempotencyKey: string | null): Promise<Task> {
     const run = Run.create(this.#deps, { taskId, proposal, idempotencyKey });

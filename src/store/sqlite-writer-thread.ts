@@ -22,7 +22,8 @@ function writerOf(store: number): SqliteWrites {
   return open.writes;
 }
 
-function run(request: WriteOp): unknown {
+/** Every request but a commit (commits go through commitJoined). */
+function run(request: Exclude<WriteOp, { op: 'commit' }>): unknown {
   switch (request.op) {
     case 'open': {
       const db = configureSqliteConnection(new SqliteDatabase(request.path), request.synchronous);
@@ -30,8 +31,6 @@ function run(request: WriteOp): unknown {
       stores.set(handle, { db, writes: new SqliteWrites(db) });
       return handle;
     }
-    case 'commit':
-      return toWireOutcomes(writerOf(request.store).commitBatch(request.changes));
     case 'autonomy':
       return writerOf(request.store).setAutonomy(request.setting);
     case 'claim':
