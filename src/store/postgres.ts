@@ -14,6 +14,9 @@ import type { ApprovalQuery, Store, TaskQuery } from './store.ts';
 import type { CommitReceipt, TaskCommit, TaskLease, TaskRecord } from './task-record.ts';
 import { JournalWatch } from './postgres-journal-watch.ts';
 
+/** The task columns, qualified by the alias `t` (for queries that join tasks with another table). */
+const T_TASK_COLUMNS = TASK_COLUMNS.split(',').map((column) => `t.${column.trim()}`).join(', ');
+
 /** Options for the PostgreSQL store. */
 export interface PostgresStoreOptions {
   /** e.g. `postgres://tollgate@db:5432/tollgate`. */
@@ -135,9 +138,8 @@ class PostgresStore implements Store {
       const rows = await this.#rows<TaskRow>(`SELECT ${TASK_COLUMNS} FROM ${this.#t.tasks} WHERE state = ANY($1::text[]) ORDER BY id LIMIT $2`, [states, limit]);
       return rows.map(taskFromRow);
     }
-    const columns = TASK_COLUMNS.split(',').map((column) => `t.${column.trim()}`).join(', ');
     const rows = await this.#rows<TaskRow>(
-      `SELECT ${columns} FROM ${this.#t.tasks} t LEFT JOIN ${this.#t.leases} l ON l.task_id = t.id
+      `SELECT ${T_TASK_COLUMNS} FROM ${this.#t.tasks} t LEFT JOIN ${this.#t.leases} l ON l.task_id = t.id
        WHERE t.state = ANY($1::text[]) AND (l.task_id IS NULL OR l.expires_at <= $2) ORDER BY t.id LIMIT $3`,
       [states, options.leaseFreeAt, limit],
     );
@@ -145,9 +147,8 @@ class PostgresStore implements Store {
   }
 
   async listReroutesWithoutAlternative(limit: number): Promise<TaskRecord[]> {
-    const columns = TASK_COLUMNS.split(',').map((column) => `t.${column.trim()}`).join(', ');
     const rows = await this.#rows<TaskRow>(
-      `SELECT ${columns} FROM ${this.#t.tasks} t LEFT JOIN ${this.#t.tasks} a ON a.id = t.id || '-alt'
+      `SELECT ${T_TASK_COLUMNS} FROM ${this.#t.tasks} t LEFT JOIN ${this.#t.tasks} a ON a.id = t.id || '-alt'
        WHERE t.state = 'rerouted' AND a.id IS NULL ORDER BY t.id LIMIT $1`,
       [limit],
     );
