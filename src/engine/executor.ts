@@ -1,15 +1,11 @@
-import type { JsonObject, JsonValue } from '../model/json.ts';
+import type { ExecutorInput } from '../../machines/child-inputs.ts';
+import type { JsonValue } from '../model/json.ts';
 
-/** What the host's executor is asked to run: an approved (or auto-approved) action. */
-export interface ExecutionRequest {
-  taskId: string;
-  /** Stable across restarts and retries: the task id. */
-  idempotencyKey: string;
-  actionType: string;
-  title: string;
-  args: JsonObject;
-  agentId: string;
-}
+/**
+ * What the host's executor is asked to run: an approved (or auto-approved) action — the task
+ * machine's `executor` input as it is (`idempotencyKey` is the task id, stable across restarts).
+ */
+export type ExecutionRequest = ExecutorInput;
 
 /**
  * The host's side of the gate: runs an action once Tollgate has cleared it.
