@@ -25,20 +25,35 @@ export async function measure(
   work: (index: number) => Promise<unknown>,
 ): Promise<{ perSecond: number; latencies: Latencies; seconds: number }> {
   const latencies = new Latencies();
-  let next = 0;
+  const seconds = await runTimedPool(0, count, concurrency, work, (ms) => latencies.add(ms));
+  return { perSecond: count / seconds, latencies, seconds };
+}
+
+/**
+ * Runs `work(i)` for i in [from, to) with at most `concurrency` in flight, passing each call's
+ * duration in ms to `record`; returns the seconds it took. The loop of every benchmark here.
+ * @example const seconds = await runTimedPool(0, 1000, 64, (i) => engine.submit(p(i)), (ms) => samples.add(ms));
+ */
+export async function runTimedPool(
+  from: number,
+  to: number,
+  concurrency: number,
+  work: (index: number) => Promise<unknown>,
+  record: (ms: number) => void,
+): Promise<number> {
+  let next = from;
   const started = process.hrtime.bigint();
   const worker = async () => {
-    while (next < count) {
+    while (next < to) {
       const index = next;
       next += 1;
       const t0 = process.hrtime.bigint();
       await work(index);
-      latencies.add(Number(process.hrtime.bigint() - t0) / 1e6);
+      record(Number(process.hrtime.bigint() - t0) / 1e6);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  return { perSecond: count / seconds, latencies, seconds };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, to - from)) }, worker));
+  return Number(process.hrtime.bigint() - started) / 1e9;
 }
 
 /** Forces a full GC (needs `node --expose-gc`) and returns the heap in use. */

@@ -1,3 +1,5 @@
+import { runTimedPool } from '../stats.ts';
+
 /**
  * Latency samples kept off the JS heap (a preallocated `Float64Array`), so that recording a
  * million of them does not show up in the heap checkpoints the scale benchmark takes.
@@ -42,26 +44,14 @@ export class OffHeapSamples {
  * into `samples`; returns the seconds it took.
  * @example const seconds = await runTimed(0, 1000, 64, samples, (i) => engine.submit(p(i)));
  */
-export async function runTimed(
+export function runTimed(
   from: number,
   to: number,
   concurrency: number,
   samples: OffHeapSamples,
   work: (index: number) => Promise<unknown>,
 ): Promise<number> {
-  let next = from;
-  const started = process.hrtime.bigint();
-  const worker = async () => {
-    while (next < to) {
-      const index = next;
-      next += 1;
-      const t0 = process.hrtime.bigint();
-      await work(index);
-      samples.add(Number(process.hrtime.bigint() - t0) / 1e6);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, to - from)) }, worker));
-  return Number(process.hrtime.bigint() - started) / 1e9;
+  return runTimedPool(from, to, concurrency, work, (ms) => samples.add(ms));
 }
 
 /** Rounds to three decimals (milliseconds to microseconds). */
