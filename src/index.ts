@@ -38,3 +38,6 @@ export { buildOpenApi } from './server/openapi.ts';
 export { createHttpExecutor, HttpExecutorError, type HttpExecutorOptions } from './engine/http-executor.ts';
 export { waitForTask, type WaitOptions } from './engine/task-waiter.ts';
 export { startSweeper, type Sweeper } from './engine/sweeper.ts';
+
+// Process tuning for entry points that own the process
+export { GATE_NODE_FLAGS, tuneV8ForTheGate } from './util/v8-tuning.ts';

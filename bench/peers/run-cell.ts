@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Figures } from '../figures.ts';
 import type { BenchStore } from '../options.ts';
+import { GATE_NODE_FLAGS } from '../../src/util/v8-tuning.ts';
 
 /** The runtimes the peer comparison runs. */
 export type PeerSide = 'tollgate' | 'langgraph';
@@ -26,7 +27,7 @@ export function runCell(
   store: BenchStore,
   run: { tasks: number; concurrency: number; synchronous?: 'FULL' | 'NORMAL' },
 ): Promise<CellResult> {
-  const args = ['--expose-gc', RUN_TS, CELL, '--side', side, '--store', store, '--concurrency', String(run.concurrency), '--tasks', String(run.tasks)];
+  const args = ['--expose-gc', ...GATE_NODE_FLAGS, RUN_TS, CELL, '--side', side, '--store', store, '--concurrency', String(run.concurrency), '--tasks', String(run.tasks)];
   if (run.synchronous) args.push('--synchronous', run.synchronous);
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import pg from 'pg';
 import { openPostgresStore } from '../../src/store/postgres.ts';
+import { GATE_NODE_FLAGS } from '../../src/util/v8-tuning.ts';
 
 /** Aggregate throughput of N worker processes sharing one PostgreSQL schema. */
 export interface WorkersFigures {
@@ -62,7 +63,7 @@ export async function benchPostgresWorkers(connectionString: string, counts: rea
 
 async function runWorkers(connectionString: string, schema: string, count: number, share: number): Promise<WorkerLine[]> {
   const children = Array.from({ length: count }, (_, index) =>
-    spawn(process.execPath, [RUN_TS, WORKER, connectionString, schema, String(share), `w${index}`], { stdio: ['pipe', 'pipe', 'inherit'] }),
+    spawn(process.execPath, [...GATE_NODE_FLAGS, RUN_TS, WORKER, connectionString, schema, String(share), `w${index}`], { stdio: ['pipe', 'pipe', 'inherit'] }),
   );
   const outputs = children.map(
     (child) =>

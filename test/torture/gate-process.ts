@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
+import { GATE_NODE_FLAGS } from '../../src/util/v8-tuning.ts';
 
 const BIN = resolve(import.meta.dirname, '../../bin/tollgate.mjs');
 const KEEP_STDERR = 64 * 1024;
@@ -40,6 +41,7 @@ export class GateProcess {
   /** Starts the server and resolves once it printed `listening on URL` (recovery done). */
   static start(config: GateConfig): Promise<GateProcess> {
     const args = [
+      ...GATE_NODE_FLAGS,
       BIN,
       'serve',
       '--port',
