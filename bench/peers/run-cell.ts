@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Figures } from '../figures.ts';
+import { runJsonChild } from '../json-child.ts';
 import type { BenchStore } from '../options.ts';
 import { GATE_NODE_FLAGS } from '../../src/util/v8-tuning.ts';
 
@@ -17,7 +17,7 @@ const RUN_TS = fileURLToPath(new URL('../../bin/run-ts.mjs', import.meta.url));
 const CELL = fileURLToPath(new URL('./cell.ts', import.meta.url));
 
 /**
- * Runs one cell (cell.ts) in a fresh `node --expose-gc` process: no JIT, heap or promise hooks
+ * Runs one cell (cell.ts) in a fresh `node --expose-gc` process with `GATE_NODE_FLAGS`: no JIT, heap or promise hooks
  * carried over from the other runtime. Its progress goes to our stderr. `synchronous` sets
  * Tollgate's SQLite durability (LangGraph's saver sets its own).
  * @example await runCell('langgraph', 'sqlite', { tasks: 20_000, concurrency: 64 })
@@ -29,17 +29,5 @@ export function runCell(
 ): Promise<CellResult> {
   const args = ['--expose-gc', ...GATE_NODE_FLAGS, RUN_TS, CELL, '--side', side, '--store', store, '--concurrency', String(run.concurrency), '--tasks', String(run.tasks)];
   if (run.synchronous) args.push('--synchronous', run.synchronous);
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-    let stdout = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const last = stdout.trim().split('\n').at(-1) ?? '';
-      if (code !== 0) reject(new Error(`${side}/${store} cell exited with ${code}`));
-      else resolve(JSON.parse(last) as CellResult);
-    });
-  });
+  return runJsonChild<CellResult>(args, `${side}/${store} cell`);
 }
