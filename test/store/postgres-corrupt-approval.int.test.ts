@@ -1,7 +1,6 @@
-import type pg from 'pg';
 import { openPostgresStore } from '../../src/store/postgres.ts';
 import { type RecordEdit, describeCorruptApproval } from './corrupt-approval-suite.ts';
-import { TEST_PG_URL, connectTestDatabase, dropSchemas, testSchemaName } from './postgres-harness.ts';
+import { TEST_PG_URL, TestDatabase, testSchemaName } from './postgres-harness.ts';
 
 const EDITS: Record<RecordEdit, string> = {
   truncate: 'left(record, 40)',
@@ -9,33 +8,25 @@ const EDITS: Record<RecordEdit, string> = {
   brokenJson: `'{"id": 7'`,
 };
 
-let admin: pg.Client | undefined;
-/** Why PostgreSQL could not be reached: every test fails with it. */
-let unreachable: unknown;
+const db = new TestDatabase();
 const schemas: string[] = [];
 
 describeCorruptApproval({
   name: 'PostgreSQL',
   async beforeAll() {
-    try {
-      admin = await connectTestDatabase();
-    } catch (error) {
-      unreachable = error;
-    }
+    await db.connect();
   },
   async openStore() {
-    if (!admin) throw unreachable;
+    db.assertReachable();
     // A schema per test: each starts empty.
     schemas.push(testSchemaName('corrupt'));
     return openPostgresStore({ connectionString: TEST_PG_URL, schema: schemas.at(-1), poolSize: 2 });
   },
   async editRecord(approvalId, edit) {
-    const changed = await admin?.query(`UPDATE "${schemas.at(-1)}".approvals SET record = ${EDITS[edit]} WHERE id = $1`, [approvalId]);
-    if (changed?.rowCount !== 1) throw new Error(`editing approval ${approvalId}: ${changed?.rowCount} rows changed`);
+    const changed = await db.admin.query(`UPDATE "${schemas.at(-1)}".approvals SET record = ${EDITS[edit]} WHERE id = $1`, [approvalId]);
+    if (changed.rowCount !== 1) throw new Error(`editing approval ${approvalId}: ${changed.rowCount} rows changed`);
   },
   async afterAll() {
-    if (!admin) return;
-    await dropSchemas(admin, schemas);
-    await admin.end();
+    await db.end(schemas);
   },
 });

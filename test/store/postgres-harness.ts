@@ -28,6 +28,48 @@ export async function connectTestDatabase(): Promise<pg.Client> {
   return client;
 }
 
+/**
+ * The test database as one test file uses it. `connect()` (in beforeAll) keeps the admin client,
+ * or why PostgreSQL is unreachable; `admin` gives the client or throws that reason, so every test
+ * that uses it FAILS with it (a throwing beforeAll would only mark them skipped). `end()` (in
+ * afterAll) drops the file's schemas and disconnects.
+ * @example const db = new TestDatabase(); beforeAll(async () => { if (await db.connect()) … }); afterAll(() => db.end([schema]));
+ */
+export class TestDatabase {
+  #client: pg.Client | null = null;
+  #unreachable: unknown = null;
+
+  /** Connects; false (keeping the reason) when the database is unreachable. */
+  async connect(): Promise<boolean> {
+    try {
+      this.#client = await connectTestDatabase();
+      return true;
+    } catch (error) {
+      this.#unreachable = error;
+      return false;
+    }
+  }
+
+  /** The admin client for test-side SQL; throws why the database is unreachable. */
+  get admin(): pg.Client {
+    if (this.#client) return this.#client;
+    throw this.#unreachable ?? new Error('TestDatabase.connect() was not called');
+  }
+
+  /** Throws why the database is unreachable (for tests that do not need the client itself). */
+  assertReachable(): void {
+    void this.admin;
+  }
+
+  /** Drops `schemas` and disconnects (nothing, when it never connected). */
+  async end(schemas: readonly string[]): Promise<void> {
+    if (!this.#client) return;
+    await dropSchemas(this.#client, schemas);
+    await this.#client.end();
+    this.#client = null;
+  }
+}
+
 /** Drops test schemas (and everything in them). */
 export async function dropSchemas(client: pg.Client, schemas: readonly string[]): Promise<void> {
   for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);

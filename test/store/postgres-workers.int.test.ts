@@ -1,4 +1,3 @@
-import type pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/cli/open-store.ts';
 import { DuplicateIdempotencyKeyError, StaleRevisionError, TaskExistsError } from '../../src/errors.ts';
@@ -9,45 +8,32 @@ import type { Store } from '../../src/store/store.ts';
 import type { TaskRecord } from '../../src/store/task-record.ts';
 import { eventOf, insertOf, isoAt, nextRevision, taskRecord } from './fixtures.ts';
 import { partition } from './conformance/harness.ts';
-import { TEST_PG_URL, connectTestDatabase, dropSchemas, testSchemaName } from './postgres-harness.ts';
+import { TEST_PG_URL, TestDatabase, testSchemaName } from './postgres-harness.ts';
 
 // Two stores with their own pools on one schema: two workers of a scaled-out deployment.
 const schema = testSchemaName('workers');
 const scratch = testSchemaName('newer');
 const fromUrl = testSchemaName('url');
-let admin: pg.Client | undefined;
+const db = new TestDatabase();
 let workers: [Store, Store];
-/** Why PostgreSQL could not be reached: every test fails with it (see postgres-harness.ts). */
-let unreachable: unknown;
 
 const open = (name = schema) => openPostgresStore({ connectionString: TEST_PG_URL, schema: name, poolSize: 3 });
 
 beforeAll(async () => {
-  try {
-    admin = await connectTestDatabase();
-  } catch (error) {
-    unreachable = error;
-    return;
-  }
   // Both open a schema that does not exist yet, at once: the advisory lock lets one migrate.
-  workers = await Promise.all([open(), open()]);
+  if (await db.connect()) workers = await Promise.all([open(), open()]);
 });
 
-beforeEach(() => {
-  if (unreachable) throw unreachable;
-});
+beforeEach(() => db.assertReachable());
 
 afterAll(async () => {
-  if (!admin) return;
   await Promise.all((workers ?? []).map((store) => store.close()));
-  await dropSchemas(admin, [schema, scratch, fromUrl]);
-  await admin.end();
+  await db.end([schema, scratch, fromUrl]);
 });
 
 /** Test-side SQL on the admin connection. */
 async function sql(text: string): Promise<{ rows: Array<Record<string, unknown>> }> {
-  if (!admin) throw unreachable;
-  return admin.query(text);
+  return db.admin.query(text);
 }
 
 function autonomyOf(worker: number, n: number): AutonomySetting {

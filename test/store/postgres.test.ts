@@ -1,15 +1,12 @@
-import type pg from 'pg';
 import { openPostgresStore } from '../../src/store/postgres.ts';
 import type { Store } from '../../src/store/store.ts';
 import { describeStoreConformance } from './conformance.ts';
-import { TEST_PG_URL, connectTestDatabase, dropSchemas, testSchemaName } from './postgres-harness.ts';
+import { TEST_PG_URL, TestDatabase, testSchemaName } from './postgres-harness.ts';
 
 // One fresh schema for this file; each test starts from it emptied (DELETE and a reset journal
 // head: ~5 ms, where TRUNCATE takes ~100 ms and a new schema more). Dropped at the end.
 const schema = testSchemaName('conformance');
-let admin: pg.Client | undefined;
-/** Why PostgreSQL could not be reached: every test fails with it. */
-let unreachable: unknown;
+const db = new TestDatabase();
 
 async function open(): Promise<Store> {
   return openPostgresStore({ connectionString: TEST_PG_URL, schema, poolSize: 4 });
@@ -18,18 +15,11 @@ async function open(): Promise<Store> {
 describeStoreConformance({
   name: 'postgres',
   async beforeAll() {
-    try {
-      admin = await connectTestDatabase();
-    } catch (error) {
-      unreachable = error;
-      return;
-    }
     // Creates and migrates the schema once.
-    await (await open()).close();
+    if (await db.connect()) await (await open()).close();
   },
   async createStore() {
-    if (!admin) throw unreachable;
-    await admin.query(
+    await db.admin.query(
       `DELETE FROM "${schema}".tasks; DELETE FROM "${schema}".approvals; DELETE FROM "${schema}".journal;
        DELETE FROM "${schema}".autonomy; DELETE FROM "${schema}".leases; UPDATE "${schema}".journal_head SET seq = 0, hash = repeat('0', 64)`,
     );
@@ -40,8 +30,6 @@ describeStoreConformance({
     return open();
   },
   async afterAll() {
-    if (!admin) return;
-    await dropSchemas(admin, [schema]);
-    await admin.end();
+    await db.end([schema]);
   },
 });

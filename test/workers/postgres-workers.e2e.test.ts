@@ -1,7 +1,6 @@
-import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tokenOf } from '../server/support/app-harness.ts';
-import { connectTestDatabase, dropSchemas, testSchemaName } from '../store/postgres-harness.ts';
+import { TestDatabase, testSchemaName } from '../store/postgres-harness.ts';
 import { ExecutorRecorder } from '../torture/executor-recorder.ts';
 import { seededRandom } from '../torture/prng.ts';
 import { Cluster, clusterDbUrl } from './cluster.ts';
@@ -12,20 +11,14 @@ const TASKS = Number(process.env.TOLLGATE_WORKERS_TASKS ?? 2_000);
 const CLIENTS = 16;
 const TERMINAL_EVENTS = new Set(['task.completed', 'task.failed', 'task.denied', 'task.rerouted', 'task.expired', 'task.cancelled']);
 
-let admin: pg.Client | undefined;
-let unreachable: unknown;
+const db = new TestDatabase();
 const schema = testSchemaName('workers');
 let recorder: ExecutorRecorder;
 let cluster: Cluster;
 let streams: SseCollector[] = [];
 
 beforeAll(async () => {
-  try {
-    admin = await connectTestDatabase();
-  } catch (error) {
-    unreachable = error;
-    return;
-  }
+  if (!(await db.connect())) return;
   recorder = await ExecutorRecorder.start({ maxDelayMs: 20 });
   cluster = await Cluster.start(4, { db: clusterDbUrl(schema), executorUrl: recorder.url, leaseMs: 3_000 });
   streams = cluster.workers.map((worker) => SseCollector.open(worker.url, tokenOf('admin')));
@@ -35,15 +28,12 @@ afterAll(async () => {
   await Promise.all(streams.map((stream) => stream.close()));
   await cluster?.stop();
   await recorder?.close();
-  if (admin) {
-    await dropSchemas(admin, [schema]);
-    await admin.end();
-  }
+  await db.end([schema]);
 });
 
 describe('four workers on one PostgreSQL database, one killed mid-run', () => {
   it(`runs ${TASKS} mixed tasks with racing decisions on random workers: every task ends once, nothing runs twice or unapproved, every stream sees every event once`, async () => {
-    if (unreachable) throw unreachable;
+    db.assertReachable();
     const random = seededRandom(7);
     const kinds = Array.from({ length: TASKS }, () => kindOf(random));
     const acknowledged: Acknowledged[] = [];
