@@ -2,9 +2,18 @@ import type Database from 'better-sqlite3';
 import { DuplicateIdempotencyKeyError, StaleRevisionError, TaskExistsError } from '../errors.ts';
 import { autonomyAuditData } from '../model/autonomy-audit.ts';
 import type { AutonomySetting } from '../model/autonomy-setting.ts';
-import { GENESIS_HASH, auditHash } from './audit-chain.ts';
+import { type AuditBody, GENESIS_HASH, auditHash } from './audit-chain.ts';
 import { taskToParams } from './task-params.ts';
 import type { CommitReceipt, TaskCommit, TaskLease } from './task-record.ts';
+
+/** The last journal entry: what the next one chains onto. */
+interface JournalHead {
+  seq: number;
+  hash: string;
+}
+
+/** A journal entry as the audit chain hashes it, but its `seq` (which comes from the head). */
+type JournalEntry = Omit<AuditBody, 'seq'>;
 
 /**
  * Every write of the SQLite store, synchronous, on one connection: task commits in group-commit
@@ -15,11 +24,13 @@ import type { CommitReceipt, TaskCommit, TaskLease } from './task-record.ts';
  */
 export class SqliteWrites {
   readonly #s;
+  // Transactions prepared once, like the statements: each call runs one `BEGIN IMMEDIATE`.
   readonly #commitBatch: { immediate(changes: readonly TaskCommit[]): Array<CommitReceipt | Error> };
-  readonly #db: Database.Database;
+  readonly #setAutonomy: { immediate(setting: AutonomySetting): number };
+  readonly #claim: { immediate(ids: string[], lease: TaskLease, now: string): string[] };
+  readonly #renew: { immediate(ids: string[], lease: TaskLease): string[] };
 
   constructor(db: Database.Database) {
-    this.#db = db;
     this.#s = {
       taskRevision: db.prepare<[string], { revision: number }>('SELECT revision FROM tasks WHERE id = ?'),
       taskByKey: db.prepare<[string, string], { id: string }>('SELECT id FROM tasks WHERE agent_id = ? AND idempotency_key = ?'),
@@ -57,7 +68,17 @@ export class SqliteWrites {
       ),
       renewLease: db.prepare('UPDATE leases SET expires_at = ? WHERE task_id = ? AND owner = ?'),
     };
+    const s = this.#s;
     this.#commitBatch = db.transaction((changes: readonly TaskCommit[]) => this.#writeBatch(changes));
+    this.#setAutonomy = db.transaction((setting: AutonomySetting) => {
+      s.upsertAutonomy.run(setting.scope, setting.subject, JSON.stringify(setting));
+      const entry = { at: setting.setAt, actor: setting.setBy, action: 'autonomy.changed', taskId: null, approvalId: null, data: autonomyAuditData(setting) };
+      return this.#append(this.#journalHead(), entry).seq;
+    });
+    this.#claim = db.transaction((ids: string[], lease: TaskLease, now: string) =>
+      ids.filter((id) => s.claimLease.run(id, lease.owner, lease.expiresAt, now).changes === 1),
+    );
+    this.#renew = db.transaction((ids: string[], lease: TaskLease) => ids.filter((id) => s.renewLease.run(lease.expiresAt, id, lease.owner).changes === 1));
   }
 
   /**
@@ -71,40 +92,37 @@ export class SqliteWrites {
 
   /** Stores an autonomy setting and its audit entry; returns the entry's seq. */
   setAutonomy(setting: AutonomySetting): number {
-    const s = this.#s;
-    const write = this.#db.transaction(() => {
-      s.upsertAutonomy.run(setting.scope, setting.subject, JSON.stringify(setting));
-      const last = s.lastJournal.get();
-      const seq = (last?.seq ?? 0) + 1;
-      const prevHash = last?.hash ?? GENESIS_HASH;
-      const data = autonomyAuditData(setting);
-      const hash = auditHash(prevHash, { seq, at: setting.setAt, actor: setting.setBy, action: 'autonomy.changed', taskId: null, approvalId: null, data });
-      s.insertJournal.run(seq, setting.setAt, setting.setBy, 'autonomy.changed', null, null, JSON.stringify(data), prevHash, hash);
-      return seq;
-    });
-    return write.immediate();
+    return this.#setAutonomy.immediate(setting);
   }
 
   /** Takes the leases of those tasks whose lease is free (or already this owner's); returns their ids. */
   claimTasks(taskIds: readonly string[], lease: TaskLease, now: string): string[] {
-    const s = this.#s;
-    const claim = this.#db.transaction((ids: string[]) => ids.filter((id) => s.claimLease.run(id, lease.owner, lease.expiresAt, now).changes === 1));
-    return claim.immediate([...new Set(taskIds)]);
+    return this.#claim.immediate([...new Set(taskIds)], lease, now);
   }
 
   /** Extends this owner's leases; returns the ids it still held. */
   renewLeases(taskIds: readonly string[], lease: TaskLease): string[] {
-    const s = this.#s;
-    const renew = this.#db.transaction((ids: string[]) => ids.filter((id) => s.renewLease.run(lease.expiresAt, id, lease.owner).changes === 1));
-    return renew.immediate([...new Set(taskIds)]);
+    return this.#renew.immediate([...new Set(taskIds)], lease);
+  }
+
+  /** The journal's last entry, which the next one chains onto. */
+  #journalHead(): JournalHead {
+    const last = this.#s.lastJournal.get();
+    return last ? { seq: last.seq, hash: last.hash } : { seq: 0, hash: GENESIS_HASH };
+  }
+
+  /** Writes one journal entry chained onto `head`; returns the new head. */
+  #append(head: JournalHead, entry: JournalEntry): JournalHead {
+    const seq = head.seq + 1;
+    const hash = auditHash(head.hash, { seq, ...entry });
+    this.#s.insertJournal.run(seq, entry.at, entry.actor, entry.action, entry.taskId, entry.approvalId, JSON.stringify(entry.data), head.hash, hash);
+    return { seq, hash };
   }
 
   /** Runs inside the batch transaction: every commit's preconditions first, then its writes. */
   #writeBatch(changes: readonly TaskCommit[]): Array<CommitReceipt | Error> {
     const s = this.#s;
-    const last = s.lastJournal.get();
-    let seq = last?.seq ?? 0;
-    let prevHash = last?.hash ?? GENESIS_HASH;
+    let head = this.#journalHead();
     return changes.map((change) => {
       const { task } = change;
       if (change.expectedRevision === null) {
@@ -142,13 +160,8 @@ export class SqliteWrites {
       }
       const eventIds: number[] = [];
       for (const event of change.events) {
-        seq += 1;
-        const approvalId = event.approvalId ?? null;
-        const data = event.data ?? {};
-        const hash = auditHash(prevHash, { seq, at: event.at, actor: event.actor, action: event.type, taskId: event.taskId, approvalId, data });
-        s.insertJournal.run(seq, event.at, event.actor, event.type, event.taskId, approvalId, JSON.stringify(data), prevHash, hash);
-        prevHash = hash;
-        eventIds.push(seq);
+        head = this.#append(head, { at: event.at, actor: event.actor, action: event.type, taskId: event.taskId, approvalId: event.approvalId ?? null, data: event.data ?? {} });
+        eventIds.push(head.seq);
       }
       return { eventIds };
     });
