@@ -1,6 +1,7 @@
 import { ValidationError } from '../errors.ts';
 import { createMemoryStore } from '../store/memory.ts';
 import { openPostgresStore } from '../store/postgres.ts';
+import { splitPostgresUrl } from '../store/postgres-url.ts';
 import { openSqliteStore } from '../store/sqlite.ts';
 import type { Store } from '../store/store.ts';
 
@@ -20,15 +21,12 @@ export async function openStore(url: string): Promise<Store> {
 }
 
 async function openPostgresUrl(url: string): Promise<Store> {
-  let parsed: URL;
+  let parts: ReturnType<typeof splitPostgresUrl>;
   try {
-    parsed = new URL(url);
+    parts = splitPostgresUrl(url);
   } catch {
     throw new ValidationError('--db: not a valid PostgreSQL URL');
   }
-  const schema = parsed.searchParams.get('schema');
-  if (schema === null) return openPostgresStore({ connectionString: url });
-  // `schema` is Tollgate's, not a libpq parameter: take it out before pg reads the rest.
-  parsed.searchParams.delete('schema');
-  return openPostgresStore({ connectionString: parsed.toString(), schema });
+  if (parts.schema === null) return openPostgresStore({ connectionString: parts.connectionString });
+  return openPostgresStore({ connectionString: parts.connectionString, schema: parts.schema });
 }

@@ -14,16 +14,22 @@ export function testSchemaName(label: string): string {
  * test database is not there. Callers keep that error and throw it from every test, so each
  * test FAILS with it (a throwing beforeAll would only mark them skipped).
  */
-export async function connectTestDatabase(): Promise<pg.Client> {
-  const client = new pg.Client({ connectionString: TEST_PG_URL, connectionTimeoutMillis: 5_000 });
+export function connectTestDatabase(): Promise<pg.Client> {
+  return connectPostgres(TEST_PG_URL, 'Start it, or point TOLLGATE_TEST_PG at a database the tests may create schemas in.');
+}
+
+/**
+ * Connects a pg client to `url` (5 s to answer), or throws an error that names the URL (its
+ * password hidden), why it failed, and `hint`.
+ * @example const client = await connectPostgres('postgres://postgres@127.0.0.1/test');
+ */
+export async function connectPostgres(url: string, hint = ''): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
   try {
     await client.connect();
   } catch (error) {
     await client.end().catch(() => undefined);
-    throw new Error(
-      `PostgreSQL is unreachable at ${redact(TEST_PG_URL)} (${(error as Error).message}). ` +
-        'Start it, or point TOLLGATE_TEST_PG at a database the tests may create schemas in.',
-    );
+    throw new Error(`PostgreSQL is unreachable at ${redact(url)} (${(error as Error).message}).${hint ? ` ${hint}` : ''}`);
   }
   return client;
 }

@@ -1,4 +1,6 @@
 import pg from 'pg';
+import { postgresTables } from '../../src/store/postgres-schema.ts';
+import { splitPostgresUrl } from '../../src/store/postgres-url.ts';
 import type { StoreCorruptor } from './corruptor.ts';
 
 /**
@@ -9,7 +11,9 @@ import type { StoreCorruptor } from './corruptor.ts';
  * @example await postgresCorruptor('postgres://postgres@127.0.0.1/test?schema=t1').corruptApproval(approvalId);
  */
 export function postgresCorruptor(dbUrl: string): StoreCorruptor {
-  const { connectionString, schema } = splitSchema(dbUrl);
+  const { connectionString, schema } = splitPostgresUrl(dbUrl);
+  // The store's own table names: the schema checked and quoted as the server does.
+  const tables = postgresTables(schema ?? 'public');
   const edit = async (sql: string, id: string) => {
     const client = new pg.Client({ connectionString, connectionTimeoutMillis: 5_000 });
     await client.connect();
@@ -20,22 +24,8 @@ export function postgresCorruptor(dbUrl: string): StoreCorruptor {
       await client.end();
     }
   };
-  const table = (name: string) => `"${schema}".${name}`;
   return {
-    corruptSnapshot: (taskId) => edit(`UPDATE ${table('tasks')} SET envelope = left(envelope, 60) WHERE id = $1`, taskId),
-    corruptApproval: (approvalId) => edit(`UPDATE ${table('approvals')} SET record = left(record, 40) WHERE id = $1`, approvalId),
+    corruptSnapshot: (taskId) => edit(`UPDATE ${tables.tasks} SET envelope = left(envelope, 60) WHERE id = $1`, taskId),
+    corruptApproval: (approvalId) => edit(`UPDATE ${tables.approvals} SET record = left(record, 40) WHERE id = $1`, approvalId),
   };
-}
-
-/**
- * Splits Tollgate's `schema` parameter off a PostgreSQL URL (as `tollgate serve` does): what
- * is left is pg's connection string.
- * @example splitSchema('postgres://h/db?schema=t1') // { connectionString: 'postgres://h/db', schema: 't1' }
- */
-export function splitSchema(dbUrl: string): { connectionString: string; schema: string } {
-  const url = new URL(dbUrl);
-  const schema = url.searchParams.get('schema') ?? 'public';
-  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`unexpected schema name ${JSON.stringify(schema)}`);
-  url.searchParams.delete('schema');
-  return { connectionString: url.toString(), schema };
 }

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import pg from 'pg';
-import { splitSchema } from './postgres-corruptor.ts';
+import type pg from 'pg';
+import { splitPostgresUrl } from '../../src/store/postgres-url.ts';
+import { connectPostgres } from '../store/postgres-harness.ts';
 
 /** The database one torture run uses, and how to get rid of it. */
 export interface TortureDatabase {
@@ -32,25 +33,15 @@ export async function prepareTortureDatabase(requested: string | undefined, dir:
   const dbUrl = url.toString();
   return {
     dbUrl,
-    dispose: () => withClient(splitSchema(dbUrl).connectionString, (client) => client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)),
+    dispose: () => withClient(splitPostgresUrl(dbUrl).connectionString, (client) => client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)),
   };
 }
 
 async function withClient(connectionString: string, use: (client: pg.Client) => Promise<unknown>): Promise<void> {
-  const client = new pg.Client({ connectionString, connectionTimeoutMillis: 5_000 });
-  try {
-    await client.connect();
-  } catch (error) {
-    await client.end().catch(() => undefined);
-    throw new Error(`PostgreSQL is unreachable at ${redact(connectionString)}: ${(error as Error).message}`);
-  }
+  const client = await connectPostgres(connectionString);
   try {
     await use(client);
   } finally {
     await client.end();
   }
-}
-
-function redact(url: string): string {
-  return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
 }
