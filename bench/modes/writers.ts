@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { openSqliteStore } from '../../src/store/sqlite.ts';
 import type { Figures } from '../figures.ts';
 import { type BenchOptions, CONCURRENT, SEQUENTIAL, progress } from '../options.ts';
+import { renderTable } from '../report.ts';
 import { benchTollgate } from '../tollgate-workload.ts';
 
 const WRITERS = ['inline', 'auto'] as const;
@@ -12,7 +13,7 @@ type Writer = (typeof WRITERS)[number];
 /**
  * `--writers`: the Tollgate lifecycle on SQLite with each writer placement side by side in one
  * run — `inline` (every write on the engine's thread) and `auto` (the default: under load on the
- * writer thread) — at 64 and 1 in flight, alternating rounds so that machine noise hits both.
+ * writer thread) — at 64 and 1 in flight, one after the other in one process.
  * Prints the table and the ratio; with `--json`, one JSON line `{ "writers": { "inline": {...}, "auto": {...} } }`.
  * @example await run({ json: false, tasks: 20_000, sequentialTasks: 2_000 })
  */
@@ -35,15 +36,17 @@ export async function run(options: BenchOptions): Promise<void> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  const lines = ['writer  in flight  auto/s  park/s  resume/s  resume p50/p99 ms', '------  ---------  ------  ------  --------  -----------------'];
+  const rows: string[][] = [];
+  const ratios: string[] = [];
   for (const [label, key] of [[String(CONCURRENT), 'concurrent'], [String(SEQUENTIAL), 'sequential']] as const) {
     for (const writer of WRITERS) {
       const f = results[writer][key];
-      lines.push(`${writer.padEnd(6)}  ${label.padEnd(9)}  ${String(f.auto_per_s).padEnd(6)}  ${String(f.park_per_s).padEnd(6)}  ${String(f.resume_per_s).padEnd(8)}  ${f.resume_p50_ms} / ${f.resume_p99_ms}`);
+      rows.push([writer, label, String(f.auto_per_s), String(f.park_per_s), String(f.resume_per_s), `${f.resume_p50_ms} / ${f.resume_p99_ms}`]);
     }
     const ratio = (k: 'auto_per_s' | 'park_per_s' | 'resume_per_s') => (results.auto[key][k] / results.inline[key][k]).toFixed(2);
-    lines.push(`auto/inline at ${label} in flight: auto ×${ratio('auto_per_s')}, park ×${ratio('park_per_s')}, resume ×${ratio('resume_per_s')}`);
+    ratios.push(`auto/inline at ${label} in flight: auto ×${ratio('auto_per_s')}, park ×${ratio('park_per_s')}, resume ×${ratio('resume_per_s')}`);
   }
-  process.stdout.write(`${lines.join('\n')}\n`);
+  process.stdout.write(renderTable(['writer', 'in flight', 'auto/s', 'park/s', 'resume/s', 'resume p50/p99 ms'], rows));
+  process.stdout.write(`${ratios.join('\n')}\n`);
   if (options.json) process.stdout.write(`${JSON.stringify({ writers: results })}\n`);
 }
