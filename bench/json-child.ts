@@ -2,12 +2,13 @@ import { spawn } from 'node:child_process';
 
 /**
  * Runs `node ARGS` in a fresh process (its progress on our stderr) and resolves with the JSON
- * line it prints last on stdout; rejects, naming `label`, if it exits with an error.
+ * line it prints last on stdout; rejects, naming `label`, if it exits with an error. `env` is
+ * added to this process's environment.
  * @example const line = await runJsonChild(['--expose-gc', RUN_TS, CELL, '--json'], 'tollgate/sqlite cell');
  */
-export function runJsonChild<T>(args: readonly string[], label: string): Promise<T> {
+export function runJsonChild<T>(args: readonly string[], label: string, env?: Record<string, string>): Promise<T> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], env: env ? { ...process.env, ...env } : process.env });
     let stdout = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       stdout += chunk;

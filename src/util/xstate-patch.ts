@@ -1,0 +1,113 @@
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+/*
+ * Why: on Node 20 (V8 11.3) an object literal that spreads one object and then adds keys it did
+ * not have (`{ ...defaults, ...options }`, `{ ...def, extra }`) takes V8's slow path
+ * (https://bugs.chromium.org/p/v8/issues/detail?id=11536): 0.4–0.9 µs per added key and a new
+ * hidden class each time. XState's Actor constructor does it for every actor it creates (six
+ * added keys, ~3 µs), and entering a state with an `invoke` does it again for the child: three
+ * actors per task. `Object.assign` onto a fresh `{}` gives the same own enumerable properties in
+ * the same order; the sources rewritten here are plain objects of XState's own, with no
+ * `__proto__` keys and no accessors, so behaviour is unchanged and only speed is.
+ * `npm run bench -- --xstate-patch` measures it side by side.
+ */
+
+/** One rewrite: what XState ships (`from`; `spread` is the same on one line) and what replaces it. */
+export interface XstateRewrite {
+  name: string;
+  from: RegExp;
+  spread: string;
+  to: string;
+}
+
+/** The object spreads of XState's hot path that add keys, and their `Object.assign` forms. */
+export const XSTATE_REWRITES: readonly XstateRewrite[] = [
+  {
+    name: 'Actor options',
+    from: /\{\s*\.\.\.defaultOptions,\s*\.\.\.options\s*\}/,
+    spread: '{ ...defaultOptions, ...options }',
+    to: 'Object.assign({}, defaultOptions, options)',
+  },
+  {
+    name: 'invoked child options',
+    from: /\{\s*\.\.\.invokeDef,\s*syncSnapshot: !!invokeDef\.onSnapshot\s*\}/,
+    spread: '{ ...invokeDef, syncSnapshot: !!invokeDef.onSnapshot }',
+    to: 'Object.assign({}, invokeDef, { syncSnapshot: !!invokeDef.onSnapshot })',
+  },
+  {
+    name: 'inspection event',
+    from: /\{\s*\.\.\.event,\s*rootId: rootActor\.sessionId\s*\}/,
+    spread: '{ ...event, rootId: rootActor.sessionId }',
+    to: 'Object.assign({}, event, { rootId: rootActor.sessionId })',
+  },
+];
+
+/** The first line of a patched file. */
+export const PATCH_MARKER = '/* tollgate: object spreads rewritten by bin/patch-xstate.mjs (src/util/xstate-patch.ts) */\n';
+
+/** What {@link rewriteXstateSource} made of one file's text. */
+export interface RewriteResult {
+  text: string;
+  /** Names of the rewrites whose code was not found (the text is then returned unchanged). */
+  missing: string[];
+  alreadyPatched: boolean;
+}
+
+/**
+ * Applies every rewrite to the text of one of XState's runtime files; all or none.
+ * @example rewriteXstateSource(readFileSync(file, 'utf8')).missing // [] when it applies
+ */
+export function rewriteXstateSource(text: string): RewriteResult {
+  if (text.startsWith(PATCH_MARKER)) return { text, missing: [], alreadyPatched: true };
+  const missing = XSTATE_REWRITES.filter((rewrite) => !rewrite.from.test(text)).map((rewrite) => rewrite.name);
+  if (missing.length > 0) return { text, missing, alreadyPatched: false };
+  const patched = XSTATE_REWRITES.reduce((out, rewrite) => out.replace(rewrite.from, rewrite.to), text);
+  return { text: PATCH_MARKER + patched, missing, alreadyPatched: false };
+}
+
+/**
+ * The inverse of {@link rewriteXstateSource}: the spreads back, each on one line. For the bench that
+ * measures the rewrite side by side.
+ */
+export function restoreXstateSource(text: string): string {
+  if (!text.startsWith(PATCH_MARKER)) return text;
+  return XSTATE_REWRITES.reduce((out, rewrite) => out.replace(rewrite.to, rewrite.spread), text.slice(PATCH_MARKER.length));
+}
+
+/** XState's runtime files that define the Actor: one per build (cjs, esm, and their development builds). */
+export function xstateRuntimeFiles(xstateDir: string): string[] {
+  const dist = join(xstateDir, 'dist');
+  return readdirSync(dist)
+    .filter((name) => /^raise-[0-9a-f]+\.(development\.)?(cjs|esm)\.js$/.test(name))
+    .map((name) => join(dist, name));
+}
+
+/** The directory of the `xstate` package that code in `fromDir` imports. */
+export function xstatePackageDir(fromDir: string): string {
+  return dirname(createRequire(join(fromDir, 'resolve-from.js')).resolve('xstate/package.json'));
+}
+
+/** What {@link patchXstate} did to one file. */
+export interface PatchedFile {
+  file: string;
+  /** Whether this call rewrote it. */
+  patched: boolean;
+  alreadyPatched: boolean;
+  missing: string[];
+}
+
+/**
+ * Rewrites the runtime files of the XState package in `xstateDir`; idempotent. Files whose code
+ * does not match (another XState version) are left as they are and reported with `missing`.
+ * @example patchXstate(xstatePackageDir(projectDir)).every((file) => file.missing.length === 0)
+ */
+export function patchXstate(xstateDir: string): PatchedFile[] {
+  return xstateRuntimeFiles(xstateDir).map((file) => {
+    const { text, missing, alreadyPatched } = rewriteXstateSource(readFileSync(file, 'utf8'));
+    const patched = !alreadyPatched && missing.length === 0;
+    if (patched) writeFileSync(file, text);
+    return { file, patched, alreadyPatched, missing };
+  });
+}

@@ -1,0 +1,135 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createActor, fromPromise } from 'xstate';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  PATCH_MARKER,
+  XSTATE_REWRITES,
+  patchXstate,
+  restoreXstateSource,
+  rewriteXstateSource,
+  xstatePackageDir,
+  xstateRuntimeFiles,
+} from '../../src/util/xstate-patch.ts';
+
+const PROJECT_DIR = fileURLToPath(new URL('../..', import.meta.url));
+const PATCH_BIN = fileURLToPath(new URL('../../bin/patch-xstate.mjs', import.meta.url));
+
+/** XState's code around the three spreads, laid out as XState 5.33 publishes it. */
+const PUBLISHED = `'use strict';
+const sendInspectionEvent = event => {
+    const resolvedInspectionEvent = {
+      ...event,
+      rootId: rootActor.sessionId
+    };
+};
+    const resolvedOptions = {
+      ...defaultOptions,
+      ...options
+    };
+      actions.push(spawnChild(invokeDef.src, {
+        ...invokeDef,
+        syncSnapshot: !!invokeDef.onSnapshot
+      }));
+`;
+
+const temporaryDirs: string[] = [];
+afterEach(() => {
+  for (const dir of temporaryDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('rewriteXstateSource', () => {
+  it('rewrites all three spreads into Object.assign and marks the file', () => {
+    const { text, missing, alreadyPatched } = rewriteXstateSource(PUBLISHED);
+    expect(missing).toEqual([]);
+    expect(alreadyPatched).toBe(false);
+    expect(text.startsWith(PATCH_MARKER)).toBe(true);
+    expect(text).not.toMatch(/\.\.\.(event|defaultOptions|options|invokeDef)\b/);
+    for (const rewrite of XSTATE_REWRITES) expect(text).toContain(rewrite.to);
+  });
+
+  it('is idempotent, and restoreXstateSource undoes it into code it rewrites again', () => {
+    const once = rewriteXstateSource(PUBLISHED).text;
+    expect(rewriteXstateSource(once)).toEqual({ text: once, missing: [], alreadyPatched: true });
+    const restored = restoreXstateSource(once);
+    expect(restored.startsWith(PATCH_MARKER)).toBe(false);
+    expect(restored).not.toContain('Object.assign');
+    expect(rewriteXstateSource(restored).text).toBe(once);
+  });
+
+  it('changes nothing and names what it misses when the code is not the expected one', () => {
+    const other = PUBLISHED.replace('...invokeDef,', '...invocation,');
+    expect(rewriteXstateSource(other)).toEqual({ text: other, missing: ['invoked child options'], alreadyPatched: false });
+  });
+
+  it('each rewrite builds the same object as the spread it replaces: keys, order and values', () => {
+    const scope = {
+      defaultOptions: { clock: { setTimeout }, logger: () => undefined, devTools: false },
+      options: { input: { taskId: 't-1' }, parent: undefined, id: 'secOps', clock: 'own clock', syncSnapshot: false, src: 'secOps' },
+      invokeDef: { id: 'secOps', src: 'secOps', input: () => 1, onSnapshot: undefined, systemId: undefined },
+      event: { type: '@xstate.event', actorRef: {}, event: { type: 'EVALUATE' } },
+      rootActor: { sessionId: 'x:1' },
+    };
+    const evaluate = (expression: string) => new Function(...Object.keys(scope), `return ${expression};`)(...Object.values(scope));
+    for (const rewrite of XSTATE_REWRITES) {
+      const spread = evaluate(rewrite.spread);
+      const assigned = evaluate(rewrite.to);
+      expect(Object.keys(assigned), rewrite.name).toEqual(Object.keys(spread));
+      expect(assigned, rewrite.name).toEqual(spread);
+      expect(Object.getPrototypeOf(assigned)).toBe(Object.prototype);
+    }
+    // Options left undefined are skipped by both forms.
+    expect(new Function('defaultOptions', 'options', `return ${XSTATE_REWRITES[0]?.to};`)({ a: 1 }, undefined)).toEqual({ a: 1 });
+  });
+});
+
+describe('patchXstate', () => {
+  const fakeXstate = (code: string) => {
+    const dir = mkdtempSync(join(tmpdir(), 'tollgate-xstate-patch-'));
+    temporaryDirs.push(dir);
+    mkdirSync(join(dir, 'dist'));
+    writeFileSync(join(dir, 'dist', 'raise-0123abcd.cjs.js'), code);
+    writeFileSync(join(dir, 'dist', 'xstate.cjs.js'), '/* not a runtime file */');
+    return dir;
+  };
+
+  it('patches the runtime files of a package once', () => {
+    const dir = fakeXstate(PUBLISHED);
+    expect(patchXstate(dir).map((file) => [file.patched, file.alreadyPatched])).toEqual([[true, false]]);
+    expect(patchXstate(dir).map((file) => [file.patched, file.alreadyPatched])).toEqual([[false, true]]);
+    expect(readFileSync(join(dir, 'dist', 'xstate.cjs.js'), 'utf8')).toBe('/* not a runtime file */');
+  });
+
+  it('leaves a file it does not recognise as it was', () => {
+    const dir = fakeXstate('class Actor {}');
+    const [file] = patchXstate(dir);
+    expect(file?.missing).toHaveLength(XSTATE_REWRITES.length);
+    expect(readFileSync(join(dir, 'dist', 'raise-0123abcd.cjs.js'), 'utf8')).toBe('class Actor {}');
+  });
+});
+
+describe('the installed XState', () => {
+  it('is patched by the postinstall script: every runtime file, so each build Node or Vite may load is fast', () => {
+    const files = xstateRuntimeFiles(xstatePackageDir(PROJECT_DIR));
+    expect(files.length).toBeGreaterThanOrEqual(2);
+    const unpatched = files.filter((file) => !readFileSync(file, 'utf8').startsWith(PATCH_MARKER));
+    expect(unpatched, 'run `node bin/patch-xstate.mjs` (npm install does), or update src/util/xstate-patch.ts for this XState').toEqual([]);
+  });
+
+  it('runs actors as before: options, input and invoked children', async () => {
+    const actor = createActor(fromPromise(async ({ input }: { input: { n: number } }) => input.n * 2), { input: { n: 21 }, id: 'doubler' });
+    expect(actor.id).toBe('doubler');
+    const done = new Promise((resolve) => actor.subscribe({ complete: () => resolve(actor.getSnapshot().output) }));
+    actor.start();
+    expect(await done).toBe(42);
+  });
+
+  it('the postinstall script is a no-op on a patched install and never fails', () => {
+    const run = spawnSync(process.execPath, [PATCH_BIN], { encoding: 'utf8' });
+    expect(run.status).toBe(0);
+    expect(run.stderr).toBe('');
+  });
+});
