@@ -9,7 +9,7 @@ import type { LifecycleEvent } from '../model/lifecycle-event.ts';
 import type { HistoryEntry } from '../model/task.ts';
 import type { TaskState } from '../model/task-state.ts';
 import type { Store } from '../store/store.ts';
-import type { StampedEventDraft, TaskCommit, TaskLease, TaskRecord } from '../store/task-record.ts';
+import { type StampedEventDraft, type TaskCommit, type TaskLease, type TaskRecord, stampEvent } from '../store/task-record.ts';
 import { type Clock, isoNow } from './clock.ts';
 import { type Deferred, deferred } from './deferred.ts';
 import { persistedSnapshotOf } from './persisted-snapshot.ts';
@@ -205,9 +205,9 @@ export class TaskRun {
     if (emitted.type === 'tollgate.step') {
       this.#history.push({ at, from: this.#lastState, to: emitted.to, event: emitted.event });
       this.#lastState = emitted.to;
-      if (emitted.lifecycle) this.#events.push({ ...emitted.lifecycle, at });
+      if (emitted.lifecycle) this.#events.push(stampEvent(emitted.lifecycle, at));
     } else {
-      this.#events.push({ ...emitted.event, at });
+      this.#events.push(stampEvent(emitted.event, at));
     }
   }
 
