@@ -18,7 +18,7 @@ import {
 const PROJECT_DIR = fileURLToPath(new URL('../..', import.meta.url));
 const PATCH_BIN = fileURLToPath(new URL('../../bin/patch-xstate.mjs', import.meta.url));
 
-/** XState's code around the three spreads, laid out as XState 5.33 publishes it. */
+/** XState's code around the four spreads, laid out as XState 5.33 publishes it. */
 const PUBLISHED = `'use strict';
 const sendInspectionEvent = event => {
     const resolvedInspectionEvent = {
@@ -34,6 +34,12 @@ const sendInspectionEvent = event => {
         ...invokeDef,
         syncSnapshot: !!invokeDef.onSnapshot
       }));
+  const persisted = {
+    ...jsonValues,
+    context: persistContext(context),
+    children: childrenJson,
+    historyValue: serializeHistoryValue(jsonValues.historyValue)
+  };
 `;
 
 const temporaryDirs: string[] = [];
@@ -42,12 +48,12 @@ afterEach(() => {
 });
 
 describe('rewriteXstateSource', () => {
-  it('rewrites all three spreads into Object.assign and marks the file', () => {
+  it('rewrites all four spreads into Object.assign and marks the file', () => {
     const { text, missing, alreadyPatched } = rewriteXstateSource(PUBLISHED);
     expect(missing).toEqual([]);
     expect(alreadyPatched).toBe(false);
     expect(text.startsWith(PATCH_MARKER)).toBe(true);
-    expect(text).not.toMatch(/\.\.\.(event|defaultOptions|options|invokeDef)\b/);
+    expect(text).not.toMatch(/\.\.\.(event|defaultOptions|options|invokeDef|jsonValues)\b/);
     for (const rewrite of XSTATE_REWRITES) expect(text).toContain(rewrite.to);
   });
 
@@ -60,20 +66,41 @@ describe('rewriteXstateSource', () => {
     expect(rewriteXstateSource(restored).text).toBe(once);
   });
 
+  it('brings a file patched by an earlier, shorter set of rewrites up to date', () => {
+    const [first] = XSTATE_REWRITES;
+    if (!first) throw new Error('no rewrites');
+    const older = PATCH_MARKER + PUBLISHED.replace(first.from, first.to);
+    const { text, alreadyPatched } = rewriteXstateSource(older);
+    expect(alreadyPatched).toBe(false);
+    expect(text).toBe(rewriteXstateSource(PUBLISHED).text);
+  });
+
   it('changes nothing and names what it misses when the code is not the expected one', () => {
     const other = PUBLISHED.replace('...invokeDef,', '...invocation,');
     expect(rewriteXstateSource(other)).toEqual({ text: other, missing: ['invoked child options'], alreadyPatched: false });
   });
 
   it('each rewrite builds the same object as the spread it replaces: keys, order and values', () => {
-    const scope = {
-      defaultOptions: { clock: { setTimeout }, logger: () => undefined, devTools: false },
+    // A fresh scope per evaluation: the persisted-snapshot rewrite assigns onto the object of its rest.
+    const logger = () => undefined;
+    const input = () => 1;
+    const clock = { setTimeout };
+    const scope = () => ({
+      defaultOptions: { clock, logger, devTools: false },
       options: { input: { taskId: 't-1' }, parent: undefined, id: 'secOps', clock: 'own clock', syncSnapshot: false, src: 'secOps' },
-      invokeDef: { id: 'secOps', src: 'secOps', input: () => 1, onSnapshot: undefined, systemId: undefined },
+      invokeDef: { id: 'secOps', src: 'secOps', input, onSnapshot: undefined, systemId: undefined },
       event: { type: '@xstate.event', actorRef: {}, event: { type: 'EVALUATE' } },
       rootActor: { sessionId: 'x:1' },
+      jsonValues: { status: 'active', output: undefined, error: undefined, value: 'parked', historyValue: { h: [] } },
+      context: { taskId: 't-1' },
+      childrenJson: { secOps: { src: 'secOps' } },
+      persistContext: (context: object) => ({ ...context }),
+      serializeHistoryValue: () => ({}),
+    });
+    const evaluate = (expression: string) => {
+      const names = scope();
+      return new Function(...Object.keys(names), `return ${expression};`)(...Object.values(names));
     };
-    const evaluate = (expression: string) => new Function(...Object.keys(scope), `return ${expression};`)(...Object.values(scope));
     for (const rewrite of XSTATE_REWRITES) {
       const spread = evaluate(rewrite.spread);
       const assigned = evaluate(rewrite.to);
