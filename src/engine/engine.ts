@@ -87,7 +87,7 @@ class GateEngine implements Engine {
           }),
         publish: (events) => this.#follower.publish(events),
         lease: () => this.#leases.lease(),
-        onLeaseLanded: (taskId) => void this.#leases.beat([taskId]),
+        onLeaseLanded: (taskId, lease) => this.#leases.landed(taskId, lease),
         onRest: (record) => this.#countExecution(record),
         ...(options.inspect ? { inspect: options.inspect } : {}),
       },

@@ -33,8 +33,8 @@ export interface TaskRunDeps {
   onEnd(run: TaskRun): void;
   /** This worker's lease, from now (null when the store keeps none): taken with the execution intent, so no other worker takes the task over while it runs. */
   lease(): TaskLease | null;
-  /** Called once the lease taken with the executing commit is in the store (the engine renews it at once). */
-  onLeaseLanded?(taskId: string): void;
+  /** Called once the lease taken with the executing commit is in the store (the engine renews it if the commit waited long). */
+  onLeaseLanded?(taskId: string, lease: TaskLease): void;
   /** Called with the stored row each time a task comes to rest (parked or final), after its commit. */
   onRest?(record: TaskRecord): void;
 }
@@ -281,7 +281,7 @@ export class TaskRun {
     if (change.task.state === 'executing') {
       if (change.lease) {
         this.#leaseLanded = true;
-        this.#deps.onLeaseLanded?.(this.taskId);
+        this.#deps.onLeaseLanded?.(this.taskId, change.lease);
       }
       this.#executionDurable.resolve();
     }

@@ -18,20 +18,26 @@ export interface WriteStatements {
   taskByKey(values: unknown[]): QueryConfig;
   upsertAutonomy(values: unknown[]): QueryConfig;
   appendJournal(values: unknown[]): QueryConfig;
-  setLease(values: unknown[]): QueryConfig;
-  clearLease(values: unknown[]): QueryConfig;
 }
 
 /**
  * Builds the write statements of a schema. A task commit is ONE statement (one round trip):
  * the task's INSERT or compare-and-set UPDATE, then — only if that wrote its row — the approval
- * upsert and the journal rows, as data-modifying CTEs. It returns how many task rows it wrote
+ * upsert, the journal rows and the lease (taken or released), as data-modifying CTEs. It returns how many task rows it wrote
  * and the revision stored before it (which a failed compare-and-set reports).
  * @example const sql = writeStatements(postgresTables('public'));
  */
 export function writeStatements(t: PostgresTables): WriteStatements {
   const named = (name: string, text: string) => (values: unknown[]) => ({ name: `tollgate_${name}`, text, values });
-  // $1…$8 approval (all NULL when the commit has none), $9…$17 journal column arrays; the task's come after.
+  // $1…$8 approval (all NULL when the commit has none), $9…$17 journal column arrays; the task's
+  // come after, then the lease's three: what to do ('set', 'clear' or NULL), owner, expiry.
+  const leaseOf = (taskId: string, first: number) => `
+    lease_set AS (
+      INSERT INTO ${t.leases} (task_id, owner, expires_at) SELECT ${taskId}, $${first + 1}::text, $${first + 2}::text
+      WHERE $${first}::text = 'set' AND EXISTS (SELECT 1 FROM task)
+      ON CONFLICT (task_id) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
+    ),
+    lease_clear AS (DELETE FROM ${t.leases} WHERE $${first}::text = 'clear' AND task_id = ${taskId} AND EXISTS (SELECT 1 FROM task))`;
   const approvalAndJournal = `
     approval AS (
       INSERT INTO ${t.approvals} (id, task_id, status, risk_level, action_type, created_at, expires_at, record)
@@ -44,7 +50,8 @@ export function writeStatements(t: PostgresTables): WriteStatements {
   return {
     insertCommit: named(
       'insert_commit',
-      `WITH task AS (INSERT INTO ${t.tasks} (${TASK_COLUMNS}) VALUES (${placeholders(18, 16)}) RETURNING 1), ${approvalAndJournal}
+      `WITH task AS (INSERT INTO ${t.tasks} (${TASK_COLUMNS}) VALUES (${placeholders(18, 16)}) RETURNING 1), ${approvalAndJournal},
+       ${leaseOf('$18::text', 34)}
        SELECT (SELECT count(*) FROM task)::int AS written, NULL::int AS stored`,
     ),
     updateCommit: named(
@@ -53,7 +60,8 @@ export function writeStatements(t: PostgresTables): WriteStatements {
          UPDATE ${t.tasks} SET state = $18, risk_level = $19, approval_id = $20, revision = $21, envelope = $22, history = $23,
            quarantine_reason = $24, updated_at = $25
          WHERE id = $26 AND revision = $27 RETURNING 1
-       ), ${approvalAndJournal}
+       ), ${approvalAndJournal},
+       ${leaseOf('$26::text', 28)}
        SELECT (SELECT count(*) FROM task)::int AS written, (SELECT revision FROM ${t.tasks} WHERE id = $26) AS stored`,
     ),
     taskByKey: named('task_by_key', `SELECT id FROM ${t.tasks} WHERE agent_id = $1 AND idempotency_key = $2`),
@@ -63,12 +71,6 @@ export function writeStatements(t: PostgresTables): WriteStatements {
        ON CONFLICT (scope, subject) DO UPDATE SET record = excluded.record`,
     ),
     appendJournal: named('append_journal', journalInsert(t, 1)),
-    setLease: named(
-      'set_lease',
-      `INSERT INTO ${t.leases} (task_id, owner, expires_at) VALUES ($1, $2, $3)
-       ON CONFLICT (task_id) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at`,
-    ),
-    clearLease: named('clear_lease', `DELETE FROM ${t.leases} WHERE task_id = $1`),
   };
 }
 
@@ -80,7 +82,8 @@ export function writeStatements(t: PostgresTables): WriteStatements {
  */
 export function taskCommitWrite(sql: WriteStatements, change: TaskCommit): StoreWrite<CommitReceipt> {
   const { task, expectedRevision } = change;
-  const lease = change.lease === undefined ? undefined : change.lease === null ? null : { ...change.lease };
+  const leaseValues =
+    change.lease === undefined ? [null, null, null] : change.lease === null ? ['clear', null, null] : ['set', change.lease.owner, change.lease.expiresAt];
   const taskValues =
     expectedRevision === null
       ? taskToParams(task)
@@ -101,12 +104,10 @@ export function taskCommitWrite(sql: WriteStatements, change: TaskCommit): Store
     async apply(tx) {
       const entries = tx.chain(drafts);
       const { rows } = await tx.client.query<{ written: number; stored: number | null }>(
-        statement([...approvalValues, ...journalArrays(entries.rows), ...taskValues]),
+        statement([...approvalValues, ...journalArrays(entries.rows), ...taskValues, ...leaseValues]),
       );
       // Nothing was written: the compare-and-set found another revision (or no task).
       if (expectedRevision !== null && rows[0]?.written !== 1) throw new StaleRevisionError(task.id, expectedRevision, rows[0]?.stored ?? null);
-      if (lease === null) await tx.client.query(sql.clearLease([task.id]));
-      else if (lease !== undefined) await tx.client.query(sql.setLease([task.id, lease.owner, lease.expiresAt]));
       return { eventIds: entries.accept() };
     },
     async explain(error, tx) {
