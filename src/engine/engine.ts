@@ -141,7 +141,7 @@ class GateEngine implements Engine {
         const approval = await this.store.getApproval(approvalId);
         if (!approval) throw new NotFoundError('approval', approvalId);
         assertMayDecide(approval, decision, principal);
-        const run = await this.#runner.restore(approval.taskId, ['parked']);
+        const run = await this.#runner.restore(approval.taskId, ['parked'], { recovered: false, storedApproval: approval });
         const at = isoNow(this.clock);
         run.start();
         const sent =

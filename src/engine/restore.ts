@@ -19,6 +19,19 @@ export class TaskLoadError extends ConflictError {
   }
 }
 
+/** How a task is restored. */
+export interface RestoreOptions {
+  /** Restored by recovery or a takeover (not by a decision). */
+  recovered: boolean;
+  /** This worker holds the task's lease. */
+  leased?: boolean;
+  /**
+   * The task's approval as the caller has just read it from the store, under the task's lock
+   * (a decision, an expiry): checked against the snapshot instead of reading it once more.
+   */
+  storedApproval?: Approval;
+}
+
 /**
  * Reads a task from the store and restores its actor (not started), after checking that its
  * snapshot is valid, that its machine version can be migrated, that the row and the snapshot
@@ -31,7 +44,7 @@ export async function loadTaskRun(
   deps: TaskRunDeps,
   taskId: string,
   allowed: readonly TaskState[],
-  options: { recovered: boolean; leased?: boolean },
+  options: RestoreOptions,
 ): Promise<TaskRun> {
   const record = await deps.store.getTask(taskId);
   if (!record) throw new NotFoundError('task', taskId);
@@ -53,7 +66,7 @@ export async function loadTaskRun(
   }
   if (record.state === 'parked' && allowed.includes('parked')) {
     // Store errors propagate as they are; only a disagreement quarantines.
-    const mismatch = await storedApprovalMismatch(deps, record.approvalId, snapshot.context.approval);
+    const mismatch = await storedApprovalMismatch(deps, record.approvalId, snapshot.context.approval, options.storedApproval);
     if (mismatch) throw new TaskLoadError(`task ${taskId} cannot be restored: ${mismatch.message}`, record, mismatch);
   }
   if (!allowed.includes(record.state)) {
@@ -86,9 +99,14 @@ const DECISION_FIELDS = [
  * A damaged or edited approval row (the SQLite store reads an unreadable record as a stand-in
  * saying so) makes the task unusable: it is quarantined, never decided on stand-in data.
  */
-async function storedApprovalMismatch(deps: TaskRunDeps, approvalId: string | null, expected: Approval | null): Promise<SnapshotInvalidError | null> {
+async function storedApprovalMismatch(
+  deps: TaskRunDeps,
+  approvalId: string | null,
+  expected: Approval | null,
+  alreadyRead: Approval | undefined,
+): Promise<SnapshotInvalidError | null> {
   if (approvalId === null || expected === null) return new SnapshotInvalidError('a parked task without its approval');
-  const stored = await deps.store.getApproval(approvalId);
+  const stored = alreadyRead?.id === approvalId ? alreadyRead : await deps.store.getApproval(approvalId);
   if (!stored) return new SnapshotInvalidError(`approval ${approvalId} of the parked task is missing from the store`);
   const differing = DECISION_FIELDS.filter((field) => canonicalJson(stored[field]) !== canonicalJson(expected[field]));
   if (differing.length === 0) return null;

@@ -8,7 +8,7 @@ import { isTerminal, type TaskState } from '../model/task-state.ts';
 import type { TaskRecord } from '../store/task-record.ts';
 import type { Executor } from './executor.ts';
 import { quarantineTask } from './quarantine.ts';
-import { TaskLoadError, loadTaskRun } from './restore.ts';
+import { type RestoreOptions, TaskLoadError, loadTaskRun } from './restore.ts';
 import { KeyedLocks } from './task-locks.ts';
 import { type TaskRun, type TaskRunDeps, TaskRun as Run } from './task-run.ts';
 import { TaskKeyedRuns } from './task-runs.ts';
@@ -60,7 +60,7 @@ export class TaskRunner {
   }
 
   /** Loads a stored task into a live run (not started), quarantining it if its snapshot is unusable. */
-  async restore(taskId: string, allowed: readonly TaskState[], options: { recovered: boolean; leased?: boolean } = { recovered: false }): Promise<TaskRun> {
+  async restore(taskId: string, allowed: readonly TaskState[], options: RestoreOptions = { recovered: false }): Promise<TaskRun> {
     if (this.runs.has(taskId)) {
       throw new ConflictError('invalid_transition', `task ${taskId} is busy (executing); try again`);
     }
@@ -99,7 +99,7 @@ export class TaskRunner {
       const current = await this.#deps.store.getApproval(approval.id);
       if (current?.status !== 'pending' || current.expiresAt === null || current.expiresAt > now) return false;
       try {
-        const run = await this.restore(current.taskId, ['parked'], { recovered: false, leased: this.#leases.enabled });
+        const run = await this.restore(current.taskId, ['parked'], { recovered: false, leased: this.#leases.enabled, storedApproval: current });
         run.start();
         if (!run.send({ type: 'TIMEOUT', at: now, policyVersion: this.#policyVersion })) return false;
         await run.settled;
