@@ -24,6 +24,7 @@ import { createLogger, type Logger } from './logger.ts';
 import { JournalFollower } from './journal-follower.ts';
 import { DEFAULT_LEASE_MS, WorkerLeases, defaultWorkerId } from './worker-leases.ts';
 import { TaskRunner, contextOf } from './task-runner.ts';
+import type { TaskRun } from './task-run.ts';
 import { Takeover } from './takeover.ts';
 import { toTaskView } from './task-view.ts';
 import { parseInput } from './validate.ts';
@@ -141,7 +142,14 @@ class GateEngine implements Engine {
         const approval = await this.store.getApproval(approvalId);
         if (!approval) throw new NotFoundError('approval', approvalId);
         assertMayDecide(approval, decision, principal);
-        const run = await this.#runner.restore(approval.taskId, ['parked'], { recovered: false, storedApproval: approval });
+        let run: TaskRun;
+        try {
+          run = await this.#runner.restore(approval.taskId, ['parked'], { recovered: false, storedApproval: approval });
+        } catch (error) {
+          // Another worker committed while the task was read: read both again.
+          if (hasCode(error, 'stale_revision') && attempt < 5) continue;
+          throw error;
+        }
         const at = isoNow(this.clock);
         run.start();
         const sent =

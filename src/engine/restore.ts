@@ -1,5 +1,5 @@
 import { decodeEnvelope } from '../../machines/envelope.ts';
-import { ConflictError, GateError, NotFoundError, SnapshotInvalidError } from '../errors.ts';
+import { ConflictError, GateError, NotFoundError, SnapshotInvalidError, StaleRevisionError } from '../errors.ts';
 import type { Approval } from '../model/approval.ts';
 import type { TaskState } from '../model/task-state.ts';
 import type { TaskRecord } from '../store/task-record.ts';
@@ -37,7 +37,8 @@ export interface RestoreOptions {
  * snapshot is valid, that its machine version can be migrated, that the row and the snapshot
  * agree on the state, that a parked task's stored approval agrees with the snapshot's, and that
  * the state is one the caller may act on.
- * @throws NotFoundError, TaskLoadError (409 invalid_transition; `snapshotError` set when the snapshot is unusable)
+ * @throws NotFoundError, TaskLoadError (409 invalid_transition; `snapshotError` set when the snapshot is unusable),
+ *   StaleRevisionError (the task moved on while it was being read: read it again)
  * @example const run = await loadTaskRun(deps, taskId, ['parked'], { recovered: false });
  */
 export async function loadTaskRun(
@@ -65,9 +66,17 @@ export async function loadTaskRun(
     throw new TaskLoadError(`task ${taskId} cannot be restored: ${snapshotError.message}`, record, snapshotError);
   }
   if (record.state === 'parked' && allowed.includes('parked')) {
-    // Store errors propagate as they are; only a disagreement quarantines.
-    const mismatch = await storedApprovalMismatch(deps, record.approvalId, snapshot.context.approval, options.storedApproval);
-    if (mismatch) throw new TaskLoadError(`task ${taskId} cannot be restored: ${mismatch.message}`, record, mismatch);
+    // Store errors propagate as they are; only a disagreement that is not a race quarantines.
+    let mismatch = await storedApprovalMismatch(deps, record.approvalId, snapshot.context.approval, options.storedApproval);
+    // The caller read the approval before this read the task: another worker's commit may lie between.
+    if (mismatch && options.storedApproval) mismatch = await storedApprovalMismatch(deps, record.approvalId, snapshot.context.approval, undefined);
+    if (mismatch) {
+      // The task and its approval are written in one transaction but read in two statements: if
+      // the task moved on in between, the two reads saw different commits, not a damaged row.
+      const again = await deps.store.getTask(taskId);
+      if (again && again.revision !== record.revision) throw new StaleRevisionError(taskId, record.revision, again.revision);
+      throw new TaskLoadError(`task ${taskId} cannot be restored: ${mismatch.message}`, record, mismatch);
+    }
   }
   if (!allowed.includes(record.state)) {
     throw new TaskLoadError(`task ${taskId} is ${record.state}`, record);
