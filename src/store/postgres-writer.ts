@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { GateError } from '../errors.ts';
 import { type JournalDraft, type JournalHead, type JournalRow, chainDrafts } from './postgres-rows.ts';
 import { JOURNAL_CHANNEL, type PostgresTables } from './postgres-schema.ts';
+import { type BatchStatements, type CapturedTaskCommit, batchStatements, writeCommitBatch } from './postgres-batch.ts';
 import { inTransaction } from './postgres-transaction.ts';
 
 /** What a write sees of the group-commit transaction it runs in. */
@@ -20,6 +21,8 @@ export interface WriteTransaction {
  * `GateError` having changed nothing (the transaction goes on), or throws anything else.
  */
 export interface StoreWrite<T> {
+  /** A task commit's values, so that a batch of them can be written in two statements (postgres-batch.ts). */
+  taskCommit?: CapturedTaskCommit;
   apply(tx: WriteTransaction): Promise<T>;
   /** After the write's savepoint was rolled back: the error to report for what it threw. May read. */
   explain?(error: unknown, tx: WriteTransaction): Promise<unknown>;
@@ -44,17 +47,22 @@ const MAX_BATCH = 32;
 
 /**
  * Group commit for the PostgreSQL store. Writes queue up; one batch at a time runs as one
- * transaction that first locks `journal_head` (`SELECT … FOR UPDATE`), applies the writes in
- * issue order, moves the head and commits. No write resolves before its COMMIT.
+ * transaction, and no write resolves before its COMMIT. Every transaction that appends to the
+ * journal holds the `journal_head` row lock (`SELECT … FOR UPDATE`) from when it chains its
+ * entries to its COMMIT, so write transactions on one schema append one after another: seqs
+ * are gapless, the chain is one chain, and a seq becomes visible only after every smaller one
+ * did (outbox readers never skip one).
  *
- * Every writer of every process takes the head lock first, so write transactions on one schema
- * are serialised: seqs are gapless, the chain is one chain, a seq becomes visible only after
- * every smaller one did (outbox readers never skip one), and writers cannot deadlock.
- *
- * A batch first runs without savepoints (a refused compare-and-set writes nothing and throws a
- * GateError, so the batch goes on). If a write fails otherwise — a unique violation, a bad
- * value — the batch is rolled back and run again with a savepoint per write, so that write
- * fails alone, with its error explained, and the others commit.
+ * A batch of task commits only (distinct tasks) is written in two statements whatever its size
+ * (postgres-batch.ts): the task rows first, then under the head lock everything else — so the
+ * lock is held for one statement and the COMMIT, not for a round trip per commit. A refused
+ * compare-and-set fails alone. Any other batch — or one whose batch statement failed (a task id
+ * or idempotency key taken) — runs commit by commit with the head locked first: without
+ * savepoints first (a refused compare-and-set writes nothing and throws a GateError, so the batch
+ * goes on); if a write fails otherwise, the batch is rolled back and run again with a savepoint
+ * per write, so that write fails alone, with its error explained, and the others commit.
+ * Batches of different workers can then lock task rows in different orders; a transaction
+ * PostgreSQL aborts to break a deadlock is run again.
  *
  * @example
  * const writer = new GroupCommitWriter(pool, tables);
@@ -68,10 +76,12 @@ export class GroupCommitWriter {
   readonly #moveHead: string;
   readonly #schema: string;
   readonly #logger: Logger | undefined;
+  readonly #batch: BatchStatements;
 
   constructor(pool: Pool, tables: PostgresTables, logger?: Logger) {
     this.#pool = pool;
     this.#logger = logger;
+    this.#batch = batchStatements(tables);
     this.#lockHead = `SELECT seq, hash FROM ${tables.journalHead} FOR UPDATE`;
     this.#moveHead = `UPDATE ${tables.journalHead} SET seq = $1, hash = $2`;
     this.#schema = tables.schema;
@@ -102,7 +112,15 @@ export class GroupCommitWriter {
   async #runBatch(batch: Pending[]): Promise<void> {
     let outcomes: Outcome[];
     try {
-      outcomes = (await this.#transaction(batch, false)) ?? (await this.#transaction(batch, true));
+      outcomes = await this.#withRetries(async () => {
+        const commits = taskCommitsOf(batch);
+        if (commits) {
+          const written = await this.#batchedTransaction(commits);
+          // A write failed otherwise than with a compare-and-set: commit by commit, each in a savepoint.
+          return written ?? (await this.#transaction(batch, true));
+        }
+        return (await this.#transaction(batch, false)) ?? (await this.#transaction(batch, true));
+      });
     } catch (error) {
       // Nothing of this batch is known to be committed (an error during COMMIT itself leaves it unknown).
       this.#logger?.error({ err: error, writes: batch.length }, 'postgres store: batch transaction failed');
@@ -114,6 +132,37 @@ export class GroupCommitWriter {
       if (outcome.ok) pending.resolve(outcome.value);
       else pending.reject(outcome.error);
     });
+  }
+
+  /**
+   * Runs `attempt` again when PostgreSQL aborted its transaction to break a deadlock or a
+   * serialization conflict (nothing of it was committed): batches of different workers lock task
+   * rows before the journal head, so two that write the same two tasks at once can deadlock.
+   */
+  async #withRetries(attempt: () => Promise<Outcome[]>): Promise<Outcome[]> {
+    for (let retry = 0; ; retry += 1) {
+      try {
+        return await attempt();
+      } catch (error) {
+        if (retry >= MAX_CONFLICT_RETRIES || !isTransientConflict(error)) throw error;
+        this.#logger?.warn({ err: error, retry: retry + 1 }, 'postgres store: batch transaction aborted by a conflict; running it again');
+      }
+    }
+  }
+
+  /** The batch's task commits written two statements for all (postgres-batch.ts); null, rolled back, when one failed otherwise than with a compare-and-set. */
+  async #batchedTransaction(commits: CapturedTaskCommit[]): Promise<Outcome[] | null> {
+    try {
+      return await inTransaction(
+        this.#pool,
+        (client) => writeCommitBatch(client, this.#batch, { name: 'tollgate_lock_head', text: this.#lockHead }, this.#schema, commits),
+        'BEGIN ISOLATION LEVEL READ COMMITTED',
+      );
+    } catch (error) {
+      if (isTransientConflict(error)) throw error;
+      this.#logger?.debug({ err: error, writes: commits.length }, 'postgres store: batch statement failed; writing commit by commit');
+      return null;
+    }
   }
 
   /** Runs the batch in one transaction. Without savepoints, returns null when a write failed otherwise than with a GateError. */
@@ -161,6 +210,28 @@ export class GroupCommitWriter {
     }
     return outcomes;
   }
+}
+
+/** How often a batch aborted by a deadlock or serialization failure is run again. */
+const MAX_CONFLICT_RETRIES = 5;
+
+/** Deadlock detected, or serialization failure: PostgreSQL rolled the transaction back, and running it again may succeed. */
+function isTransientConflict(error: unknown): boolean {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return code === '40P01' || code === '40001';
+}
+
+/** The batch's captured task commits, if it holds nothing else and no task twice (a batch statement writes each task once). */
+function taskCommitsOf(batch: readonly Pending[]): CapturedTaskCommit[] | null {
+  const commits: CapturedTaskCommit[] = [];
+  const tasks = new Set<string>();
+  for (const pending of batch) {
+    const commit = pending.write.taskCommit;
+    if (!commit || tasks.has(commit.taskId)) return null;
+    tasks.add(commit.taskId);
+    commits.push(commit);
+  }
+  return commits;
 }
 
 class BatchTransaction implements WriteTransaction {

@@ -82,13 +82,14 @@ export function writeStatements(t: PostgresTables): WriteStatements {
  */
 export function taskCommitWrite(sql: WriteStatements, change: TaskCommit): StoreWrite<CommitReceipt> {
   const { task, expectedRevision } = change;
-  const leaseValues =
-    change.lease === undefined ? [null, null, null] : change.lease === null ? ['clear', null, null] : ['set', change.lease.owner, change.lease.expiresAt];
+  const lease = change.lease ? { owner: change.lease.owner, expiresAt: change.lease.expiresAt } : change.lease;
+  const leaseValues = lease === undefined ? [null, null, null] : lease === null ? ['clear', null, null] : ['set', lease.owner, lease.expiresAt];
   const taskValues =
     expectedRevision === null
       ? taskToParams(task)
       : [task.state, task.riskLevel, task.approvalId, task.revision, task.envelope, JSON.stringify(task.history), task.quarantineReason, task.updatedAt, task.id, expectedRevision];
-  const approvalValues = change.approval ? approvalParams(change.approval) : Array.from({ length: 8 }, () => null);
+  const approval = change.approval ? approvalParams(change.approval) : null;
+  const approvalValues = approval ?? Array.from({ length: 8 }, () => null);
   const drafts = change.events.map(
     (event): JournalDraft => ({
       at: event.at,
@@ -101,6 +102,7 @@ export function taskCommitWrite(sql: WriteStatements, change: TaskCommit): Store
   );
   const statement = expectedRevision === null ? sql.insertCommit : sql.updateCommit;
   return {
+    taskCommit: { taskId: task.id, expectedRevision, taskValues, approvalValues: approval, drafts, lease },
     async apply(tx) {
       const entries = tx.chain(drafts);
       const { rows } = await tx.client.query<{ written: number; stored: number | null }>(

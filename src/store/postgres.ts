@@ -36,8 +36,9 @@ const VERIFY_PAGE = 5_000;
  * Opens the PostgreSQL store, for many stateless workers sharing one database: creates or
  * migrates its schema (under an advisory lock), then serves the `Store` interface from a
  * `pg.Pool`. Commits go through group commit (see `GroupCommitWriter`): each batch is one
- * transaction holding the `journal_head` row lock, each commit in it one statement, a failing
- * commit fails alone, and the audit chain stays one gapless chain whatever the number of processes.
+ * transaction, its task commits two statements in all, a failing commit fails alone, and the
+ * audit chain stays one gapless chain (under the `journal_head` row lock) whatever the number of
+ * processes.
  *
  * @example
  * const store = await openPostgresStore({ connectionString: 'postgres://tollgate@db/tollgate', schema: 'tollgate' });

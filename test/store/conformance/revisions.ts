@@ -84,6 +84,63 @@ export function describeRevisions(subject: StoreSubject): void {
       expect(await store.getTask(first.id)).toStrictEqual(third);
     });
 
+    it('writes one group of distinct tasks — new, moved, one stale — in issue order, each with its approval, events and lease', async () => {
+      const { store } = subject;
+      const moved = taskRecord(1);
+      const stale = taskRecord(2);
+      const released = taskRecord(3, { state: 'executing' });
+      await store.commit(insertOf(moved));
+      await store.commit(insertOf(stale));
+      await store.commit(insertOf(released, { lease: { owner: 'w1', expiresAt: '2099-01-01T00:00:00.000Z' } }));
+      const base = await store.lastEventId();
+
+      const movedNext = nextRevision(moved, { state: 'parked', approvalId: `appr-${moved.id}` });
+      const staleNext = nextRevision({ ...stale, revision: 4 }, { title: 'stale' });
+      const releasedNext = nextRevision(released, { state: 'completed' });
+      const fresh = taskRecord(4, { state: 'executing', idempotencyKey: 'fresh-key' });
+      const quiet = taskRecord(5);
+      const batch: TaskCommit[] = [
+        insertOf(fresh, { events: [eventOf(fresh, 'task.proposed'), eventOf(fresh, 'task.executing')], lease: { owner: 'w1', expiresAt: '2099-01-01T00:00:00.000Z' } }),
+        { task: movedNext, expectedRevision: 1, approval: approvalOf(movedNext), events: [eventOf(movedNext, 'approval.submitted')] },
+        { task: staleNext, expectedRevision: 4, approval: approvalOf(stale), events: [eventOf(staleNext, 'task.cancelled')], lease: null },
+        { task: releasedNext, expectedRevision: 1, events: [eventOf(releasedNext, 'task.completed')], lease: null },
+        insertOf(quiet, { events: [] }),
+      ];
+      const results = await Promise.allSettled(batch.map((change) => store.commit(change)));
+
+      expect(results.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+      const staleError = (results[2] as PromiseRejectedResult).reason;
+      expect(staleError).toBeInstanceOf(StaleRevisionError);
+      expect(staleError).toMatchObject({ code: 'stale_revision', taskId: stale.id, expected: 4, actual: 1 });
+      expect(results.map((result) => (result.status === 'fulfilled' ? result.value.eventIds : null))).toEqual([
+        [base + 1, base + 2],
+        [base + 3],
+        null,
+        [base + 4],
+        [],
+      ]);
+      expect(await store.getTask(fresh.id)).toStrictEqual(fresh);
+      expect(await store.getTask(moved.id)).toStrictEqual(movedNext);
+      expect(await store.getApproval(`appr-${moved.id}`)).toStrictEqual(approvalOf(movedNext));
+      expect(await store.getTask(stale.id)).toStrictEqual(stale);
+      expect(await store.getApproval(`appr-${stale.id}`)).toBeNull();
+      expect(await store.getTask(released.id)).toStrictEqual(releasedNext);
+      expect(await store.getTask(quiet.id)).toStrictEqual(quiet);
+      expect(await store.findTaskByIdempotencyKey(fresh.agentId, 'fresh-key')).toStrictEqual(fresh);
+      const events = await store.readEvents(base, 100);
+      expect(events.map((event) => [event.id, event.taskId, event.type])).toEqual([
+        [base + 1, fresh.id, 'task.proposed'],
+        [base + 2, fresh.id, 'task.executing'],
+        [base + 3, moved.id, 'approval.submitted'],
+        [base + 4, released.id, 'task.completed'],
+      ]);
+      expect(await store.verifyAudit()).toEqual({ ok: true, entries: base + 4 });
+      if (store.shared) {
+        // The fresh task's lease was taken; the released task's is gone; the stale commit's release did nothing.
+        expect(await store.claimTasks([fresh.id, released.id], { owner: 'w2', expiresAt: '2099-01-02T00:00:00.000Z' }, '2098-01-01T00:00:00.000Z')).toEqual([released.id]);
+      }
+    });
+
     it('fails only the commits that fail; the others commit, with gapless event ids', async () => {
       const { store } = subject;
       const a = taskRecord(1);
