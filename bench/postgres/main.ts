@@ -1,6 +1,7 @@
 // npm run bench -- --postgres [--json] [--pg-tasks N]: tasks/s for 1, 2 and 4 worker processes on one
 // PostgreSQL database (TOLLGATE_BENCH_PG, default the local test database).
 import { parseArgs } from 'node:util';
+import { renderTable } from '../report.ts';
 import { benchPostgresWorkers } from './workers.ts';
 
 const { values } = parseArgs({ options: { json: { type: 'boolean', default: false }, 'pg-tasks': { type: 'string', default: '4000' }, postgres: { type: 'boolean' } }, strict: false });
@@ -11,10 +12,7 @@ if (!Number.isInteger(tasks) || tasks < 100) {
 }
 const url = process.env.TOLLGATE_BENCH_PG ?? 'postgres://postgres@127.0.0.1:5432/test';
 const figures = await benchPostgresWorkers(url, [1, 2, 4], tasks);
-const header = ['workers', 'auto/s', 'park/s', 'resume/s', 'resume p99 ms'];
 const rows = figures.map((f) => [String(f.workers), String(f.auto_per_s), String(f.park_per_s), String(f.resume_per_s), String(f.resume_p99_ms)]);
-const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
 process.stdout.write(`PostgreSQL, ${tasks} tasks per phase split between the workers, 64 in flight per worker\n`);
-process.stdout.write(`${[line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n')}\n`);
+process.stdout.write(renderTable(['workers', 'auto/s', 'park/s', 'resume/s', 'resume p99 ms'], rows));
 if (values.json) process.stdout.write(`${JSON.stringify({ postgres: Object.fromEntries(figures.map((f) => [`workers_${f.workers}`, f])) })}\n`);
