@@ -8,11 +8,6 @@ import { type AuditBody, GENESIS_HASH, auditHash, verifyChain } from './audit-ch
 import type { ApprovalQuery, Store, TaskQuery } from './store.ts';
 import type { CommitReceipt, TaskCommit, TaskLease, TaskRecord } from './task-record.ts';
 
-interface JournalRow {
-  /** Null for audit-only entries (autonomy changes). */
-  event: LifecycleEvent | null;
-  audit: AuditEntry;
-}
 
 /**
  * A store in this process's memory, with the same semantics as the durable ones (CAS,
@@ -31,7 +26,12 @@ class MemoryStore implements Store {
   #tasks = new Map<string, TaskRecord>();
   #idempotency = new Map<string, string>();
   #approvals = new Map<string, Approval>();
-  #journal: JournalRow[] = [];
+  /**
+   * One journal: hash-chained audit entries. An entry with a task is also that task's outbox
+   * event (read back by `readEvents`); one without (an autonomy change) is audit only. Kept as
+   * one object per entry: everything this store holds is heap the GC copies and marks.
+   */
+  #journal: AuditEntry[] = [];
   #autonomy = new Map<string, AutonomySetting>();
   #leases = new Map<string, TaskLease>();
   #closed = false;
@@ -59,13 +59,9 @@ class MemoryStore implements Store {
     const eventIds: number[] = [];
     for (const draft of change.events) {
       const seq = this.#journal.length + 1;
-      const prevHash = this.#journal.at(-1)?.audit.hash ?? GENESIS_HASH;
-      const data = draft.data && Object.keys(draft.data).length > 0 ? copyJson(draft.data) : undefined;
-      const audit = chained(prevHash, { seq, at: draft.at, actor: draft.actor, action: draft.type, taskId: draft.taskId, approvalId: draft.approvalId ?? null, data: data ?? {} });
-      const event: LifecycleEvent = { id: seq, type: draft.type, at: draft.at, taskId: draft.taskId, actor: draft.actor };
-      if (draft.approvalId !== undefined) event.approvalId = draft.approvalId;
-      if (data !== undefined) event.data = data;
-      this.#journal.push({ event, audit });
+      const prevHash = this.#journal.at(-1)?.hash ?? GENESIS_HASH;
+      const data = draft.data && Object.keys(draft.data).length > 0 ? copyJson(draft.data) : {};
+      this.#journal.push(chained(prevHash, { seq, at: draft.at, actor: draft.actor, action: draft.type, taskId: draft.taskId, approvalId: draft.approvalId ?? null, data }));
       eventIds.push(seq);
     }
     return { eventIds };
@@ -148,9 +144,9 @@ class MemoryStore implements Store {
     this.#assertOpen();
     this.#autonomy.set(`${setting.scope}\u0000${setting.subject}`, { ...setting });
     const seq = this.#journal.length + 1;
-    const prevHash = this.#journal.at(-1)?.audit.hash ?? GENESIS_HASH;
+    const prevHash = this.#journal.at(-1)?.hash ?? GENESIS_HASH;
     const body = { seq, at: setting.setAt, actor: setting.setBy, action: 'autonomy.changed', taskId: null, approvalId: null, data: autonomyAuditData(setting) };
-    this.#journal.push({ event: null, audit: chained(prevHash, body) });
+    this.#journal.push(chained(prevHash, body));
     return { seq };
   }
 
@@ -186,8 +182,8 @@ class MemoryStore implements Store {
     this.#assertOpen();
     const events: LifecycleEvent[] = [];
     for (let index = Math.max(0, afterId); index < this.#journal.length && events.length < limit; index += 1) {
-      const event = this.#journal[index]?.event;
-      if (event) events.push(copyJson(event));
+      const entry = this.#journal[index];
+      if (entry?.taskId) events.push(eventOf(entry, entry.taskId));
     }
     return events;
   }
@@ -200,13 +196,13 @@ class MemoryStore implements Store {
   async readAudit(query: { taskId?: string; afterSeq?: number; limit?: number }): Promise<AuditEntry[]> {
     this.#assertOpen();
     const after = query.afterSeq ?? 0;
-    const rows = this.#journal.filter((row) => row.audit.seq > after && (query.taskId === undefined || row.audit.taskId === query.taskId));
-    return rows.slice(0, query.limit ?? rows.length).map((row) => copyJson(row.audit));
+    const rows = this.#journal.filter((entry) => entry.seq > after && (query.taskId === undefined || entry.taskId === query.taskId));
+    return rows.slice(0, query.limit ?? rows.length).map((entry) => copyJson(entry));
   }
 
   async verifyAudit() {
     this.#assertOpen();
-    return verifyChain(this.#journal.map((row) => row.audit));
+    return verifyChain(this.#journal);
   }
 
   async close(): Promise<void> {
@@ -226,6 +222,17 @@ function chained(prevHash: string, body: AuditBody): AuditEntry {
   const entry: AuditEntry = { seq: body.seq, at: body.at, actor: body.actor, action: body.action, taskId: body.taskId, approvalId: body.approvalId, data: body.data, prevHash, hash: '' };
   entry.hash = auditHash(prevHash, entry);
   return entry;
+}
+
+/** The outbox event of a task's journal entry: a copy, its data omitted when empty. */
+function eventOf(entry: AuditEntry, taskId: string): LifecycleEvent {
+  const event: LifecycleEvent = { id: entry.seq, type: entry.action as LifecycleEvent['type'], at: entry.at, taskId, actor: entry.actor };
+  if (entry.approvalId !== null) event.approvalId = entry.approvalId;
+  for (const _ in entry.data) {
+    event.data = copyJson(entry.data);
+    break;
+  }
+  return event;
 }
 
 function immutableColumns(task: TaskRecord) {
