@@ -1,4 +1,8 @@
-import { createHash } from 'node:crypto';
+// Not `crypto`: the SQLite writer thread's bundle runs as a script where `crypto` is a read-only global.
+import * as nodeCrypto from 'node:crypto';
+
+/** Node's one-shot `crypto.hash` (20.12+): ~0.4 µs against ~1.0 µs for a `createHash` object on a 300-character string (measured), and a commit hashes several. */
+const oneShotHash = (nodeCrypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
 
 /**
  * JSON with object keys sorted at every depth, so equal values hash equally.
@@ -23,7 +27,7 @@ export function canonicalJson(value: unknown): string {
  * @example sha256Hex('') // 'e3b0c442…'
  */
 export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  return oneShotHash ? oneShotHash('sha256', text, 'hex') : nodeCrypto.createHash('sha256').update(text).digest('hex');
 }
 
 /**
