@@ -159,7 +159,11 @@ export class GroupCommitWriter {
         'BEGIN ISOLATION LEVEL READ COMMITTED',
       );
     } catch (error) {
-      if (isTransientConflict(error)) throw error;
+      // Only a statement refused by a constraint (an id or idempotency key already taken) is
+      // written again commit by commit, where each such commit fails alone. Anything else —
+      // a conflict (retried whole), a lost connection, a failed COMMIT — leaves the outcome
+      // unknown: run again, a write that did commit would be told it lost its own race.
+      if (!isConstraintViolation(error)) throw error;
       this.#logger?.debug({ err: error, writes: commits.length }, 'postgres store: batch statement failed; writing commit by commit');
       return null;
     }
@@ -192,6 +196,10 @@ export class GroupCommitWriter {
         outcomes.push({ ok: true, value: await pending.write.apply(tx) });
       } catch (error) {
         tx.head = before;
+        // A deadlock or serialization failure is the whole transaction's (#withRetries runs it
+        // again), never one write's: this path locks the head before task rows, a batch statement
+        // after them, so two workers can deadlock on a task they both write.
+        if (isTransientConflict(error)) throw error;
         if (error instanceof GateError) {
           outcomes.push({ ok: false, error });
           continue;
@@ -219,6 +227,12 @@ const MAX_CONFLICT_RETRIES = 5;
 function isTransientConflict(error: unknown): boolean {
   const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
   return code === '40P01' || code === '40001';
+}
+
+/** SQLSTATE class 23, integrity constraint violation: the statement was refused, nothing of it was written. */
+function isConstraintViolation(error: unknown): boolean {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && code.startsWith('23');
 }
 
 /** The batch's captured task commits, if it holds nothing else and no task twice (a batch statement writes each task once). */
