@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
@@ -116,7 +116,18 @@ export function patchXstate(xstateDir: string): PatchedFile[] {
   return xstateRuntimeFiles(xstateDir).map((file) => {
     const { text, missing, alreadyPatched } = rewriteXstateSource(readFileSync(file, 'utf8'));
     const patched = !alreadyPatched && missing.length === 0;
-    if (patched) writeFileSync(file, text);
+    if (patched) replaceFile(file, text);
     return { file, patched, alreadyPatched, missing };
   });
+}
+
+/**
+ * Writes `text` to a new file and renames it over `file`: a package manager that hard-links one
+ * stored copy of XState into many projects (pnpm's content store) keeps its copy unchanged, and
+ * a reader never sees half a file.
+ */
+function replaceFile(file: string, text: string): void {
+  const next = `${file}.tollgate-${process.pid}`;
+  writeFileSync(next, text);
+  renameSync(next, file);
 }

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { linkSync, mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -128,6 +128,17 @@ describe('patchXstate', () => {
     expect(patchXstate(dir).map((file) => [file.patched, file.alreadyPatched])).toEqual([[true, false]]);
     expect(patchXstate(dir).map((file) => [file.patched, file.alreadyPatched])).toEqual([[false, true]]);
     expect(readFileSync(join(dir, 'dist', 'xstate.cjs.js'), 'utf8')).toBe('/* not a runtime file */');
+  });
+
+  it('replaces a patched file instead of writing into it, so a hard-linked copy elsewhere (the pnpm store) keeps the published code', () => {
+    const dir = fakeXstate(PUBLISHED);
+    const runtime = join(dir, 'dist', 'raise-0123abcd.cjs.js');
+    const elsewhere = join(dir, 'store-copy.js');
+    linkSync(runtime, elsewhere);
+    patchXstate(dir);
+    expect(readFileSync(runtime, 'utf8').startsWith(PATCH_MARKER)).toBe(true);
+    expect(readFileSync(elsewhere, 'utf8')).toBe(PUBLISHED);
+    expect(readdirSync(join(dir, 'dist')).sort()).toEqual(['raise-0123abcd.cjs.js', 'xstate.cjs.js']);
   });
 
   it('leaves a file it does not recognise as it was', () => {
