@@ -1,5 +1,6 @@
 import { ClosedError, DuplicateIdempotencyKeyError, StaleRevisionError, TaskExistsError } from '../errors.ts';
 import type { Approval } from '../model/approval.ts';
+import { compareByNewest, compareByUrgency } from '../model/approval-order.ts';
 import type { AuditEntry, LifecycleEvent } from '../model/lifecycle-event.ts';
 import { type AutonomySetting, autonomyAuditData } from '../model/autonomy-setting.ts';
 import type { TaskState } from '../model/task-state.ts';
@@ -127,7 +128,7 @@ class MemoryStore implements Store {
           (query.riskLevel === undefined || a.riskLevel === query.riskLevel) &&
           (query.actionType === undefined || a.actionType === query.actionType),
       )
-      .sort((a, b) => (a.createdAt !== b.createdAt ? (a.createdAt < b.createdAt ? 1 : -1) : a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+      .sort(query.order === 'urgency' ? compareByUrgency : compareByNewest);
     return { items: matching.slice(query.offset, query.offset + query.limit).map(copyApproval), total: matching.length };
   }
 

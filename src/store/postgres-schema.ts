@@ -105,6 +105,17 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
     );
     `,
   },
+  {
+    version: 3,
+    name: 'approval queue in urgency order',
+    // approval-order-sql.ts's URGENCY_ORDER_SQL, for pending approvals only (see the SQLite migration 5).
+    sql: `
+    CREATE INDEX approvals_pending_urgency ON approvals (
+      (CASE risk_level WHEN 'low' THEN 3 WHEN 'medium' THEN 2 WHEN 'high' THEN 1 WHEN 'critical' THEN 0 ELSE 4 END),
+      (expires_at IS NULL), expires_at, created_at, id
+    ) WHERE status = 'pending';
+    `,
+  },
 ];
 
 /** First key of the migration advisory lock ('toll'); the second is the schema's hash. */

@@ -10,6 +10,7 @@ import { APPROVAL_COLUMNS, type ApprovalRow, type PgJournalRow, TASK_COLUMNS, ty
 import { type PostgresTables, migratePostgres, postgresTables } from './postgres-schema.ts';
 import { GroupCommitWriter } from './postgres-writer.ts';
 import { type WriteStatements, autonomyWrite, taskCommitWrite, writeStatements } from './postgres-writes.ts';
+import { type ApprovalFilterTerm, approvalFilterTerms, approvalOrderSql } from './approval-order-sql.ts';
 import type { ApprovalQuery, Store, TaskQuery } from './store.ts';
 import type { CommitReceipt, TaskCommit, TaskLease, TaskRecord } from './task-record.ts';
 import { JournalWatch } from './postgres-journal-watch.ts';
@@ -162,27 +163,20 @@ class PostgresStore implements Store {
   }
 
   async listApprovals(query: ApprovalQuery): Promise<{ items: Approval[]; total: number }> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    for (const [column, value] of [
-      ['status', query.status],
-      ['risk_level', query.riskLevel],
-      ['action_type', query.actionType],
-    ] as const) {
-      if (value !== undefined) where.push(`${column} = $${params.push(value)}`);
-    }
-    const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const page = `LIMIT $${params.length + 1} OFFSET $${params.length + 2}`;
-    const [counted, rows] = await Promise.all([
-      this.#rows<{ n: string }>(`SELECT COUNT(*) AS n FROM ${this.#t.approvals} ${filter}`, params),
-      this.#rows<ApprovalRow>(`SELECT ${APPROVAL_COLUMNS} FROM ${this.#t.approvals} ${filter} ORDER BY created_at DESC, id DESC ${page}`, [
-        ...params,
+    const counted = withPlaceholders(approvalFilterTerms(query, { forRows: false }));
+    const listed = withPlaceholders(approvalFilterTerms(query, { forRows: true }));
+    const page = `LIMIT $${listed.values.length + 1} OFFSET $${listed.values.length + 2}`;
+    const [count, rows] = await Promise.all([
+      this.#rows<{ n: string }>(`SELECT COUNT(*) AS n FROM ${this.#t.approvals} ${counted.where}`, counted.values),
+      // Pending in urgency order reads approvals_pending_urgency (migration 3), already in order.
+      this.#rows<ApprovalRow>(`SELECT ${APPROVAL_COLUMNS} FROM ${this.#t.approvals} ${listed.where} ORDER BY ${approvalOrderSql(query)} ${page}`, [
+        ...listed.values,
         query.limit,
         query.offset,
       ]),
     ]);
     // A damaged record reads as a stand-in (approvalFromRow): one bad row never breaks the queue.
-    return { items: rows.map(approvalFromRow), total: Number(counted[0]?.n ?? 0) };
+    return { items: rows.map(approvalFromRow), total: Number(count[0]?.n ?? 0) };
   }
 
   async listDueApprovals(now: string, limit: number): Promise<Approval[]> {
@@ -265,4 +259,14 @@ class PostgresStore implements Store {
   #assertOpen(): void {
     if (this.#closing) throw new ClosedError('store');
   }
+}
+
+/** A WHERE clause of filter terms with PostgreSQL's numbered placeholders (`$1`, …) for their `?`. */
+function withPlaceholders(terms: readonly ApprovalFilterTerm[]): { where: string; values: unknown[] } {
+  const values: unknown[] = [];
+  const sql = terms.map((term) => {
+    let next = 0;
+    return term.sql.replace(/\?/g, () => `$${values.push(term.values[next++])}`);
+  });
+  return { where: sql.length ? `WHERE ${sql.join(' AND ')}` : '', values };
 }

@@ -99,6 +99,16 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     UPDATE approval_counts SET n = n - 1 WHERE status = OLD.status AND risk_level = OLD.risk_level AND action_type = OLD.action_type;
   END;
   `,
+  // The approval queue in working order (model/approval-order.ts, order=urgency): risk rank,
+  // deadline (none last), oldest, id — for pending approvals only, so an approval leaves it when
+  // decided. The expressions are approval-order-sql.ts's URGENCY_ORDER_SQL, letter for letter:
+  // SQLite uses an index on expressions only for the same text.
+  `
+  CREATE INDEX approvals_pending_urgency ON approvals (
+    (CASE risk_level WHEN 'low' THEN 3 WHEN 'medium' THEN 2 WHEN 'high' THEN 1 WHEN 'critical' THEN 0 ELSE 4 END),
+    expires_at IS NULL, expires_at, created_at, id
+  ) WHERE status = 'pending';
+  `,
 ];
 
 /**

@@ -11,6 +11,7 @@ import { type ApprovalRow, type JournalRow, type TaskRow, approvalFromRow, audit
 import { migrateSqlite } from './sqlite-schema.ts';
 import { InlineSqliteWriter, type SqliteWriter } from './sqlite-writer.ts';
 import { ThreadSqliteWriter } from './sqlite-writer-client.ts';
+import { type ApprovalFilterTerm, approvalFilterTerms, approvalOrderSql, readsPendingByUrgency } from './approval-order-sql.ts';
 import type { ApprovalQuery, Store, TaskQuery } from './store.ts';
 import type { CommitReceipt, TaskCommit, TaskLease, TaskRecord } from './task-record.ts';
 
@@ -147,24 +148,19 @@ class SqliteStore implements Store {
 
   async listApprovals(query: ApprovalQuery): Promise<{ items: Approval[]; total: number }> {
     this.#open();
-    const where: string[] = [];
-    const params: unknown[] = [];
-    for (const [column, value] of [
-      ['status', query.status],
-      ['risk_level', query.riskLevel],
-      ['action_type', query.actionType],
-    ] as const) {
-      if (value !== undefined) {
-        where.push(`${column} = ?`);
-        params.push(value);
-      }
-    }
-    const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const where = (terms: ApprovalFilterTerm[]) => (terms.length ? `WHERE ${terms.map((term) => term.sql).join(' AND ')}` : '');
+    const values = (terms: ApprovalFilterTerm[]) => terms.flatMap((term) => term.values);
     // approval_counts has the same filter columns, a few rows in all (kept by triggers).
-    const total = this.#db.prepare<unknown[], { n: number }>(`SELECT COALESCE(SUM(n), 0) AS n FROM approval_counts ${filter}`).get(...params)?.n ?? 0;
+    const counted = approvalFilterTerms(query, { forRows: false });
+    const total =
+      this.#db.prepare<unknown[], { n: number }>(`SELECT COALESCE(SUM(n), 0) AS n FROM approval_counts ${where(counted)}`).get(...values(counted))?.n ?? 0;
+    const listed = approvalFilterTerms(query, { forRows: true });
+    // Named: without statistics SQLite prefers seeking approvals_status_newest and sorting every
+    // pending approval to reading the partial index, which holds only those, already in order.
+    const source = readsPendingByUrgency(query) ? 'approvals INDEXED BY approvals_pending_urgency' : 'approvals';
     const rows = this.#db
-      .prepare<unknown[], ApprovalRow>(`SELECT * FROM approvals ${filter} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`)
-      .all(...params, query.limit, query.offset);
+      .prepare<unknown[], ApprovalRow>(`SELECT * FROM ${source} ${where(listed)} ORDER BY ${approvalOrderSql(query)} LIMIT ? OFFSET ?`)
+      .all(...values(listed), query.limit, query.offset);
     return { items: rows.map(approvalFromRow), total };
   }
 

@@ -1,4 +1,5 @@
 import type { Approval, ApprovalStatus } from '../model/approval.ts';
+import type { ApprovalOrder } from '../model/approval-order.ts';
 import type { AuditEntry, AuditVerification, LifecycleEvent } from '../model/lifecycle-event.ts';
 import type { AutonomySetting } from '../model/autonomy-setting.ts';
 import type { RiskLevel } from '../model/risk.ts';
@@ -12,11 +13,13 @@ export interface TaskQuery {
   cursor?: string;
 }
 
-/** Filters for listing approvals, newest first. */
+/** Filters for listing approvals, and their order: newest first unless `order` says otherwise. */
 export interface ApprovalQuery {
   status?: ApprovalStatus;
   riskLevel?: RiskLevel;
   actionType?: string;
+  /** `newest` (default) or `urgency` (model/approval-order.ts); `urgency` of pending approvals is indexed. */
+  order?: ApprovalOrder;
   offset: number;
   limit: number;
 }

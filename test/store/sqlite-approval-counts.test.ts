@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Approval } from '../../src/model/approval.ts';
-import { SQLITE_MIGRATIONS } from '../../src/store/sqlite-schema.ts';
 import { openSqliteStore } from '../../src/store/sqlite.ts';
 import type { ApprovalQuery, Store } from '../../src/store/store.ts';
 import { approvalOf, insertOf, nextRevision, taskRecord } from './fixtures.ts';
@@ -85,10 +84,11 @@ describe('SQLite approval counts (migration 4)', () => {
       await store.commit(insertOf(task, { approval: approvalOf(task, overrides) }));
     }
     await store.close();
-    // Back to the schema before migration 4, as a database of the previous release.
+    // Back to the schema before migration 4 (and what came after it), as a database of that release.
     const db = new Database(path);
     db.exec('DROP TRIGGER approval_counts_insert; DROP TRIGGER approval_counts_update; DROP TRIGGER approval_counts_delete; DROP TABLE approval_counts;');
-    db.pragma(`user_version = ${SQLITE_MIGRATIONS.length - 1}`);
+    db.exec('DROP INDEX approvals_pending_urgency;');
+    db.pragma('user_version = 3');
     db.close();
 
     const migrated = await openSqliteStore({ path });

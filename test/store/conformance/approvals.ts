@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Approval } from '../../../src/model/approval.ts';
-import type { Store } from '../../../src/store/store.ts';
+import { compareByUrgency } from '../../../src/model/approval-order.ts';
+import type { RiskLevel } from '../../../src/model/risk.ts';
+import type { ApprovalQuery, Store } from '../../../src/store/store.ts';
 import { approvalOf, eventOf, insertOf, isoAt, nextRevision, taskRecord } from '../fixtures.ts';
 import type { StoreSubject } from './harness.ts';
 
@@ -100,6 +102,87 @@ export function describeApprovals(subject: StoreSubject): void {
       await store.commit({ task: nextRevision(task), expectedRevision: 1, approval: approvalOf(task, { status: 'cancelled' }), events: [] });
       expect(numbersOf((await store.listApprovals({ offset: 0, limit: 100, status: 'pending' })).items)).toEqual([6, 5, 3]);
       expect(numbersOf((await store.listApprovals({ offset: 0, limit: 100, status: 'cancelled' })).items)).toEqual([1]);
+    });
+  });
+
+  describe('listApprovals in urgency order', () => {
+    // n: [risk, deadline in minutes (null: none), createdAt in minutes]
+    const queue: Array<[number, RiskLevel, number | null, number]> = [
+      [1, 'high', 300, 1],
+      [2, 'critical', 900, 2],
+      [3, 'high', 200, 3],
+      [4, 'low', 100, 4],
+      [5, 'high', null, 5],
+      [6, 'critical', 900, 1], // same deadline as 2, requested earlier
+      [7, 'medium', 50, 7],
+      [8, 'high', 200, 3], // same deadline and request time as 3: id decides
+      [9, 'critical', null, 9],
+    ];
+    const seedQueue = async (store: Store) => {
+      for (const [n, riskLevel, deadline, created] of queue) {
+        const task = taskRecord(n, { riskLevel });
+        const approval = approvalOf(task, { riskLevel, expiresAt: deadline === null ? null : isoAt(deadline), createdAt: isoAt(created) });
+        await store.commit(insertOf(task, { approval }));
+      }
+    };
+    const numbersOf = (items: Approval[]) => items.map((approval) => Number(approval.id.slice(-4)));
+    const urgent = (store: Store, query: Partial<ApprovalQuery> = {}) =>
+      store.listApprovals({ status: 'pending', order: 'urgency', offset: 0, limit: 100, ...query });
+
+    it('puts the highest risk first, then the nearest deadline (none last), then the oldest request, then the id', async () => {
+      const { store } = subject;
+      await seedQueue(store);
+      const page = await urgent(store);
+      expect(numbersOf(page.items)).toEqual([6, 2, 9, 3, 8, 1, 5, 7, 4]);
+      expect(page.total).toBe(9);
+      expect(numbersOf((await store.listApprovals({ order: 'newest', offset: 0, limit: 3 })).items)).toEqual([9, 7, 5]);
+    });
+
+    it('pages the same order with offset and limit, under risk and action filters too', async () => {
+      const { store } = subject;
+      await seedQueue(store);
+      const pages = [];
+      for (let offset = 0; offset < 9; offset += 2) pages.push(...numbersOf((await urgent(store, { offset, limit: 2 })).items));
+      expect(pages).toEqual([6, 2, 9, 3, 8, 1, 5, 7, 4]);
+      expect(numbersOf((await urgent(store, { riskLevel: 'high' })).items)).toEqual([3, 8, 1, 5]);
+      expect(numbersOf((await urgent(store, { riskLevel: 'high', offset: 1, limit: 2 })).items)).toEqual([8, 1]);
+      expect(numbersOf((await urgent(store, { riskLevel: 'critical' })).items)).toEqual([6, 2, 9]);
+      expect(numbersOf((await urgent(store, { actionType: 'vcs:push', limit: 4 })).items)).toEqual([6, 2, 9, 3]);
+      expect((await urgent(store, { riskLevel: 'high' })).total).toBe(4);
+    });
+
+    it('drops a decided approval from the pending queue, and orders other statuses the same way', async () => {
+      const { store } = subject;
+      await seedQueue(store);
+      const task = taskRecord(6, { riskLevel: 'critical' });
+      const decided = approvalOf(task, { riskLevel: 'critical', status: 'approved', expiresAt: isoAt(900), createdAt: isoAt(1) });
+      await store.commit({ task: nextRevision(task, { riskLevel: 'critical' }), expectedRevision: 1, approval: decided, events: [] });
+      expect(numbersOf((await urgent(store)).items)).toEqual([2, 9, 3, 8, 1, 5, 7, 4]);
+      expect(numbersOf((await urgent(store, { status: 'approved' })).items)).toEqual([6]);
+      expect(numbersOf((await store.listApprovals({ order: 'urgency', offset: 0, limit: 3 })).items)).toEqual([6, 2, 9]);
+    });
+
+    it('agrees with compareByUrgency on a queue of many random approvals', async () => {
+      const { store } = subject;
+      const risks: RiskLevel[] = ['low', 'medium', 'high', 'critical'];
+      let seed = 7;
+      const random = (n: number) => {
+        seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+        return seed % n;
+      };
+      const expected: Approval[] = [];
+      for (let n = 1; n <= 60; n += 1) {
+        const riskLevel = risks[random(4)] as RiskLevel;
+        const task = taskRecord(n, { riskLevel });
+        const deadline = random(5) === 0 ? null : isoAt(random(20) * 30);
+        const approval = approvalOf(task, { riskLevel, expiresAt: deadline, createdAt: isoAt(random(8)) });
+        await store.commit(insertOf(task, { approval }));
+        expected.push(approval);
+      }
+      expected.sort(compareByUrgency);
+      const listed: Approval[] = [];
+      for (let offset = 0; offset < 60; offset += 7) listed.push(...(await urgent(store, { offset, limit: 7 })).items);
+      expect(listed.map((approval) => approval.id)).toEqual(expected.map((approval) => approval.id));
     });
   });
 

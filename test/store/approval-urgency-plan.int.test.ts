@@ -1,0 +1,92 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RiskLevel } from '../../src/model/risk.ts';
+import { approvalFilterTerms, approvalOrderSql } from '../../src/store/approval-order-sql.ts';
+import { openPostgresStore } from '../../src/store/postgres.ts';
+import { openSqliteStore } from '../../src/store/sqlite.ts';
+import type { ApprovalQuery, Store } from '../../src/store/store.ts';
+import { approvalOf, insertOf, isoAt, taskRecord } from './fixtures.ts';
+import { TEST_PG_URL, TestDatabase, testSchemaName } from './postgres-harness.ts';
+
+// The urgency order of pending approvals is read from the partial index
+// approvals_pending_urgency, in order, on both SQL stores: the first page costs the same with a
+// thousand pending approvals as with a million. (The SQLite store names the index with INDEXED
+// BY, so a query that could not use it would fail every conformance test; PostgreSQL chooses by
+// its statistics, checked here with EXPLAIN.)
+
+const RISKS: RiskLevel[] = ['low', 'medium', 'high', 'critical'];
+const QUERIES: ApprovalQuery[] = [
+  { status: 'pending', order: 'urgency', offset: 0, limit: 50 },
+  { status: 'pending', order: 'urgency', riskLevel: 'high', offset: 0, limit: 50 },
+];
+
+async function seed(store: Store, count: number): Promise<void> {
+  for (let n = 1; n <= count; n += 1) {
+    const riskLevel = RISKS[Math.floor(n / 10) % 4] as RiskLevel;
+    const task = taskRecord(n, { riskLevel });
+    // Most decided, as in a real store: the partial index holds only the pending tenth.
+    const status = n % 10 === 0 ? 'pending' : 'approved';
+    await store.commit(insertOf(task, { approval: approvalOf(task, { riskLevel, status, expiresAt: isoAt(n % 97) }) }));
+  }
+}
+
+/** The listing's SQL as the PostgreSQL store writes it, with the values inlined for EXPLAIN. */
+function postgresListing(schema: string, query: ApprovalQuery): string {
+  const terms = approvalFilterTerms(query, { forRows: true });
+  const where = terms.map((term) => term.sql.replace(/\?/g, () => `'${String(term.values[0])}'`)).join(' AND ');
+  return `SELECT * FROM "${schema}".approvals WHERE ${where} ORDER BY ${approvalOrderSql(query)} LIMIT ${query.limit}`;
+}
+
+describe('the urgency order of pending approvals on SQLite', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tollgate-urgency-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('a database of the release before gets the index when opened, and its queue reads in order', async () => {
+    const path = join(dir, 'old.db');
+    const store = await openSqliteStore({ path });
+    await seed(store, 200);
+    await store.close();
+    const old = new Database(path);
+    old.exec('DROP INDEX approvals_pending_urgency');
+    old.pragma('user_version = 4');
+    old.close();
+
+    const migrated = await openSqliteStore({ path });
+    const page = await migrated.listApprovals(QUERIES[0] as ApprovalQuery);
+    expect(page.items.map((approval) => approval.riskLevel).slice(0, 5)).toEqual(['critical', 'critical', 'critical', 'critical', 'critical']);
+    expect(page.total).toBe(20);
+    await migrated.close();
+    const reopened = new Database(path, { readonly: true });
+    expect(reopened.prepare("SELECT name FROM sqlite_master WHERE name = 'approvals_pending_urgency'").get()).toBeTruthy();
+    reopened.close();
+  });
+});
+
+describe('the urgency order of pending approvals on PostgreSQL', () => {
+  const schema = testSchemaName('urgency');
+  const db = new TestDatabase();
+  let store: Store | undefined;
+
+  beforeAll(async () => {
+    if (!(await db.connect())) return;
+    store = await openPostgresStore({ connectionString: TEST_PG_URL, schema, poolSize: 2 });
+    await seed(store, 2_000);
+    await db.admin.query(`ANALYZE "${schema}".approvals`);
+  });
+
+  afterAll(async () => {
+    await store?.close();
+    await db.end([schema]);
+  });
+
+  it.each(QUERIES.map((query) => [query.riskLevel ?? 'any risk', query] as const))('reads the index in order, without a sort (%s)', async (_label, query) => {
+    const plan = (await db.admin.query(`EXPLAIN ${postgresListing(schema, query)}`)).rows.map((row) => String(row['QUERY PLAN'])).join('\n');
+    expect(plan).toContain('approvals_pending_urgency');
+    expect(plan).not.toMatch(/\bSort\b/);
+    const page = await (store as Store).listApprovals(query);
+    expect(page.items.every((approval) => approval.status === 'pending')).toBe(true);
+  });
+});
