@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ActionType } from '../model/action-type.ts';
 import { Approval, ApprovalStatus } from '../model/approval.ts';
+import { ApprovalOrder } from '../model/approval-order.ts';
 import { Decision } from '../model/decision.ts';
 import { AuditEntry } from '../model/lifecycle-event.ts';
 import { Proposal } from '../model/proposal.ts';
@@ -58,6 +59,9 @@ export const ListApprovalsQuery = z.object({
   status: ApprovalStatus.optional(),
   riskLevel: RiskLevel.optional(),
   actionType: ActionType.optional(),
+  order: ApprovalOrder.default('newest').describe(
+    'newest: newest request first (default). urgency: highest risk first, then the nearest deadline (none last), the oldest request, the id — the queue in working order; indexed for status=pending',
+  ),
   offset: integerParam(0, 1_000_000_000, 0),
   limit: integerParam(1, MAX_PAGE, 50),
 });

@@ -212,6 +212,25 @@ describe('visualizer (Chromium)', () => {
     }
   });
 
+  it('shows the most urgent approvals first when more are pending than fit: an old critical one is not pushed out by newer ones', async () => {
+    await submit(TOKENS.agent, { actionType: 'db:admin', title: 'Rotate the primary database', args: { op: 'failover' } });
+    // Newer than the critical one and more than a page: newest first would leave it out.
+    for (let start = 0; start < 205; start += 41) {
+      await Promise.all(
+        Array.from({ length: 41 }, (_, i) => submit(TOKENS.agent, { actionType: 'vcs:push', title: `Push topic branch ${start + i}`, args: { branch: `topic/${start + i}` } })),
+      );
+    }
+    const pending = (await api('GET', '/api/v1/approvals?status=pending&limit=1', TOKENS.alice)).total as number;
+    expect(pending).toBeGreaterThan(200);
+    await page.click('#tab-queue');
+    await expect.poll(() => page.textContent('.queue .count-badge')).toBe(String(pending));
+    await expect.poll(() => page.locator('.cards .card').count()).toBe(200);
+    // The two critical ones first (the earlier one's 15-minute deadline is nearer), then the high ones.
+    const titles = await page.locator('.cards .card-title').allTextContents();
+    expect(titles.slice(0, 2)).toEqual(['Deploy 1.4.0 to production', 'Rotate the primary database']);
+    expect(await page.textContent('.queue-more')).toContain(`The 200 most urgent of ${pending} pending approvals`);
+  });
+
   it('says so when the server goes away', async () => {
     // A crash, not a shutdown: a graceful one waits for the page's open connections.
     server.kill('SIGKILL');

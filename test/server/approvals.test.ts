@@ -114,7 +114,13 @@ describe('approvals API', () => {
     expect((await h.call('GET', '/api/v1/approvals?status=pending')).body.total).toBe(3);
     expect((await h.call('GET', '/api/v1/approvals?riskLevel=critical')).body.items).toHaveLength(1);
     expect((await h.call('GET', '/api/v1/approvals?actionType=deploy:production')).body.total).toBe(1);
-    for (const query of ['status=open', 'riskLevel=extreme', 'actionType=Deploy', 'limit=201', 'limit=0', 'offset=-1', 'offset=x']) {
+    const urgent = await h.call('GET', '/api/v1/approvals?status=pending&order=urgency', { as: 'viewer' });
+    // The critical one first; then the high ones, the nearest deadline (the oldest request) first.
+    expect(urgent.body.items.map((a: { taskId: string }) => a.taskId)).toEqual([made[3].id, made[1].id, made[2].id]);
+    expect(urgent.body).toMatchObject({ total: 3, offset: 0, limit: 50 });
+    const newest = await h.call('GET', '/api/v1/approvals?status=pending&order=newest');
+    expect(newest.body.items.map((a: { taskId: string }) => a.taskId)).toEqual([made[3].id, made[2].id, made[1].id]);
+    for (const query of ['status=open', 'riskLevel=extreme', 'actionType=Deploy', 'limit=201', 'limit=0', 'offset=-1', 'offset=x', 'order=riskiest', 'order=URGENCY']) {
       const answer = await h.call('GET', `/api/v1/approvals?${query}`);
       expect([query, answer.status, problemCode(answer)]).toEqual([query, 400, 'validation_failed']);
     }

@@ -53,6 +53,13 @@ describe('tollgate tasks / approvals against a server on loopback', () => {
     const ls = await tollgate('approvals', 'ls', '--status', 'pending', ...as('alice'));
     expect(ls.out).toContain(a.approvalId);
     expect(ls.out).toMatch(/\d+ of \d+ \(offset 0\)/);
+    const urgent = JSON.parse((await tollgate('approvals', 'ls', '--status', 'pending', '--order', 'urgency', '--json', ...as('alice'))).out);
+    // Same risk and deadline policy: the oldest request (the nearest deadline) first, unlike newest first.
+    const ours = new Set([a.approvalId, b.approvalId, c.approvalId]);
+    const inOrder = urgent.items.map((approval: { id: string }) => approval.id).filter((id: string) => ours.has(id));
+    expect(inOrder).toEqual([a.approvalId, b.approvalId, c.approvalId]);
+    const refused = await tollgate('approvals', 'ls', '--order', 'riskiest', ...as('alice'));
+    expect([refused.code, refused.err]).toEqual([2, expect.stringContaining('order')]);
     expect((await tollgate('approvals', 'show', a.approvalId, ...as('alice'))).out).toMatch(/status:\s+pending/);
 
     const approved = await tollgate('approvals', 'approve', a.approvalId, '--comment', 'fine', ...as('alice'));

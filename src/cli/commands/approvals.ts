@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { parseInput } from '../../engine/validate.ts';
 import { ActionType } from '../../model/action-type.ts';
 import { Approval, ApprovalStatus } from '../../model/approval.ts';
+import { ApprovalOrder } from '../../model/approval-order.ts';
 import { JsonObject } from '../../model/json.ts';
 import { RiskLevel } from '../../model/risk.ts';
 import { ApprovalPage, DecisionAnswer, IdParam } from '../../server/schemas.ts';
@@ -15,6 +16,7 @@ const ListOptions = z.strictObject({
   status: ApprovalStatus.optional(),
   risk: RiskLevel.optional(),
   actionType: ActionType.optional(),
+  order: ApprovalOrder.optional(),
   offset: z.coerce.number().int().min(0).optional(),
   limit: z.coerce.number().int().min(1).max(200).optional(),
 });
@@ -35,8 +37,9 @@ const RerouteOptions = z.strictObject({
  */
 export function registerApprovalCommands(program: Command): void {
   const approvals = program.command('approvals').description('the approval queue on a running server (--url, --token or TOLLGATE_URL, TOLLGATE_TOKEN)');
-  withConnection(approvals.command('ls').description('list approvals, newest first'))
+  withConnection(approvals.command('ls').description('list approvals, newest first (--order urgency: the queue in working order)'))
     .option('--status <status>', 'pending, approved, rejected, expired or cancelled')
+    .option('--order <order>', 'newest (default) or urgency: highest risk, then nearest deadline, then oldest')
     .option('--risk <level>', 'low, medium, high or critical')
     .option('--action-type <type>', 'e.g. vcs:push')
     .option('--offset <n>', 'skip this many')
@@ -47,6 +50,7 @@ export function registerApprovalCommands(program: Command): void {
         status: options.status,
         riskLevel: options.risk,
         actionType: options.actionType,
+        order: options.order,
         offset: options.offset,
         limit: options.limit,
       });

@@ -23,15 +23,16 @@ export function approvalRoutes({ engine, metrics }: RouteDeps): Route[] {
     defineRoute({
       method: 'GET',
       path: '/api/v1/approvals',
-      summary: 'List approvals, newest first',
+      summary: 'List approvals, newest first or in urgency order (order=urgency)',
       access: 'any',
       query: ListApprovalsQuery,
       responses: { 200: { description: 'a page of approvals', schema: ApprovalPage } },
       handle: async ({ c, query }) => {
-        const { offset, limit, status, riskLevel, actionType } = query;
+        const { offset, limit, status, riskLevel, actionType, order } = query;
         const page = await engine.listApprovals({
           offset,
           limit,
+          order,
           ...(status ? { status } : {}),
           ...(riskLevel ? { riskLevel } : {}),
           ...(actionType ? { actionType } : {}),

@@ -61,8 +61,8 @@ export class App {
       this.#tasks.show(tasks, live.filter, live.selectedId, live.nextCursor !== null);
     });
     live.bus.on('queue', (queue) => {
-      this.#queue.show(queue, live.principal);
-      this.#tabs.setCount('queue', queue.length);
+      this.#queue.show(queue.items, live.principal, queue.total);
+      this.#tabs.setCount('queue', queue.total);
     });
     live.bus.on('detail', (detail) => {
       this.#detail.show(detail);

@@ -17,12 +17,18 @@ export interface TaskDetail {
   approval: Approval | null;
 }
 
+/** The queue as shown: the most urgent pending approvals, and how many are pending in all. */
+export interface QueuePage {
+  items: Approval[];
+  total: number;
+}
+
 /** What views listen to. */
 export interface LiveTopics extends Record<string, unknown> {
   connection: Connection;
   counts: TaskCounts;
   tasks: Task[];
-  queue: Approval[];
+  queue: QueuePage;
   detail: TaskDetail | null;
   /** A lifecycle event, as it arrives (the chart pulses). */
   event: LifecycleEvent;
@@ -31,6 +37,8 @@ export interface LiveTopics extends Record<string, unknown> {
 }
 
 const PAGE_SIZE = 100;
+/** Pending approvals shown at once (the API's largest page). */
+const QUEUE_PAGE = 200;
 const MAX_LISTED = 300;
 /** More changed tasks than this in one refresh: reload the page of tasks instead of each. */
 const MAX_SINGLE_REFRESH = 20;
@@ -50,7 +58,7 @@ export class LiveData {
   tasks = new Map<string, Task>();
   nextCursor: string | null = null;
   filter: TaskFilter = { ...NO_FILTER };
-  queue: Approval[] = [];
+  queue: QueuePage = { items: [], total: 0 };
   detail: TaskDetail | null = null;
   selectedId: string | null = null;
   connection: Connection = 'connecting';
@@ -119,8 +127,10 @@ export class LiveData {
 
   async loadQueue(): Promise<void> {
     await this.#guard(async () => {
-      const page = await this.api.get<{ items: Approval[] }>('/api/v1/approvals', { status: 'pending', limit: 200 });
-      this.queue = orderQueue(page.items);
+      // The server's urgency order: with more pending than one page, the page holds the most
+      // urgent ones (newest first would leave out exactly the oldest, nearest their deadline).
+      const page = await this.api.get<{ items: Approval[]; total: number }>('/api/v1/approvals', { status: 'pending', order: 'urgency', limit: QUEUE_PAGE });
+      this.queue = { items: orderQueue(page.items), total: page.total };
       this.bus.emit('queue', this.queue);
     });
   }

@@ -14,6 +14,7 @@ export class QueueView {
   readonly #empty: HTMLElement;
   readonly #count: HTMLElement;
   readonly #note: HTMLElement;
+  readonly #more: HTMLElement;
   readonly #cards = new Map<string, ApprovalCard>();
   readonly #actions: CardActions;
   #timer: ReturnType<typeof setInterval> | null = null;
@@ -23,6 +24,7 @@ export class QueueView {
     this.#list = h('ol', { class: 'cards', 'aria-label': 'Pending approvals' });
     this.#count = h('span', { class: 'count-badge', 'aria-live': 'polite' }, '0');
     this.#note = h('p', { class: 'role-note', hidden: true });
+    this.#more = h('p', { class: 'muted queue-more', hidden: true });
     this.#empty = h(
       'div',
       { class: 'empty queue-empty' },
@@ -34,12 +36,15 @@ export class QueueView {
       { class: 'queue', 'aria-labelledby': 'queue-title' },
       h('header', { class: 'panel-head' }, h('h2', { id: 'queue-title' }, 'Pending approvals'), this.#count, h('span', { class: 'muted' }, 'riskiest and most urgent first')),
       this.#note,
-      h('div', { class: 'queue-scroll' }, this.#list, this.#empty),
+      h('div', { class: 'queue-scroll' }, this.#list, this.#more, this.#empty),
     );
   }
 
-  /** Shows the queue, in the order given (already sorted: see `orderQueue`). */
-  show(approvals: Approval[], principal: Principal | null): void {
+  /**
+   * Shows the queue, in the order given (already sorted: see `orderQueue`). `total` is how many
+   * are pending in all; when it is more than shown, a line says the rest are less urgent.
+   */
+  show(approvals: Approval[], principal: Principal | null, total = approvals.length): void {
     const decides = principal ? principal.roles.some((role) => role === 'approver' || role === 'admin') : false;
     this.#note.hidden = decides || principal === null;
     this.#note.textContent = principal ? `Signed in as ${principal.id} (${principal.roles.join(', ')}): you can watch the queue; deciding needs the approver or admin role.` : '';
@@ -64,8 +69,12 @@ export class QueueView {
       }
       previous = card.element;
     }
-    this.#count.textContent = String(approvals.length);
-    this.#count.setAttribute('aria-label', `${approvals.length} pending`);
+    this.#count.textContent = String(total);
+    this.#count.setAttribute('aria-label', `${total} pending`);
+    const more = total - approvals.length;
+    this.#more.hidden = more <= 0;
+    this.#more.textContent =
+      more > 0 ? `The ${approvals.length} most urgent of ${total.toLocaleString('en')} pending approvals; ${more.toLocaleString('en')} less urgent ones come up as these are decided.` : '';
     this.#empty.hidden = approvals.length > 0;
     this.#tickEverySecond(approvals.some((approval) => approval.expiresAt !== null));
   }
@@ -74,6 +83,7 @@ export class QueueView {
   clear(): void {
     this.#cards.clear();
     replaceChildren(this.#list);
+    this.#more.hidden = true;
     this.#tickEverySecond(false);
   }
 
