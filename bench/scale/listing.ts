@@ -10,9 +10,9 @@ const MIN_REPS = 10;
 const BUDGET_MS = 4_000;
 
 /**
- * Times pages of 50 pending approvals the way the approval queue asks for them (`offset`, newest
- * first), at offsets from the first page to the last, with no filter, by status (indexed) and by
- * risk level (not indexed); and, for contrast, pages of tasks by keyset cursor at the same depths.
+ * Times pages of 50 approvals the way the approval queue asks for them (`offset`), at offsets
+ * from the first page to the last: newest first with no filter, by status (indexed) and by risk
+ * level (not indexed); pending in urgency order (indexed), alone and by risk; and, for contrast, pages of tasks by keyset cursor at the same depths.
  * One query in flight, repeated up to 200 times or ~4 s.
  * @example const figures = await measureListing(engine, 1_000_000);
  */
@@ -23,6 +23,8 @@ export async function measureListing(engine: Engine, n: number): Promise<Listing
     ['none', {}],
     ['status=pending', { status: 'pending' }],
     ['riskLevel=high', { riskLevel: 'high' }],
+    ['status=pending order=urgency', { status: 'pending', order: 'urgency' }],
+    ['status=pending riskLevel=high order=urgency', { status: 'pending', riskLevel: 'high', order: 'urgency' }],
   ];
   for (const [filter, query] of filters) {
     for (const offset of offsets) {

@@ -42,19 +42,20 @@ function heapRange(r: ScaleResult): string {
 function listingRows(results: readonly ScaleResult[]): Array<[string, (r: ScaleResult) => string]> {
   const first = results[0];
   if (!first) return [];
-  return first.listing.map((figure, index) => {
-    const depth = depthName(figure.offset, first.n, index);
+  return first.listing.map((figure) => {
+    const depth = depthName(figure.offset, first.n);
     return [
       `list ${figure.kind} ${figure.filter} ${depth} p50/p99 ms`,
       (r: ScaleResult) => {
-        const f = r.listing[index];
+        // By what was listed, not by position: a run from before a query was added lacks its rows.
+        const f = r.listing.find((g) => g.kind === figure.kind && g.filter === figure.filter && depthName(g.offset, r.n) === depth);
         return f ? `${f.p50Ms} / ${f.p99Ms}` : '';
       },
     ];
   });
 }
 
-function depthName(offset: number, n: number, _index: number): string {
+function depthName(offset: number, n: number): string {
   if (offset === 0) return 'first page';
   if (offset === 1_000) return '@1000';
   if (offset === Math.floor(n / 2)) return '@N/2';
