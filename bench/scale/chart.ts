@@ -57,6 +57,8 @@ export function renderScaleChart(results: readonly ScaleResult[], beforeCountsFi
           : []),
         { name: 'status=pending, last page (offset N−50)', color: '#1f77b4', points: listing('status=pending', (n) => n - 50) },
         { name: 'riskLevel=high (no index), page at N/2', color: '#d62728', points: listing('riskLevel=high', (n) => Math.floor(n / 2)) },
+        { name: 'pending by urgency, first page', color: '#ff7f0e', points: listing('status=pending order=urgency', () => 0) },
+        { name: 'pending by urgency, riskLevel=high, page at N/2', color: '#ff7f0e', dashed: true, points: listing('status=pending riskLevel=high order=urgency', (n) => Math.floor(n / 2)) },
         { name: 'tasks by cursor, deepest page', color: '#9467bd', points: listing('state=parked', (n) => n - 50, 'tasks') },
       ],
     }),
