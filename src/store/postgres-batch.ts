@@ -30,8 +30,10 @@ const APPROVAL_WIDTH = 8;
 
 /** The two statements of a batch of task commits, for one schema; named, so each connection prepares them once. */
 export interface BatchStatements {
-  /** Every task row: the inserts, then the compare-and-sets. Returns which were written and the revisions stored before. */
+  /** Every task row: the inserts, then the compare-and-sets. Returns which were written. */
   tasks(values: unknown[]): QueryConfig;
+  /** The stored revisions of these tasks, for the refusals of compare-and-sets that found another. */
+  revisions(ids: string[]): QueryConfig;
   /** Everything else of the written commits, under the journal head's lock: approvals, journal, leases, the head. */
   followUp(values: unknown[]): QueryConfig;
 }
@@ -57,8 +59,7 @@ export function batchStatements(t: PostgresTables): BatchStatements {
       RETURNING t.id
     )
     SELECT (SELECT coalesce(array_agg(id), '{}') FROM inserted) AS inserted,
-           (SELECT coalesce(array_agg(id), '{}') FROM updated) AS updated,
-           (SELECT coalesce(json_object_agg(id, revision), '{}') FROM ${t.tasks} WHERE id = ANY($25::text[])) AS stored`;
+           (SELECT coalesce(array_agg(id), '{}') FROM updated) AS updated`;
   const journalTypes = ['bigint', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text'];
   const followUp = `
     WITH approval AS (
@@ -80,6 +81,7 @@ export function batchStatements(t: PostgresTables): BatchStatements {
   return {
     tasks: (values) => ({ name: 'tollgate_batch_tasks', text: tasks, values }),
     followUp: (values) => ({ name: 'tollgate_batch_follow_up', text: followUp, values }),
+    revisions: (ids) => ({ name: 'tollgate_batch_revisions', text: `SELECT id, revision FROM ${t.tasks} WHERE id = ANY($1::text[])`, values: [ids] }),
   };
 }
 
@@ -106,7 +108,7 @@ export async function writeCommitBatch(
 ): Promise<BatchOutcome[]> {
   const inserts = commits.filter((commit) => commit.expectedRevision === null);
   const updates = commits.filter((commit) => commit.expectedRevision !== null);
-  const { rows } = await client.query<{ inserted: string[]; updated: string[]; stored: Record<string, number> }>(
+  const { rows } = await client.query<{ inserted: string[]; updated: string[] }>(
     statements.tasks([
       ...columns(
         inserts.map((commit) => commit.taskValues),
@@ -162,9 +164,17 @@ export async function writeCommitBatch(
       ]),
     );
   }
+  // Read by a statement of its own, after the compare-and-sets: one that waited for another
+  // transaction's lock saw the row as that one committed it, which a subquery of the same
+  // statement (its snapshot taken before the wait) would not.
+  const refused = commits.filter((commit) => !written.has(commit.taskId)).map((commit) => commit.taskId);
+  const stored = new Map<string, number>();
+  if (refused.length > 0) {
+    for (const row of (await client.query<{ id: string; revision: number }>(statements.revisions(refused))).rows) stored.set(row.id, row.revision);
+  }
   return commits.map((commit): BatchOutcome => {
     const ids = eventIds.get(commit.taskId);
     if (ids) return { ok: true, value: { eventIds: ids } };
-    return { ok: false, error: new StaleRevisionError(commit.taskId, commit.expectedRevision as number, result.stored[commit.taskId] ?? null) };
+    return { ok: false, error: new StaleRevisionError(commit.taskId, commit.expectedRevision as number, stored.get(commit.taskId) ?? null) };
   });
 }

@@ -12,7 +12,7 @@ import { TEST_PG_URL, TestDatabase, testSchemaName } from './postgres-harness.ts
 // by aborting one transaction; the store must run that whole transaction again, never hand the
 // raw deadlock error (40P01) to one write.
 
-const schema = testSchemaName('deadlock');
+const schema = testSchemaName('races');
 const db = new TestDatabase();
 let workers: [Store, Store];
 
@@ -83,5 +83,28 @@ describe('PostgreSQL: a deadlock between a batch statement and a commit-by-commi
     expect(stored?.state).toBe('parked');
     expect(stored?.revision).toBe(contested.revision + 1);
     expect(await b.verifyAudit()).toMatchObject({ ok: true });
+  });
+});
+
+describe('PostgreSQL: a compare-and-set that waited for another worker’s commit of the same task', () => {
+  it('is refused with the revision that worker wrote, not the one its statement started from', async () => {
+    const [a, b] = workers;
+    const task = taskRecord(3);
+    await a.commit(insertOf(task));
+
+    holdNextBatchStatement();
+    const fromA = a.commit(updateOf(task, nextRevision(task, { state: 'parked' })));
+    await new Promise((resolve) => setTimeout(resolve, holdMs / 3));
+    // B's UPDATE waits for A's row lock; once A commits it finds revision 2, not the expected 1.
+    const fromB = b.commit(updateOf(task, nextRevision(task, { state: 'cancelled' })));
+
+    await expect(fromA).resolves.toMatchObject({ eventIds: [expect.any(Number)] });
+    const refusal = await fromB.then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect(refusal).toBeInstanceOf(StaleRevisionError);
+    expect(refusal).toMatchObject({ expected: 1, actual: 2 });
+    expect((await a.getTask(task.id))?.state).toBe('parked');
   });
 });
