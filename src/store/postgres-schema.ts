@@ -116,6 +116,44 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
     ) WHERE status = 'pending';
     `,
   },
+  {
+    version: 4,
+    // As SQLite's migration 4: the queue's total is a sum over a few rows instead of a COUNT(*)
+    // per page (~170–310 ms at 900,000 pending, measured). The counter rows are written only
+    // under the journal head's lock (every approval write is part of a task commit, which takes
+    // it first), so they add no waiting and no lock-order of their own. The trigger function
+    // keeps this schema's search_path (FROM CURRENT), whatever the caller's.
+    name: 'approval counts',
+    sql: `
+    CREATE TABLE approval_counts (
+      status TEXT NOT NULL,
+      risk_level TEXT NOT NULL,
+      action_type TEXT NOT NULL,
+      n BIGINT NOT NULL,
+      CONSTRAINT approval_counts_pkey PRIMARY KEY (status, risk_level, action_type)
+    );
+    INSERT INTO approval_counts (status, risk_level, action_type, n)
+      SELECT status, risk_level, action_type, COUNT(*) FROM approvals GROUP BY status, risk_level, action_type;
+    CREATE FUNCTION approval_counts_track() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+    BEGIN
+      IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        UPDATE approval_counts SET n = n - 1
+          WHERE status = OLD.status AND risk_level = OLD.risk_level AND action_type = OLD.action_type;
+      END IF;
+      IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        INSERT INTO approval_counts (status, risk_level, action_type, n) VALUES (NEW.status, NEW.risk_level, NEW.action_type, 1)
+          ON CONFLICT (status, risk_level, action_type) DO UPDATE SET n = approval_counts.n + 1;
+      END IF;
+      RETURN NULL;
+    END $$;
+    CREATE TRIGGER approval_counts_insert_delete AFTER INSERT OR DELETE ON approvals
+      FOR EACH ROW EXECUTE FUNCTION approval_counts_track();
+    CREATE TRIGGER approval_counts_update AFTER UPDATE OF status, risk_level, action_type ON approvals
+      FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status OR OLD.risk_level IS DISTINCT FROM NEW.risk_level
+        OR OLD.action_type IS DISTINCT FROM NEW.action_type)
+      EXECUTE FUNCTION approval_counts_track();
+    `,
+  },
 ];
 
 /** First key of the migration advisory lock ('toll'); the second is the schema's hash. */
@@ -141,6 +179,8 @@ export interface PostgresTables {
   approvals: string;
   journal: string;
   journalHead: string;
+  /** Pending, approved, … approvals per (status, risk level, action type), kept by triggers (migration 4). */
+  approvalCounts: string;
   autonomy: string;
   leases: string;
 }
@@ -156,6 +196,7 @@ export function postgresTables(schema: string): PostgresTables {
     schema,
     tasks: `${quoted}.tasks`,
     approvals: `${quoted}.approvals`,
+    approvalCounts: `${quoted}.approval_counts`,
     journal: `${quoted}.journal`,
     journalHead: `${quoted}.journal_head`,
     autonomy: `${quoted}.autonomy`,

@@ -167,7 +167,8 @@ class PostgresStore implements Store {
     const listed = withPlaceholders(approvalFilterTerms(query, { forRows: true }));
     const page = `LIMIT $${listed.values.length + 1} OFFSET $${listed.values.length + 2}`;
     const [count, rows] = await Promise.all([
-      this.#rows<{ n: string }>(`SELECT COUNT(*) AS n FROM ${this.#t.approvals} ${counted.where}`, counted.values),
+      // approval_counts has the same filter columns, a few rows in all (kept by triggers, migration 4).
+      this.#rows<{ n: string }>(`SELECT COALESCE(SUM(n), 0) AS n FROM ${this.#t.approvalCounts} ${counted.where}`, counted.values),
       // Pending in urgency order reads approvals_pending_urgency (migration 3), already in order.
       this.#rows<ApprovalRow>(`SELECT ${APPROVAL_COLUMNS} FROM ${this.#t.approvals} ${listed.where} ORDER BY ${approvalOrderSql(query)} ${page}`, [
         ...listed.values,

@@ -20,7 +20,7 @@ describeStoreConformance({
   },
   async createStore() {
     await db.admin.query(
-      `DELETE FROM "${schema}".tasks; DELETE FROM "${schema}".approvals; DELETE FROM "${schema}".journal;
+      `DELETE FROM "${schema}".tasks; DELETE FROM "${schema}".approvals; DELETE FROM "${schema}".approval_counts; DELETE FROM "${schema}".journal;
        DELETE FROM "${schema}".autonomy; DELETE FROM "${schema}".leases; UPDATE "${schema}".journal_head SET seq = 0, hash = repeat('0', 64)`,
     );
     return open();

@@ -3,44 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Approval } from '../../src/model/approval.ts';
 import { openSqliteStore } from '../../src/store/sqlite.ts';
-import type { ApprovalQuery, Store } from '../../src/store/store.ts';
+import { SEED, totalsAgree } from './approval-totals.ts';
 import { approvalOf, insertOf, nextRevision, taskRecord } from './fixtures.ts';
-
-const SEED: Array<Partial<Approval>> = [
-  { status: 'pending', riskLevel: 'high', actionType: 'vcs:push' },
-  { status: 'pending', riskLevel: 'high', actionType: 'vcs:push' },
-  { status: 'approved', riskLevel: 'high', actionType: 'vcs:push' },
-  { status: 'pending', riskLevel: 'critical', actionType: 'deploy:production' },
-  { status: 'rejected', riskLevel: 'medium', actionType: 'code:write' },
-  { status: 'expired', riskLevel: 'high', actionType: 'deploy:production' },
-];
-
-const FILTERS: Array<Partial<ApprovalQuery>> = [
-  {},
-  { status: 'pending' },
-  { status: 'approved' },
-  { status: 'cancelled' },
-  { riskLevel: 'high' },
-  { actionType: 'deploy:production' },
-  { status: 'pending', riskLevel: 'high' },
-  { status: 'pending', riskLevel: 'critical', actionType: 'deploy:production' },
-];
-
-/** The total the store reports, against a count of the listed items. */
-async function totalsAgree(store: Store): Promise<void> {
-  const all = (await store.listApprovals({ offset: 0, limit: 1_000 })).items;
-  for (const filter of FILTERS) {
-    const expected = all.filter(
-      (a) =>
-        (filter.status === undefined || a.status === filter.status) &&
-        (filter.riskLevel === undefined || a.riskLevel === filter.riskLevel) &&
-        (filter.actionType === undefined || a.actionType === filter.actionType),
-    ).length;
-    expect((await store.listApprovals({ ...filter, offset: 0, limit: 1 })).total, JSON.stringify(filter)).toBe(expected);
-  }
-}
 
 // Migration 4: the queue's total comes from counts kept by triggers, not a COUNT(*) per page.
 describe('SQLite approval counts (migration 4)', () => {
