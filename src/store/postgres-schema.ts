@@ -125,6 +125,8 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
     // keeps this schema's search_path (FROM CURRENT), whatever the caller's.
     name: 'approval counts',
     sql: `
+    -- Workers of the previous release may be writing: none may slip in between the backfill and the triggers.
+    LOCK TABLE approvals IN SHARE ROW EXCLUSIVE MODE;
     CREATE TABLE approval_counts (
       status TEXT NOT NULL,
       risk_level TEXT NOT NULL,
