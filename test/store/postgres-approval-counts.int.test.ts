@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openPostgresStore } from '../../src/store/postgres.ts';
-import type { Store } from '../../src/store/store.ts';
-import { SEED, totalsAgree } from './approval-totals.ts';
-import { approvalOf, insertOf, nextRevision, taskRecord } from './fixtures.ts';
+import { exerciseApprovalTotals, seedApprovals, totalsAgree } from './approval-totals.ts';
 import { TEST_PG_URL, TestDatabase, testSchemaName } from './postgres-harness.ts';
 
 // Migration 4: the queue's total comes from counts kept by triggers, not a COUNT(*) per page.
@@ -11,13 +9,6 @@ const old = testSchemaName('counts_old');
 const db = new TestDatabase();
 
 const open = (schema: string) => openPostgresStore({ connectionString: TEST_PG_URL, schema, poolSize: 2 });
-
-async function seed(store: Store): Promise<void> {
-  for (const [index, overrides] of SEED.entries()) {
-    const task = taskRecord(index + 1);
-    await store.commit(insertOf(task, { approval: approvalOf(task, overrides) }));
-  }
-}
 
 beforeAll(async () => {
   await db.connect();
@@ -31,15 +22,7 @@ describe('PostgreSQL approval counts (migration 4)', () => {
   it('keeps every filter total exact through inserts, status changes (upserts) and deletes, whatever the session search_path', async () => {
     const store = await open(fresh);
     try {
-      await seed(store);
-      await totalsAgree(store);
-      const task = taskRecord(1);
-      const approval = approvalOf(task, SEED[0]);
-      await store.commit({ task: nextRevision(task), expectedRevision: 1, approval: { ...approval, status: 'cancelled' }, events: [] });
-      // The same status again (another field changed) moves nothing.
-      await store.commit({ task: nextRevision(nextRevision(task)), expectedRevision: 2, approval: { ...approval, status: 'cancelled', title: 'retitled' }, events: [] });
-      await totalsAgree(store);
-      expect((await store.listApprovals({ status: 'cancelled', offset: 0, limit: 1 })).total).toBe(1);
+      const approval = await exerciseApprovalTotals(store);
       // A row deleted by hand, from a session whose search_path is not the store's schema.
       await db.admin.query('SET search_path TO public');
       await db.admin.query(`DELETE FROM "${fresh}".approvals WHERE id = $1`, [approval.id]);
@@ -51,7 +34,7 @@ describe('PostgreSQL approval counts (migration 4)', () => {
 
   it('counts the approvals a schema already had when it is migrated', async () => {
     const store = await open(old);
-    await seed(store);
+    await seedApprovals(store);
     await store.close();
     // Back to the schema before migration 4, as a database of the previous release.
     await db.admin.query(

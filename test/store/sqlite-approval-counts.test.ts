@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src/store/sqlite.ts';
-import { SEED, totalsAgree } from './approval-totals.ts';
-import { approvalOf, insertOf, nextRevision, taskRecord } from './fixtures.ts';
+import { exerciseApprovalTotals, seedApprovals, totalsAgree } from './approval-totals.ts';
 
 // Migration 4: the queue's total comes from counts kept by triggers, not a COUNT(*) per page.
 describe('SQLite approval counts (migration 4)', () => {
@@ -18,19 +17,7 @@ describe('SQLite approval counts (migration 4)', () => {
   it('keeps every filter total exact through inserts, status changes (upserts) and deletes', async () => {
     const path = join(dir, 'counts.db');
     const store = await openSqliteStore({ path });
-    for (const [index, overrides] of SEED.entries()) {
-      const task = taskRecord(index + 1);
-      await store.commit(insertOf(task, { approval: approvalOf(task, overrides) }));
-    }
-    await totalsAgree(store);
-    // A decision replaces the approval whole (an upsert): pending → cancelled moves one count.
-    const task = taskRecord(1);
-    const approval = approvalOf(task, SEED[0]);
-    await store.commit({ task: nextRevision(task), expectedRevision: 1, approval: { ...approval, status: 'cancelled' }, events: [] });
-    // The same status again changes nothing.
-    await store.commit({ task: nextRevision(nextRevision(task)), expectedRevision: 2, approval: { ...approval, status: 'cancelled', title: 'retitled' }, events: [] });
-    await totalsAgree(store);
-    expect((await store.listApprovals({ status: 'cancelled', offset: 0, limit: 1 })).total).toBe(1);
+    const approval = await exerciseApprovalTotals(store);
     await store.close();
 
     const db = new Database(path);
@@ -44,10 +31,7 @@ describe('SQLite approval counts (migration 4)', () => {
   it('counts the approvals a database already had when it is migrated', async () => {
     const path = join(dir, 'old.db');
     const store = await openSqliteStore({ path });
-    for (const [index, overrides] of SEED.entries()) {
-      const task = taskRecord(index + 1);
-      await store.commit(insertOf(task, { approval: approvalOf(task, overrides) }));
-    }
+    await seedApprovals(store);
     await store.close();
     // Back to the schema before migration 4 (and what came after it), as a database of that release.
     const db = new Database(path);
