@@ -21,6 +21,7 @@ export const ERROR_CODES = {
   unsupported_media_type: 415,
   snapshot_invalid: 500,
   store_closed: 503,
+  store_in_use: 503,
   engine_closed: 503,
   execution_outcome_unknown: 500,
   internal: 500,
@@ -130,6 +131,17 @@ export class SnapshotInvalidError extends GateError {
 export class ClosedError extends GateError {
   constructor(what: 'store' | 'engine') {
     super(what === 'store' ? 'store_closed' : 'engine_closed', `${what} is closed`);
+  }
+}
+
+/**
+ * Another process has this embedded store open. An embedded (SQLite) store has one owner: two
+ * engines on one file would each take the other's executing tasks for interrupted ones and run
+ * them again.
+ */
+export class StoreInUseError extends GateError {
+  constructor(path: string) {
+    super('store_in_use', `${path} is in use by another Tollgate process: stop it first (an embedded SQLite store has one owner; share PostgreSQL to run several)`);
   }
 }
 

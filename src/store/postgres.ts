@@ -1,13 +1,13 @@
 import pg from 'pg';
 import type { Logger } from 'pino';
-import { ClosedError } from '../errors.ts';
+import { ClosedError, NotFoundError } from '../errors.ts';
 import type { Approval } from '../model/approval.ts';
 import { AutonomySetting } from '../model/autonomy-setting.ts';
 import type { AuditEntry, AuditVerification, LifecycleEvent } from '../model/lifecycle-event.ts';
 import type { TaskState } from '../model/task-state.ts';
 import { GENESIS_HASH, auditHash } from './audit-chain.ts';
 import { APPROVAL_COLUMNS, type ApprovalRow, type PgJournalRow, TASK_COLUMNS, type TaskRow, approvalFromRow, auditFromPg, eventFromPg, taskFromRow } from './postgres-rows.ts';
-import { type PostgresTables, migratePostgres, postgresTables } from './postgres-schema.ts';
+import { type PostgresTables, migratePostgres, postgresTables, quoteSchema } from './postgres-schema.ts';
 import { GroupCommitWriter } from './postgres-writer.ts';
 import { type WriteStatements, autonomyWrite, taskCommitWrite, writeStatements } from './postgres-writes.ts';
 import { type ApprovalFilterTerm, approvalFilterTerms, approvalOrderSql } from './approval-order-sql.ts';
@@ -26,6 +26,8 @@ export interface PostgresStoreOptions {
   schema?: string;
   /** Connections in the pool (one writes at a time, the rest read). Default 10. */
   poolSize?: number;
+  /** Refuse to create or migrate a schema Tollgate never set up: for tools that only read (`audit verify`). */
+  mustExist?: boolean;
   logger?: Logger;
 }
 
@@ -52,6 +54,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   // An idle connection that dies (server restart, network) must not crash the process.
   pool.on('error', (error) => options.logger?.warn({ err: error }, 'postgres store: idle connection failed'));
   try {
+    if (options.mustExist) await assertSchemaExists(pool, schema);
     const version = await migratePostgres(pool, schema);
     options.logger?.debug({ schema, version }, 'postgres store opened');
   } catch (error) {
@@ -59,6 +62,12 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     throw error;
   }
   return new PostgresStore(pool, tables, options.logger);
+}
+
+/** Throws `NotFoundError` unless Tollgate has migrated `schema` in this database. */
+async function assertSchemaExists(pool: pg.Pool, schema: string): Promise<void> {
+  const { rows } = await pool.query('SELECT to_regclass($1) IS NOT NULL AS migrated', [`${quoteSchema(schema)}.tollgate_migrations`]);
+  if (!rows[0]?.migrated) throw new NotFoundError('Tollgate schema', schema);
 }
 
 class PostgresStore implements Store {

@@ -8,6 +8,7 @@ import type { TaskState } from '../model/task-state.ts';
 import { verifyChain } from './audit-chain.ts';
 import { type SqliteSynchronous, configureSqliteConnection } from './sqlite-pragmas.ts';
 import { type ApprovalRow, type JournalRow, type TaskRow, approvalFromRow, auditFromRow, eventFromRow, taskFromRow } from './sqlite-rows.ts';
+import { type OwnerLock, takeOwnerLock } from './sqlite-owner-lock.ts';
 import { migrateSqlite } from './sqlite-schema.ts';
 import { InlineSqliteWriter, type SqliteWriter } from './sqlite-writer.ts';
 import { ThreadSqliteWriter } from './sqlite-writer-client.ts';
@@ -44,15 +45,18 @@ export interface SqliteStoreOptions {
  */
 export async function openSqliteStore(options: SqliteStoreOptions): Promise<Store> {
   const synchronous = options.synchronous ?? 'FULL';
-  const db = configureSqliteConnection(new Database(options.path), synchronous);
+  const owner = takeOwnerLock(options.path);
+  let db: Database.Database | undefined;
   try {
+    db = configureSqliteConnection(new Database(options.path), synchronous);
     migrateSqlite(db);
     const mode = options.writer ?? 'auto';
     const writer = mode === 'inline' ? new InlineSqliteWriter(db) : await ThreadSqliteWriter.open(db, options.path, synchronous, { always: mode === 'thread' });
     options.logger?.debug({ path: options.path, writer: mode }, 'sqlite store opened');
-    return new SqliteStore(db, writer);
+    return new SqliteStore(db, writer, owner);
   } catch (error) {
-    db.close();
+    db?.close();
+    owner.release();
     throw error;
   }
 }
@@ -62,12 +66,14 @@ class SqliteStore implements Store {
   readonly shared = false;
   #db: Database.Database;
   #writer: SqliteWriter;
+  readonly #owner: OwnerLock;
   #closed = false;
   #statements;
 
-  constructor(db: Database.Database, writer: SqliteWriter) {
+  constructor(db: Database.Database, writer: SqliteWriter, owner: OwnerLock) {
     this.#db = db;
     this.#writer = writer;
+    this.#owner = owner;
     this.#statements = {
       getTask: db.prepare<[string], TaskRow>('SELECT * FROM tasks WHERE id = ?'),
       getTaskByKey: db.prepare<[string, string], TaskRow>('SELECT * FROM tasks WHERE agent_id = ? AND idempotency_key = ?'),
@@ -227,6 +233,7 @@ class SqliteStore implements Store {
       await this.#writer.close();
     } finally {
       this.#db.close();
+      this.#owner.release();
     }
   }
 

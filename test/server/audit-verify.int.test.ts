@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createEngine } from '../../src/engine/engine.ts';
@@ -32,5 +33,16 @@ describe('tollgate audit verify on an SQLite file (in-process, then the real bin
     const broken = await runCli(['audit', 'verify', '--db', `sqlite:${files.db}`, '--json']);
     expect(broken.code).toBe(1);
     expect(JSON.parse(broken.stdout)).toEqual({ ok: false, entries: row.seq, brokenAt: row.seq });
+  });
+
+  it('refuses a store that is not there instead of creating an empty one and calling it verified (exit 2)', async () => {
+    const missing = `${files.dir}/typo.db`;
+    const answer = await runCli(['audit', 'verify', '--db', `sqlite:${missing}`]);
+    expect([answer.code, answer.stdout]).toEqual([2, '']);
+    expect(answer.stderr).toContain('no such database file');
+    expect(existsSync(missing)).toBe(false);
+    const scheme = await runCli(['audit', 'verify', '--db', 'mysql://root@127.0.0.1/test']);
+    expect(scheme.code).toBe(2);
+    expect(scheme.stderr).toContain('expected sqlite:PATH, memory: or postgres://');
   });
 });

@@ -156,6 +156,16 @@ describe('opening a PostgreSQL store', () => {
     expect(rows[0]?.n).toBe(POSTGRES_MIGRATIONS.length + 1);
   });
 
+  it('a tool that only reads refuses a schema Tollgate never set up, and creates nothing', async () => {
+    const typo = testSchemaName('typo');
+    const url = new URL(TEST_PG_URL);
+    url.searchParams.set('schema', typo);
+    await expect(openStore(url.toString(), { mustExist: true })).rejects.toMatchObject({ code: 'not_found' });
+    expect((await sql(`SELECT 1 FROM pg_namespace WHERE nspname = '${typo}'`)).rows).toEqual([]);
+    const existing = await openStore(`${TEST_PG_URL}?schema=${schema}`, { mustExist: true });
+    await existing.close();
+  });
+
   it('refuses a schema name that would need quoting', async () => {
     await expect(openPostgresStore({ connectionString: TEST_PG_URL, schema: 'Bad"Name' })).rejects.toThrow(/invalid PostgreSQL schema name/);
   });

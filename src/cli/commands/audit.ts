@@ -11,7 +11,7 @@ export function registerAuditCommands(program: Command): void {
     .option('--db <url>', 'store: sqlite:PATH', 'sqlite:./tollgate.db')
     .option('--json', 'print JSON')
     .action(async (options: { db: string; json?: boolean }) => {
-      const store = await openStore(options.db);
+      const store = await openStore(options.db, { mustExist: true });
       try {
         const result = await store.verifyAudit();
         if (options.json) writeOut(`${JSON.stringify(result)}\n`);

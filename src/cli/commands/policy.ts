@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
@@ -137,19 +136,15 @@ async function replay(raw: Record<string, unknown>): Promise<void> {
   if (raw.policy === undefined) throw new ValidationError('--policy is required (the new policy JSON file)', [{ path: '--policy', message: 'required' }]);
   const options = parseOptions(ReplayOptions, raw);
   const policy = loadPolicyFile(options.policy);
-  const isMemory = options.db === 'memory:' || options.db === 'memory';
-  const path = options.db.startsWith('sqlite:') ? options.db.slice('sqlite:'.length) : options.db;
-  // Opening a missing file would create an empty database: a replay never creates anything.
-  if (!isMemory && !options.db.includes('://') && !existsSync(path)) {
-    throw new ValidationError(`--db ${options.db}: no such database file`, [{ path: '--db', message: 'no such database file' }]);
-  }
-  const store = await openStore(options.db);
+  // A replay never creates anything: a missing store is an error, not an empty one.
+  const store = await openStore(options.db, { mustExist: true });
   try {
     // Autonomy as the engine resolves it: levels stored by humans or downgrades, over the new file's.
     const registry = new AutonomyRegistry(store, policy.autonomy, systemClock);
     await registry.load();
     const report = await replayPolicy(store, policy, { autonomyOf: (agentId, department) => registry.levelFor(agentId, department) });
-    const db = isMemory ? options.db : `sqlite:${resolve(path)}`;
+    const named = options.db === 'memory:' || options.db === 'memory' || options.db.includes('://');
+    const db = named ? options.db : `sqlite:${resolve(options.db.startsWith('sqlite:') ? options.db.slice('sqlite:'.length) : options.db)}`;
     writeOut(options.json ? `${JSON.stringify({ db, ...report })}\n` : formatReplay(report, db));
   } finally {
     await store.close();
