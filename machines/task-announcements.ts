@@ -28,6 +28,16 @@ export function announcementData(context: TaskContext, type: LifecycleEventType)
         requiredApprovals: context.approval?.requiredApprovals ?? 1,
         expiresAt: context.approval?.expiresAt ?? null,
       };
+    case 'approval.approved': {
+      // The deciding vote's comment belongs in the hash-chained audit like every earlier vote's
+      // (approval.vote); on timeout there is no vote, the reason says so.
+      const approval = context.approval;
+      const data: JsonObject = { votes: approval?.approvals.length ?? 0, requiredApprovals: approval?.requiredApprovals ?? 1 };
+      const deciding = approval?.approvals.at(-1);
+      if (deciding && deciding.by === approval?.decidedBy && deciding.comment !== undefined) data.comment = deciding.comment;
+      if (approval?.decisionReason) data.reason = approval.decisionReason;
+      return data;
+    }
     case 'approval.escalated':
       return { escalationTier: context.approval?.escalationTier ?? 0, expiresAt: context.approval?.expiresAt ?? null };
     case 'approval.rejected':

@@ -35,9 +35,16 @@ describe('approvals API', () => {
     expect(first.body.task.state).toBe('parked');
     const twice = await h.call('POST', path, { as: 'alice', body: {} });
     expect([twice.status, problemCode(twice)]).toEqual([409, 'already_voted']);
-    const second = await h.call('POST', path, { as: 'bob', body: {} });
+    const second = await h.call('POST', path, { as: 'bob', body: { comment: 'second pair of eyes' } });
     expect(second.body.approval).toMatchObject({ status: 'approved', approvals: [{ by: 'alice' }, { by: 'bob' }] });
     expect(second.body.task.state).toBe('completed');
+    // The deciding vote is in the hash-chained audit with its comment, like the first one.
+    const audit = await h.call('GET', `/api/v1/audit?taskId=${task.id}`, { as: 'viewer' });
+    const votes = audit.body.items.filter((entry: { action: string }) => entry.action === 'approval.vote' || entry.action === 'approval.approved');
+    expect(votes.map((entry: { action: string; actor: string; data: unknown }) => [entry.action, entry.actor, entry.data])).toEqual([
+      ['approval.vote', 'alice', { votes: 1, requiredApprovals: 2 }],
+      ['approval.approved', 'bob', { votes: 2, requiredApprovals: 2, comment: 'second pair of eyes' }],
+    ]);
     const late = await h.call('POST', path, { as: 'admin', body: {} });
     expect([late.status, problemCode(late)]).toEqual([409, 'not_pending']);
   });
