@@ -3,7 +3,7 @@ import { createExecutorActor } from '../../actors/executor.ts';
 import { createSecOpsActor } from '../../actors/secops.ts';
 import type { TaskContext } from '../../machines/task-context.ts';
 import { taskMachine } from '../../machines/task.machine.ts';
-import { ClosedError, DuplicateIdempotencyKeyError, NotFoundError, hasCode } from '../errors.ts';
+import { ClosedError, DuplicateIdempotencyKeyError, NotFoundError, ValidationError, hasCode } from '../errors.ts';
 import type { Approval } from '../model/approval.ts';
 import { Decision } from '../model/decision.ts';
 import { Principal } from '../model/principal.ts';
@@ -207,6 +207,11 @@ class GateEngine implements Engine {
   }
 
   async list(query: Parameters<Engine['list']>[0]) {
+    // A cursor is the id of the last task of a page: anything else would silently page from
+    // the start (ids compare as text), and a client paging on would loop forever.
+    if (query.cursor !== undefined && (await this.store.getTask(query.cursor)) === null) {
+      throw new ValidationError('cursor: not the nextCursor of a page (no such task)', [{ path: 'cursor', message: 'no such task' }]);
+    }
     const page = await this.store.listTasks(query);
     return { items: page.items.map((record) => toTaskView(record)), nextCursor: page.nextCursor };
   }

@@ -141,7 +141,7 @@ describe('tasks API', () => {
     expect(parked.status).toBe(400); // given twice
     const onlyParked = await h.call('GET', '/api/v1/tasks?state=parked');
     expect(onlyParked.body.items.map((t: { id: string }) => t.id)).toEqual([ids[3], ids[1]]);
-    for (const query of ['state=sleeping', 'limit=0', 'limit=201', 'limit=ten', 'limit=-1', 'limit=1.5']) {
+    for (const query of ['state=sleeping', 'limit=0', 'limit=201', 'limit=ten', 'limit=-1', 'limit=1.5', 'cursor=garbage', 'cursor=zzzz']) {
       const answer = await h.call('GET', `/api/v1/tasks?${query}`);
       expect([query, answer.status, problemCode(answer)]).toEqual([query, 400, 'validation_failed']);
     }
