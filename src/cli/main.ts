@@ -32,6 +32,11 @@ export function buildProgram(): Command {
  * @example await main(process.argv);
  */
 export async function main(argv: string[]): Promise<void> {
+  // Output piped into a reader that stopped (`tollgate tasks ls --json | head`): stop writing,
+  // never crash with an unhandled EPIPE.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
@@ -45,7 +50,11 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = error.code === 'validation_failed' ? 2 : 1;
       return;
     }
-    writeErr(`tollgate: ${(error as Error)?.stack ?? String(error)}\n`);
+    // A system error (ECONNREFUSED from a database that is down, EACCES on a file) is the
+    // environment's, not a bug: its message says it all. Anything else gets its stack.
+    const systemCode = (error as NodeJS.ErrnoException)?.code;
+    const systemError = typeof systemCode === 'string' && /^E[A-Z0-9_]+$/.test(systemCode);
+    writeErr(`tollgate: ${systemError ? (error as Error).message : ((error as Error)?.stack ?? String(error))}\n`);
     process.exitCode = 1;
   }
 }

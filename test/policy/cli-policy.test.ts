@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -239,6 +239,17 @@ describe('the tollgate binary', () => {
       ({ stdout, stderr }) => ({ stdout, stderr, code: 0 }),
       (error: { stdout: string; stderr: string; code: number }) => ({ stdout: error.stdout, stderr: error.stderr, code: error.code }),
     );
+
+  it('stops quietly when the reader of its output goes away (| head), never with an unhandled EPIPE', async () => {
+    const child = spawn(process.execPath, [bin, 'policy', 'explain', '--action', 'vcs:push', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy(); // the reader is gone before the first write
+    let stderr = '';
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    const code = await new Promise<number | null>((resolveExit) => child.on('exit', resolveExit));
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+  });
 
   it('exits 0 on a valid policy and 2 on a malformed action', async () => {
     const [ok, bad] = await Promise.all([run('policy', 'check', file('bin.json', DEFAULT_POLICY)), run('policy', 'explain', '--action', 'NOPE')]);
