@@ -62,7 +62,10 @@ export class EventFeed {
       },
     });
     try {
-      feed.#cursor = start === 'now' ? await store.lastEventId() : start;
+      // An id beyond the journal's last (a client of a store since replaced) starts from now:
+      // waiting for ids above it would deliver nothing for as long as the journal is shorter.
+      const last = await store.lastEventId();
+      feed.#cursor = start === 'now' ? last : Math.min(start, last);
     } catch (error) {
       feed.close();
       throw error;

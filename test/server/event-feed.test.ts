@@ -42,6 +42,18 @@ describe('EventFeed', () => {
     expect(await feed.next(20)).toBeNull();
   });
 
+  it('starts from now for a Last-Event-ID beyond the journal, so the next events still arrive', async () => {
+    const j = journal();
+    const live = new Subject<LifecycleEvent>();
+    for (let id = 1; id <= 3; id += 1) j.committed.push(j.event(id));
+    const feed = await EventFeed.open(j.store, live, 999_999);
+    expect(feed.cursor).toBe(3);
+    j.committed.push(j.event(4));
+    live.next(j.event(4));
+    expect(((await feed.next(50)) ?? []).map((e) => e.id)).toEqual([4]);
+    feed.close();
+  });
+
   it('puts out-of-order live events back in order, reading the store to fill a hole', async () => {
     const j = journal();
     const live = new Subject<LifecycleEvent>();
