@@ -44,6 +44,6 @@ export const JsonValue = z.custom<JsonValue>((value) => isJsonValue(value), {
 /** A JSON object. */
 export const JsonObject = z.custom<{ [key: string]: JsonValue }>(
   (value) => value !== null && typeof value === 'object' && !Array.isArray(value) && isJsonValue(value),
-  { message: 'must be a JSON object' },
+  { message: 'must be a JSON object (finite numbers, plain objects and arrays, at most 64 levels deep)' },
 );
 export type JsonObject = z.infer<typeof JsonObject>;
