@@ -234,6 +234,11 @@ class PostgresStore implements Store {
   }
 
   async verifyAudit(): Promise<AuditVerification> {
+    // The head first: its seq and hash were committed with the entries up to it, so every one of
+    // them is visible to the reads below. A chain that ends before the head, or passes it with
+    // another hash, lost or replaced its tail — which the links alone cannot show.
+    const [head] = await this.#rows<{ seq: string; hash: string }>(`SELECT seq, hash FROM ${this.#t.journalHead}`, []);
+    const headSeq = Number(head?.seq ?? 0);
     // Page by page, so a long chain is checked in constant memory (the same checks as verifyChain).
     let prev = GENESIS_HASH;
     let entries = 0;
@@ -246,9 +251,10 @@ class PostgresStore implements Store {
         const { hash, prevHash, ...body } = auditFromPg(row);
         entries += 1;
         if (body.seq !== entries || prevHash !== prev || auditHash(prevHash, body) !== hash) return { ok: false, entries, brokenAt: body.seq };
+        if (body.seq === headSeq && hash !== head?.hash) return { ok: false, entries, brokenAt: body.seq };
         prev = hash;
       }
-      if (rows.length < VERIFY_PAGE) return { ok: true, entries };
+      if (rows.length < VERIFY_PAGE) return entries < headSeq ? { ok: false, entries, brokenAt: entries + 1 } : { ok: true, entries };
     }
   }
 

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/cli/open-store.ts';
 import { DuplicateIdempotencyKeyError, StaleRevisionError, TaskExistsError } from '../../src/errors.ts';
 import type { AutonomySetting } from '../../src/model/autonomy-setting.ts';
+import type { AuditEntry } from '../../src/model/lifecycle-event.ts';
+import { auditHash } from '../../src/store/audit-chain.ts';
 import { openPostgresStore } from '../../src/store/postgres.ts';
 import { POSTGRES_MIGRATIONS } from '../../src/store/postgres-schema.ts';
 import type { Store } from '../../src/store/store.ts';
@@ -154,6 +156,31 @@ describe('opening a PostgreSQL store', () => {
     await expect(open(scratch)).rejects.toThrow(/version 99, newer than this Tollgate/);
     const { rows } = await sql(`SELECT count(*)::int AS n FROM "${scratch}".tollgate_migrations`);
     expect(rows[0]?.n).toBe(POSTGRES_MIGRATIONS.length + 1);
+  });
+
+  it('audit verify notices a chain whose tail was deleted or replaced, which its links alone cannot show', async () => {
+    const own = testSchemaName('tail');
+    const store = await open(own);
+    try {
+      const task = taskRecord(1);
+      await store.commit(insertOf(task, { events: [eventOf(task, 'task.proposed'), eventOf(task, 'task.evaluated'), eventOf(task, 'task.parked')] }));
+      expect(await store.verifyAudit()).toEqual({ ok: true, entries: 3 });
+      const last = (await store.readAudit({ afterSeq: 2 }))[0] as AuditEntry;
+      await sql(`DELETE FROM "${own}".journal WHERE seq = 3`);
+      expect(await store.verifyAudit()).toEqual({ ok: false, entries: 2, brokenAt: 3 });
+      // The tail replaced by a forged entry chained correctly onto the one before: every link
+      // holds, the head's hash does not.
+      const { hash: _hash, prevHash, ...body } = last;
+      const forged = { ...body, actor: 'mallory' };
+      await db.admin.query(
+        `INSERT INTO "${own}".journal (seq, at, actor, type, task_id, approval_id, data, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+        [forged.seq, forged.at, forged.actor, forged.action, forged.taskId, forged.approvalId, JSON.stringify(forged.data), prevHash, auditHash(prevHash, forged)],
+      );
+      expect(await store.verifyAudit()).toEqual({ ok: false, entries: 3, brokenAt: 3 });
+    } finally {
+      await store.close();
+      await sql(`DROP SCHEMA "${own}" CASCADE`);
+    }
   });
 
   it('a tool that only reads refuses a schema Tollgate never set up, and creates nothing', async () => {
