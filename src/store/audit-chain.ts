@@ -25,7 +25,7 @@ export function auditHash(prevHash: string, body: AuditBody): string {
  * Walks entries in seq order and reports the first whose link or hash is wrong.
  * @example verifyChain(entries) // { ok: true, entries: 3 }
  */
-export function verifyChain(entries: Iterable<AuditEntry>): { ok: boolean; entries: number; brokenAt?: number } {
+export function verifyChain(entries: Iterable<AuditEntry>, head?: { seq: number; hash: string }): { ok: boolean; entries: number; brokenAt?: number } {
   let prev = GENESIS_HASH;
   let count = 0;
   let expectedSeq = 1;
@@ -35,8 +35,11 @@ export function verifyChain(entries: Iterable<AuditEntry>): { ok: boolean; entri
     if (entry.seq !== expectedSeq || prevHash !== prev || auditHash(prevHash, body) !== hash) {
       return { ok: false, entries: count, brokenAt: entry.seq };
     }
+    // A head kept apart from the chain: the chain must reach it, with its hash.
+    if (head && entry.seq === head.seq && hash !== head.hash) return { ok: false, entries: count, brokenAt: entry.seq };
     prev = hash;
     expectedSeq += 1;
   }
+  if (head && count < head.seq) return { ok: false, entries: count, brokenAt: count + 1 };
   return { ok: true, entries: count };
 }

@@ -109,6 +109,17 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     expires_at IS NULL, expires_at, created_at, id
   ) WHERE status = 'pending';
   `,
+  // The journal's head, apart from the chain: the seq and hash of its last entry, moved by every
+  // transaction that appends. audit verify checks the chain's end against it, so a deleted or
+  // replaced tail is caught (the links alone cannot show a missing tail).
+  `
+  CREATE TABLE journal_head (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    seq INTEGER NOT NULL,
+    hash TEXT NOT NULL
+  );
+  INSERT INTO journal_head (id, seq, hash) SELECT 1, seq, hash FROM journal ORDER BY seq DESC LIMIT 1;
+  `,
 ];
 
 /**

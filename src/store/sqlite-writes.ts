@@ -52,6 +52,9 @@ export class SqliteWrites {
            action_type = excluded.action_type, created_at = excluded.created_at, expires_at = excluded.expires_at, record = excluded.record`,
       ),
       lastJournal: db.prepare<[], { seq: number; hash: string }>('SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1'),
+      moveHead: db.prepare(
+        'INSERT INTO journal_head (id, seq, hash) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash',
+      ),
       insertJournal: db.prepare(
         'INSERT INTO journal (seq, at, actor, type, task_id, approval_id, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
@@ -73,7 +76,9 @@ export class SqliteWrites {
     this.#setAutonomy = db.transaction((setting: AutonomySetting) => {
       s.upsertAutonomy.run(setting.scope, setting.subject, JSON.stringify(setting));
       const entry = { at: setting.setAt, actor: setting.setBy, action: 'autonomy.changed', taskId: null, approvalId: null, data: autonomyAuditData(setting) };
-      return this.#append(this.#journalHead(), entry).seq;
+      const head = this.#append(this.#journalHead(), entry);
+      s.moveHead.run(head.seq, head.hash);
+      return head.seq;
     });
     this.#claim = db.transaction((ids: string[], lease: TaskLease, now: string) =>
       ids.filter((id) => s.claimLease.run(id, lease.owner, lease.expiresAt, now).changes === 1),
@@ -122,8 +127,9 @@ export class SqliteWrites {
   /** Runs inside the batch transaction: every commit's preconditions first, then its writes. */
   #writeBatch(changes: readonly TaskCommit[]): Array<CommitReceipt | Error> {
     const s = this.#s;
-    let head = this.#journalHead();
-    return changes.map((change) => {
+    const start = this.#journalHead();
+    let head = start;
+    const outcomes = changes.map((change): CommitReceipt | Error => {
       const { task } = change;
       if (change.expectedRevision === null) {
         try {
@@ -165,5 +171,8 @@ export class SqliteWrites {
       }
       return { eventIds };
     });
+    // Once per transaction, not per entry: the head apart from the chain (migration 6).
+    if (head.seq !== start.seq) s.moveHead.run(head.seq, head.hash);
+    return outcomes;
   }
 }

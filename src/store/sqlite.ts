@@ -5,7 +5,7 @@ import type { Approval } from '../model/approval.ts';
 import type { AuditEntry, LifecycleEvent } from '../model/lifecycle-event.ts';
 import { AutonomySetting } from '../model/autonomy-setting.ts';
 import type { TaskState } from '../model/task-state.ts';
-import { verifyChain } from './audit-chain.ts';
+import { GENESIS_HASH, verifyChain } from './audit-chain.ts';
 import { type SqliteSynchronous, configureSqliteConnection } from './sqlite-pragmas.ts';
 import { type ApprovalRow, type JournalRow, type TaskRow, approvalFromRow, auditFromRow, eventFromRow, taskFromRow } from './sqlite-rows.ts';
 import { type OwnerLock, takeOwnerLock } from './sqlite-owner-lock.ts';
@@ -84,6 +84,7 @@ class SqliteStore implements Store {
       readEvents: db.prepare<[number, number], JournalRow>('SELECT * FROM journal WHERE seq > ? AND task_id IS NOT NULL ORDER BY seq LIMIT ?'),
       allAutonomy: db.prepare<[], { record: string }>('SELECT record FROM autonomy ORDER BY scope, subject'),
       lastEventId: db.prepare<[], { seq: number | null }>('SELECT MAX(seq) AS seq FROM journal'),
+      journalHead: db.prepare<[], { seq: number; hash: string }>('SELECT seq, hash FROM journal_head WHERE id = 1'),
       allJournal: db.prepare<[], JournalRow>('SELECT * FROM journal ORDER BY seq'),
     };
   }
@@ -220,10 +221,15 @@ class SqliteStore implements Store {
   }
 
   async verifyAudit() {
+    // The head first: what it names was committed before the chain is read.
+    const head = this.#open().journalHead.get();
     const rows = this.#open().allJournal.iterate();
-    return verifyChain((function* () {
-      for (const row of rows) yield auditFromRow(row);
-    })());
+    return verifyChain(
+      (function* () {
+        for (const row of rows) yield auditFromRow(row);
+      })(),
+      head ?? { seq: 0, hash: GENESIS_HASH },
+    );
   }
 
   async close(): Promise<void> {

@@ -36,7 +36,7 @@ describe('SQLite approval counts (migration 4)', () => {
     // Back to the schema before migration 4 (and what came after it), as a database of that release.
     const db = new Database(path);
     db.exec('DROP TRIGGER approval_counts_insert; DROP TRIGGER approval_counts_update; DROP TRIGGER approval_counts_delete; DROP TABLE approval_counts;');
-    db.exec('DROP INDEX approvals_pending_urgency;');
+    db.exec('DROP INDEX approvals_pending_urgency; DROP TABLE journal_head;');
     db.pragma('user_version = 3');
     db.close();
 
