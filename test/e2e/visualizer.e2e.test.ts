@@ -18,11 +18,13 @@ const TOKENS = {
   sam: 'e2e-sam-token-0000000000000000000000000',
   agent: 'e2e-agent-token-000000000000000000000',
   bob: 'e2e-bob-token-00000000000000000000000000',
+  carol: 'e2e-carol-token-0000000000000000000000000',
 };
 const GRANTS = [
   { token: TOKENS.alice, principal: { id: 'alice', roles: ['approver'], maxRisk: 'critical' } },
   { token: TOKENS.bob, principal: { id: 'bob', roles: ['approver'], maxRisk: 'critical' } },
   { token: TOKENS.sam, principal: { id: 'sam', roles: ['agent', 'approver'], maxRisk: 'critical' } },
+  { token: TOKENS.carol, principal: { id: 'carol', roles: ['approver'] } },
   { token: TOKENS.agent, principal: { id: 'agent-atlas', roles: ['agent'] } },
 ];
 const STATES = ['proposed', 'evaluating', 'autoApproved', 'awaitingHuman', 'parked', 'resumed', 'reevaluating', 'executing', 'completed', 'failed', 'denied', 'rerouted', 'expired', 'cancelled'];
@@ -229,6 +231,22 @@ describe('visualizer (Chromium)', () => {
     const titles = await page.locator('.cards .card-title').allTextContents();
     expect(titles.slice(0, 2)).toEqual(['Deploy 1.4.0 to production', 'Rotate the primary database']);
     expect(await page.textContent('.queue-more')).toContain(`The 200 most urgent of ${pending} pending approvals`);
+  });
+
+  it('tells an approver at once which approvals are above their limit, instead of after a refused click', async () => {
+    await page.click('.who button');
+    await signIn(TOKENS.carol);
+    await page.click('#tab-queue');
+    const critical = page.locator('.card', { hasText: 'Rotate the primary database' });
+    await expect.poll(() => critical.locator('.card-limit').textContent()).toBe(
+      'This is a critical-risk action and your role decides up to high risk. Ask an approver with a higher limit.',
+    );
+    expect(await critical.locator('button', { hasText: 'Approve' }).isDisabled()).toBe(true);
+    const high = page.locator('.card', { hasText: 'Push topic branch 0' }).first();
+    expect(await high.locator('button', { hasText: 'Approve' }).isDisabled()).toBe(false);
+    expect(await high.locator('.card-limit').count()).toBe(0);
+    await page.click('.who button');
+    await signIn(TOKENS.alice);
   });
 
   it('says so when the server goes away', async () => {

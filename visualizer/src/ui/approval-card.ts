@@ -1,5 +1,6 @@
 import type { Approval, Principal } from '../api/types.ts';
 import { formatCountdown, msUntil, urgency } from '../logic/countdown.ts';
+import { aboveLimitSentence, decisionLimit } from '../logic/decision-limit.ts';
 import { errorSentence, type UserAction } from '../logic/sentences.ts';
 import type { RerouteBody } from '../logic/decision-forms.ts';
 import { rejectForm, rerouteForm } from './decision-form.ts';
@@ -61,6 +62,16 @@ export class ApprovalCard {
       this.#formSlot,
     );
     this.update(approval);
+    // Above the signed-in approver's limit: say so at once, rather than after a refused click.
+    const refusal = aboveLimitSentence(approval.riskLevel, principal);
+    if (refusal) {
+      for (const button of this.#buttons) {
+        button.disabled = true;
+        button.title = refusal;
+      }
+      this.element.classList.add('above-limit');
+      this.#message.before(h('p', { class: 'card-limit muted' }, refusal));
+    }
   }
 
   get approval(): Approval {
@@ -131,8 +142,7 @@ export class ApprovalCard {
 
   #explain(error: unknown, action: UserAction): string {
     const principal = this.#principal;
-    // API.md: approvers decide up to `high` unless their token says otherwise; admins anything.
-    const maxRisk = principal ? (principal.roles.includes('admin') ? 'critical' : (principal.maxRisk ?? 'high')) : undefined;
+    const maxRisk = decisionLimit(principal);
     return errorSentence(error, action, { riskLevel: this.#approval.riskLevel, ...(maxRisk ? { maxRisk } : {}) });
   }
 

@@ -1,0 +1,26 @@
+import type { Principal, RiskLevel } from '../api/types.ts';
+
+const RANK: Record<RiskLevel, number> = { low: 0, medium: 1, high: 2, critical: 3 };
+
+/**
+ * The highest risk a principal may decide (approve, reject or reroute), as the server judges it
+ * (API.md): admins anything, approvers up to their `maxRisk` (default `high`), anyone else nothing.
+ * @example decisionLimit({ id: 'carol', roles: ['approver'] }) // 'high'
+ */
+export function decisionLimit(principal: Principal | null): RiskLevel | null {
+  if (!principal) return null;
+  if (principal.roles.includes('admin')) return 'critical';
+  if (!principal.roles.includes('approver')) return null;
+  return principal.maxRisk ?? 'high';
+}
+
+/**
+ * Why this principal may not decide an approval of this risk, as a sentence, or null when they
+ * may (or hold no deciding role at all: the queue says that once, not on every card).
+ * @example aboveLimitSentence('critical', { id: 'carol', roles: ['approver'] }) // 'This is a critical-risk action …'
+ */
+export function aboveLimitSentence(risk: RiskLevel, principal: Principal | null): string | null {
+  const limit = decisionLimit(principal);
+  if (limit === null || RANK[risk] <= RANK[limit]) return null;
+  return `This is a ${risk}-risk action and your role decides up to ${limit} risk. Ask an approver with a higher limit.`;
+}
