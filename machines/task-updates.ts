@@ -5,7 +5,7 @@ import { Immer } from 'immer';
 // non-enumerable keys to carry), and no change to a host's global immer settings.
 const immer = new Immer({ autoFreeze: false, useStrictIteration: false });
 import type { Approval } from '../src/model/approval.ts';
-import type { Alternative, Verdict } from '../src/model/verdict.ts';
+import { type Alternative, type Verdict, WITHHELD_ARGS } from '../src/model/verdict.ts';
 import type { JsonValue } from '../src/model/json.ts';
 import type { TaskContext, TaskError } from './task-context.ts';
 import type { ApproveEvent, CancelEvent, RejectEvent, RerouteEvent, TimeoutEvent } from './task-events.ts';
@@ -23,11 +23,16 @@ function updateApproval(context: TaskContext, recipe: (draft: Approval) => void)
   return approval === context.approval ? context : { ...context, approval };
 }
 
-/** Records SecOps' verdict (and its suggested alternative). */
-export const withVerdict = (context: TaskContext, verdict: Verdict): TaskContext =>
-  verdict.decision === 'alternative' && verdict.alternative
+/**
+ * Records SecOps' verdict (and its suggested alternative). Arguments that held a credential are
+ * replaced here, before the task's first checkpoint, so they never reach the store.
+ */
+export const withVerdict = (context: TaskContext, verdict: Verdict): TaskContext => {
+  if (verdict.argsWithheld) return { ...context, verdict, proposal: { ...context.proposal, args: { ...WITHHELD_ARGS } } };
+  return verdict.decision === 'alternative' && verdict.alternative
     ? { ...context, verdict, alternative: verdict.alternative }
     : { ...context, verdict };
+};
 
 /** Records the approval item the approval store filed. */
 export const withApproval = (context: TaskContext, approval: Approval): TaskContext => ({ ...context, approval });

@@ -31,5 +31,16 @@ export const Verdict = z.strictObject({
   argsHash: z.string(),
   durationMs: z.number().min(0),
   alternative: Alternative.optional(),
+  /**
+   * The arguments held a credential (a secrets detector's finding): the task is denied and its
+   * arguments are not kept — the task records `{ withheld }` instead, `argsHash` still binds
+   * what was sent.
+   */
+  argsWithheld: z.literal(true).optional(),
 });
 export type Verdict = z.infer<typeof Verdict>;
+
+/** What a task whose arguments held a credential keeps in their place. */
+export const WITHHELD_ARGS = {
+  withheld: 'the arguments held a credential, so Tollgate denied the action and did not keep them; argsHash identifies what was sent',
+} as const;

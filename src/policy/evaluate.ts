@@ -36,7 +36,7 @@ export interface CompiledPolicy {
 /** Strictness lattice: deny > escalate > alternative > allow. Autonomy can only move a verdict up. */
 export const STRICTNESS: Readonly<Record<VerdictDecision, number>> = { allow: 0, alternative: 1, escalate: 2, deny: 3 };
 
-type Judgement = Pick<Verdict, 'decision' | 'reason' | 'matchedRules' | 'requiredApprovals' | 'alternative'>;
+type Judgement = Pick<Verdict, 'decision' | 'reason' | 'matchedRules' | 'requiredApprovals' | 'alternative' | 'argsWithheld'>;
 
 const failClosed = (reason: string, rule: string): Judgement => ({ decision: 'deny', reason: `${reason}: denied, failing closed`, matchedRules: [rule], requiredApprovals: 1 });
 
@@ -121,6 +121,7 @@ export function compilePolicy(policy: Policy, detectors: readonly Detector[] = D
         durationMs: options.now ? Math.max(0, options.now() - started) : 0,
       };
       if (judgement.alternative !== undefined) verdict.alternative = judgement.alternative;
+      if (judgement.argsWithheld) verdict.argsWithheld = true;
       return verdict;
     };
     try {
@@ -132,16 +133,22 @@ export function compilePolicy(policy: Policy, detectors: readonly Detector[] = D
       }
       const strings = scanStrings(input.args);
       const findings: Finding[] = [];
+      let credentials = false;
       for (const detector of active) {
         try {
-          findings.push(...runDetector(detector, strings, input.args));
+          const found = runDetector(detector, strings, input.args);
+          if (detector.findsCredentials && found.length > 0) credentials = true;
+          findings.push(...found);
         } catch (error) {
           return finish(failClosed(`detector ${detector.id} failed (${messageOf(error)})`, `detector-error:${detector.id}`));
         }
       }
       const cell = policy.decisionTable[base.riskLevel][base.autonomy];
       if (cell === undefined) throw new TypeError(`no decision table cell for ${base.riskLevel}/${base.autonomy}`);
-      return finish(combine(findings, cell, base.riskLevel, base.autonomy, input.actionType));
+      const judgement = combine(findings, cell, base.riskLevel, base.autonomy, input.actionType);
+      // A credential is never kept: the task is denied whatever else was found, its arguments withheld.
+      if (credentials) return finish({ ...judgement, decision: 'deny', requiredApprovals: 1, argsWithheld: true, alternative: undefined });
+      return finish(judgement);
     } catch (error) {
       if (!AUTONOMY_LEVELS.includes(base.autonomy)) base.autonomy = 'locked';
       if (!RISK_LEVELS.includes(base.riskLevel)) base.riskLevel = 'critical';

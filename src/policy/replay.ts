@@ -74,6 +74,11 @@ export async function replayPolicy(store: Store, policy: Policy, options: Replay
         report.withoutVerdict += 1;
         continue;
       }
+      if (old.argsWithheld) {
+        // Its arguments held a credential and were not kept: nothing to judge again.
+        report.unreadable.push({ taskId: record.id, reason: 'arguments withheld: they held a credential' });
+        continue;
+      }
       const { actionType, args, agentId, department } = context.proposal;
       const input = department === undefined ? { actionType, args, agentId } : { actionType, args, agentId, department };
       const now = compiled.evaluate(input, { autonomyOverride: autonomyOf(agentId, department) });

@@ -26,5 +26,7 @@ export interface Finding {
 /** A rule that looks at every string of a proposal's arguments. */
 export interface Detector {
   id: string;
+  /** Its findings are credentials: a task it flags is denied and its arguments are not kept. */
+  findsCredentials?: boolean;
   detect(strings: readonly ScannedString[], args: JsonObject): Finding[];
 }

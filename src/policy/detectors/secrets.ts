@@ -66,6 +66,7 @@ function secretValue(operator: string, quoted: boolean, value: string): boolean 
  */
 export const secrets: Detector = {
   id: 'secrets',
+  findsCredentials: true,
   detect(strings) {
     const findings: Finding[] = [];
     for (const { text, path, isKey, key } of strings) {
