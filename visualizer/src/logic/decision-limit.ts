@@ -1,4 +1,5 @@
 import type { Principal, RiskLevel } from '../api/types.ts';
+import { riskLimitSentence } from './sentences.ts';
 
 const RANK: Record<RiskLevel, number> = { low: 0, medium: 1, high: 2, critical: 3 };
 
@@ -22,5 +23,5 @@ export function decisionLimit(principal: Principal | null): RiskLevel | null {
 export function aboveLimitSentence(risk: RiskLevel, principal: Principal | null): string | null {
   const limit = decisionLimit(principal);
   if (limit === null || RANK[risk] <= RANK[limit]) return null;
-  return `This is a ${risk}-risk action and your role decides up to ${limit} risk. Ask an approver with a higher limit.`;
+  return riskLimitSentence(risk, limit);
 }

@@ -20,6 +20,15 @@ const VERB: Record<UserAction, string> = {
 };
 
 /**
+ * What an approver is told about an approval above their limit: on the card at once, and as the
+ * server's `risk_exceeds_role` refusal.
+ * @example riskLimitSentence('critical', 'high')
+ */
+export function riskLimitSentence(riskLevel: string, maxRisk: string): string {
+  return `This is a ${riskLevel}-risk action and your role decides up to ${maxRisk} risk. Ask an approver with a higher limit.`;
+}
+
+/**
  * A plain sentence for an error, as a person reads it: what happened and what to do. Never a
  * status code alone, never a stack.
  * @example errorSentence(new ApiError(403, 'self_approval', '…'), 'approve') // 'You requested this action, so someone else must approve it.'
@@ -34,7 +43,7 @@ export function errorSentence(error: unknown, action: UserAction, context: Sente
         : 'You requested this action, so someone else must decide on it.';
     case 'risk_exceeds_role':
       return context.riskLevel && context.maxRisk
-        ? `This is a ${context.riskLevel}-risk action and your role decides up to ${context.maxRisk} risk. Ask an approver with a higher limit.`
+        ? riskLimitSentence(context.riskLevel, context.maxRisk)
         : 'This action is riskier than your role may decide. Ask an approver with a higher limit.';
     case 'forbidden':
       return `Your token may not ${VERB[action]}: it needs the approver or admin role.`;
