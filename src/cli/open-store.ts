@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { ValidationError } from '../errors.ts';
 import { createMemoryStore } from '../store/memory.ts';
 import { openPostgresStore } from '../store/postgres.ts';
@@ -18,9 +19,8 @@ export async function openStore(url: string, options: { mustExist?: boolean } = 
   const mustExist = options.mustExist ?? false;
   if (url === 'memory:' || url === 'memory') return createMemoryStore();
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return openPostgresUrl(url, mustExist);
-  const path = url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : url;
-  // Another scheme (mysql://, http://…) is not a file name to create.
-  if (!path || /^[a-z][a-z0-9+.-]*:\/\//i.test(url)) throw new ValidationError(`--db ${url}: expected sqlite:PATH, memory: or postgres://…`);
+  const path = sqlitePathOf(url);
+  if (path === null) throw new ValidationError(`--db ${url}: expected sqlite:PATH, memory: or postgres://…`);
   if (mustExist && !existsSync(path)) throw new ValidationError(`--db ${url}: no such database file`, [{ path: '--db', message: 'no such database file' }]);
   return openSqliteStore({ path });
 }
@@ -33,4 +33,22 @@ async function openPostgresUrl(url: string, mustExist: boolean): Promise<Store> 
     throw new ValidationError('--db: not a valid PostgreSQL URL');
   }
   return openPostgresStore({ connectionString: parts.connectionString, mustExist, ...(parts.schema === null ? {} : { schema: parts.schema }) });
+}
+
+/** The file a `--db` URL names (`sqlite:PATH` or a bare path), or null for any other kind of store. */
+function sqlitePathOf(url: string): string | null {
+  if (url === 'memory:' || url === 'memory') return null;
+  // Another scheme (postgres://, mysql://, http://…) is not a file name to create.
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) return null;
+  const path = url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : url;
+  return path || null;
+}
+
+/**
+ * The `--db` URL as a report names it: an SQLite file by its absolute path, anything else as given.
+ * @example describeStoreUrl('./tollgate.db') // 'sqlite:/home/me/tollgate.db'
+ */
+export function describeStoreUrl(url: string): string {
+  const path = sqlitePathOf(url);
+  return path === null ? url : `sqlite:${resolve(path)}`;
 }

@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { AutonomyRegistry } from '../../engine/autonomy-registry.ts';
@@ -16,7 +15,7 @@ import { loadPolicyFile, policyVersion } from '../../policy/load-policy.ts';
 import type { Policy } from '../../policy/policy-schema.ts';
 import { type ReplayReport, replayPolicy } from '../../policy/replay.ts';
 import { DEFAULT_ACTION_RISKS, riskOf } from '../../policy/taxonomy.ts';
-import { openStore } from '../open-store.ts';
+import { describeStoreUrl, openStore } from '../open-store.ts';
 import { formatTable, writeErr, writeOut } from '../output.ts';
 
 const ExplainOptions = z.strictObject({
@@ -143,8 +142,7 @@ async function replay(raw: Record<string, unknown>): Promise<void> {
     const registry = new AutonomyRegistry(store, policy.autonomy, systemClock);
     await registry.load();
     const report = await replayPolicy(store, policy, { autonomyOf: (agentId, department) => registry.levelFor(agentId, department) });
-    const named = options.db === 'memory:' || options.db === 'memory' || options.db.includes('://');
-    const db = named ? options.db : `sqlite:${resolve(options.db.startsWith('sqlite:') ? options.db.slice('sqlite:'.length) : options.db)}`;
+    const db = describeStoreUrl(options.db);
     writeOut(options.json ? `${JSON.stringify({ db, ...report })}\n` : formatReplay(report, db));
   } finally {
     await store.close();
