@@ -1,4 +1,4 @@
-import type { AuditEntry } from '../model/lifecycle-event.ts';
+import type { AuditEntry, AuditVerification } from '../model/lifecycle-event.ts';
 import { canonicalJson, sha256Hex } from '../util/canonical-json.ts';
 
 /** The `prevHash` of the first audit entry. */
@@ -22,24 +22,47 @@ export function auditHash(prevHash: string, body: AuditBody): string {
 }
 
 /**
- * Walks entries in seq order and reports the first whose link or hash is wrong.
+ * Checks a chain one entry at a time, in seq order — for a store that reads it page by page —
+ * against an optional head kept apart from the chain (its last seq and hash), which the chain
+ * must reach: the links alone cannot show a deleted or replaced tail.
+ * @example const walk = new ChainWalk(head); for (const e of entries) { const broken = walk.add(e); if (broken) return broken; } return walk.end();
+ */
+export class ChainWalk {
+  readonly #head: { seq: number; hash: string } | undefined;
+  #prev = GENESIS_HASH;
+  #count = 0;
+
+  constructor(head?: { seq: number; hash: string }) {
+    this.#head = head;
+  }
+
+  /** Checks the next entry; the verdict when it breaks the chain, otherwise null. */
+  add(entry: AuditEntry): AuditVerification | null {
+    this.#count += 1;
+    const { hash, prevHash, ...body } = entry;
+    const broken = entry.seq !== this.#count || prevHash !== this.#prev || auditHash(prevHash, body) !== hash;
+    if (broken || (entry.seq === this.#head?.seq && hash !== this.#head.hash)) return { ok: false, entries: this.#count, brokenAt: entry.seq };
+    this.#prev = hash;
+    return null;
+  }
+
+  /** The verdict once every entry was added. */
+  end(): AuditVerification {
+    if (this.#head && this.#count < this.#head.seq) return { ok: false, entries: this.#count, brokenAt: this.#count + 1 };
+    return { ok: true, entries: this.#count };
+  }
+}
+
+/**
+ * Walks entries in seq order and reports the first whose link or hash is wrong, or a chain
+ * that stops short of `head` or passes it with another hash.
  * @example verifyChain(entries) // { ok: true, entries: 3 }
  */
-export function verifyChain(entries: Iterable<AuditEntry>, head?: { seq: number; hash: string }): { ok: boolean; entries: number; brokenAt?: number } {
-  let prev = GENESIS_HASH;
-  let count = 0;
-  let expectedSeq = 1;
+export function verifyChain(entries: Iterable<AuditEntry>, head?: { seq: number; hash: string }): AuditVerification {
+  const walk = new ChainWalk(head);
   for (const entry of entries) {
-    count += 1;
-    const { hash, prevHash, ...body } = entry;
-    if (entry.seq !== expectedSeq || prevHash !== prev || auditHash(prevHash, body) !== hash) {
-      return { ok: false, entries: count, brokenAt: entry.seq };
-    }
-    // A head kept apart from the chain: the chain must reach it, with its hash.
-    if (head && entry.seq === head.seq && hash !== head.hash) return { ok: false, entries: count, brokenAt: entry.seq };
-    prev = hash;
-    expectedSeq += 1;
+    const broken = walk.add(entry);
+    if (broken) return broken;
   }
-  if (head && count < head.seq) return { ok: false, entries: count, brokenAt: count + 1 };
-  return { ok: true, entries: count };
+  return walk.end();
 }

@@ -5,7 +5,7 @@ import type { Approval } from '../model/approval.ts';
 import { AutonomySetting } from '../model/autonomy-setting.ts';
 import type { AuditEntry, AuditVerification, LifecycleEvent } from '../model/lifecycle-event.ts';
 import type { TaskState } from '../model/task-state.ts';
-import { GENESIS_HASH, auditHash } from './audit-chain.ts';
+import { ChainWalk } from './audit-chain.ts';
 import { APPROVAL_COLUMNS, type ApprovalRow, type PgJournalRow, TASK_COLUMNS, type TaskRow, approvalFromRow, auditFromPg, eventFromPg, taskFromRow } from './postgres-rows.ts';
 import { type PostgresTables, migratePostgres, postgresTables, quoteSchema } from './postgres-schema.ts';
 import { GroupCommitWriter } from './postgres-writer.ts';
@@ -235,26 +235,20 @@ class PostgresStore implements Store {
 
   async verifyAudit(): Promise<AuditVerification> {
     // The head first: its seq and hash were committed with the entries up to it, so every one of
-    // them is visible to the reads below. A chain that ends before the head, or passes it with
-    // another hash, lost or replaced its tail — which the links alone cannot show.
+    // them is visible to the reads below.
     const [head] = await this.#rows<{ seq: string; hash: string }>(`SELECT seq, hash FROM ${this.#t.journalHead}`, []);
-    const headSeq = Number(head?.seq ?? 0);
-    // Page by page, so a long chain is checked in constant memory (the same checks as verifyChain).
-    let prev = GENESIS_HASH;
-    let entries = 0;
-    for (;;) {
+    const walk = new ChainWalk(head ? { seq: Number(head.seq), hash: head.hash } : undefined);
+    // Page by page, so a long chain is checked in constant memory.
+    for (let after = 0; ; after += VERIFY_PAGE) {
       const rows = await this.#rows<PgJournalRow>(`SELECT ${JOURNAL_COLUMNS} FROM ${this.#t.journal} WHERE seq > $1 ORDER BY seq LIMIT $2`, [
-        entries,
+        after,
         VERIFY_PAGE,
       ]);
       for (const row of rows) {
-        const { hash, prevHash, ...body } = auditFromPg(row);
-        entries += 1;
-        if (body.seq !== entries || prevHash !== prev || auditHash(prevHash, body) !== hash) return { ok: false, entries, brokenAt: body.seq };
-        if (body.seq === headSeq && hash !== head?.hash) return { ok: false, entries, brokenAt: body.seq };
-        prev = hash;
+        const broken = walk.add(auditFromPg(row));
+        if (broken) return broken;
       }
-      if (rows.length < VERIFY_PAGE) return entries < headSeq ? { ok: false, entries, brokenAt: entries + 1 } : { ok: true, entries };
+      if (rows.length < VERIFY_PAGE) return walk.end();
     }
   }
 
