@@ -23,6 +23,7 @@ export const ERROR_CODES = {
   store_closed: 503,
   store_in_use: 503,
   engine_closed: 503,
+  listen_failed: 500,
   execution_outcome_unknown: 500,
   internal: 500,
 } as const;
@@ -142,6 +143,20 @@ export class ClosedError extends GateError {
 export class StoreInUseError extends GateError {
   constructor(path: string) {
     super('store_in_use', `${path} is in use by another Tollgate process: stop it first (an embedded SQLite store has one owner; share PostgreSQL to run several)`);
+  }
+}
+
+/** The server could not listen: the port is taken, the host unknown, or binding it is not allowed. */
+export class ListenError extends GateError {
+  constructor(host: string, port: number, cause: Error) {
+    const errno = (cause as NodeJS.ErrnoException).code;
+    const why =
+      errno === 'EADDRINUSE'
+        ? 'the port is in use by another process (stop it, or pick another with --port; 0 picks a free one)'
+        : errno === 'EACCES'
+          ? 'not allowed to bind this port (ports below 1024 need privileges)'
+          : cause.message;
+    super('listen_failed', `cannot listen on ${host}:${port}: ${why}`, errno ? { errno } : undefined);
   }
 }
 

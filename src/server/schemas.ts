@@ -36,6 +36,8 @@ export const IdParam = z.string().min(1).max(200);
 export const MAX_PAGE = 200;
 /** Longest `/wait` long-poll, in milliseconds. */
 export const MAX_WAIT_MS = 60_000;
+/** How long `/wait` waits when not told. */
+export const DEFAULT_WAIT_MS = 30_000;
 
 // ---- bodies ----------------------------------------------------------------------------------
 
@@ -54,7 +56,7 @@ export const ListTasksQuery = z.object({
   limit: integerParam(1, MAX_PAGE, 50),
   cursor: z.string().max(200).optional().describe('the nextCursor of the page before'),
 });
-export const WaitQuery = z.object({ timeoutMs: integerParam(0, MAX_WAIT_MS, 30_000) });
+export const WaitQuery = z.object({ timeoutMs: integerParam(0, MAX_WAIT_MS, DEFAULT_WAIT_MS) });
 export const ListApprovalsQuery = z.object({
   status: ApprovalStatus.optional(),
   riskLevel: RiskLevel.optional(),

@@ -2,9 +2,10 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { Engine } from '../engine/engine-types.ts';
-import { GateError } from '../errors.ts';
+import { ListenError } from '../errors.ts';
 import type { Logger } from '../engine/logger.ts';
-import { startSweeper } from '../engine/sweeper.ts';
+import { type Sweeper, startSweeper } from '../engine/sweeper.ts';
+import { deferred } from '../engine/deferred.ts';
 import { createApp } from './app.ts';
 import type { TokenTable } from './auth.ts';
 import type { InspectionHub } from './inspection-hub.ts';
@@ -43,9 +44,10 @@ export interface RunningServer {
 }
 
 /**
- * Recovers interrupted tasks, starts the deadline sweeper and serves the API. When it cannot
- * listen (port taken) it stops what it started and throws; the caller still owns the engine
- * and the store then.
+ * Listens, recovers interrupted tasks, starts the deadline sweeper and serves the API (requests
+ * that arrive during recovery wait for it). When it cannot listen (port taken) it throws a
+ * ListenError before recovering anything; when recovery fails it stops listening and throws.
+ * The caller still owns the engine and the store then.
  * @example
  * const server = await startServer({ engine, tokens, logger, port: 0 });
  * process.on('SIGTERM', () => server.close().then(() => process.exit(0)));
@@ -53,9 +55,6 @@ export interface RunningServer {
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const { engine, logger } = options;
   const host = options.host ?? '127.0.0.1';
-  const recovery = await engine.recover();
-  if (recovery.resumed + recovery.quarantined > 0) logger.info(recovery, 'recovered interrupted tasks');
-  const sweeper = startSweeper(engine, { intervalMs: options.sweepIntervalMs ?? 1_000, logger });
   const shutdown = new AbortController();
   const metrics = createMetrics(engine, { logger, defaultMetrics: true });
   const app = createApp({
@@ -69,20 +68,35 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ...(options.inspection ? { inspection: options.inspection } : {}),
   });
 
-  let server: Server;
-  let address: AddressInfo;
+  // The port first: a server that cannot listen must not have recovered (run) anything.
+  // Requests that arrive before recovery has finished wait for it.
+  const ready = deferred<void>();
+  const server = serve({ fetch: (request) => ready.promise.then(() => app.fetch(request)), port: options.port ?? 3000, hostname: host }) as Server;
   try {
-    address = await new Promise<AddressInfo>((resolve, reject) => {
-      server = serve({ fetch: app.fetch, port: options.port ?? 3000, hostname: host }, resolve) as Server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('listening', resolve);
       server.once('error', reject);
     });
   } catch (error) {
-    // Port taken, host unknown: nothing is served, so nothing may keep running.
     shutdown.abort();
-    await sweeper.stop();
     metrics.close();
-    throw new GateError('validation_failed', `cannot listen on ${host}:${options.port ?? 3000}: ${(error as Error).message}`);
+    throw new ListenError(host, options.port ?? 3000, error as Error);
   }
+  const address = server.address() as AddressInfo;
+  let sweeper: Sweeper;
+  try {
+    const recovery = await engine.recover();
+    if (recovery.resumed + recovery.quarantined > 0) logger.info(recovery, 'recovered interrupted tasks');
+    sweeper = startSweeper(engine, { intervalMs: options.sweepIntervalMs ?? 1_000, logger });
+  } catch (error) {
+    shutdown.abort();
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    metrics.close();
+    ready.reject(error);
+    throw error;
+  }
+  ready.resolve();
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
   logger.info({ url }, 'listening');
 

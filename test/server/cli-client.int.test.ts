@@ -1,7 +1,9 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createServer } from 'node:net';
+import { deferred } from '../../src/engine/deferred.ts';
 import { createEngine } from '../../src/engine/engine.ts';
 import { createLogger } from '../../src/engine/logger.ts';
 import { type RunningServer, startServer } from '../../src/server/server.ts';
@@ -38,6 +40,34 @@ describe('tollgate tasks / approvals against a server on loopback', () => {
     expect(shown.out).toMatch(/state:\s+parked/);
     expect(shown.out).toMatch(/proposed\s+evaluating/);
     expect(JSON.parse((await tollgate('tasks', 'show', task.id, '--json', ...as('viewer'))).out).approvalId).toBe(task.approvalId);
+  });
+
+  it('tasks wait: exit 0 with the task once decided, exit 3 when it is still parked at the timeout', async () => {
+    const response = await fetch(`${server.url}/api/v1/tasks`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokenOf('agent')}`, 'content-type': 'application/json' },
+      body: JSON.stringify(PROPOSALS.human),
+    });
+    const { task } = (await response.json()) as { task: { id: string; approvalId: string } };
+    const timedOut = await tollgate('tasks', 'wait', task.id, '--timeout-ms', '50', ...as('viewer'));
+    expect(timedOut.code).toBe(3);
+    expect(timedOut.out).toMatch(/state:\s+parked/);
+    expect(timedOut.err).toBe(`tollgate: task ${task.id} is still parked after 50 ms\n`);
+    // The CLI runs in this process with its output captured: the approval goes over HTTP meanwhile.
+    const waiting = tollgate('tasks', 'wait', task.id, '--timeout-ms', '20000', '--json', ...as('viewer'));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const approved = await fetch(`${server.url}/api/v1/approvals/${task.approvalId}/approve`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokenOf('alice')}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(approved.status).toBe(200);
+    const decided = await waiting;
+    expect([decided.code, decided.err]).toEqual([0, '']);
+    // API.md: /wait answers as soon as the task is no longer parked (approved: on its way to completed).
+    expect(JSON.parse(decided.out)).toMatchObject({ id: task.id, state: expect.stringMatching(/^(resumed|executing|completed)$/) });
+    const badTimeout = await tollgate('tasks', 'wait', task.id, '--timeout-ms', '60001', ...as('viewer'));
+    expect(badTimeout.code).toBe(2);
   });
 
   it('lists, shows, approves, rejects and reroutes approvals; decidedBy is the token', async () => {
@@ -98,11 +128,52 @@ describe('tollgate tasks / approvals against a server on loopback', () => {
     }
   });
 
-  it('startServer on a taken port throws a clear error and leaves nothing running', async () => {
+  it('startServer on a taken port throws a clear error before it recovers (runs) anything', async () => {
     const engine = createEngine({ store: createMemoryStore() });
+    const recover = vi.spyOn(engine, 'recover');
     const port = Number(new URL(server.url).port);
-    await expect(startServer({ engine, tokens: GRANTS, logger: createLogger('silent'), port })).rejects.toThrow(/cannot listen on 127\.0\.0\.1:\d+: .*EADDRINUSE/);
+    const refused = await startServer({ engine, tokens: GRANTS, logger: createLogger('silent'), port }).catch((error: unknown) => error);
+    expect(refused).toMatchObject({ code: 'listen_failed', details: { errno: 'EADDRINUSE' } });
+    expect((refused as Error).message).toMatch(/cannot listen on 127\.0\.0\.1:\d+: the port is in use by another process/);
+    expect(recover).not.toHaveBeenCalled();
     await engine.close();
+  });
+
+  it('startServer listens before it recovers; a request in the meantime waits for recovery', async () => {
+    const engine = createEngine({ store: createMemoryStore() });
+    const recovery = deferred<void>();
+    const realRecover = engine.recover.bind(engine);
+    vi.spyOn(engine, 'recover').mockImplementation(async () => {
+      await recovery.promise;
+      return realRecover();
+    });
+    const port = await freePort();
+    const starting = startServer({ engine, tokens: GRANTS, logger: createLogger('silent'), port, sweepIntervalMs: 60_000 });
+    await vi.waitFor(() => expect(engine.recover).toHaveBeenCalled());
+    let answered = false;
+    const request = fetch(`http://127.0.0.1:${port}/api/v1/tasks`, { headers: { authorization: `Bearer ${tokenOf('viewer')}` } }).then((response) => {
+      answered = true;
+      return response.status;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(answered).toBe(false);
+    recovery.resolve();
+    const running = await starting;
+    expect(await request).toBe(200);
+    await running.close();
+  });
+
+  it('tollgate serve on a taken port says so and exits 1, its store untouched', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tollgate-taken-'));
+    try {
+      const tokens = join(dir, 'tokens.json');
+      writeFileSync(tokens, JSON.stringify(GRANTS));
+      const taken = await tollgate('serve', '--port', new URL(server.url).port, '--db', join(dir, 'taken.db'), '--tokens', tokens);
+      expect([taken.code, taken.out]).toEqual([1, '']);
+      expect(taken.err).toMatch(/cannot listen on 127\.0\.0\.1:\d+: the port is in use by another process .*\(listen_failed\)/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('reports server refusals and bad input with a message and a non-zero exit', async () => {
@@ -121,3 +192,15 @@ describe('tollgate tasks / approvals against a server on loopback', () => {
     expect([down.code, down.err]).toEqual([1, expect.stringMatching(/cannot reach the server at http:\/\/127\.0\.0\.1:1/)]);
   });
 });
+
+/** A port that was free a moment ago. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}

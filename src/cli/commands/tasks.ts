@@ -4,9 +4,9 @@ import { parseInput } from '../../engine/validate.ts';
 import type { Task } from '../../model/task.ts';
 import { TaskState } from '../../model/task-state.ts';
 import { Task as TaskSchema } from '../../model/task.ts';
-import { IdParam, TaskAnswer, TaskPage } from '../../server/schemas.ts';
+import { DEFAULT_WAIT_MS, IdParam, MAX_WAIT_MS, TaskAnswer, TaskPage } from '../../server/schemas.ts';
 import { clientFrom, withConnection } from '../http-client.ts';
-import { formatTable, writeOut } from '../output.ts';
+import { formatTable, writeErr, writeOut } from '../output.ts';
 
 const Connection = { url: z.string().optional(), token: z.string().optional(), json: z.boolean().optional() };
 const ListOptions = z.strictObject({
@@ -17,7 +17,9 @@ const ListOptions = z.strictObject({
 });
 const ShowOptions = z.strictObject(Connection);
 const CancelOptions = z.strictObject({ ...Connection, reason: z.string().min(1).max(2_000).optional() });
-const WaitOptions = z.strictObject({ ...Connection, timeoutMs: z.coerce.number().int().min(0).max(60_000).optional() });
+const WaitOptions = z.strictObject({ ...Connection, timeoutMs: z.coerce.number().int().min(0).max(MAX_WAIT_MS).optional() });
+/** `tasks wait`'s exit code when the task is still parked at the timeout (1 and 2 are errors). */
+export const WAIT_TIMED_OUT = 3;
 
 /**
  * `tollgate tasks ls|show|wait|cancel`: tasks on a running server.
@@ -43,13 +45,18 @@ export function registerTaskCommands(program: Command): void {
       writeOut(options.json ? `${JSON.stringify(task, null, 2)}\n` : describeTask(task));
     });
   withConnection(tasks.command('wait').argument('<id>', 'task id').description('wait until a task is no longer parked'))
-    .option('--timeout-ms <ms>', 'give up after this long (0-60000, default 30000)')
+    .option('--timeout-ms <ms>', 'give up after this long (0-60000, default 30000); still parked then: exit code 3')
     .action(async (id: string, raw: Record<string, unknown>) => {
       const options = parseInput(WaitOptions, raw, 'options');
       const task = await clientFrom(options).get(`/api/v1/tasks/${encodeURIComponent(parseInput(IdParam, id, 'task id'))}/wait`, TaskSchema, {
         timeoutMs: options.timeoutMs,
       });
       writeOut(options.json ? `${JSON.stringify(task, null, 2)}\n` : describeTask(task));
+      // Still parked: the wait timed out, which a script must be able to tell from a decision.
+      if (task.state === 'parked') {
+        writeErr(`tollgate: task ${task.id} is still parked after ${options.timeoutMs ?? DEFAULT_WAIT_MS} ms\n`);
+        process.exitCode = WAIT_TIMED_OUT;
+      }
     });
   withConnection(tasks.command('cancel').argument('<id>', 'task id').description('cancel a parked task (its agent, or an admin)'))
     .option('--reason <text>', 'why, for the audit log')
