@@ -59,6 +59,7 @@ export function renderScaleChart(results: readonly ScaleResult[], beforeCountsFi
         { name: 'riskLevel=high (no index), page at N/2', color: '#d62728', points: listing('riskLevel=high', (n) => Math.floor(n / 2)) },
         { name: 'pending by urgency, first page', color: '#ff7f0e', points: listing('status=pending order=urgency', () => 0) },
         { name: 'pending by urgency, riskLevel=high, page at N/2', color: '#ff7f0e', dashed: true, points: listing('status=pending riskLevel=high order=urgency', (n) => Math.floor(n / 2)) },
+        { name: 'pending by urgency, by cursor, last page', color: '#8c564b', points: listing('status=pending order=urgency', (n) => n - 50, 'approvals-after') },
         { name: 'tasks by cursor, deepest page', color: '#9467bd', points: listing('state=parked', (n) => n - 50, 'tasks') },
       ],
     }),

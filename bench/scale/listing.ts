@@ -1,4 +1,5 @@
 import type { Engine } from '../../src/engine/engine-types.ts';
+import { positionOf } from '../../src/model/approval-order.ts';
 import type { ApprovalQuery } from '../../src/store/store.ts';
 import { OffHeapSamples, round3 } from './samples.ts';
 import type { ListingFigure } from './scale-result.ts';
@@ -12,7 +13,9 @@ const BUDGET_MS = 4_000;
 /**
  * Times pages of 50 approvals the way the approval queue asks for them (`offset`), at offsets
  * from the first page to the last: newest first with no filter, by status (indexed) and by risk
- * level (not indexed); pending in urgency order (indexed), alone and by risk; and, for contrast, pages of tasks by keyset cursor at the same depths.
+ * level (not indexed); pending in urgency order (indexed), alone and by risk; the same pending
+ * queue by keyset (after the approval at that depth, as `cursor` pages read it); and pages of
+ * tasks by keyset cursor at the same depths.
  * One query in flight, repeated up to 200 times or ~4 s.
  * @example const figures = await measureListing(engine, 1_000_000);
  */
@@ -35,6 +38,21 @@ export async function measureListing(engine: Engine, n: number): Promise<Listing
         total = page.total;
       });
       figures.push({ label: `approvals ${filter} @${offset}`, kind: 'approvals', offset, filter, total, ...timing });
+    }
+  }
+  // Keyset pages of the queue (what GET /approvals?cursor= reads): after the approval at depth d−1.
+  const keyset: Array<[string, Partial<ApprovalQuery>]> = [
+    ['status=pending', { status: 'pending' }],
+    ['status=pending order=urgency', { status: 'pending', order: 'urgency' }],
+  ];
+  for (const [filter, query] of keyset) {
+    for (const offset of offsets) {
+      const before = offset === 0 ? undefined : (await engine.listApprovals({ ...query, offset: offset - 1, limit: 1 })).items[0];
+      const timing = await repeat(async () => {
+        const page = await engine.listApprovals({ ...query, offset: 0, limit: PAGE, ...(before ? { after: positionOf(before) } : {}) });
+        if (page.items.length === 0) throw new Error(`empty page after depth ${offset} (${filter})`);
+      });
+      figures.push({ label: `approvals ${filter} after@${offset}`, kind: 'approvals-after', offset, filter, ...timing });
     }
   }
   // Keyset pages: the cursor of a page at depth d is the id of the task at depth d.

@@ -16,8 +16,8 @@ export interface ParkCheckpoint {
 /** p50/p99 of one listing query, repeated. */
 export interface ListingFigure {
   label: string;
-  /** `approvals` (offset pages) or `tasks` (keyset pages by cursor). */
-  kind: 'approvals' | 'tasks';
+  /** `approvals` (offset pages), `approvals-after` (keyset pages: after the approval at that depth) or `tasks` (keyset pages by cursor). */
+  kind: 'approvals' | 'approvals-after' | 'tasks';
   offset: number;
   filter: string;
   reps: number;

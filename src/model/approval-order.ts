@@ -35,11 +35,26 @@ export function riskRankSql(column: string): string {
 }
 
 /**
+ * Where an approval stands in either order: the fields the orders compare. The last item's
+ * position is where the next page starts (keyset paging: `after`), whatever was inserted or
+ * decided in between.
+ */
+export type ApprovalPosition = Pick<Approval, 'riskLevel' | 'expiresAt' | 'createdAt' | 'id'>;
+
+/**
+ * The position of an approval, for the page after it.
+ * @example store.listApprovals({ ...query, after: positionOf(page.items.at(-1)) })
+ */
+export function positionOf(approval: ApprovalPosition): ApprovalPosition {
+  return { riskLevel: approval.riskLevel, expiresAt: approval.expiresAt, createdAt: approval.createdAt, id: approval.id };
+}
+
+/**
  * Compares two approvals in `urgency` order. Times are the engine's ISO-8601 UTC strings, which
  * sort as text exactly as they sort as times.
  * @example approvals.sort(compareByUrgency)
  */
-export function compareByUrgency(a: Approval, b: Approval): number {
+export function compareByUrgency(a: ApprovalPosition, b: ApprovalPosition): number {
   const risk = urgencyRank(a.riskLevel) - urgencyRank(b.riskLevel);
   if (risk !== 0) return risk;
   if (a.expiresAt !== b.expiresAt) {
@@ -55,7 +70,15 @@ export function compareByUrgency(a: Approval, b: Approval): number {
  * Compares two approvals in `newest` order.
  * @example approvals.sort(compareByNewest)
  */
-export function compareByNewest(a: Approval, b: Approval): number {
+export function compareByNewest(a: ApprovalPosition, b: ApprovalPosition): number {
   if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt ? 1 : -1;
   return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
+}
+
+/**
+ * The comparison of an order.
+ * @example approvals.sort(compareIn('urgency'))
+ */
+export function compareIn(order: ApprovalOrder | undefined): (a: ApprovalPosition, b: ApprovalPosition) => number {
+  return order === 'urgency' ? compareByUrgency : compareByNewest;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_CURSOR_LENGTH } from './approval-cursor.ts';
 import { ActionType } from '../model/action-type.ts';
 import { Approval, ApprovalStatus } from '../model/approval.ts';
 import { ApprovalOrder } from '../model/approval-order.ts';
@@ -66,6 +67,11 @@ export const ListApprovalsQuery = z.object({
   ),
   offset: integerParam(0, 1_000_000_000, 0),
   limit: integerParam(1, MAX_PAGE, 50),
+  cursor: z
+    .string()
+    .max(MAX_CURSOR_LENGTH)
+    .optional()
+    .describe('the nextCursor of the page before, with the same filters and order (instead of offset): the page right after its last approval, at the cost of the first page'),
 });
 export const AuditQuery = z.object({
   taskId: IdParam.optional(),
@@ -82,6 +88,7 @@ export const ApprovalPage = z.object({
   total: z.number().int(),
   offset: z.number().int(),
   limit: z.number().int(),
+  nextCursor: z.string().nullable().describe('pass as cursor for the page after this one; null when this page is the last'),
 });
 export const DecisionAnswer = z.object({ approval: Approval, task: Task, alternativeTask: Task.optional() });
 export const AuditPage = z.object({

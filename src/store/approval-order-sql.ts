@@ -1,4 +1,4 @@
-import { riskRankSql, urgencyRank } from '../model/approval-order.ts';
+import { type ApprovalPosition, riskRankSql, urgencyRank } from '../model/approval-order.ts';
 import { RISK_LEVELS } from '../model/risk.ts';
 import type { ApprovalQuery } from './store.ts';
 
@@ -11,6 +11,14 @@ export const URGENCY_ORDER_SQL = `${riskRankSql('risk_level')}, expires_at IS NU
 
 /** The urgency order within one risk tier. */
 const URGENCY_WITHIN_RISK_SQL = 'expires_at IS NULL, expires_at, created_at, id';
+
+/**
+ * Which SQL store a query is for. Their planners differ in one way that matters here: SQLite
+ * sorts again when an ORDER BY names an expression the WHERE fixes, and PostgreSQL sorts again
+ * when it does not (it keeps an index's order only for an ORDER BY that spells the index out,
+ * or leaves out what is fixed by an equality it recognises as one).
+ */
+export type SqlDialect = 'sqlite' | 'postgres';
 
 /** `ORDER BY` of the `newest` order: newest request first. */
 export const NEWEST_ORDER_SQL = 'created_at DESC, id DESC';
@@ -57,4 +65,82 @@ export function approvalOrderSql(query: ApprovalQuery): string {
 /** Whether the query reads pending approvals in urgency order: what `approvals_pending_urgency` serves. */
 export function readsPendingByUrgency(query: ApprovalQuery): boolean {
   return query.status === 'pending' && query.order === 'urgency';
+}
+
+/**
+ * One query of a listing: WHERE terms beyond the filters, and the `ORDER BY` to read them in.
+ * A listing reads its segments in turn until the page is full.
+ */
+export interface ApprovalSegment {
+  terms: ApprovalFilterTerm[];
+  orderBy: string;
+}
+
+/**
+ * The queries that read a listing, in order. Without `after`: one, the filters in the query's
+ * order (with `offset`). With `after` (keyset paging), the approvals past that position, each
+ * segment a range an index can seek to, so any page costs what the first one does:
+ * - `newest`: one range, `(created_at, id) < (…)`.
+ * - `urgency`: the rest of the position's deadline group within its risk tier, then its tier's
+ *   approvals without a deadline (when the position had one), then the lower tiers. (A single
+ *   row-value range over the whole key is not seekable: the risk rank and the deadline flag are
+ *   expressions, and a NULL deadline compares as unknown.) Within one tier SQLite's ORDER BY
+ *   leaves out what the WHERE fixes, PostgreSQL's spells out the index (see {@link SqlDialect}).
+ * Both read `TRUE`/`FALSE` and row values, so the terms are the same for both.
+ * @example for (const segment of approvalSegments(query, 'sqlite')) rows.push(...read(segment, limit - rows.length));
+ */
+export function approvalSegments(query: ApprovalQuery, dialect: SqlDialect): ApprovalSegment[] {
+  const after = query.after;
+  if (after === undefined) return [{ terms: [], orderBy: approvalOrderSql(query) }];
+  if (query.order !== 'urgency') {
+    return [{ terms: [{ sql: '(created_at, id) < (?, ?)', values: [after.createdAt, after.id] }], orderBy: NEWEST_ORDER_SQL }];
+  }
+  return urgencySegments(after, query.riskLevel === undefined, dialect);
+}
+
+function urgencySegments(after: ApprovalPosition, lowerTiers: boolean, dialect: SqlDialect): ApprovalSegment[] {
+  const inTier = (rest: string) => (dialect === 'sqlite' ? rest : URGENCY_ORDER_SQL);
+  const tier = { sql: `${riskRankSql('risk_level')} = ${urgencyRank(after.riskLevel)}`, values: [] };
+  const withDeadline = { sql: '(expires_at IS NULL) = FALSE', values: [] };
+  const withoutDeadline = [
+    { sql: '(expires_at IS NULL) = TRUE', values: [] },
+    { sql: 'expires_at IS NULL', values: [] },
+  ];
+  const segments: ApprovalSegment[] = [];
+  if (after.expiresAt !== null) {
+    segments.push({
+      terms: [tier, withDeadline, { sql: '(expires_at, created_at, id) > (?, ?, ?)', values: [after.expiresAt, after.createdAt, after.id] }],
+      orderBy: inTier('expires_at, created_at, id'),
+    });
+    segments.push({ terms: [tier, ...withoutDeadline], orderBy: inTier('created_at, id') });
+  } else {
+    segments.push({
+      terms: [tier, ...withoutDeadline, { sql: '(created_at, id) > (?, ?)', values: [after.createdAt, after.id] }],
+      orderBy: inTier('created_at, id'),
+    });
+  }
+  if (lowerTiers) {
+    segments.push({ terms: [{ sql: `${riskRankSql('risk_level')} > ${urgencyRank(after.riskLevel)}`, values: [] }], orderBy: URGENCY_ORDER_SQL });
+  }
+  return segments;
+}
+
+/**
+ * Reads a listing's segments (approvalSegments) in turn with `read(segment, limit, offset)`
+ * until `query.limit` rows are in, skipping `query.offset` rows across them.
+ * @example const rows = await readSegments(query, 'sqlite', (segment, limit, offset) => db.all(sqlOf(segment), limit, offset));
+ */
+export async function readSegments<Row>(
+  query: ApprovalQuery,
+  dialect: SqlDialect,
+  read: (segment: ApprovalSegment, limit: number, offset: number) => Row[] | Promise<Row[]>,
+): Promise<Row[]> {
+  const segments = approvalSegments(query, dialect);
+  if (segments.length === 1) return read(segments[0] as ApprovalSegment, query.limit, query.offset);
+  const rows: Row[] = [];
+  for (const segment of segments) {
+    rows.push(...(await read(segment, query.offset + query.limit - rows.length, 0)));
+    if (rows.length >= query.offset + query.limit) break;
+  }
+  return rows.slice(query.offset, query.offset + query.limit);
 }

@@ -1,6 +1,6 @@
 import { ClosedError, DuplicateIdempotencyKeyError, StaleRevisionError, TaskExistsError } from '../errors.ts';
 import type { Approval } from '../model/approval.ts';
-import { compareByNewest, compareByUrgency } from '../model/approval-order.ts';
+import { compareIn } from '../model/approval-order.ts';
 import type { AuditEntry, LifecycleEvent } from '../model/lifecycle-event.ts';
 import { type AutonomySetting, autonomyAuditData } from '../model/autonomy-setting.ts';
 import type { TaskState } from '../model/task-state.ts';
@@ -121,6 +121,7 @@ class MemoryStore implements Store {
 
   async listApprovals(query: ApprovalQuery): Promise<{ items: Approval[]; total: number }> {
     this.#assertOpen();
+    const compare = compareIn(query.order);
     const matching = [...this.#approvals.values()]
       .filter(
         (a) =>
@@ -128,8 +129,10 @@ class MemoryStore implements Store {
           (query.riskLevel === undefined || a.riskLevel === query.riskLevel) &&
           (query.actionType === undefined || a.actionType === query.actionType),
       )
-      .sort(query.order === 'urgency' ? compareByUrgency : compareByNewest);
-    return { items: matching.slice(query.offset, query.offset + query.limit).map(copyApproval), total: matching.length };
+      .sort(compare);
+    const after = query.after;
+    const rest = after === undefined ? matching : matching.filter((approval) => compare(after, approval) < 0);
+    return { items: rest.slice(query.offset, query.offset + query.limit).map(copyApproval), total: matching.length };
   }
 
   async listDueApprovals(now: string, limit: number): Promise<Approval[]> {

@@ -10,7 +10,7 @@ import { APPROVAL_COLUMNS, type ApprovalRow, type PgJournalRow, TASK_COLUMNS, ty
 import { type PostgresTables, migratePostgres, postgresTables, quoteSchema } from './postgres-schema.ts';
 import { GroupCommitWriter } from './postgres-writer.ts';
 import { type WriteStatements, autonomyWrite, taskCommitWrite, writeStatements } from './postgres-writes.ts';
-import { type ApprovalFilterTerm, approvalFilterTerms, approvalOrderSql } from './approval-order-sql.ts';
+import { type ApprovalFilterTerm, approvalFilterTerms, readSegments } from './approval-order-sql.ts';
 import type { ApprovalQuery, Store, TaskQuery } from './store.ts';
 import type { CommitReceipt, TaskCommit, TaskLease, TaskRecord } from './task-record.ts';
 import { JournalWatch } from './postgres-journal-watch.ts';
@@ -173,17 +173,20 @@ class PostgresStore implements Store {
 
   async listApprovals(query: ApprovalQuery): Promise<{ items: Approval[]; total: number }> {
     const counted = withPlaceholders(approvalFilterTerms(query, { forRows: false }));
-    const listed = withPlaceholders(approvalFilterTerms(query, { forRows: true }));
-    const page = `LIMIT $${listed.values.length + 1} OFFSET $${listed.values.length + 2}`;
+    const listed = approvalFilterTerms(query, { forRows: true });
     const [count, rows] = await Promise.all([
       // approval_counts has the same filter columns, a few rows in all (kept by triggers, migration 4).
       this.#rows<{ n: string }>(`SELECT COALESCE(SUM(n), 0) AS n FROM ${this.#t.approvalCounts} ${counted.where}`, counted.values),
       // Pending in urgency order reads approvals_pending_urgency (migration 3), already in order.
-      this.#rows<ApprovalRow>(`SELECT ${APPROVAL_COLUMNS} FROM ${this.#t.approvals} ${listed.where} ORDER BY ${approvalOrderSql(query)} ${page}`, [
-        ...listed.values,
-        query.limit,
-        query.offset,
-      ]),
+      readSegments(query, 'postgres', (segment, limit, offset) => {
+        const terms = withPlaceholders([...listed, ...segment.terms]);
+        const page = `LIMIT $${terms.values.length + 1} OFFSET $${terms.values.length + 2}`;
+        return this.#rows<ApprovalRow>(`SELECT ${APPROVAL_COLUMNS} FROM ${this.#t.approvals} ${terms.where} ORDER BY ${segment.orderBy} ${page}`, [
+          ...terms.values,
+          limit,
+          offset,
+        ]);
+      }),
     ]);
     // A damaged record reads as a stand-in (approvalFromRow): one bad row never breaks the queue.
     return { items: rows.map(approvalFromRow), total: Number(count[0]?.n ?? 0) };

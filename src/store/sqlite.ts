@@ -12,7 +12,7 @@ import { type OwnerLock, takeOwnerLock } from './sqlite-owner-lock.ts';
 import { migrateSqlite } from './sqlite-schema.ts';
 import { InlineSqliteWriter, type SqliteWriter } from './sqlite-writer.ts';
 import { ThreadSqliteWriter } from './sqlite-writer-client.ts';
-import { type ApprovalFilterTerm, approvalFilterTerms, approvalOrderSql, readsPendingByUrgency } from './approval-order-sql.ts';
+import { type ApprovalFilterTerm, approvalFilterTerms, readSegments, readsPendingByUrgency } from './approval-order-sql.ts';
 import type { ApprovalQuery, Store, TaskQuery } from './store.ts';
 import type { CommitReceipt, TaskCommit, TaskLease, TaskRecord } from './task-record.ts';
 
@@ -165,9 +165,12 @@ class SqliteStore implements Store {
     // Named: without statistics SQLite prefers seeking approvals_status_newest and sorting every
     // pending approval to reading the partial index, which holds only those, already in order.
     const source = readsPendingByUrgency(query) ? 'approvals INDEXED BY approvals_pending_urgency' : 'approvals';
-    const rows = this.#db
-      .prepare<unknown[], ApprovalRow>(`SELECT * FROM ${source} ${where(listed)} ORDER BY ${approvalOrderSql(query)} LIMIT ? OFFSET ?`)
-      .all(...values(listed), query.limit, query.offset);
+    const rows = await readSegments(query, 'sqlite', (segment, limit, offset) => {
+      const terms = [...listed, ...segment.terms];
+      return this.#db
+        .prepare<unknown[], ApprovalRow>(`SELECT * FROM ${source} ${where(terms)} ORDER BY ${segment.orderBy} LIMIT ? OFFSET ?`)
+        .all(...values(terms), limit, offset);
+    });
     return { items: rows.map(approvalFromRow), total };
   }
 

@@ -1,5 +1,5 @@
 import type { Approval, ApprovalStatus } from '../model/approval.ts';
-import type { ApprovalOrder } from '../model/approval-order.ts';
+import type { ApprovalOrder, ApprovalPosition } from '../model/approval-order.ts';
 import type { AuditEntry, AuditVerification, LifecycleEvent } from '../model/lifecycle-event.ts';
 import type { AutonomySetting } from '../model/autonomy-setting.ts';
 import type { RiskLevel } from '../model/risk.ts';
@@ -20,6 +20,11 @@ export interface ApprovalQuery {
   actionType?: string;
   /** `newest` (default) or `urgency` (model/approval-order.ts); `urgency` of pending approvals is indexed. */
   order?: ApprovalOrder;
+  /**
+   * Only approvals after this one in the query's order (keyset paging: the last item of the page
+   * before). Costs the same on any page, where `offset` reads past every skipped approval.
+   */
+  after?: ApprovalPosition;
   offset: number;
   limit: number;
 }

@@ -132,4 +132,56 @@ describe('approvals API', () => {
       expect([query, answer.status, problemCode(answer)]).toEqual([query, 400, 'validation_failed']);
     }
   });
+
+  it('pages by cursor: nextCursor until the last page, nothing skipped or repeated while the queue moves', async () => {
+    const made = [];
+    for (let i = 0; i < 7; i += 1) {
+      h.clock.advance(1_000);
+      made.push(await h.submit(i % 3 === 0 ? PROPOSALS.critical : PROPOSALS.human));
+    }
+    const urgentOrder = (await h.call('GET', '/api/v1/approvals?status=pending&order=urgency')).body.items.map((a: { id: string }) => a.id);
+    const first = await h.call('GET', '/api/v1/approvals?status=pending&order=urgency&limit=3', { as: 'viewer' });
+    expect(first.body).toMatchObject({ total: 7, offset: 0, limit: 3, nextCursor: expect.stringMatching(/^[A-Za-z0-9_-]+$/) });
+    // Meanwhile the first approval of the page after is decided and a new critical one arrives
+    // (after the three critical ones of the first page: its deadline is the latest of them). The
+    // next page starts where the first one ended, not three items further down the moved queue.
+    await h.call('POST', `/api/v1/approvals/${urgentOrder[3]}/reject`, { as: 'alice', body: { reason: 'no' } });
+    h.clock.advance(1_000);
+    const late = await h.submit(PROPOSALS.critical);
+    const seen: string[] = first.body.items.map((a: { id: string }) => a.id);
+    let cursor: string | null = first.body.nextCursor;
+    while (cursor) {
+      const page = await h.call('GET', `/api/v1/approvals?status=pending&order=urgency&limit=3&cursor=${cursor}`, { as: 'viewer' });
+      expect(page.status).toBe(200);
+      seen.push(...page.body.items.map((a: { id: string }) => a.id));
+      cursor = page.body.nextCursor;
+    }
+    expect(seen).toEqual([...urgentOrder.slice(0, 3), late.approvalId, ...urgentOrder.slice(4)]);
+    const whole = await h.call('GET', '/api/v1/approvals?status=pending&order=urgency&limit=200');
+    expect(whole.body.nextCursor).toBeNull();
+    const exact = await h.call('GET', `/api/v1/approvals?status=pending&order=urgency&limit=${whole.body.total}`);
+    expect(exact.body.nextCursor).toBeNull();
+  });
+
+  it('refuses a cursor it did not write, one of another listing, or one with offset: 400, naming the cursor', async () => {
+    for (let i = 0; i < 3; i += 1) await h.submit(PROPOSALS.human);
+    const { nextCursor } = (await h.call('GET', '/api/v1/approvals?status=pending&order=urgency&limit=1')).body;
+    const forged = Buffer.from(JSON.stringify({ v: 1, order: 'urgency', status: 'pending', after: { riskLevel: 'high', expiresAt: 'soon', createdAt: 'x', id: 'a' } })).toString('base64url');
+    const refusals: Array<[string, RegExp]> = [
+      [`status=pending&order=urgency&cursor=${forged}`, /not a cursor this server gave out/],
+      ['status=pending&order=urgency&cursor=not-base64-json', /not a cursor this server gave out/],
+      [`status=pending&order=urgency&cursor=${'A'.repeat(1_001)}`, /cursor/],
+      [`status=pending&order=newest&cursor=${nextCursor}`, /another order/],
+      [`status=approved&order=urgency&cursor=${nextCursor}`, /another status/],
+      [`order=urgency&cursor=${nextCursor}`, /another status/],
+      [`status=pending&order=urgency&riskLevel=high&cursor=${nextCursor}`, /another riskLevel/],
+      [`status=pending&order=urgency&offset=1&cursor=${nextCursor}`, /cursor or offset, not both/],
+    ];
+    for (const [query, message] of refusals) {
+      const answer = await h.call('GET', `/api/v1/approvals?${query}`);
+      expect([query, answer.status, problemCode(answer)]).toEqual([query, 400, 'validation_failed']);
+      expect(answer.body.detail ?? answer.body.title).toMatch(message);
+    }
+    expect((await h.call('GET', `/api/v1/approvals?status=pending&order=urgency&limit=1&cursor=${nextCursor}`)).status).toBe(200);
+  });
 });

@@ -100,6 +100,26 @@ describe('tollgate tasks / approvals against a server on loopback', () => {
     expect(rerouted.out).toMatch(/task .* is rerouted\nalternative task .* \(code:read\) is completed\n$/);
   });
 
+  it('approvals ls pages by cursor: prints the next one under the table, takes it back with --cursor', async () => {
+    for (let i = 0; i < 2; i += 1) {
+      await fetch(`${server.url}/api/v1/tasks`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${tokenOf('agent')}`, 'content-type': 'application/json' },
+        body: JSON.stringify(PROPOSALS.human),
+      });
+    }
+    const all = JSON.parse((await tollgate('approvals', 'ls', '--status', 'pending', '--order', 'urgency', '--limit', '200', '--json', ...as('viewer'))).out);
+    const first = await tollgate('approvals', 'ls', '--status', 'pending', '--order', 'urgency', '--limit', '1', ...as('viewer'));
+    const cursor = /^more: --cursor (\S+)$/m.exec(first.out)?.[1];
+    expect(cursor).toBeDefined();
+    const second = await tollgate('approvals', 'ls', '--status', 'pending', '--order', 'urgency', '--limit', '1', '--cursor', cursor as string, ...as('viewer'));
+    expect(second.code).toBe(0);
+    expect(second.out).toContain(all.items[1].id);
+    expect(second.out).toMatch(new RegExp(`^1 of ${all.total}$`, 'm'));
+    const mismatched = await tollgate('approvals', 'ls', '--status', 'pending', '--cursor', cursor as string, ...as('viewer'));
+    expect([mismatched.code, mismatched.err]).toEqual([2, expect.stringMatching(/another order.*\[HTTP 400\]/)]);
+  });
+
   it('serve refuses to start with a bad tokens file (or none), a bad policy file or port: a clear message, exit 2, nothing opened', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tollgate-bad-tokens-'));
     try {

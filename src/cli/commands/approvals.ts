@@ -9,6 +9,7 @@ import { RiskLevel } from '../../model/risk.ts';
 import { ApprovalPage, DecisionAnswer, IdParam } from '../../server/schemas.ts';
 import { clientFrom, withConnection } from '../http-client.ts';
 import { formatTable, writeOut } from '../output.ts';
+import { MAX_CURSOR_LENGTH } from '../../server/approval-cursor.ts';
 
 const Connection = { url: z.string().optional(), token: z.string().optional(), json: z.boolean().optional() };
 const ListOptions = z.strictObject({
@@ -19,6 +20,7 @@ const ListOptions = z.strictObject({
   order: ApprovalOrder.optional(),
   offset: z.coerce.number().int().min(0).optional(),
   limit: z.coerce.number().int().min(1).max(200).optional(),
+  cursor: z.string().max(MAX_CURSOR_LENGTH).optional(),
 });
 const ShowOptions = z.strictObject(Connection);
 const ApproveOptions = z.strictObject({ ...Connection, comment: z.string().max(2_000).optional() });
@@ -44,6 +46,7 @@ export function registerApprovalCommands(program: Command): void {
     .option('--action-type <type>', 'e.g. vcs:push')
     .option('--offset <n>', 'skip this many')
     .option('--limit <n>', 'at most this many (1-200, default 50)')
+    .option('--cursor <cursor>', 'the next page (printed under the table; same filters and order)')
     .action(async (raw: Record<string, unknown>) => {
       const options = parseInput(ListOptions, raw, 'options');
       const page = await clientFrom(options).get('/api/v1/approvals', ApprovalPage, {
@@ -53,10 +56,12 @@ export function registerApprovalCommands(program: Command): void {
         order: options.order,
         offset: options.offset,
         limit: options.limit,
+        cursor: options.cursor,
       });
       if (options.json) return writeOut(`${JSON.stringify(page, null, 2)}\n`);
       writeOut(formatTable(['id', 'status', 'risk', 'votes', 'action', 'requested by', 'title', 'expires'], page.items.map(approvalRow)));
-      writeOut(`${page.items.length} of ${page.total} (offset ${page.offset})\n`);
+      writeOut(options.cursor ? `${page.items.length} of ${page.total}\n` : `${page.items.length} of ${page.total} (offset ${page.offset})\n`);
+      if (page.nextCursor) writeOut(`more: --cursor ${page.nextCursor}\n`);
     });
   withConnection(approvals.command('show').argument('<id>', 'approval id').description('an approval'))
     .action(async (id: string, raw: Record<string, unknown>) => {

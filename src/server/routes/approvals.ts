@@ -3,6 +3,8 @@ import { Approval } from '../../model/approval.ts';
 import type { Decision } from '../../model/decision.ts';
 import type { Principal } from '../../model/principal.ts';
 import type { ProblemCode } from '../problem.ts';
+import { ValidationError } from '../../errors.ts';
+import { type ApprovalListing, decodeApprovalCursor, encodeApprovalCursor } from '../approval-cursor.ts';
 import { defineRoute, type Route, type RouteDeps } from '../route.ts';
 import { ApprovalPage, ApproveBody, DecisionAnswer, ListApprovalsQuery, RejectBody, RerouteBody } from '../schemas.ts';
 
@@ -23,21 +25,30 @@ export function approvalRoutes({ engine, metrics }: RouteDeps): Route[] {
     defineRoute({
       method: 'GET',
       path: '/api/v1/approvals',
-      summary: 'List approvals, newest first or in urgency order (order=urgency)',
+      summary: 'List approvals, newest first or in urgency order (order=urgency); page by offset or by cursor',
       access: 'any',
       query: ListApprovalsQuery,
       responses: { 200: { description: 'a page of approvals', schema: ApprovalPage } },
       handle: async ({ c, query }) => {
-        const { offset, limit, status, riskLevel, actionType, order } = query;
+        const { offset, limit, status, riskLevel, actionType, order, cursor } = query;
+        const listing: ApprovalListing = { order, status, riskLevel, actionType };
+        if (cursor !== undefined && offset !== 0) {
+          throw new ValidationError('invalid query: give cursor or offset, not both', [{ path: 'offset', message: 'not with cursor' }]);
+        }
+        // One more than asked for: whether there is a next page.
         const page = await engine.listApprovals({
           offset,
-          limit,
+          limit: limit + 1,
           order,
           ...(status ? { status } : {}),
           ...(riskLevel ? { riskLevel } : {}),
           ...(actionType ? { actionType } : {}),
+          ...(cursor !== undefined ? { after: decodeApprovalCursor(cursor, listing) } : {}),
         });
-        return c.json({ items: page.items, total: page.total, offset, limit });
+        const items = page.items.slice(0, limit);
+        const last = items.at(-1);
+        const nextCursor = page.items.length > limit && last ? encodeApprovalCursor(listing, last) : null;
+        return c.json({ items, total: page.total, offset, limit, nextCursor });
       },
     }),
     defineRoute({

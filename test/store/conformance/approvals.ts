@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Approval } from '../../../src/model/approval.ts';
-import { compareByUrgency } from '../../../src/model/approval-order.ts';
+import { compareByUrgency, compareIn, positionOf } from '../../../src/model/approval-order.ts';
 import type { RiskLevel } from '../../../src/model/risk.ts';
 import type { ApprovalQuery, Store } from '../../../src/store/store.ts';
 import { approvalOf, eventOf, insertOf, isoAt, nextRevision, taskRecord } from '../fixtures.ts';
@@ -183,6 +183,81 @@ export function describeApprovals(subject: StoreSubject): void {
       const listed: Approval[] = [];
       for (let offset = 0; offset < 60; offset += 7) listed.push(...(await urgent(store, { offset, limit: 7 })).items);
       expect(listed.map((approval) => approval.id)).toEqual(expected.map((approval) => approval.id));
+    });
+  });
+
+  describe('listApprovals after a position (keyset paging)', () => {
+    const risks: RiskLevel[] = ['low', 'medium', 'high', 'critical'];
+    /** 60 approvals: every risk, deadlines shared and none, equal request times, four statuses. */
+    const seedMixed = async (store: Store): Promise<Approval[]> => {
+      let seed = 11;
+      const random = (n: number) => {
+        seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+        return Math.floor(seed / 65_536) % n; // the high bits: the low ones of this generator repeat with a short period
+      };
+      const all: Approval[] = [];
+      for (let n = 1; n <= 60; n += 1) {
+        const riskLevel = risks[random(4)] as RiskLevel;
+        const task = taskRecord(n, { riskLevel });
+        const status = (['pending', 'pending', 'pending', 'approved', 'rejected'] as const)[random(5)];
+        const approval = approvalOf(task, {
+          riskLevel,
+          status,
+          expiresAt: random(4) === 0 ? null : isoAt(random(6) * 30),
+          createdAt: isoAt(random(5)),
+          actionType: random(3) === 0 ? 'db:mutate' : 'vcs:push',
+        });
+        await store.commit(insertOf(task, { approval }));
+        all.push(approval);
+      }
+      return all;
+    };
+    /** Every page of a query by `after`, `limit` at a time, concatenated. */
+    const pageThrough = async (store: Store, query: Omit<ApprovalQuery, 'offset' | 'limit'>, limit: number) => {
+      const ids: string[] = [];
+      let after: ApprovalQuery['after'];
+      for (let pages = 0; pages < 100; pages += 1) {
+        const page = await store.listApprovals({ ...query, offset: 0, limit, ...(after ? { after } : {}) });
+        ids.push(...page.items.map((approval) => approval.id));
+        const last = page.items.at(-1);
+        if (page.items.length < limit || !last) return ids;
+        after = positionOf(last);
+      }
+      throw new Error('paging did not end');
+    };
+
+    it.each([
+      ['newest', {}],
+      ['urgency', {}],
+      ['urgency, pending', { status: 'pending' }],
+      ['urgency, pending, high risk', { status: 'pending', riskLevel: 'high' }],
+      ['newest, pending, one action', { status: 'pending', actionType: 'db:mutate' }],
+      ['urgency, approved', { status: 'approved' }],
+    ] as const)('visits every match once, in order, whatever the page size (%s)', async (label, filters) => {
+      const { store } = subject;
+      const all = await seedMixed(store);
+      const order = label.startsWith('urgency') ? 'urgency' : 'newest';
+      const expected = all
+        .filter((a) => Object.entries(filters).every(([key, value]) => a[key as keyof Approval] === value))
+        .sort(compareIn(order))
+        .map((approval) => approval.id);
+      expect(expected.length).toBeGreaterThan(3);
+      for (const limit of [1, 3, 7, 200]) expect(await pageThrough(store, { order, ...filters }, limit)).toEqual(expected);
+    });
+
+    it('starts after the position even when that approval was decided or never existed', async () => {
+      const { store } = subject;
+      const all = await seedMixed(store);
+      const pending = all.filter((a) => a.status === 'pending').sort(compareByUrgency);
+      const [first, second] = pending;
+      if (!first || !second) throw new Error('seed has pending approvals');
+      const task = taskRecord(Number(first.id.slice(-4)), { riskLevel: first.riskLevel });
+      await store.commit({ task: nextRevision(task), expectedRevision: 1, approval: { ...first, status: 'cancelled' }, events: [] });
+      const next = await store.listApprovals({ status: 'pending', order: 'urgency', offset: 0, limit: 1, after: positionOf(first) });
+      expect(next.items.map((approval) => approval.id)).toEqual([second.id]);
+      const between = { ...positionOf(first), id: `${first.id}~` };
+      expect((await store.listApprovals({ status: 'pending', order: 'urgency', offset: 0, limit: 1, after: between })).items[0]?.id).toBe(second.id);
+      expect((await store.listApprovals({ status: 'pending', order: 'urgency', offset: 0, limit: 5, after: positionOf(first) })).total).toBe(pending.length - 1);
     });
   });
 

@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { ValidationError } from '../errors.ts';
+import { ActionType } from '../model/action-type.ts';
+import { ApprovalStatus } from '../model/approval.ts';
+import { ApprovalOrder, type ApprovalPosition, positionOf } from '../model/approval-order.ts';
+import { RiskLevel } from '../model/risk.ts';
+
+/** What a listing of approvals is filtered and ordered by: a cursor belongs to exactly one. */
+export interface ApprovalListing {
+  order: ApprovalOrder;
+  status?: ApprovalStatus | undefined;
+  riskLevel?: RiskLevel | undefined;
+  actionType?: string | undefined;
+}
+
+/** A time as the engine writes it (ISO-8601 UTC, milliseconds), compared as text by the stores. */
+const IsoTime = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/, 'an ISO-8601 UTC time');
+
+const CursorBody = z.strictObject({
+  v: z.literal(1),
+  order: ApprovalOrder,
+  status: ApprovalStatus.optional(),
+  riskLevel: RiskLevel.optional(),
+  actionType: ActionType.optional(),
+  after: z.strictObject({
+    riskLevel: RiskLevel,
+    expiresAt: IsoTime.nullable(),
+    createdAt: IsoTime,
+    id: z.string().min(1).max(200),
+  }),
+});
+
+/** Longest cursor accepted (the longest this server writes is well under it). */
+export const MAX_CURSOR_LENGTH = 1_000;
+
+/**
+ * The `nextCursor` of a page of approvals: the position of its last approval, with the order
+ * and filters of the listing (base64url JSON; opaque to clients). Keyset paging: the next page
+ * starts right after that approval, whatever was filed or decided in between — no approval is
+ * skipped or shown twice because the queue moved, and a deep page costs what the first does.
+ * @example const nextCursor = encodeApprovalCursor({ order: 'urgency', status: 'pending' }, page.items.at(-1));
+ */
+export function encodeApprovalCursor(listing: ApprovalListing, last: ApprovalPosition): string {
+  const body: z.infer<typeof CursorBody> = { v: 1, order: listing.order, after: positionOf(last) };
+  if (listing.status !== undefined) body.status = listing.status;
+  if (listing.riskLevel !== undefined) body.riskLevel = listing.riskLevel;
+  if (listing.actionType !== undefined) body.actionType = listing.actionType;
+  return Buffer.from(JSON.stringify(body)).toString('base64url');
+}
+
+/**
+ * Reads a `cursor` back into the position to list after, checking that it was written for this
+ * very listing (a cursor of another order or other filters would start at a meaningless place).
+ * @throws ValidationError (`cursor`) for a cursor this server did not write, or one of another listing
+ * @example const after = decodeApprovalCursor(query.cursor, query);
+ */
+export function decodeApprovalCursor(cursor: string, listing: ApprovalListing): ApprovalPosition {
+  const unreadable = () => new ValidationError('invalid query: cursor: not a cursor this server gave out (pass a page\'s nextCursor as it is)', [{ path: 'cursor', message: 'not a cursor of this API' }]);
+  if (cursor.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw unreadable();
+  let raw: unknown;
+  try {
+    raw = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw unreadable();
+  }
+  const parsed = CursorBody.safeParse(raw);
+  if (!parsed.success) throw unreadable();
+  const body = parsed.data;
+  const differs = (['order', 'status', 'riskLevel', 'actionType'] as const).filter((key) => body[key] !== listing[key]);
+  if (differs.length > 0) {
+    throw new ValidationError(`invalid query: cursor: it belongs to a listing with another ${differs.join(', ')}; keep the query of the first page and change only the cursor`, [
+      { path: 'cursor', message: `written for another ${differs.join(', ')}` },
+    ]);
+  }
+  return body.after;
+}
