@@ -149,7 +149,8 @@ export class StoreInUseError extends GateError {
 /** The server could not listen: the port is taken, the host unknown, or binding it is not allowed. */
 export class ListenError extends GateError {
   constructor(host: string, port: number, cause: Error) {
-    const errno = (cause as NodeJS.ErrnoException).code;
+    const code: unknown = (cause as { code?: unknown }).code;
+    const errno = typeof code === 'string' ? code : undefined;
     const why =
       errno === 'EADDRINUSE'
         ? 'the port is in use by another process (stop it, or pick another with --port; 0 picks a free one)'

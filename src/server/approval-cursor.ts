@@ -4,6 +4,7 @@ import { ActionType } from '../model/action-type.ts';
 import { ApprovalStatus } from '../model/approval.ts';
 import { ApprovalOrder, type ApprovalPosition, positionOf } from '../model/approval-order.ts';
 import { RiskLevel } from '../model/risk.ts';
+import { MAX_CURSOR_LENGTH } from './schemas.ts';
 
 /** What a listing of approvals is filtered and ordered by: a cursor belongs to exactly one. */
 export interface ApprovalListing {
@@ -29,9 +30,6 @@ const CursorBody = z.strictObject({
     id: z.string().min(1).max(200),
   }),
 });
-
-/** Longest cursor accepted (the longest this server writes is well under it). */
-export const MAX_CURSOR_LENGTH = 1_000;
 
 /**
  * The `nextCursor` of a page of approvals: the position of its last approval, with the order

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { MAX_CURSOR_LENGTH } from './approval-cursor.ts';
 import { ActionType } from '../model/action-type.ts';
 import { Approval, ApprovalStatus } from '../model/approval.ts';
 import { ApprovalOrder } from '../model/approval-order.ts';
@@ -37,6 +36,8 @@ export const IdParam = z.string().min(1).max(200);
 export const MAX_PAGE = 200;
 /** Longest `/wait` long-poll, in milliseconds. */
 export const MAX_WAIT_MS = 60_000;
+/** Longest approvals `cursor` accepted (the longest this server writes is well under it). */
+export const MAX_CURSOR_LENGTH = 1_000;
 /** How long `/wait` waits when not told. */
 export const DEFAULT_WAIT_MS = 30_000;
 

@@ -6,10 +6,9 @@ import { Approval, ApprovalStatus } from '../../model/approval.ts';
 import { ApprovalOrder } from '../../model/approval-order.ts';
 import { JsonObject } from '../../model/json.ts';
 import { RiskLevel } from '../../model/risk.ts';
-import { ApprovalPage, DecisionAnswer, IdParam } from '../../server/schemas.ts';
+import { ApprovalPage, DecisionAnswer, IdParam, MAX_CURSOR_LENGTH } from '../../server/schemas.ts';
 import { clientFrom, withConnection } from '../http-client.ts';
 import { formatTable, writeOut } from '../output.ts';
-import { MAX_CURSOR_LENGTH } from '../../server/approval-cursor.ts';
 
 const Connection = { url: z.string().optional(), token: z.string().optional(), json: z.boolean().optional() };
 const ListOptions = z.strictObject({
