@@ -95,6 +95,10 @@ describe('operations, audit, machines, OpenAPI and unknown routes', () => {
     expect(body.properties.agentId).toBeUndefined();
     expect(answer.body.components.schemas.Problem.required).toEqual(['type', 'title', 'status', 'detail', 'code']);
     expect(answer.body.paths['/api/v1/approvals/{id}/approve'].post.responses['409'].description).toBe('not_pending, already_voted, invalid_transition');
+    const listApprovals = answer.body.paths['/api/v1/approvals'].get;
+    expect(listApprovals.parameters.map((parameter: { name: string }) => parameter.name)).toEqual(expect.arrayContaining(['order', 'offset', 'cursor']));
+    expect(JSON.stringify(listApprovals.responses['200'])).toContain('#/components/schemas/ApprovalPage');
+    expect(answer.body.components.schemas.ApprovalPage.properties.nextCursor).toBeDefined();
     expect(answer.body.paths['/healthz'].get.security).toEqual([]);
     expect((await h.call('GET', '/api/v1/openapi.json', { as: null })).status).toBe(401);
   });
