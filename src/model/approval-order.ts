@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Approval } from './approval.ts';
-import { RISK_LEVELS, type RiskLevel } from './risk.ts';
+import { RISK_LEVELS, RiskLevel } from './risk.ts';
+import { plainText } from './text.ts';
 
 /**
  * How a list of approvals is ordered.
@@ -34,18 +35,27 @@ export function riskRankSql(column: string): string {
   return `(CASE ${column} ${arms} ELSE ${RISK_LEVELS.length} END)`;
 }
 
+/** A time as the engine writes it (ISO-8601 UTC with milliseconds), which the stores compare as text. */
+const EngineTime = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/, 'must be an ISO-8601 UTC time with milliseconds');
+
 /**
  * Where an approval stands in either order: the fields the orders compare. The last item's
- * position is where the next page starts (keyset paging: `after`), whatever was inserted or
- * decided in between.
+ * position is where the next page starts (keyset paging: `after`). Strict, because it also
+ * arrives from outside, inside a page cursor.
  */
-export type ApprovalPosition = Pick<Approval, 'riskLevel' | 'expiresAt' | 'createdAt' | 'id'>;
+export const ApprovalPosition = z.strictObject({
+  riskLevel: RiskLevel,
+  expiresAt: EngineTime.nullable(),
+  createdAt: EngineTime,
+  id: plainText(1, 200),
+});
+export type ApprovalPosition = z.infer<typeof ApprovalPosition>;
 
 /**
  * The position of an approval, for the page after it.
  * @example store.listApprovals({ ...query, after: positionOf(page.items.at(-1)) })
  */
-export function positionOf(approval: ApprovalPosition): ApprovalPosition {
+export function positionOf(approval: Pick<Approval, keyof ApprovalPosition>): ApprovalPosition {
   return { riskLevel: approval.riskLevel, expiresAt: approval.expiresAt, createdAt: approval.createdAt, id: approval.id };
 }
 

@@ -1,5 +1,6 @@
 export * from './action-type.ts';
 export * from './approval.ts';
+export * from './approval-order.ts';
 export * from './autonomy.ts';
 export * from './decision.ts';
 export * from './json.ts';

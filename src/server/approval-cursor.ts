@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ValidationError } from '../errors.ts';
 import { ActionType } from '../model/action-type.ts';
 import { ApprovalStatus } from '../model/approval.ts';
-import { ApprovalOrder, type ApprovalPosition, positionOf } from '../model/approval-order.ts';
+import { ApprovalOrder, ApprovalPosition, positionOf } from '../model/approval-order.ts';
 import { RiskLevel } from '../model/risk.ts';
 import { MAX_CURSOR_LENGTH } from './schemas.ts';
 
@@ -14,28 +14,23 @@ export interface ApprovalListing {
   actionType?: string | undefined;
 }
 
-/** A time as the engine writes it (ISO-8601 UTC, milliseconds), compared as text by the stores. */
-const IsoTime = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/, 'an ISO-8601 UTC time');
-
 const CursorBody = z.strictObject({
   v: z.literal(1),
   order: ApprovalOrder,
   status: ApprovalStatus.optional(),
   riskLevel: RiskLevel.optional(),
   actionType: ActionType.optional(),
-  after: z.strictObject({
-    riskLevel: RiskLevel,
-    expiresAt: IsoTime.nullable(),
-    createdAt: IsoTime,
-    id: z.string().min(1).max(200),
-  }),
+  after: ApprovalPosition,
 });
 
 /**
  * The `nextCursor` of a page of approvals: the position of its last approval, with the order
- * and filters of the listing (base64url JSON; opaque to clients). Keyset paging: the next page
- * starts right after that approval, whatever was filed or decided in between — no approval is
- * skipped or shown twice because the queue moved, and a deep page costs what the first does.
+ * and filters of the listing (base64url JSON; opaque to clients, not signed: it names a place in
+ * a list the caller may read anyway). Keyset paging: the next page starts right after that
+ * approval, whatever was filed or decided in between. No approval is skipped because the queue
+ * moved. In `newest` order none is shown twice either; in `urgency` order one whose deadline
+ * moved later after it was shown (an escalation) comes again further on — clients de-duplicate
+ * by id. On the indexed listings (pending, either order) a deep page costs what the first does.
  * @example const nextCursor = encodeApprovalCursor({ order: 'urgency', status: 'pending' }, page.items.at(-1));
  */
 export function encodeApprovalCursor(listing: ApprovalListing, last: ApprovalPosition): string {
@@ -47,9 +42,10 @@ export function encodeApprovalCursor(listing: ApprovalListing, last: ApprovalPos
 }
 
 /**
- * Reads a `cursor` back into the position to list after, checking that it was written for this
- * very listing (a cursor of another order or other filters would start at a meaningless place).
- * @throws ValidationError (`cursor`) for a cursor this server did not write, or one of another listing
+ * Reads a `cursor` back into the position to list after, checking its shape and that it was
+ * written for this very listing (a cursor of another order or other filters would start at a
+ * meaningless place).
+ * @throws ValidationError (`cursor`) for a malformed cursor, or one of another listing
  * @example const after = decodeApprovalCursor(query.cursor, query);
  */
 export function decodeApprovalCursor(cursor: string, listing: ApprovalListing): ApprovalPosition {
@@ -70,5 +66,7 @@ export function decodeApprovalCursor(cursor: string, listing: ApprovalListing): 
       { path: 'cursor', message: `written for another ${differs.join(', ')}` },
     ]);
   }
+  // Under a risk filter every approval listed has that risk, so the last one shown did too.
+  if (body.riskLevel !== undefined && body.after.riskLevel !== body.riskLevel) throw unreadable();
   return body.after;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { plainText } from '../model/text.ts';
 import { ActionType } from '../model/action-type.ts';
 import { Approval, ApprovalStatus } from '../model/approval.ts';
 import { ApprovalOrder } from '../model/approval-order.ts';
@@ -30,7 +31,7 @@ export function integerParam(min: number, max: number, fallback: number) {
 }
 
 /** A path parameter naming a task or an approval. */
-export const IdParam = z.string().min(1).max(200);
+export const IdParam = plainText(1, 200);
 
 /** Most items a list answers at once. */
 export const MAX_PAGE = 200;
@@ -56,7 +57,7 @@ export const CancelBody = z.strictObject({ reason: z.string().trim().min(1).max(
 export const ListTasksQuery = z.object({
   state: TaskState.optional(),
   limit: integerParam(1, MAX_PAGE, 50),
-  cursor: z.string().max(200).optional().describe('the nextCursor of the page before'),
+  cursor: plainText(1, 200).optional().describe('the nextCursor of the page before'),
 });
 export const WaitQuery = z.object({ timeoutMs: integerParam(0, MAX_WAIT_MS, DEFAULT_WAIT_MS) });
 export const ListApprovalsQuery = z.object({
@@ -89,7 +90,8 @@ export const ApprovalPage = z.object({
   total: z.number().int(),
   offset: z.number().int(),
   limit: z.number().int(),
-  nextCursor: z.string().nullable().describe('pass as cursor for the page after this one; null when this page is the last'),
+  // Defaults to null for clients of this code reading an older server's page, which has none.
+  nextCursor: z.string().nullable().default(null).describe('pass as cursor for the page after this one; null when this page is the last'),
 });
 export const DecisionAnswer = z.object({ approval: Approval, task: Task, alternativeTask: Task.optional() });
 export const AuditPage = z.object({

@@ -5,11 +5,11 @@ import type { Engine } from '../engine/engine-types.ts';
 import { ListenError } from '../errors.ts';
 import type { Logger } from '../engine/logger.ts';
 import { type Sweeper, startSweeper } from '../engine/sweeper.ts';
-import { deferred } from '../engine/deferred.ts';
 import { createApp } from './app.ts';
 import type { TokenTable } from './auth.ts';
 import type { InspectionHub } from './inspection-hub.ts';
 import { createMetrics } from './metrics.ts';
+import { StartupGate } from './startup-gate.ts';
 import type { TokenGrant } from './tokens-file.ts';
 
 /** What `startServer` needs. It takes ownership of the engine and its store. */
@@ -69,9 +69,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
 
   // The port first: a server that cannot listen must not have recovered (run) anything.
-  // Requests that arrive before recovery has finished wait for it.
-  const ready = deferred<void>();
-  const server = serve({ fetch: (request) => ready.promise.then(() => app.fetch(request)), port: options.port ?? 3000, hostname: host }) as Server;
+  const gate = new StartupGate(app.fetch);
+  const server = serve({ fetch: gate.fetch, port: options.port ?? 3000, hostname: host }) as Server;
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('listening', resolve);
@@ -89,14 +88,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (recovery.resumed + recovery.quarantined > 0) logger.info(recovery, 'recovered interrupted tasks');
     sweeper = startSweeper(engine, { intervalMs: options.sweepIntervalMs ?? 1_000, logger });
   } catch (error) {
+    // Whoever is waiting gets a 503, then the port is given back.
+    gate.fail();
     shutdown.abort();
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeServer(server, 1_000);
     metrics.close();
-    ready.reject(error);
     throw error;
   }
-  ready.resolve();
+  gate.open();
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
   logger.info({ url }, 'listening');
 
@@ -104,11 +103,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const close = () => {
     closing ??= (async () => {
       logger.info('shutting down: no new connections, finishing in-flight requests');
-      const drained = new Promise<void>((resolve) => server.close(() => resolve()));
       shutdown.abort();
-      const grace = setTimeout(() => server.closeAllConnections(), options.shutdownGraceMs ?? 10_000);
-      await Promise.all([drained, sweeper.stop()]);
-      clearTimeout(grace);
+      await Promise.all([closeServer(server, options.shutdownGraceMs ?? 10_000), sweeper.stop()]);
       await engine.close({ timeoutMs: options.shutdownGraceMs ?? 10_000 });
       metrics.close();
       await engine.store.close();
@@ -117,4 +113,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     return closing;
   };
   return { url, port: address.port, close };
+}
+
+/** Stops accepting, lets in-flight requests finish for up to `graceMs`, then cuts what is left. */
+async function closeServer(server: Server, graceMs: number): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const grace = setTimeout(() => server.closeAllConnections(), graceMs);
+  await closed;
+  clearTimeout(grace);
 }

@@ -95,12 +95,19 @@ export function approvalSegments(query: ApprovalQuery, dialect: SqlDialect): App
   if (query.order !== 'urgency') {
     return [{ terms: [{ sql: '(created_at, id) < (?, ?)', values: [after.createdAt, after.id] }], orderBy: NEWEST_ORDER_SQL }];
   }
+  if (query.riskLevel !== undefined && query.riskLevel !== after.riskLevel) {
+    // A position in another tier than the filter's: the whole tier lies after it, or none of it.
+    return urgencyRank(query.riskLevel) > urgencyRank(after.riskLevel) ? [{ terms: [], orderBy: approvalOrderSql(query) }] : [];
+  }
   return urgencySegments(after, query.riskLevel === undefined, dialect);
 }
 
 function urgencySegments(after: ApprovalPosition, lowerTiers: boolean, dialect: SqlDialect): ApprovalSegment[] {
   const inTier = (rest: string) => (dialect === 'sqlite' ? rest : URGENCY_ORDER_SQL);
   const tier = { sql: `${riskRankSql('risk_level')} = ${urgencyRank(after.riskLevel)}`, values: [] };
+  // `(expires_at IS NULL) = …` fixes the index's second expression (the planners match it only
+  // spelled so); `expires_at IS NULL` then fixes its third column, so that the range on
+  // (created_at, id) that follows can be sought.
   const withDeadline = { sql: '(expires_at IS NULL) = FALSE', values: [] };
   const withoutDeadline = [
     { sql: '(expires_at IS NULL) = TRUE', values: [] },

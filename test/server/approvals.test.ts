@@ -167,7 +167,14 @@ describe('approvals API', () => {
     for (let i = 0; i < 3; i += 1) await h.submit(PROPOSALS.human);
     const { nextCursor } = (await h.call('GET', '/api/v1/approvals?status=pending&order=urgency&limit=1')).body;
     const forged = Buffer.from(JSON.stringify({ v: 1, order: 'urgency', status: 'pending', after: { riskLevel: 'high', expiresAt: 'soon', createdAt: 'x', id: 'a' } })).toString('base64url');
+    const crafted = (body: object) => Buffer.from(JSON.stringify(body)).toString('base64url');
+    const position = { riskLevel: 'high', expiresAt: null, createdAt: '2030-01-01T00:00:00.000Z', id: 'a' };
+    // A NUL in the id would reach PostgreSQL, which cannot take it (a 500 there before).
+    const withNul = crafted({ v: 1, order: 'urgency', status: 'pending', after: { ...position, id: 'a\u0000b' } });
+    const otherTier = crafted({ v: 1, order: 'urgency', status: 'pending', riskLevel: 'high', after: { ...position, riskLevel: 'critical' } });
     const refusals: Array<[string, RegExp]> = [
+      [`status=pending&order=urgency&cursor=${withNul}`, /not a cursor this server gave out/],
+      [`status=pending&order=urgency&riskLevel=high&cursor=${otherTier}`, /not a cursor this server gave out/],
       [`status=pending&order=urgency&cursor=${forged}`, /not a cursor this server gave out/],
       ['status=pending&order=urgency&cursor=not-base64-json', /not a cursor this server gave out/],
       [`status=pending&order=urgency&cursor=${'A'.repeat(1_001)}`, /cursor/],
@@ -183,5 +190,11 @@ describe('approvals API', () => {
       expect(answer.body.detail ?? answer.body.title).toMatch(message);
     }
     expect((await h.call('GET', `/api/v1/approvals?status=pending&order=urgency&limit=1&cursor=${nextCursor}`)).status).toBe(200);
+    // An empty cursor is no cursor (as on /tasks): the first page.
+    expect((await h.call('GET', '/api/v1/approvals?status=pending&order=urgency&limit=1&cursor=')).body.items).toHaveLength(1);
+    for (const path of ['/api/v1/approvals/a%00b', '/api/v1/tasks/a%00b', '/api/v1/tasks?cursor=a%00b']) {
+      const answer = await h.call('GET', path);
+      expect([path, answer.status, problemCode(answer)]).toEqual([path, 400, 'validation_failed']);
+    }
   });
 });

@@ -183,7 +183,30 @@ describe('tollgate tasks / approvals against a server on loopback', () => {
     await running.close();
   });
 
-  it('tollgate serve on a taken port says so and exits 1, its store untouched', async () => {
+  it('startServer whose recovery fails answers the waiting requests 503 and gives the port back', async () => {
+    const engine = createEngine({ store: createMemoryStore() });
+    const recovery = deferred<void>();
+    vi.spyOn(engine, 'recover').mockImplementation(async () => {
+      await recovery.promise;
+      throw new Error('store unreadable');
+    });
+    const port = await freePort();
+    const starting = startServer({ engine, tokens: GRANTS, logger: createLogger('silent'), port, sweepIntervalMs: 60_000 }).catch((error: unknown) => error);
+    await vi.waitFor(() => expect(engine.recover).toHaveBeenCalled());
+    const waiting = fetch(`http://127.0.0.1:${port}/api/v1/tasks`, { headers: { authorization: `Bearer ${tokenOf('viewer')}` } });
+    const alive = await fetch(`http://127.0.0.1:${port}/healthz`);
+    expect(alive.status).toBe(200);
+    recovery.resolve();
+    const answer = await waiting;
+    expect([answer.status, ((await answer.json()) as { code: string }).code]).toEqual([503, 'engine_closed']);
+    expect(await starting).toMatchObject({ message: 'store unreadable' });
+    // The port is free again.
+    const again = await startServer({ engine: createEngine({ store: createMemoryStore() }), tokens: GRANTS, logger: createLogger('silent'), port, sweepIntervalMs: 60_000 });
+    await again.close();
+    await engine.close();
+  });
+
+  it('tollgate serve on a taken port says so and exits 1', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tollgate-taken-'));
     try {
       const tokens = join(dir, 'tokens.json');

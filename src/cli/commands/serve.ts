@@ -13,8 +13,9 @@ import { InspectionHub } from '../../server/inspection-hub.ts';
 import { type RunningServer, startServer } from '../../server/server.ts';
 import { loadTokensFile, type TokenGrant } from '../../server/tokens-file.ts';
 import { openStore } from '../open-store.ts';
-import { formatTable, writeErr, writeOut } from '../output.ts';
+import { formatTable, writeOut } from '../output.ts';
 import { ensureDemoTokens, seedDemoTasks } from '../serve-demo.ts';
+import { shutdownOnSignal } from '../shutdown-on-signal.ts';
 
 const ServeOptions = z.strictObject({
   port: z.coerce.number().int().min(0).max(65_535),
@@ -80,15 +81,18 @@ async function serve(options: ServeOptions): Promise<void> {
   if (options.workerId) engineOptions.workerId = options.workerId;
   if (options.executorUrl) engineOptions.executor = createHttpExecutor({ url: options.executorUrl, maxAttempts: options.executorMaxAttempts });
   const engine = createEngine(engineOptions);
+  // Before listening: a SIGTERM during recovery (requests already waiting) still shuts down gracefully.
+  const shutdown = shutdownOnSignal(logger);
   let server: RunningServer;
   try {
     server = await startServer({ engine, tokens: grants, logger, port: options.port, host: options.host, sweepIntervalMs: options.sweepIntervalMs, inspection });
   } catch (error) {
+    shutdown.cancel();
     await engine.close({ timeoutMs: 1_000 }).catch(() => undefined);
     await store.close().catch(() => undefined);
     throw error;
   }
-  installShutdown(server, logger);
+  if (shutdown.attach(server)) return;
   if (options.demo) {
     const tasks = await seedDemoTasks(engine);
     writeOut(`listening on ${server.url}\n`);
@@ -107,19 +111,4 @@ function readGrants(options: ServeOptions): TokenGrant[] {
   if (options.tokens) return loadTokensFile(options.tokens);
   if (options.demo) return ensureDemoTokens(DEMO_TOKENS);
   throw new ValidationError('--tokens FILE is required (or --demo for demo tokens)');
-}
-
-function installShutdown(server: RunningServer, logger: pino.Logger): void {
-  const stop = (signal: string) => {
-    logger.info({ signal }, 'signal received');
-    server.close().then(
-      () => process.exit(0),
-      (error) => {
-        writeErr(`tollgate: shutdown failed: ${(error as Error).message}\n`);
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
 }

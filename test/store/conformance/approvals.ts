@@ -233,6 +233,8 @@ export function describeApprovals(subject: StoreSubject): void {
       ['urgency, pending, high risk', { status: 'pending', riskLevel: 'high' }],
       ['newest, pending, one action', { status: 'pending', actionType: 'db:mutate' }],
       ['urgency, approved', { status: 'approved' }],
+      ['urgency, critical risk, any status', { riskLevel: 'critical' }],
+      ['newest, low risk', { riskLevel: 'low' }],
     ] as const)('visits every match once, in order, whatever the page size (%s)', async (label, filters) => {
       const { store } = subject;
       const all = await seedMixed(store);
@@ -243,6 +245,28 @@ export function describeApprovals(subject: StoreSubject): void {
         .map((approval) => approval.id);
       expect(expected.length).toBeGreaterThan(3);
       for (const limit of [1, 3, 7, 200]) expect(await pageThrough(store, { order, ...filters }, limit)).toEqual(expected);
+    });
+
+    it('skips offset approvals after the position, across the ranges it reads', async () => {
+      const { store } = subject;
+      const all = await seedMixed(store);
+      for (const order of ['urgency', 'newest'] as const) {
+        const expected = all.sort(compareIn(order)).map((approval) => approval.id);
+        const after = positionOf(all[4] as Approval);
+        const page = await store.listApprovals({ order, offset: 9, limit: 20, after });
+        expect(page.items.map((approval) => approval.id)).toEqual(expected.slice(5 + 9, 5 + 9 + 20));
+      }
+    });
+
+    it('under a risk filter, a position in another tier lists all of the filtered tier or none of it', async () => {
+      const { store } = subject;
+      const all = await seedMixed(store);
+      const high = all.filter((a) => a.riskLevel === 'high').sort(compareByUrgency).map((approval) => approval.id);
+      const at = (riskLevel: RiskLevel) => ({ riskLevel, expiresAt: isoAt(60), createdAt: isoAt(1), id: 'a-5000' });
+      const listed = async (riskLevel: RiskLevel) =>
+        (await store.listApprovals({ order: 'urgency', riskLevel: 'high', offset: 0, limit: 100, after: at(riskLevel) })).items.map((approval) => approval.id);
+      expect(await listed('critical')).toEqual(high);
+      expect(await listed('medium')).toEqual([]);
     });
 
     it('starts after the position even when that approval was decided or never existed', async () => {
