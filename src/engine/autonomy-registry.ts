@@ -8,6 +8,8 @@ import {
   COMPANY_SUBJECT,
 } from '../model/autonomy-setting.ts';
 import { type Principal, SYSTEM_ACTOR } from '../model/principal.ts';
+import { compareRisk, type RiskLevel } from '../model/risk.ts';
+import { decisionCeiling } from './authorize.ts';
 import type { Store } from '../store/store.ts';
 import { type Clock, isoNow } from './clock.ts';
 import type { PolicyAutonomy } from './policy-runtime.ts';
@@ -31,10 +33,14 @@ export class AutonomyRegistry {
   /** Changes are applied one at a time, so each one's `previous` is the level it really replaced. */
   #writes: Promise<unknown> = Promise.resolve();
 
-  constructor(store: Store, policy: PolicyAutonomy, clock: Clock) {
+  readonly #unlockedBy: (from: AutonomyLevel, to: AutonomyLevel) => RiskLevel | null;
+
+  /** `unlockedBy`: the policy's answer to what a raise lets run unapproved (PolicyRuntime); without it, everything. */
+  constructor(store: Store, policy: PolicyAutonomy, clock: Clock, unlockedBy?: (from: AutonomyLevel, to: AutonomyLevel) => RiskLevel | null) {
     this.#store = store;
     this.#policy = policy;
     this.#clock = clock;
+    this.#unlockedBy = unlockedBy ?? ((from, to) => (compareAutonomy(to, from) > 0 ? 'critical' : null));
   }
 
   /** Reads the stored levels once (again after `reload`). */
@@ -81,7 +87,7 @@ export class AutonomyRegistry {
       await this.load();
       const subject = change.subject ?? COMPANY_SUBJECT;
       const previous = this.levelAt(change.scope, subject);
-      assertMayChange(change, subject, previous, principal);
+      assertMayChange(change, subject, previous, principal, this.#unlockedBy(previous, change.level));
       return this.#write({ scope: change.scope, subject, level: change.level, previous, reason: change.reason, setBy: principal.id, setAt: isoNow(this.#clock) });
     });
   }
@@ -133,7 +139,14 @@ export function downgradeTarget(current: AutonomyLevel, cause: AutonomyDowngrade
   }
 }
 
-function assertMayChange(change: AutonomyChange, subject: string, previous: AutonomyLevel, principal: Principal): void {
+/**
+ * Who may set a level. Lowering: any human, or an agent its own. Raising: a human only, and only
+ * as far as they could approve what it lets run unapproved (`unlocked`, the highest such risk:
+ * their decision ceiling, as for approvals); and never a level that applies to their own tasks
+ * (a principal that is also an agent raising its own, its department's or the company's level
+ * would be approving its own future actions).
+ */
+function assertMayChange(change: AutonomyChange, subject: string, previous: AutonomyLevel, principal: Principal, unlocked: RiskLevel | null): void {
   const human = principal.roles.includes('admin') || principal.roles.includes('approver');
   const raising = compareAutonomy(change.level, previous) > 0;
   if (raising && !human) {
@@ -142,6 +155,23 @@ function assertMayChange(change: AutonomyChange, subject: string, previous: Auto
   if (!human) {
     const ownLevel = principal.roles.includes('agent') && change.scope === 'agent' && subject === principal.id;
     if (!ownLevel) throw new ForbiddenError(`${principal.id} may lower only its own autonomy`);
+  }
+  if (!raising) return;
+  const appliesToOwnTasks =
+    principal.roles.includes('agent') &&
+    (change.scope === 'company' || (change.scope === 'agent' && subject === principal.id) || (change.scope === 'department' && subject === principal.department));
+  if (appliesToOwnTasks) {
+    throw new ForbiddenError(
+      `${principal.id} submits tasks itself, and raising the ${change.scope} level would let its own actions run unapproved; another human must raise it`,
+      'self_approval',
+    );
+  }
+  const ceiling = decisionCeiling(principal);
+  if (unlocked !== null && compareRisk(unlocked, ceiling) > 0) {
+    throw new ForbiddenError(
+      `raising the ${change.scope} level from ${previous} to ${change.level} lets ${unlocked}-risk actions run with fewer approvals; ${principal.id} may decide up to ${ceiling}`,
+      'risk_exceeds_role',
+    );
   }
 }
 

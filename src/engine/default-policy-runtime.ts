@@ -1,7 +1,8 @@
 import { DEFAULT_POLICY } from '../policy/default-policy.ts';
 import { compilePolicy } from '../policy/evaluate.ts';
 import { parsePolicy } from '../policy/load-policy.ts';
-import type { Policy } from '../policy/policy-schema.ts';
+import { type Policy, outcomeStrictness } from '../policy/policy-schema.ts';
+import { RISK_LEVELS } from '../model/risk.ts';
 import { exhaustedAction, planDeadlines, timeoutRuleFor } from '../policy/timeouts.ts';
 import type { PolicyRuntime } from './policy-runtime.ts';
 
@@ -22,6 +23,10 @@ export function policyRuntime(document: Policy): PolicyRuntime {
     autonomy: policy.autonomy,
     // `durationMs` is measured: it is the one field of a verdict that is not a function of its input.
     evaluate: (input, autonomy) => compiled.evaluate(input, autonomy === undefined ? MEASURED : { autonomyOverride: autonomy, now: monotonicMs }),
+    unlockedBy(from, to) {
+      const looser = RISK_LEVELS.filter((risk) => outcomeStrictness(policy.decisionTable[risk][to]) < outcomeStrictness(policy.decisionTable[risk][from]));
+      return looser.at(-1) ?? null;
+    },
     planDeadlines(riskLevel, filedAtMs, ttlSeconds) {
       const plan = planDeadlines(policy, riskLevel, filedAtMs, ttlSeconds);
       const rule = timeoutRuleFor(policy, riskLevel);

@@ -62,7 +62,7 @@ class GateEngine implements Engine {
     this.#logger = options.logger ?? createLogger();
     const policy = options.policy ?? defaultPolicyRuntime();
     this.#policyVersion = policy.version;
-    this.#autonomy = new AutonomyRegistry(this.store, policy.autonomy, this.clock);
+    this.#autonomy = new AutonomyRegistry(this.store, policy.autonomy, this.clock, policy.unlockedBy?.bind(policy));
     this.#errorRates = options.errorRateDowngrade === false ? null : new ErrorRateTracker(options.errorRateDowngrade ?? DEFAULT_ERROR_RATE_RULE);
     this.#follower = new JournalFollower(this.store, this.#logger);
     this.events$ = this.#follower.events$;

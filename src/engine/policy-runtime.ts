@@ -35,4 +35,11 @@ export interface PolicyRuntime {
   evaluate(input: SecOpsInput, autonomy?: AutonomyLevel): Verdict;
   /** The deadlines of an approval filed now for a task of this risk. */
   planDeadlines(riskLevel: RiskLevel, filedAtMs: number, ttlSeconds?: number): DeadlinePlan;
+  /**
+   * The highest risk whose decision gets looser (fewer approvals, or none) when autonomy goes
+   * from `from` to `to`; null if none does. Raising a level is deciding that risk in advance,
+   * so only someone who may decide it may raise. Without it every raise counts as unlocking
+   * `critical`.
+   */
+  unlockedBy?(from: AutonomyLevel, to: AutonomyLevel): RiskLevel | null;
 }

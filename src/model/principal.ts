@@ -12,6 +12,11 @@ export const Principal = z.strictObject({
   roles: z.array(Role).min(1),
   /** The highest risk this principal may decide; approvers default to `high`. */
   maxRisk: RiskLevel.optional(),
+  /**
+   * The department an agent belongs to (the tokens file says so, not the request): its tasks
+   * are that department's, and take its autonomy level.
+   */
+  department: plainText(1, 200).optional(),
 });
 export type Principal = z.infer<typeof Principal>;
 

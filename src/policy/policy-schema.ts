@@ -27,8 +27,11 @@ export const TimeoutRule = z.discriminatedUnion('kind', [
 ]);
 export type TimeoutRule = z.infer<typeof TimeoutRule>;
 
-/** auto < human (more approvals stricter) < deny. */
-function outcomeStrictness(cell: TableOutcome): number {
+/**
+ * How strict a table cell is: auto < human (more approvals stricter) < deny.
+ * @example outcomeStrictness({ outcome: 'auto' }) // 0
+ */
+export function outcomeStrictness(cell: TableOutcome): number {
   return cell.outcome === 'auto' ? 0 : cell.outcome === 'human' ? cell.requiredApprovals : 100;
 }
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { parseInput } from '../engine/validate.ts';
 import { ValidationError } from '../errors.ts';
-import { Principal } from '../model/principal.ts';
+import { Principal, SYSTEM_ACTOR } from '../model/principal.ts';
 
 /** One bearer token and whom it authenticates. */
 export const TokenGrant = z.strictObject({
@@ -15,7 +15,10 @@ export const TokenGrant = z.strictObject({
 });
 export type TokenGrant = z.infer<typeof TokenGrant>;
 
-/** A tokens file: `[{ "token": "…", "principal": { "id": "alice", "roles": ["approver"] } }]`. */
+/**
+ * A tokens file: `[{ "token": "…", "principal": { "id": "alice", "roles": ["approver"] } }]`; an
+ * agent's principal may name its `department` (its tasks take that department's autonomy).
+ */
 export const TokensFile = z
   .array(TokenGrant)
   .min(1, 'the tokens file grants no token')
@@ -24,6 +27,9 @@ export const TokensFile = z
     grants.forEach((grant, index) => {
       if (seen.has(grant.token)) ctx.addIssue({ code: 'custom', path: [index, 'token'], message: 'this token appears twice' });
       seen.add(grant.token);
+      // `system` is the engine's own name in the audit (sweeper, recovery): nobody may act as it.
+      if (grant.principal.id === SYSTEM_ACTOR) ctx.addIssue({ code: 'custom', path: [index, 'principal', 'id'], message: `"${SYSTEM_ACTOR}" is reserved for the engine` });
+      if (grant.principal.id.trim() === '') ctx.addIssue({ code: 'custom', path: [index, 'principal', 'id'], message: 'an id needs a visible character' });
     });
   });
 export type TokensFile = z.infer<typeof TokensFile>;

@@ -58,4 +58,46 @@ describe('autonomy API', () => {
     expect(again.body).toEqual({ setting: null });
     expect((await h.submit(PROPOSALS.human)).state).toBe('denied');
   });
+
+  it('a raise is deciding in advance: up to the raiser\'s risk ceiling, and never for their own tasks', async () => {
+    const raise = (as: 'mel' | 'sam' | 'carol' | 'admin', body: object) => h.call('POST', '/api/v1/autonomy', { as, body: { reason: 'test', ...body } });
+    // semi → full lets high-risk actions run unapproved: above mel's medium.
+    const tooHigh = await raise('mel', { scope: 'company', level: 'full' });
+    expect([tooHigh.status, problemCode(tooHigh)]).toEqual([403, 'risk_exceeds_role']);
+    expect(tooHigh.body.detail).toMatch(/lets high-risk actions run with fewer approvals; mel may decide up to medium/);
+    expect((await raise('mel', { scope: 'agent', subject: 'agent-1', level: 'full' })).status).toBe(403);
+    // supervised → semi loosens medium only: within mel's ceiling.
+    expect((await raise('admin', { scope: 'agent', subject: 'agent-1', level: 'supervised' })).status).toBe(200);
+    expect((await raise('mel', { scope: 'agent', subject: 'agent-1', level: 'semi' })).status).toBe(200);
+    // sam submits tasks too: raising its own level, or the company's, would approve its own actions.
+    for (const body of [{ scope: 'agent', subject: 'sam', level: 'full' }, { scope: 'company', level: 'full' }]) {
+      const own = await raise('sam', body);
+      expect([own.status, problemCode(own)]).toEqual([403, 'self_approval']);
+    }
+    expect((await raise('sam', { scope: 'agent', subject: 'agent-2', level: 'full' })).status).toBe(200);
+    // Lowering is never limited.
+    expect((await raise('mel', { scope: 'company', level: 'locked' })).status).toBe(200);
+    expect((await h.call('GET', '/api/v1/autonomy')).body.items.map((s: { subject: string; setBy: string }) => `${s.subject}:${s.setBy}`).sort()).toEqual(
+      ['*:mel', 'agent-1:mel', 'agent-2:sam'].sort(),
+    );
+  });
+
+  it('a department is the token\'s, not the request\'s: an unbound agent may name one only to tighten', async () => {
+    expect((await h.call('POST', '/api/v1/autonomy', { as: 'admin', body: { scope: 'department', subject: 'research', level: 'full', reason: 'lab' } })).status).toBe(200);
+    expect((await h.call('POST', '/api/v1/autonomy', { as: 'admin', body: { scope: 'department', subject: 'ops', level: 'supervised', reason: 'prod' } })).status).toBe(200);
+    const borrowed = await h.call('POST', '/api/v1/tasks', { as: 'agent', body: { ...PROPOSALS.human, department: 'research' } });
+    expect([borrowed.status, problemCode(borrowed)]).toEqual([403, 'forbidden']);
+    expect(borrowed.body.detail).toMatch(/department research would give agent-1 a looser autonomy level \(full\) than its own \(semi\)/);
+    const medium = { actionType: 'code:write', title: 'Edit the billing module', args: { path: 'src/billing.ts' } };
+    // Naming a stricter department is allowed: agent-1 under ops (supervised) waits for a human on medium risk.
+    const tightened = await h.submit({ ...medium, department: 'ops' });
+    expect([tightened.state, tightened.department]).toEqual(['parked', 'ops']);
+    // ops-agent's token says ops: its tasks are ops' without asking, and it cannot leave for research.
+    const bound = await h.submit(medium, 'opsAgent');
+    expect([bound.state, bound.department]).toEqual(['parked', 'ops']);
+    const escaped = await h.call('POST', '/api/v1/tasks', { as: 'opsAgent', body: { ...medium, department: 'research' } });
+    expect([escaped.status, problemCode(escaped)]).toEqual([403, 'forbidden']);
+    expect(escaped.body.detail).toMatch(/ops-agent belongs to department ops \(its token\)/);
+    expect((await h.submit(medium)).state).toBe('completed');
+  });
 });

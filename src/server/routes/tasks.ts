@@ -1,6 +1,7 @@
 import { waitForTask } from '../../engine/task-waiter.ts';
 import { Task } from '../../model/task.ts';
 import { defineRoute, type Route, type RouteDeps } from '../route.ts';
+import { departmentOf } from '../task-department.ts';
 import { CancelBody, ListTasksQuery, TaskAnswer, TaskPage, TaskSubmission, WaitQuery } from '../schemas.ts';
 
 /**
@@ -19,8 +20,10 @@ export function taskRoutes({ engine, metrics, signal }: RouteDeps): Route[] {
         201: { description: 'the task, created now', schema: TaskAnswer },
         200: { description: 'the task this idempotencyKey created before', schema: TaskAnswer },
       },
+      errors: ['forbidden'],
       handle: async ({ c, principal, body }) => {
-        const { task, created } = await engine.submit({ ...body, agentId: principal!.id });
+        const department = await departmentOf(engine, principal!, body.department);
+        const { task, created } = await engine.submit({ ...body, department, agentId: principal!.id });
         return c.json({ task }, created ? 201 : 200);
       },
     }),

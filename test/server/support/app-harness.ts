@@ -16,6 +16,8 @@ export const PRINCIPALS = {
   bob: { id: 'bob', roles: ['approver'], maxRisk: 'critical' },
   carol: { id: 'carol', roles: ['approver'] },
   sam: { id: 'sam', roles: ['agent', 'approver'], maxRisk: 'critical' },
+  mel: { id: 'mel', roles: ['approver'], maxRisk: 'medium' },
+  opsAgent: { id: 'ops-agent', roles: ['agent'], department: 'ops' },
   viewer: { id: 'viewer', roles: ['observer'] },
   admin: { id: 'admin', roles: ['admin'] },
 } satisfies Record<string, Principal>;
