@@ -97,6 +97,25 @@ describe('approvals API', () => {
     expect([bad.status, problemCode(bad)]).toEqual([400, 'validation_failed']);
   });
 
+  it('reroute: an alternative whose arguments hold a credential is refused (400) and nothing of it is kept', async () => {
+    const task = await h.submit(PROPOSALS.human);
+    const answer = await h.call('POST', `/api/v1/approvals/${task.approvalId}/reroute`, {
+      as: 'alice',
+      body: { reason: 'use the mailer', alternative: { actionType: 'comms:external', args: { to: 'ops', key: 'AKIAIOSFODNN7EXAMPLE' } } },
+    });
+    expect([answer.status, problemCode(answer)]).toEqual([400, 'validation_failed']);
+    expect(answer.body.detail).toMatch(/alternative\.args holds a credential \(an AWS access key in key\)/);
+    expect(answer.body.issues).toEqual([{ path: 'alternative.args.key', message: 'an AWS access key in key' }]);
+    expect((await h.call('GET', `/api/v1/approvals/${task.approvalId}`)).body.status).toBe('pending');
+    const everything = JSON.stringify([(await h.call('GET', '/api/v1/audit')).body, (await h.call('GET', '/api/v1/tasks')).body]);
+    expect(everything).not.toContain('AKIAIOSFODNN7EXAMPLE');
+    const referenced = await h.call('POST', `/api/v1/approvals/${task.approvalId}/reroute`, {
+      as: 'alice',
+      body: { reason: 'use the mailer', alternative: { actionType: 'comms:internal', args: { to: 'ops', key: '${MAILER_KEY}' } } },
+    });
+    expect(referenced.status).toBe(200);
+  });
+
   it('404 for an unknown approval, on read and on every decision', async () => {
     expect((await h.call('GET', '/api/v1/approvals/missing')).status).toBe(404);
     for (const [kind, body] of [['approve', {}], ['reject', { reason: 'x' }], ['reroute', { reason: 'x', alternative: { actionType: 'a:b' } }]] as const) {
