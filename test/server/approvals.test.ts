@@ -111,7 +111,7 @@ describe('approvals API', () => {
     expect(everything).not.toContain('AKIAIOSFODNN7EXAMPLE');
     const referenced = await h.call('POST', `/api/v1/approvals/${task.approvalId}/reroute`, {
       as: 'alice',
-      body: { reason: 'use the mailer', alternative: { actionType: 'comms:internal', args: { to: 'ops', key: '${MAILER_KEY}' } } },
+      body: { reason: 'use the mailer', alternative: { actionType: 'comms:internal', args: { to: 'ops', key: 'process.env.MAILER_KEY' } } },
     });
     expect(referenced.status).toBe(200);
   });
