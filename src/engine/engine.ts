@@ -137,6 +137,13 @@ class GateEngine implements Engine {
     if (decision.kind === 'reroute') assertNoCredentials(decision.alternative.args ?? {}, 'alternative.args');
     const first = await this.store.getApproval(approvalId);
     if (!first) throw new NotFoundError('approval', approvalId);
+    // Past its deadline, an approval is judged as the sweeper would have left it: its timeout is
+    // applied first (expired, escalated, approved on timeout), whenever the sweeper runs next.
+    const now = isoNow(this.clock);
+    if (first.status === 'pending' && first.expiresAt !== null && first.expiresAt <= now) {
+      const claimed = await this.#leases.claim([first.taskId]);
+      if (claimed.has(first.taskId)) await this.#runner.expire(first, now);
+    }
     return this.#runner.locks.run(first.taskId, async () => {
       // A lost compare-and-set means another worker decided first: reload and judge again,
       // which turns the loss into the right 409 (not_pending, already_voted).

@@ -63,6 +63,21 @@ describe('timeout policies on a simulated clock, across restarts', () => {
     expect(actions).toContain('approval.expired');
   });
 
+  it('a decision past a tier\'s deadline, before any sweep, meets the next tier: it is escalated first, then decided', async () => {
+    harness = await EngineHarness.open({
+      policy: policyWith({ medium: { kind: 'escalate', tiers: [{ afterSeconds: 3600 }, { afterSeconds: 7200 }], onExhausted: 'deny' } }),
+    });
+    const { task } = await harness.engine.submit(commit);
+    harness.clock.advance(HOUR + 1);
+    const approver = { id: 'alice', roles: ['approver' as const], maxRisk: 'critical' as const };
+    const { approval } = await harness.engine.decide(task.approvalId as string, { kind: 'approve' }, approver);
+    expect(approval).toMatchObject({ status: 'approved', escalationTier: 1 });
+    const actions = (await harness.store.readAudit({ taskId: task.id })).map((e) => e.action);
+    expect(actions).toContain('approval.escalated');
+    expect(actions.indexOf('approval.escalated')).toBeLessThan(actions.indexOf('approval.approved'));
+    expect(harness.executor.calls).toHaveLength(1);
+  });
+
   it('approves on timeout for medium risk when the policy says so, and the task executes once', async () => {
     harness = await EngineHarness.open({ policy: policyWith({ medium: { kind: 'approve', afterSeconds: 60 } }) });
     const { task } = await harness.engine.submit(commit);

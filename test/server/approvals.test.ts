@@ -116,6 +116,18 @@ describe('approvals API', () => {
     expect(referenced.status).toBe(200);
   });
 
+  it('a decision after the deadline meets the approval as its timeout left it, though the sweeper has not run', async () => {
+    const task = await h.submit({ ...PROPOSALS.human, ttlSeconds: 60 });
+    h.clock.advance(61_000);
+    const late = await h.call('POST', `/api/v1/approvals/${task.approvalId}/approve`, { as: 'alice', body: {} });
+    expect([late.status, problemCode(late)]).toEqual([409, 'not_pending']);
+    expect(late.body.detail).toMatch(/is expired/);
+    expect((await h.call('GET', `/api/v1/tasks/${task.id}`)).body.state).toBe('expired');
+    const onTime = await h.submit({ ...PROPOSALS.human, ttlSeconds: 60 });
+    h.clock.advance(59_000);
+    expect((await h.call('POST', `/api/v1/approvals/${onTime.approvalId}/approve`, { as: 'alice', body: {} })).body.task.state).toBe('completed');
+  });
+
   it('404 for an unknown approval, on read and on every decision', async () => {
     expect((await h.call('GET', '/api/v1/approvals/missing')).status).toBe(404);
     for (const [kind, body] of [['approve', {}], ['reject', { reason: 'x' }], ['reroute', { reason: 'x', alternative: { actionType: 'a:b' } }]] as const) {
