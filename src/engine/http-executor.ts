@@ -19,8 +19,10 @@ export interface HttpExecutorOptions {
 }
 
 /**
- * Why the endpoint did not run the action; `code` (`executor_rejected`, `executor_unreachable`)
- * becomes the failed task's error code.
+ * Why the action did not run, or may have: `code` becomes the failed task's error code —
+ * `executor_rejected` (it answered an error), `executor_unreachable` (no connection was ever
+ * made: it did not run), `execution_outcome_unknown` (a request went out and no answer came
+ * back, timed out or cut: it may have run; the endpoint knows, by the Idempotency-Key).
  * @example if (error instanceof HttpExecutorError && error.status === 422) fixTheRequest();
  */
 export class HttpExecutorError extends Error {
@@ -64,7 +66,10 @@ export function createHttpExecutor(options: HttpExecutorOptions): Executor {
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
-      return { retry: true, error: new HttpExecutorError('executor_unreachable', `POST ${options.url} failed: ${(error as Error).message}`, null, 0) };
+      const reached = !neverSent(error);
+      const code = reached ? 'execution_outcome_unknown' : 'executor_unreachable';
+      const what = reached ? `no answer (${describeFetchError(error, timeoutMs)}): the endpoint may have run it` : `failed: ${describeFetchError(error, timeoutMs)}`;
+      return { retry: true, error: new HttpExecutorError(code, `POST ${options.url} ${what}`, null, 0) };
     }
     const text = await response.text().catch(() => '');
     if (response.ok) return { retry: false, value: parseAnswer(text, response.status) };
@@ -80,17 +85,49 @@ export function createHttpExecutor(options: HttpExecutorOptions): Executor {
     idempotent: true,
     async execute(request) {
       let last: HttpExecutorError | undefined;
+      let unknown: HttpExecutorError | undefined;
       for (let n = 1; n <= maxAttempts; n += 1) {
         const outcome = await attempt(request);
         if (!outcome.retry) return outcome.value;
         last = outcome.error;
+        if (last.code === 'execution_outcome_unknown') unknown = last;
         if (n === maxAttempts) break;
         const backoff = Math.min(maxDelayMs, baseDelayMs * 2 ** (n - 1)) * (0.5 + Math.random() / 2);
         await sleep(Math.min(maxDelayMs, outcome.afterMs ?? backoff));
       }
+      // One attempt that may have reached the endpoint makes the outcome unknown, whatever came after.
+      if (unknown) {
+        throw new HttpExecutorError(
+          'execution_outcome_unknown',
+          `${unknown.message}; ${maxAttempts} attempts, none answered with a result — ask the endpoint about Idempotency-Key ${request.idempotencyKey}`,
+          null,
+          maxAttempts,
+        );
+      }
       throw new HttpExecutorError(last?.code ?? 'executor_unreachable', `${last?.message ?? 'no attempt made'} (after ${maxAttempts} attempts)`, last?.status ?? null, maxAttempts);
     },
   };
+}
+
+/** Errors of a connection that was never made: the request cannot have reached the endpoint. */
+const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'ERR_INVALID_URL']);
+
+/** Refusals of fetch itself, before any connection (a port browsers block, a URL it cannot parse). */
+const NOT_ATTEMPTED = new Set(['bad port', 'invalid URL']);
+
+/** Whether a fetch failure happened before the request could have been sent; anything else may have reached the endpoint. */
+function neverSent(error: unknown): boolean {
+  const cause = (error as { cause?: { code?: unknown; message?: unknown } })?.cause;
+  const code = typeof cause?.code === 'string' ? cause.code : (error as { code?: unknown })?.code;
+  if (typeof code === 'string') return NOT_CONNECTED.has(code);
+  return typeof cause?.message === 'string' && NOT_ATTEMPTED.has(cause.message);
+}
+
+function describeFetchError(error: unknown, timeoutMs: number): string {
+  if ((error as Error)?.name === 'TimeoutError') return `timed out after ${timeoutMs} ms`;
+  const cause = (error as { cause?: { message?: unknown } })?.cause;
+  const detail = typeof cause?.message === 'string' ? `: ${cause.message}` : '';
+  return `${(error as Error)?.message ?? String(error)}${detail}`;
 }
 
 function parseAnswer(text: string, status: number): JsonValue {

@@ -63,6 +63,21 @@ describe('HTTP executor', () => {
     expect(failing.seen).toHaveLength(3);
     const unreachable = await createHttpExecutor({ url: 'http://127.0.0.1:1/run', maxAttempts: 2, sleep: noSleep }).execute(request).catch((e) => e);
     expect(unreachable).toMatchObject({ code: 'executor_unreachable', attempts: 2 });
+    expect(unreachable.message).toMatch(/bad port/);
+    const closed = await freePortUrl();
+    const refused = await createHttpExecutor({ url: closed, maxAttempts: 2, sleep: noSleep }).execute(request).catch((e) => e);
+    expect(refused).toMatchObject({ code: 'executor_unreachable', attempts: 2 });
+    expect(refused.message).toMatch(/ECONNREFUSED/);
+  });
+
+  it('an endpoint that took the request and never answered: the outcome is unknown, not unreachable', async () => {
+    const hanging = createServer(() => undefined); // reads the request, never answers
+    await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => { hanging.closeAllConnections(); hanging.close(() => resolve()); }));
+    const url = `http://127.0.0.1:${(hanging.address() as AddressInfo).port}/run`;
+    const error = await createHttpExecutor({ url, maxAttempts: 2, timeoutMs: 100, sleep: async () => {} }).execute(request).catch((e) => e);
+    expect(error).toMatchObject({ code: 'execution_outcome_unknown', attempts: 2 });
+    expect(error.message).toMatch(/no answer \(timed out after 100 ms\): the endpoint may have run it; 2 attempts, none answered with a result — ask the endpoint about Idempotency-Key t-1/);
   });
 
   it('in the engine: a cleared task completes with the answer, or fails with the executor error', async () => {
@@ -82,3 +97,12 @@ describe('HTTP executor', () => {
     await failing.close();
   });
 });
+
+/** The URL of a port nothing listens on (it was free a moment ago). */
+async function freePortUrl(): Promise<string> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return `http://127.0.0.1:${port}/run`;
+}

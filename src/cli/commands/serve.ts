@@ -26,6 +26,7 @@ const ServeOptions = z.strictObject({
   sweepIntervalMs: z.coerce.number().int().min(10).max(3_600_000),
   executorUrl: z.url({ protocol: /^https?$/ }).optional(),
   executorMaxAttempts: z.coerce.number().int().min(1).max(20),
+  executorTimeoutMs: z.coerce.number().int().min(100).max(600_000),
   leaseMs: z.coerce.number().int().min(1_000).max(3_600_000),
   workerId: z.string().min(1).max(200).optional(),
   inspect: z.boolean(),
@@ -55,6 +56,7 @@ export function registerServeCommand(program: Command): void {
     .option('--sweep-interval-ms <ms>', 'how often deadlines are applied', '1000')
     .option('--executor-url <url>', 'POST cleared actions to this URL (default: record them as cleared)')
     .option('--executor-max-attempts <n>', 'attempts per action at the executor URL (backoff between)', '5')
+    .option('--executor-timeout-ms <ms>', 'how long one attempt waits for the executor URL to answer (env TOLLGATE_EXECUTOR_AUTHORIZATION: its Authorization header)', '10000')
     .option('--log-level <level>', 'pino level of the request log on standard error', 'info')
     .option('--lease-ms <ms>', 'how long this worker holds a task it runs without a heartbeat: how soon another worker takes over a dead one’s tasks', '30000')
     .option('--no-inspect', 'no XState inspection stream (the visualizer’s inspector): saves ~0.1 ms of CPU per task')
@@ -79,7 +81,16 @@ async function serve(options: ServeOptions): Promise<void> {
   if (policy) engineOptions.policy = policy;
   engineOptions.leaseMs = options.leaseMs;
   if (options.workerId) engineOptions.workerId = options.workerId;
-  if (options.executorUrl) engineOptions.executor = createHttpExecutor({ url: options.executorUrl, maxAttempts: options.executorMaxAttempts });
+  if (options.executorUrl) {
+    // From the environment, not a flag: a flag's value is visible to every user of the machine (ps).
+    const authorization = process.env.TOLLGATE_EXECUTOR_AUTHORIZATION;
+    engineOptions.executor = createHttpExecutor({
+      url: options.executorUrl,
+      maxAttempts: options.executorMaxAttempts,
+      timeoutMs: options.executorTimeoutMs,
+      ...(authorization ? { headers: { authorization } } : {}),
+    });
+  }
   const engine = createEngine(engineOptions);
   // Before listening: a SIGTERM during recovery (requests already waiting) still shuts down gracefully.
   const shutdown = shutdownOnSignal(logger);
