@@ -11,6 +11,7 @@ export interface ApprovalListing {
   order: ApprovalOrder;
   status?: ApprovalStatus | undefined;
   riskLevel?: RiskLevel | undefined;
+  riskAtMost?: RiskLevel | undefined;
   actionType?: string | undefined;
 }
 
@@ -19,6 +20,7 @@ const CursorBody = z.strictObject({
   order: ApprovalOrder,
   status: ApprovalStatus.optional(),
   riskLevel: RiskLevel.optional(),
+  riskAtMost: RiskLevel.optional(),
   actionType: ActionType.optional(),
   after: ApprovalPosition,
 });
@@ -37,6 +39,7 @@ export function encodeApprovalCursor(listing: ApprovalListing, last: ApprovalPos
   const body: z.infer<typeof CursorBody> = { v: 1, order: listing.order, after: positionOf(last) };
   if (listing.status !== undefined) body.status = listing.status;
   if (listing.riskLevel !== undefined) body.riskLevel = listing.riskLevel;
+  if (listing.riskAtMost !== undefined) body.riskAtMost = listing.riskAtMost;
   if (listing.actionType !== undefined) body.actionType = listing.actionType;
   return Buffer.from(JSON.stringify(body)).toString('base64url');
 }
@@ -60,7 +63,7 @@ export function decodeApprovalCursor(cursor: string, listing: ApprovalListing): 
   const parsed = CursorBody.safeParse(raw);
   if (!parsed.success) throw unreadable();
   const body = parsed.data;
-  const differs = (['order', 'status', 'riskLevel', 'actionType'] as const).filter((key) => body[key] !== listing[key]);
+  const differs = (['order', 'status', 'riskLevel', 'riskAtMost', 'actionType'] as const).filter((key) => body[key] !== listing[key]);
   if (differs.length > 0) {
     throw new ValidationError(`invalid query: cursor: it belongs to a listing with another ${differs.join(', ')}; keep the query of the first page and change only the cursor`, [
       { path: 'cursor', message: `written for another ${differs.join(', ')}` },

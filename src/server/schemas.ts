@@ -63,6 +63,7 @@ export const WaitQuery = z.object({ timeoutMs: integerParam(0, MAX_WAIT_MS, DEFA
 export const ListApprovalsQuery = z.object({
   status: ApprovalStatus.optional(),
   riskLevel: RiskLevel.optional(),
+  riskAtMost: RiskLevel.optional().describe('only approvals of this risk or lower: what an approver with this maxRisk may decide'),
   actionType: ActionType.optional(),
   order: ApprovalOrder.default('newest').describe(
     'newest: newest request first (default). urgency: highest risk first, then the nearest deadline (none last), the oldest request, the id — the queue in working order; indexed for status=pending',

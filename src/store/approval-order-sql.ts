@@ -1,5 +1,5 @@
 import { type ApprovalPosition, riskRankSql, urgencyRank } from '../model/approval-order.ts';
-import { RISK_LEVELS } from '../model/risk.ts';
+import { RISK_LEVELS, type RiskLevel } from '../model/risk.ts';
 import type { ApprovalQuery } from './store.ts';
 
 /**
@@ -48,8 +48,18 @@ export function approvalFilterTerms(query: ApprovalQuery, options: { forRows: bo
       terms.push({ sql: `${riskRankSql('risk_level')} = ${urgencyRank(query.riskLevel)}`, values: [] });
     } else terms.push({ sql: 'risk_level = ?', values: [query.riskLevel] });
   }
+  if (query.riskAtMost !== undefined && RISK_LEVELS.includes(query.riskAtMost)) {
+    // A range of the risk rank (riskier ranks lower): the urgency index is entered there.
+    if (options.forRows && query.order === 'urgency') terms.push({ sql: `${riskRankSql('risk_level')} >= ${urgencyRank(query.riskAtMost)}`, values: [] });
+    else terms.push({ sql: `risk_level IN (${atMost(query.riskAtMost).map((risk) => `'${risk}'`).join(', ')})`, values: [] });
+  }
   if (query.actionType !== undefined) terms.push({ sql: 'action_type = ?', values: [query.actionType] });
   return terms;
+}
+
+/** The risk levels up to and including `ceiling` (constants of ours: safe to write into SQL). */
+function atMost(ceiling: RiskLevel): RiskLevel[] {
+  return RISK_LEVELS.slice(0, RISK_LEVELS.indexOf(ceiling) + 1);
 }
 
 /**

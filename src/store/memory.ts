@@ -1,6 +1,7 @@
 import { ClosedError, DuplicateIdempotencyKeyError, StaleRevisionError, TaskExistsError } from '../errors.ts';
 import type { Approval } from '../model/approval.ts';
 import { compareIn } from '../model/approval-order.ts';
+import { compareRisk } from '../model/risk.ts';
 import type { AuditEntry, LifecycleEvent } from '../model/lifecycle-event.ts';
 import { type AutonomySetting, autonomyAuditData } from '../model/autonomy-setting.ts';
 import type { TaskState } from '../model/task-state.ts';
@@ -127,6 +128,7 @@ class MemoryStore implements Store {
         (a) =>
           (query.status === undefined || a.status === query.status) &&
           (query.riskLevel === undefined || a.riskLevel === query.riskLevel) &&
+          (query.riskAtMost === undefined || compareRisk(a.riskLevel, query.riskAtMost) <= 0) &&
           (query.actionType === undefined || a.actionType === query.actionType),
       )
       .sort(compare);

@@ -17,6 +17,8 @@ export interface TaskQuery {
 export interface ApprovalQuery {
   status?: ApprovalStatus;
   riskLevel?: RiskLevel;
+  /** Only approvals of this risk or lower: what an approver with this ceiling may decide. */
+  riskAtMost?: RiskLevel;
   actionType?: string;
   /** `newest` (default) or `urgency` (model/approval-order.ts); `urgency` of pending approvals is indexed. */
   order?: ApprovalOrder;

@@ -156,9 +156,13 @@ describe('approvals API', () => {
     // The critical one first; then the high ones, the nearest deadline (the oldest request) first.
     expect(urgent.body.items.map((a: { taskId: string }) => a.taskId)).toEqual([made[3].id, made[1].id, made[2].id]);
     expect(urgent.body).toMatchObject({ total: 3, offset: 0, limit: 50 });
+    // What carol (up to high) may decide: the critical one left out, counted in total accordingly.
+    const carols = await h.call('GET', '/api/v1/approvals?status=pending&order=urgency&riskAtMost=high', { as: 'carol' });
+    expect(carols.body.items.map((a: { taskId: string }) => a.taskId)).toEqual([made[1].id, made[2].id]);
+    expect(carols.body.total).toBe(2);
     const newest = await h.call('GET', '/api/v1/approvals?status=pending&order=newest');
     expect(newest.body.items.map((a: { taskId: string }) => a.taskId)).toEqual([made[3].id, made[2].id, made[1].id]);
-    for (const query of ['status=open', 'riskLevel=extreme', 'actionType=Deploy', 'limit=201', 'limit=0', 'offset=-1', 'offset=x', 'order=riskiest', 'order=URGENCY']) {
+    for (const query of ['status=open', 'riskLevel=extreme', 'riskAtMost=severe', 'actionType=Deploy', 'limit=201', 'limit=0', 'offset=-1', 'offset=x', 'order=riskiest', 'order=URGENCY']) {
       const answer = await h.call('GET', `/api/v1/approvals?${query}`);
       expect([query, answer.status, problemCode(answer)]).toEqual([query, 400, 'validation_failed']);
     }
@@ -213,6 +217,7 @@ describe('approvals API', () => {
       [`status=approved&order=urgency&cursor=${nextCursor}`, /another status/],
       [`order=urgency&cursor=${nextCursor}`, /another status/],
       [`status=pending&order=urgency&riskLevel=high&cursor=${nextCursor}`, /another riskLevel/],
+      [`status=pending&order=urgency&riskAtMost=high&cursor=${nextCursor}`, /another riskAtMost/],
       [`status=pending&order=urgency&offset=1&cursor=${nextCursor}`, /cursor or offset, not both/],
     ];
     for (const [query, message] of refusals) {

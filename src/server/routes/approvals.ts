@@ -30,8 +30,8 @@ export function approvalRoutes({ engine, metrics }: RouteDeps): Route[] {
       query: ListApprovalsQuery,
       responses: { 200: { description: 'a page of approvals', schema: ApprovalPage } },
       handle: async ({ c, query }) => {
-        const { offset, limit, status, riskLevel, actionType, order, cursor } = query;
-        const listing: ApprovalListing = { order, status, riskLevel, actionType };
+        const { offset, limit, status, riskLevel, riskAtMost, actionType, order, cursor } = query;
+        const listing: ApprovalListing = { order, status, riskLevel, riskAtMost, actionType };
         if (cursor !== undefined && offset !== 0) {
           throw new ValidationError('invalid query: give cursor or offset, not both', [{ path: 'offset', message: 'not with cursor' }]);
         }
@@ -42,6 +42,7 @@ export function approvalRoutes({ engine, metrics }: RouteDeps): Route[] {
           order,
           ...(status ? { status } : {}),
           ...(riskLevel ? { riskLevel } : {}),
+          ...(riskAtMost ? { riskAtMost } : {}),
           ...(actionType ? { actionType } : {}),
           ...(cursor !== undefined ? { after: decodeApprovalCursor(cursor, listing) } : {}),
         });

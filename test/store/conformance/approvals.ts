@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Approval } from '../../../src/model/approval.ts';
 import { compareByUrgency, compareIn, positionOf } from '../../../src/model/approval-order.ts';
-import type { RiskLevel } from '../../../src/model/risk.ts';
+import { compareRisk, type RiskLevel } from '../../../src/model/risk.ts';
 import type { ApprovalQuery, Store } from '../../../src/store/store.ts';
 import { approvalOf, eventOf, insertOf, isoAt, nextRevision, taskRecord } from '../fixtures.ts';
 import type { StoreSubject } from './harness.ts';
@@ -235,12 +235,20 @@ export function describeApprovals(subject: StoreSubject): void {
       ['urgency, approved', { status: 'approved' }],
       ['urgency, critical risk, any status', { riskLevel: 'critical' }],
       ['newest, low risk', { riskLevel: 'low' }],
+      ['urgency, pending, risk at most high', { status: 'pending', riskAtMost: 'high' }],
+      ['urgency, risk at most medium', { riskAtMost: 'medium' }],
+      ['newest, pending, risk at most medium', { status: 'pending', riskAtMost: 'medium' }],
     ] as const)('visits every match once, in order, whatever the page size (%s)', async (label, filters) => {
       const { store } = subject;
       const all = await seedMixed(store);
       const order = label.startsWith('urgency') ? 'urgency' : 'newest';
+      const matches = (a: Approval) =>
+        Object.entries(filters).every(([key, value]) =>
+          key === 'riskAtMost' ? compareRisk(a.riskLevel, value as RiskLevel) <= 0 : a[key as keyof Approval] === value,
+        );
+      expect((await store.listApprovals({ order, ...filters, offset: 0, limit: 1 })).total).toBe(all.filter(matches).length);
       const expected = all
-        .filter((a) => Object.entries(filters).every(([key, value]) => a[key as keyof Approval] === value))
+        .filter(matches)
         .sort(compareIn(order))
         .map((approval) => approval.id);
       expect(expected.length).toBeGreaterThan(3);
