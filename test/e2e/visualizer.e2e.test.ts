@@ -245,6 +245,12 @@ describe('visualizer (Chromium)', () => {
     const high = page.locator('.card', { hasText: 'Push topic branch 0' }).first();
     expect(await high.locator('button', { hasText: 'Approve' }).isDisabled()).toBe(false);
     expect(await high.locator('.card-limit').count()).toBe(0);
+    // What carol may decide comes first (the server's riskAtMost page), the critical ones after it.
+    const risks = await page.locator('.cards .card').evaluateAll((cards) => cards.map((card) => card.querySelector('.card-limit') === null));
+    expect(risks[0]).toBe(true);
+    expect(risks.indexOf(false)).toBeGreaterThan(0);
+    expect(risks.slice(risks.indexOf(false)).every((decidable) => !decidable)).toBe(true);
+    expect(await page.textContent('.queue-more')).toMatch(/you may decide come first; then 2 above your limit, to watch\./);
     await page.click('.who button');
     await signIn(TOKENS.alice);
   });

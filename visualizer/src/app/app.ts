@@ -61,7 +61,7 @@ export class App {
       this.#tasks.show(tasks, live.filter, live.selectedId, live.nextCursor !== null);
     });
     live.bus.on('queue', (queue) => {
-      this.#queue.show(queue.items, live.principal, queue.total);
+      this.#queue.show(queue.items, live.principal, queue.total, queue.decidable);
       this.#tabs.setCount('queue', queue.total);
     });
     live.bus.on('detail', (detail) => {

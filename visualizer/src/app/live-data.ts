@@ -2,7 +2,8 @@ import { ApiClient } from '../api/client.ts';
 import { type EventStream, followEventStream, type StreamStatus } from '../api/event-stream.ts';
 import { ApiError } from '../api/problem.ts';
 import type { Approval, AuditEntry, LifecycleEvent, MachineDefinition, Principal, Task, TaskCounts, TaskPage } from '../api/types.ts';
-import { orderQueue } from '../logic/queue-order.ts';
+import { decisionLimit } from '../logic/decision-limit.ts';
+import { arrangeQueue } from '../logic/queue-arrangement.ts';
 import { NO_FILTER, type TaskFilter, sortNewestFirst } from '../logic/task-filter.ts';
 import { coalesce, Emitter } from './emitter.ts';
 import { tokenStore } from './token-store.ts';
@@ -17,10 +18,15 @@ export interface TaskDetail {
   approval: Approval | null;
 }
 
-/** The queue as shown: the most urgent pending approvals, and how many are pending in all. */
+/**
+ * The queue as shown: the most urgent pending approvals, and how many are pending in all. For an
+ * approver whose limit is below `critical`, those they may decide come first, and `decidable`
+ * says how many of all pending those are.
+ */
 export interface QueuePage {
   items: Approval[];
   total: number;
+  decidable?: number;
 }
 
 /** What views listen to. */
@@ -129,8 +135,20 @@ export class LiveData {
     await this.#guard(async () => {
       // The server's urgency order: with more pending than one page, the page holds the most
       // urgent ones (newest first would leave out exactly the oldest, nearest their deadline).
-      const page = await this.api.get<{ items: Approval[]; total: number }>('/api/v1/approvals', { status: 'pending', order: 'urgency', limit: QUEUE_PAGE });
-      this.queue = { items: orderQueue(page.items), total: page.total };
+      const query = { status: 'pending', order: 'urgency', limit: QUEUE_PAGE };
+      // An approver below critical also gets the most urgent of what they may decide: with more
+      // riskier ones pending than a page holds, the first page alone would show them none.
+      const limit = decisionLimit(this.principal);
+      const narrowed = limit !== null && limit !== 'critical' ? limit : null;
+      const [page, mine] = await Promise.all([
+        this.api.get<{ items: Approval[]; total: number }>('/api/v1/approvals', query),
+        narrowed ? this.api.get<{ items: Approval[]; total: number }>('/api/v1/approvals', { ...query, riskAtMost: narrowed }) : null,
+      ]);
+      this.queue = {
+        items: arrangeQueue(page.items, mine?.items ?? null, narrowed),
+        total: page.total,
+        ...(mine ? { decidable: mine.total } : {}),
+      };
       this.bus.emit('queue', this.queue);
     });
   }

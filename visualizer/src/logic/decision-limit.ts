@@ -5,14 +5,23 @@ const RANK: Record<RiskLevel, number> = { low: 0, medium: 1, high: 2, critical: 
 
 /**
  * The highest risk a principal may decide (approve, reject or reroute), as the server judges it
- * (API.md): admins anything, approvers up to their `maxRisk` (default `high`), anyone else nothing.
+ * (API.md): approvers and admins up to their `maxRisk` (default `high`, for admins `critical`),
+ * anyone else nothing.
  * @example decisionLimit({ id: 'carol', roles: ['approver'] }) // 'high'
  */
 export function decisionLimit(principal: Principal | null): RiskLevel | null {
   if (!principal) return null;
-  if (principal.roles.includes('admin')) return 'critical';
-  if (!principal.roles.includes('approver')) return null;
-  return principal.maxRisk ?? 'high';
+  const admin = principal.roles.includes('admin');
+  if (!admin && !principal.roles.includes('approver')) return null;
+  return principal.maxRisk ?? (admin ? 'critical' : 'high');
+}
+
+/**
+ * Whether a risk is above a limit.
+ * @example isAbove('critical', 'high') // true
+ */
+export function isAbove(risk: RiskLevel, limit: RiskLevel): boolean {
+  return RANK[risk] > RANK[limit];
 }
 
 /**
@@ -22,6 +31,6 @@ export function decisionLimit(principal: Principal | null): RiskLevel | null {
  */
 export function aboveLimitSentence(risk: RiskLevel, principal: Principal | null): string | null {
   const limit = decisionLimit(principal);
-  if (limit === null || RANK[risk] <= RANK[limit]) return null;
+  if (limit === null || !isAbove(risk, limit)) return null;
   return riskLimitSentence(risk, limit);
 }

@@ -79,3 +79,29 @@ function fieldName(path: string): string {
   const last = path.split('.').filter(Boolean).at(-1) ?? '';
   return last === '' || last === 'body' ? 'it' : last.replace(/^alternative\./, '');
 }
+
+/** What the queue shows of the pending approvals, for the line under it. */
+export interface QueueShown {
+  shown: number;
+  total: number;
+  /** For an approver with a limit below critical: of those shown, how many they may decide, and of all pending. */
+  mine?: { shown: number; total: number };
+}
+
+/**
+ * The line under the queue: how many of the pending approvals are shown, and (for an approver
+ * with a limit) that those they may decide come first. Empty when everything is shown.
+ * @example queueSentence({ shown: 360, total: 371, mine: { shown: 160, total: 160 } })
+ */
+export function queueSentence({ shown, total, mine }: QueueShown): string {
+  const n = (value: number) => value.toLocaleString('en');
+  if (mine === undefined || mine.total === total) {
+    const hidden = total - shown;
+    return hidden > 0 ? `The ${n(shown)} most urgent of ${n(total)} pending approvals; ${n(hidden)} less urgent ones come up as these are decided.` : '';
+  }
+  if (mine.total === 0) return 'None of these is yours to decide: all are above your limit.';
+  const first = `The ${mine.shown === mine.total ? n(mine.total) : `${n(mine.shown)} most urgent of the ${n(mine.total)}`} you may decide come first`;
+  const above = total - mine.total;
+  const aboveShown = shown - mine.shown;
+  return `${first}; then ${aboveShown === above ? n(above) : `the ${n(aboveShown)} most urgent of ${n(above)}`} above your limit, to watch.`;
+}

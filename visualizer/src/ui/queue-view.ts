@@ -1,5 +1,7 @@
 import type { Approval, Principal } from '../api/types.ts';
 import { ApprovalCard, type CardActions } from './approval-card.ts';
+import { decisionLimit, isAbove } from '../logic/decision-limit.ts';
+import { queueSentence } from '../logic/sentences.ts';
 import { h, replaceChildren } from './dom.ts';
 
 /**
@@ -41,10 +43,11 @@ export class QueueView {
   }
 
   /**
-   * Shows the queue, in the order given (already sorted: see `orderQueue`). `total` is how many
-   * are pending in all; when it is more than shown, a line says the rest are less urgent.
+   * Shows the queue, in the order given (already arranged: see `arrangeQueue`). `total` is how
+   * many are pending in all, `decidable` how many of them the principal may decide (when only
+   * some): a line under the cards says what is and is not shown.
    */
-  show(approvals: Approval[], principal: Principal | null, total = approvals.length): void {
+  show(approvals: Approval[], principal: Principal | null, total = approvals.length, decidable?: number): void {
     const decides = principal ? principal.roles.some((role) => role === 'approver' || role === 'admin') : false;
     this.#note.hidden = decides || principal === null;
     this.#note.textContent = principal ? `Signed in as ${principal.id} (${principal.roles.join(', ')}): you can watch the queue; deciding needs the approver or admin role.` : '';
@@ -71,10 +74,11 @@ export class QueueView {
     }
     this.#count.textContent = String(total);
     this.#count.setAttribute('aria-label', `${total} pending`);
-    const more = total - approvals.length;
-    this.#more.hidden = more <= 0;
-    this.#more.textContent =
-      more > 0 ? `The ${approvals.length} most urgent of ${total.toLocaleString('en')} pending approvals; ${more.toLocaleString('en')} less urgent ones come up as these are decided.` : '';
+    const limit = decisionLimit(principal);
+    const mineShown = limit === null ? 0 : approvals.filter((approval) => !isAbove(approval.riskLevel, limit)).length;
+    const sentence = queueSentence({ shown: approvals.length, total, ...(decidable !== undefined ? { mine: { shown: mineShown, total: decidable } } : {}) });
+    this.#more.hidden = sentence === '';
+    this.#more.textContent = sentence;
     this.#empty.hidden = approvals.length > 0;
     this.#tickEverySecond(approvals.some((approval) => approval.expiresAt !== null));
   }
