@@ -188,8 +188,10 @@ describe('visualizer (Chromium)', () => {
     await page.click('.who button');
     await signIn(TOKENS.sam);
     const card = page.locator('.card', { hasText: 'Sam pushes a hotfix' });
-    await card.locator('button', { hasText: 'Approve' }).click();
-    await expect.poll(() => card.locator('.card-message').textContent()).toBe('You requested this action, so someone else must approve it.');
+    // Said at once, not after a refused click: the decisions are disabled.
+    await expect.poll(() => card.locator('.card-limit').textContent()).toBe('You requested this action, so someone else must decide on it.');
+    expect(await card.locator('button', { hasText: 'Approve' }).isDisabled()).toBe(true);
+    expect(await card.locator('button', { hasText: 'Reject' }).isDisabled()).toBe(true);
     await shot('4-self-approval');
     await page.click('.who button');
     await signIn(TOKENS.alice);

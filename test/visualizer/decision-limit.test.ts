@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aboveLimitSentence, decisionLimit } from '../../visualizer/src/logic/decision-limit.ts';
+import { aboveLimitSentence, cardRefusal, decisionLimit } from '../../visualizer/src/logic/decision-limit.ts';
 
 describe('what a signed-in principal may decide in the queue', () => {
   it('admins anything, approvers up to maxRisk (high by default), others nothing', () => {
@@ -9,6 +9,20 @@ describe('what a signed-in principal may decide in the queue', () => {
     expect(decisionLimit({ id: 'bot', roles: ['agent'] })).toBeNull();
     expect(decisionLimit({ id: 'viewer', roles: ['observer'] })).toBeNull();
     expect(decisionLimit(null)).toBeNull();
+    expect(decisionLimit({ id: 'ops-admin', roles: ['admin'], maxRisk: 'high' })).toBe('high');
+  });
+
+  it('refuses a card at once for no deciding role, one\'s own request, or a risk above the limit', () => {
+    const carol = { id: 'carol', roles: ['approver' as const] };
+    expect(cardRefusal({ requestedBy: 'agent-1', riskLevel: 'high' }, carol)).toBeNull();
+    expect(cardRefusal({ requestedBy: 'agent-1', riskLevel: 'critical' }, carol)?.sentence).toMatch(/critical-risk action and your role decides up to high/);
+    expect(cardRefusal({ requestedBy: 'carol', riskLevel: 'low' }, carol)).toEqual({
+      reason: 'You requested this action, so someone else must decide on it.',
+      sentence: 'You requested this action, so someone else must decide on it.',
+    });
+    // No deciding role: buttons off, and the queue says why once (no sentence on every card).
+    expect(cardRefusal({ requestedBy: 'agent-1', riskLevel: 'low' }, { id: 'bot', roles: ['agent'] })).toEqual({ reason: 'Deciding needs the approver or admin role.', sentence: null });
+    expect(cardRefusal({ requestedBy: 'agent-1', riskLevel: 'low' }, null)).toBeNull();
   });
 
   it('names the limit on cards above it, and nothing on the others', () => {

@@ -34,3 +34,27 @@ export function aboveLimitSentence(risk: RiskLevel, principal: Principal | null)
   if (limit === null || !isAbove(risk, limit)) return null;
   return riskLimitSentence(risk, limit);
 }
+
+/** Why a principal may not decide an approval: the card's buttons are disabled with `reason`; `sentence`, when set, is shown on the card. */
+export interface CardRefusal {
+  reason: string;
+  /** Null when the queue says it once for all cards (no deciding role). */
+  sentence: string | null;
+}
+
+/**
+ * Whether (and why) the signed-in principal may not decide this approval, as the server would
+ * judge it: no deciding role, their own request, or a risk above their limit. Said at once on the
+ * card instead of after a refused click.
+ * @example cardRefusal({ requestedBy: 'sam', riskLevel: 'high' }, sam)?.sentence // 'You requested this action, …'
+ */
+export function cardRefusal(approval: { requestedBy: string; riskLevel: RiskLevel }, principal: Principal | null): CardRefusal | null {
+  if (!principal) return null;
+  if (decisionLimit(principal) === null) return { reason: 'Deciding needs the approver or admin role.', sentence: null };
+  if (approval.requestedBy === principal.id) {
+    const sentence = 'You requested this action, so someone else must decide on it.';
+    return { reason: sentence, sentence };
+  }
+  const above = aboveLimitSentence(approval.riskLevel, principal);
+  return above ? { reason: above, sentence: above } : null;
+}

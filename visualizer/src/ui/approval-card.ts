@@ -1,6 +1,6 @@
 import type { Approval, Principal } from '../api/types.ts';
 import { formatCountdown, msUntil, urgency } from '../logic/countdown.ts';
-import { aboveLimitSentence, decisionLimit } from '../logic/decision-limit.ts';
+import { type CardRefusal, cardRefusal, decisionLimit } from '../logic/decision-limit.ts';
 import { errorSentence, type UserAction } from '../logic/sentences.ts';
 import type { RerouteBody } from '../logic/decision-forms.ts';
 import { rejectForm, rerouteForm } from './decision-form.ts';
@@ -31,6 +31,7 @@ export class ApprovalCard {
   readonly #message: HTMLElement;
   readonly #formSlot: HTMLElement;
   readonly #buttons: HTMLButtonElement[];
+  #refusal: CardRefusal | null = null;
 
   constructor(approval: Approval, principal: Principal | null, actions: CardActions) {
     this.#approval = approval;
@@ -62,15 +63,16 @@ export class ApprovalCard {
       this.#formSlot,
     );
     this.update(approval);
-    // Above the signed-in approver's limit: say so at once, rather than after a refused click.
-    const refusal = aboveLimitSentence(approval.riskLevel, principal);
-    if (refusal) {
+    // Not theirs to decide (no deciding role, their own request, above their limit): say so at
+    // once, rather than after a refused click.
+    this.#refusal = cardRefusal(approval, principal);
+    if (this.#refusal) {
       for (const button of this.#buttons) {
         button.disabled = true;
-        button.title = refusal;
+        button.title = this.#refusal.reason;
       }
-      this.element.classList.add('above-limit');
-      this.#message.before(h('p', { class: 'card-limit muted' }, refusal));
+      this.element.classList.add('not-yours');
+      if (this.#refusal.sentence) this.#message.before(h('p', { class: 'card-limit muted' }, this.#refusal.sentence));
     }
   }
 
@@ -147,7 +149,7 @@ export class ApprovalCard {
   }
 
   #busy(busy: boolean): void {
-    for (const button of this.#buttons) button.disabled = busy;
+    for (const button of this.#buttons) button.disabled = busy || this.#refusal !== null;
     this.element.setAttribute('aria-busy', String(busy));
   }
 }

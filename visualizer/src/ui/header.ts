@@ -1,3 +1,4 @@
+import { decisionLimit } from '../logic/decision-limit.ts';
 import type { Principal } from '../api/types.ts';
 import type { Connection } from '../app/live-data.ts';
 import { h, replaceChildren } from './dom.ts';
@@ -46,7 +47,8 @@ export class Header {
       replaceChildren(this.#who);
       return;
     }
-    const decides = principal.roles.includes('admin') ? 'decides any risk' : principal.roles.includes('approver') ? `decides up to ${principal.maxRisk ?? 'high'}` : 'reads only';
+    const limit = decisionLimit(principal);
+    const decides = limit !== null ? `decides up to ${limit}${limit === 'critical' ? ' (any risk)' : ''}` : principal.roles.includes('agent') ? 'decides nothing' : 'reads only';
     replaceChildren(
       this.#who,
       h('span', { class: 'who-name' }, principal.id),
