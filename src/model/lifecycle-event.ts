@@ -73,4 +73,6 @@ export interface AuditVerification {
   entries: number;
   /** The `seq` of the first entry whose hash or link does not match. */
   brokenAt?: number;
+  /** What is wrong there, in a sentence (with `brokenAt`). */
+  reason?: string;
 }

@@ -103,6 +103,7 @@ export const AuditVerificationAnswer = z.object({
   ok: z.boolean(),
   entries: z.number().int(),
   brokenAt: z.number().int().optional(),
+  reason: z.string().optional().describe('what is wrong at brokenAt, in a sentence'),
 });
 export const HealthAnswer = z.object({ status: z.literal('ok') });
 export const MachineTransition = z.object({

@@ -40,15 +40,26 @@ export class ChainWalk {
   add(entry: AuditEntry): AuditVerification | null {
     this.#count += 1;
     const { hash, prevHash, ...body } = entry;
-    const broken = entry.seq !== this.#count || prevHash !== this.#prev || auditHash(prevHash, body) !== hash;
-    if (broken || (entry.seq === this.#head?.seq && hash !== this.#head.hash)) return { ok: false, entries: this.#count, brokenAt: entry.seq };
+    const reason =
+      entry.seq !== this.#count
+        ? `entry ${this.#count} is missing (the next one is seq ${entry.seq})`
+        : prevHash !== this.#prev
+          ? 'its link (prevHash) is not the hash of the entry before it'
+          : auditHash(prevHash, body) !== hash
+            ? 'its content does not match its hash: it was changed after it was written'
+            : entry.seq === this.#head?.seq && hash !== this.#head.hash
+              ? 'it is not the last entry the store recorded (the journal head): the tail was replaced'
+              : null;
+    if (reason !== null) return { ok: false, entries: this.#count, brokenAt: entry.seq, reason };
     this.#prev = hash;
     return null;
   }
 
   /** The verdict once every entry was added. */
   end(): AuditVerification {
-    if (this.#head && this.#count < this.#head.seq) return { ok: false, entries: this.#count, brokenAt: this.#count + 1 };
+    if (this.#head && this.#count < this.#head.seq) {
+      return { ok: false, entries: this.#count, brokenAt: this.#count + 1, reason: `the chain ends at seq ${this.#count}, but the store recorded entries up to ${this.#head.seq}: its tail was deleted` };
+    }
     return { ok: true, entries: this.#count };
   }
 }

@@ -107,7 +107,10 @@ describe('tollgate policy explain', () => {
       expect(stdout).toMatch(new RegExp(`^${field} +\\S`, 'm'));
     }
     expect(stdout).toMatch(/^decision +alternative$/m);
+    expect(stdout).toMatch(/^requiredApprovals +-$/m);
     expect(stdout).toContain('git push --force-with-lease origin main');
+    const critical = await cli('policy', 'explain', '--action', 'deploy:production');
+    expect(critical.stdout).toMatch(/^requiredApprovals +2$/m);
   });
 
   it('prints a verdict that passes the Verdict schema with --json', async () => {

@@ -167,7 +167,7 @@ describe('opening a PostgreSQL store', () => {
       expect(await store.verifyAudit()).toEqual({ ok: true, entries: 3 });
       const last = (await store.readAudit({ afterSeq: 2 }))[0] as AuditEntry;
       await sql(`DELETE FROM "${own}".journal WHERE seq = 3`);
-      expect(await store.verifyAudit()).toEqual({ ok: false, entries: 2, brokenAt: 3 });
+      expect(await store.verifyAudit()).toEqual({ ok: false, entries: 2, brokenAt: 3, reason: expect.stringMatching(/tail was deleted/) });
       // The tail replaced by a forged entry chained correctly onto the one before: every link
       // holds, the head's hash does not.
       const { hash: _hash, prevHash, ...body } = last;
@@ -176,7 +176,7 @@ describe('opening a PostgreSQL store', () => {
         `INSERT INTO "${own}".journal (seq, at, actor, type, task_id, approval_id, data, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
         [forged.seq, forged.at, forged.actor, forged.action, forged.taskId, forged.approvalId, JSON.stringify(forged.data), prevHash, auditHash(prevHash, forged)],
       );
-      expect(await store.verifyAudit()).toEqual({ ok: false, entries: 3, brokenAt: 3 });
+      expect(await store.verifyAudit()).toEqual({ ok: false, entries: 3, brokenAt: 3, reason: expect.stringMatching(/tail was replaced/) });
     } finally {
       await store.close();
       await sql(`DROP SCHEMA "${own}" CASCADE`);

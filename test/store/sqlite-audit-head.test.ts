@@ -26,14 +26,14 @@ describe('SQLite audit verify against the journal head', () => {
 
     const db = new Database(path);
     db.prepare('DELETE FROM journal WHERE seq = 4').run();
-    expect(await store.verifyAudit()).toEqual({ ok: false, entries: 3, brokenAt: 4 });
+    expect(await store.verifyAudit()).toEqual({ ok: false, entries: 3, brokenAt: 4, reason: expect.stringMatching(/tail was deleted/) });
     const { hash: _hash, prevHash, ...body } = last;
     const forged = { ...body, actor: 'mallory' };
     db.prepare('INSERT INTO journal (seq, at, actor, type, task_id, approval_id, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
       forged.seq, forged.at, forged.actor, forged.action, forged.taskId, forged.approvalId, JSON.stringify(forged.data), prevHash, auditHash(prevHash, forged),
     );
     db.close();
-    expect(await store.verifyAudit()).toEqual({ ok: false, entries: 4, brokenAt: 4 });
+    expect(await store.verifyAudit()).toEqual({ ok: false, entries: 4, brokenAt: 4, reason: expect.stringMatching(/tail was replaced/) });
     await store.close();
   });
 

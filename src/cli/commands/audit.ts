@@ -8,7 +8,7 @@ export function registerAuditCommands(program: Command): void {
   audit
     .command('verify')
     .description('recompute the audit chain and report the first broken entry')
-    .option('--db <url>', 'store: sqlite:PATH', 'sqlite:./tollgate.db')
+    .option('--db <url>', 'store of a stopped server: sqlite:PATH, or postgres://…?schema=NAME', 'sqlite:./tollgate.db')
     .option('--json', 'print JSON')
     .action(async (options: { db: string; json?: boolean }) => {
       const store = await openStore(options.db, { mustExist: true });
@@ -16,7 +16,7 @@ export function registerAuditCommands(program: Command): void {
         const result = await store.verifyAudit();
         if (options.json) writeOut(`${JSON.stringify(result)}\n`);
         else if (result.ok) writeOut(`audit chain ok: ${result.entries} entries\n`);
-        else writeOut(`audit chain BROKEN at seq ${result.brokenAt} (${result.entries} entries checked)\n`);
+        else writeOut(`audit chain BROKEN at seq ${result.brokenAt}${result.reason ? `: ${result.reason}` : ''} (${result.entries} entries checked)\n`);
         if (!result.ok) process.exitCode = 1;
       } finally {
         await store.close();

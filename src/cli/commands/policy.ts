@@ -122,7 +122,8 @@ function formatVerdict(verdict: Verdict): string {
     ['matchedRules', verdict.matchedRules.join(', ')],
     ['riskLevel', verdict.riskLevel],
     ['autonomy', verdict.autonomy],
-    ['requiredApprovals', String(verdict.requiredApprovals)],
+    // Approvals matter only to a verdict that asks for them.
+    ['requiredApprovals', verdict.decision === 'escalate' ? String(verdict.requiredApprovals) : '-'],
     ['policyVersion', verdict.policyVersion],
     ['argsHash', verdict.argsHash],
     ['durationMs', verdict.durationMs.toFixed(3)],
