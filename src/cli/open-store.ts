@@ -12,17 +12,19 @@ import type { Store } from '../store/store.ts';
  * PostgreSQL URL (`postgres://…` / `postgresql://…`; the tables go in the schema named by a
  * `schema` query parameter, default `public`; the other parameters are pg's). `mustExist`: a
  * tool that only reads refuses a store that is not there, instead of creating an empty one.
+ * `readOnly` (implies `mustExist`): an SQLite store is opened beside its running server, without
+ * its owner lock, and refuses writes (PostgreSQL is shared anyway).
  * @example await openStore('sqlite:./tollgate.db')
  * @example await openStore('postgres://tollgate@db:5432/tollgate?schema=tollgate')
  */
-export async function openStore(url: string, options: { mustExist?: boolean } = {}): Promise<Store> {
-  const mustExist = options.mustExist ?? false;
+export async function openStore(url: string, options: { mustExist?: boolean; readOnly?: boolean } = {}): Promise<Store> {
+  const mustExist = (options.mustExist ?? false) || options.readOnly === true;
   if (url === 'memory:' || url === 'memory') return createMemoryStore();
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return openPostgresUrl(url, mustExist);
   const path = sqlitePathOf(url);
   if (path === null) throw new ValidationError(`--db ${url}: expected sqlite:PATH, memory: or postgres://…`);
   if (mustExist && !existsSync(path)) throw new ValidationError(`--db ${url}: no such database file`, [{ path: '--db', message: 'no such database file' }]);
-  return openSqliteStore({ path });
+  return openSqliteStore({ path, ...(options.readOnly ? { readOnly: true } : {}) });
 }
 
 async function openPostgresUrl(url: string, mustExist: boolean): Promise<Store> {

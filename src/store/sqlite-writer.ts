@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { GateError } from '../errors.ts';
 import type { AutonomySetting } from '../model/autonomy-setting.ts';
 import { SqliteWrites } from './sqlite-writes.ts';
 import type { CommitReceipt, TaskCommit, TaskLease } from './task-record.ts';
@@ -131,4 +132,28 @@ export class InlineSqliteWriter implements SqliteWriter {
   async close(): Promise<void> {
     this.#group.flush();
   }
+}
+
+/** The writer of a store opened read-only (`readOnly`): refuses every write, for tools that only read. */
+export class ReadOnlyWriter implements SqliteWriter {
+  readonly #path: string;
+  constructor(path: string) {
+    this.#path = path;
+  }
+  #refuse(): Promise<never> {
+    return Promise.reject(new GateError('internal', `${this.#path} was opened read-only; this tool does not write`));
+  }
+  commit(): Promise<CommitReceipt> {
+    return this.#refuse();
+  }
+  setAutonomy(): Promise<number> {
+    return this.#refuse();
+  }
+  claimTasks(): Promise<string[]> {
+    return this.#refuse();
+  }
+  renewLeases(): Promise<string[]> {
+    return this.#refuse();
+  }
+  async close(): Promise<void> {}
 }

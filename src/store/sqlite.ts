@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import type { Logger } from 'pino';
-import { ClosedError } from '../errors.ts';
+import { ClosedError, ValidationError } from '../errors.ts';
 import type { Approval } from '../model/approval.ts';
 import type { AuditEntry, LifecycleEvent } from '../model/lifecycle-event.ts';
 import { AutonomySetting } from '../model/autonomy-setting.ts';
@@ -9,8 +9,8 @@ import { GENESIS_HASH, verifyChain } from './audit-chain.ts';
 import { type SqliteSynchronous, configureSqliteConnection } from './sqlite-pragmas.ts';
 import { type ApprovalRow, type JournalRow, type TaskRow, approvalFromRow, auditFromRow, eventFromRow, taskFromRow } from './sqlite-rows.ts';
 import { type OwnerLock, takeOwnerLock } from './sqlite-owner-lock.ts';
-import { migrateSqlite } from './sqlite-schema.ts';
-import { InlineSqliteWriter, type SqliteWriter } from './sqlite-writer.ts';
+import { SQLITE_MIGRATIONS, migrateSqlite } from './sqlite-schema.ts';
+import { InlineSqliteWriter, ReadOnlyWriter, type SqliteWriter } from './sqlite-writer.ts';
 import { ThreadSqliteWriter } from './sqlite-writer-client.ts';
 import { type ApprovalFilterTerm, approvalFilterTerms, readSegments, readsPendingByUrgency } from './approval-order-sql.ts';
 import type { ApprovalQuery, Store, TaskQuery } from './store.ts';
@@ -32,6 +32,12 @@ export interface SqliteStoreOptions {
    * `thread`: always on the writer thread. `inline`: always on this thread.
    */
   writer?: 'auto' | 'thread' | 'inline';
+  /**
+   * For tools that only read, beside a running server (policy replay, audit verify): the file
+   * must exist and its schema be current; no owner lock is taken (the server holds it), nothing
+   * is migrated, and every write is refused. WAL lets it read while the server writes.
+   */
+  readOnly?: boolean;
   logger?: Logger;
 }
 
@@ -44,6 +50,7 @@ export interface SqliteStoreOptions {
  * @example const store = await openSqliteStore({ path: './tollgate.db' });
  */
 export async function openSqliteStore(options: SqliteStoreOptions): Promise<Store> {
+  if (options.readOnly) return openReadOnly(options.path);
   const synchronous = options.synchronous ?? 'FULL';
   const owner = takeOwnerLock(options.path);
   let db: Database.Database | undefined;
@@ -59,6 +66,29 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     owner.release();
     throw error;
   }
+}
+
+function openReadOnly(path: string): Store {
+  let db: Database.Database;
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true });
+  } catch (error) {
+    throw new ValidationError(`${path}: cannot open the database to read it: ${(error as Error).message}`);
+  }
+  try {
+    db.pragma('busy_timeout = 10000');
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version !== SQLITE_MIGRATIONS.length) {
+      throw new ValidationError(
+        `${path} has schema version ${version} and this Tollgate reads version ${SQLITE_MIGRATIONS.length}: ${version < SQLITE_MIGRATIONS.length ? 'open it once with tollgate serve or tollgate migrate (they migrate it) first' : 'use the Tollgate that wrote it'}`,
+      );
+    }
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  // No owner lock: the server that owns the file may be running, and a reader does not compete.
+  return new SqliteStore(db, new ReadOnlyWriter(path), { path: `${path}-lock`, release: () => undefined });
 }
 
 class SqliteStore implements Store {

@@ -1,6 +1,7 @@
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { openStore } from '../../src/cli/open-store.ts';
 import { createEngine } from '../../src/engine/engine.ts';
 import { openSqliteStore } from '../../src/store/sqlite.ts';
 import { PRINCIPALS, PROPOSALS } from './support/app-harness.ts';
@@ -41,8 +42,44 @@ describe('tollgate audit verify on an SQLite file (in-process, then the real bin
     expect([answer.code, answer.stdout]).toEqual([2, '']);
     expect(answer.stderr).toContain('no such database file');
     expect(existsSync(missing)).toBe(false);
+    // Read-only, it migrates nothing: a store of an older schema is named, not changed.
+    const older = `${files.dir}/older.db`;
+    await (await openSqliteStore({ path: older })).close();
+    const raw = new Database(older);
+    raw.pragma('user_version = 4');
+    raw.close();
+    const stale = await runCli(['audit', 'verify', '--db', `sqlite:${older}`]);
+    expect(stale.code).toBe(2);
+    expect(stale.stderr).toMatch(/has schema version 4 and this Tollgate reads version \d+: open it once with tollgate serve or tollgate migrate/);
     const scheme = await runCli(['audit', 'verify', '--db', 'mysql://root@127.0.0.1/test']);
     expect(scheme.code).toBe(2);
     expect(scheme.stderr).toContain('expected sqlite:PATH, memory: or postgres://');
+  });
+
+  it('verifies, and replays a policy against, the store of a server that is running (read-only, beside its owner lock)', async () => {
+    const path = `${files.dir}/live.db`;
+    const store = await openSqliteStore({ path });
+    const engine = createEngine({ store });
+    try {
+      await engine.submit({ ...PROPOSALS.human, agentId: 'agent-1' });
+      const verified = await runCli(['audit', 'verify', '--db', `sqlite:${path}`]);
+      expect([verified.code, verified.stderr]).toEqual([0, '']);
+      expect(verified.stdout).toMatch(/^audit chain ok: \d+ entries\n$/);
+      const policy = `${files.dir}/stricter.json`;
+      const { DEFAULT_POLICY } = await import('../../src/policy/default-policy.ts');
+      writeFileSync(policy, JSON.stringify({ ...DEFAULT_POLICY, hardDeny: [...DEFAULT_POLICY.hardDeny, 'vcs:push'] }));
+      const replayed = await runCli(['policy', 'replay', '--policy', policy, '--db', `sqlite:${path}`, '--json']);
+      expect([replayed.code, replayed.stderr]).toEqual([0, '']);
+      expect(JSON.parse(replayed.stdout)).toMatchObject({ tasks: 1 });
+      // The server goes on writing, and a read-only opener refuses to.
+      await engine.submit({ ...PROPOSALS.auto, agentId: 'agent-1' });
+      const reader = await openStore(`sqlite:${path}`, { readOnly: true });
+      expect((await reader.listTasks({ limit: 10 })).items).toHaveLength(2);
+      await expect(reader.setAutonomy({ scope: 'company', subject: '*', level: 'locked', previous: 'semi', reason: 'x', setBy: 'alice', setAt: new Date().toISOString() })).rejects.toThrow(/opened read-only/);
+      await reader.close();
+    } finally {
+      await engine.close();
+      await store.close();
+    }
   });
 });

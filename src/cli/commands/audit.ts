@@ -8,10 +8,11 @@ export function registerAuditCommands(program: Command): void {
   audit
     .command('verify')
     .description('recompute the audit chain and report the first broken entry')
-    .option('--db <url>', 'store of a stopped server: sqlite:PATH, or postgres://…?schema=NAME', 'sqlite:./tollgate.db')
+    .option('--db <url>', 'store (a running server\'s too): sqlite:PATH, or postgres://…?schema=NAME', 'sqlite:./tollgate.db')
     .option('--json', 'print JSON')
     .action(async (options: { db: string; json?: boolean }) => {
-      const store = await openStore(options.db, { mustExist: true });
+      // Only reads: beside a running server too.
+      const store = await openStore(options.db, { readOnly: true });
       try {
         const result = await store.verifyAudit();
         if (options.json) writeOut(`${JSON.stringify(result)}\n`);

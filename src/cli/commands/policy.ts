@@ -136,8 +136,9 @@ async function replay(raw: Record<string, unknown>): Promise<void> {
   if (raw.policy === undefined) throw new ValidationError('--policy is required (the new policy JSON file)', [{ path: '--policy', message: 'required' }]);
   const options = parseOptions(ReplayOptions, raw);
   const policy = loadPolicyFile(options.policy);
-  // A replay never creates anything: a missing store is an error, not an empty one.
-  const store = await openStore(options.db, { mustExist: true });
+  // A replay only reads: a missing store is an error, not an empty one, and a running server's
+  // SQLite store is read beside it (shadow mode, without stopping production).
+  const store = await openStore(options.db, { readOnly: true });
   try {
     // Autonomy as the engine resolves it: levels stored by humans or downgrades, over the new file's.
     const registry = new AutonomyRegistry(store, policy.autonomy, systemClock);
