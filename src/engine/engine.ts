@@ -11,7 +11,7 @@ import { Proposal } from '../model/proposal.ts';
 import type { Task } from '../model/task.ts';
 import type { TaskRecord } from '../store/task-record.ts';
 import { assertMayCancel, assertMayDecide } from './authorize.ts';
-import { assertNoCredentials } from './credential-check.ts';
+import { assertNoCredentials, assertNoCredentialsOutsideArgs } from './credential-check.ts';
 import { AutonomyRegistry } from './autonomy-registry.ts';
 import { DEFAULT_ERROR_RATE_RULE, ErrorRateTracker } from './error-rate.ts';
 import { AutonomyChange, type AutonomyDowngradeCause, type AutonomySetting } from '../model/autonomy-setting.ts';
@@ -111,6 +111,7 @@ class GateEngine implements Engine {
   async submit(input: Proposal): Promise<SubmitResult> {
     this.#assertOpen();
     const proposal = parseInput(Proposal, input, 'proposal');
+    assertNoCredentialsOutsideArgs(proposal);
     await this.#autonomy.load();
     const { idempotencyKey } = proposal;
     if (idempotencyKey !== undefined) {

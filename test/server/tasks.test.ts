@@ -168,4 +168,21 @@ describe('tasks API', () => {
     const missing = await h.call('POST', '/api/v1/tasks/nope/cancel', { body: {} });
     expect(missing.status).toBe(404);
   });
+
+  it('refuses a credential in the title, description or metadata (400, nothing kept); words about passwords are fine', async () => {
+    const refusals: Array<[object, string, RegExp]> = [
+      [{ ...PROPOSALS.auto, title: 'Read the file with key AKIAIOSFODNN7EXAMPLE' }, 'title', /title holds an AWS access key/],
+      [{ ...PROPOSALS.auto, description: 'clone https://bot:s3cretpass@git.example.com/repo.git' }, 'description', /description holds credentials in a URL/],
+      [{ ...PROPOSALS.auto, metadata: { trace: 't-1', db_password: 'hunter2hunter2' } }, 'metadata.db_password', /metadata holds a credential/],
+    ];
+    for (const [body, path, message] of refusals) {
+      const answer = await h.call('POST', '/api/v1/tasks', { body });
+      expect([path, answer.status, problemCode(answer)]).toEqual([path, 400, 'validation_failed']);
+      expect(answer.body.detail).toMatch(message);
+      expect(answer.body.issues[0].path).toBe(path);
+    }
+    expect((await h.call('GET', '/api/v1/tasks')).body.items).toEqual([]);
+    const words = await h.submit({ ...PROPOSALS.auto, title: 'Rotate the password of the staging database', description: 'The password is expired; api key rotation follows.' });
+    expect(words.state).toBe('completed');
+  });
 });

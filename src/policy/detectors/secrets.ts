@@ -25,6 +25,16 @@ const PATTERNS: Array<{ rule: string; pattern: RegExp; what: string }> = [
  */
 const ANY_PATTERN = new RegExp(PATTERNS.map(({ pattern }) => `(?:${pattern.source})`).join('|'), 'i');
 
+/**
+ * The credential format a text holds (a key, a token, a password in a URL), as a phrase, or null.
+ * Formats only, no guessing from words around them: safe on free text such as a title.
+ * @example credentialFormatIn('deploy with AKIAIOSFODNN7EXAMPLE') // 'an AWS access key'
+ */
+export function credentialFormatIn(text: string): string | null {
+  if (!ANY_PATTERN.test(text)) return null;
+  return PATTERNS.find(({ pattern }) => pattern.test(text))?.what ?? null;
+}
+
 // A name that holds a secret: `password`, `DB_PASSWORD`, `aws_secret_access_key`, `apiToken`…
 const SECRET_NAME = "[a-z0-9_.-]{0,40}?(?:password|passwd|passphrase|pwd|secret|secret[_-]?key|secret[_-]?access[_-]?key|api[_-]?key|api[_-]?token|access[_-]?key|access[_-]?token|auth[_-]?token|refresh[_-]?token|session[_-]?token|private[_-]?key|client[_-]?secret|credentials?)";
 /** `NAME = value`, `NAME: "value"`, `"NAME": "value"`, `password is value`. */
