@@ -141,10 +141,7 @@ class GateEngine implements Engine {
     // Past its deadline, an approval is judged as the sweeper would have left it: its timeout is
     // applied first (expired, escalated, approved on timeout), whenever the sweeper runs next.
     const now = isoNow(this.clock);
-    if (first.status === 'pending' && first.expiresAt !== null && first.expiresAt <= now) {
-      const claimed = await this.#leases.claim([first.taskId]);
-      if (claimed.has(first.taskId)) await this.#runner.expire(first, now);
-    }
+    if (first.status === 'pending' && first.expiresAt !== null && first.expiresAt <= now) await this.#applyTimeouts([first], now);
     return this.#runner.locks.run(first.taskId, async () => {
       // A lost compare-and-set means another worker decided first: reload and judge again,
       // which turns the loss into the right 409 (not_pending, already_voted).
@@ -239,11 +236,17 @@ class GateEngine implements Engine {
   async expireDue(limit = 500): Promise<number> {
     this.#assertOpen();
     const now = isoNow(this.clock);
-    const listed = await this.store.listDueApprovals(now, limit);
-    // Of workers sweeping at once, each deadline is applied by the one that claims its task.
-    const claimed = await this.#leases.claim(listed.map((approval) => approval.taskId));
-    const due = listed.filter((approval) => claimed.has(approval.taskId));
-    const outcomes = await Promise.all(due.map((approval) => this.#runner.expire(approval, now)));
+    return this.#applyTimeouts(await this.store.listDueApprovals(now, limit), now);
+  }
+
+  /**
+   * Applies the timeout of approvals whose deadline is at or before `now`; returns how many it
+   * applied. Of workers doing this at once, each deadline is applied by the one that claims its task.
+   */
+  async #applyTimeouts(due: readonly Approval[], now: string): Promise<number> {
+    const claimed = await this.#leases.claim(due.map((approval) => approval.taskId));
+    const mine = due.filter((approval) => claimed.has(approval.taskId));
+    const outcomes = await Promise.all(mine.map((approval) => this.#runner.expire(approval, now)));
     return outcomes.filter(Boolean).length;
   }
 
