@@ -31,8 +31,12 @@ const ANY_PATTERN = new RegExp(PATTERNS.map(({ pattern }) => `(?:${pattern.sourc
  * @example credentialFormatIn('deploy with AKIAIOSFODNN7EXAMPLE') // 'an AWS access key'
  */
 export function credentialFormatIn(text: string): string | null {
-  if (!ANY_PATTERN.test(text)) return null;
-  return PATTERNS.find(({ pattern }) => pattern.test(text))?.what ?? null;
+  return formatIn(text)?.what ?? null;
+}
+
+/** The first credential format `text` holds: one pass over all of them, then one by one to name it. */
+function formatIn(text: string): (typeof PATTERNS)[number] | undefined {
+  return ANY_PATTERN.test(text) ? PATTERNS.find(({ pattern }) => pattern.test(text)) : undefined;
 }
 
 // A name that holds a secret: `password`, `DB_PASSWORD`, `aws_secret_access_key`, `apiToken`…
@@ -81,7 +85,7 @@ export const secrets: Detector = {
     const findings: Finding[] = [];
     for (const { text, path, isKey, key } of strings) {
       const at = path || 'args';
-      const hit = ANY_PATTERN.test(text) ? PATTERNS.find(({ pattern }) => pattern.test(text)) : undefined;
+      const hit = formatIn(text);
       if (hit) {
         findings.push({ rule: hit.rule, severity: 'deny', reason: `${hit.what} in ${at}`, path });
         continue;
