@@ -10,21 +10,21 @@ import type { Store } from '../store/store.ts';
 /**
  * Opens the store a `--db` URL names: `sqlite:PATH` (or a bare path), `memory:`, or a
  * PostgreSQL URL (`postgres://…` / `postgresql://…`; the tables go in the schema named by a
- * `schema` query parameter, default `public`; the other parameters are pg's). `mustExist`: a
- * tool that only reads refuses a store that is not there, instead of creating an empty one.
- * `readOnly` (implies `mustExist`): an SQLite store is opened beside its running server, without
- * its owner lock, and refuses writes (PostgreSQL is shared anyway).
+ * `schema` query parameter, default `public`; the other parameters are pg's). `readOnly`, for a
+ * tool that only reads: a store that is not there is an error, not created empty; an SQLite one
+ * is opened beside its running server, without its owner lock, and refuses writes (PostgreSQL is
+ * shared anyway).
  * @example await openStore('sqlite:./tollgate.db')
  * @example await openStore('postgres://tollgate@db:5432/tollgate?schema=tollgate')
  */
-export async function openStore(url: string, options: { mustExist?: boolean; readOnly?: boolean } = {}): Promise<Store> {
-  const mustExist = (options.mustExist ?? false) || options.readOnly === true;
+export async function openStore(url: string, options: { readOnly?: boolean } = {}): Promise<Store> {
+  const readOnly = options.readOnly ?? false;
   if (url === 'memory:' || url === 'memory') return createMemoryStore();
-  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return openPostgresUrl(url, mustExist);
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return openPostgresUrl(url, readOnly);
   const path = sqlitePathOf(url);
   if (path === null) throw new ValidationError(`--db ${url}: expected sqlite:PATH, memory: or postgres://…`);
-  if (mustExist && !existsSync(path)) throw new ValidationError(`--db ${url}: no such database file`, [{ path: '--db', message: 'no such database file' }]);
-  return openSqliteStore({ path, ...(options.readOnly ? { readOnly: true } : {}) });
+  if (readOnly && !existsSync(path)) throw new ValidationError(`--db ${url}: no such database file`, [{ path: '--db', message: 'no such database file' }]);
+  return openSqliteStore({ path, readOnly });
 }
 
 async function openPostgresUrl(url: string, mustExist: boolean): Promise<Store> {

@@ -187,9 +187,9 @@ describe('opening a PostgreSQL store', () => {
     const typo = testSchemaName('typo');
     const url = new URL(TEST_PG_URL);
     url.searchParams.set('schema', typo);
-    await expect(openStore(url.toString(), { mustExist: true })).rejects.toMatchObject({ code: 'not_found' });
+    await expect(openStore(url.toString(), { readOnly: true })).rejects.toMatchObject({ code: 'not_found' });
     expect((await sql(`SELECT 1 FROM pg_namespace WHERE nspname = '${typo}'`)).rows).toEqual([]);
-    const existing = await openStore(`${TEST_PG_URL}?schema=${schema}`, { mustExist: true });
+    const existing = await openStore(`${TEST_PG_URL}?schema=${schema}`, { readOnly: true });
     await existing.close();
   });
 
