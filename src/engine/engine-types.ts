@@ -1,6 +1,6 @@
 import type { InspectionEvent, Observer } from 'xstate';
 import type { Observable } from 'rxjs';
-import type { Approval } from '../model/approval.ts';
+import type { ApprovalView } from '../model/approval.ts';
 import type { AutonomyLevel } from '../model/autonomy.ts';
 import type { AutonomyChange, AutonomyDowngradeCause, AutonomySetting } from '../model/autonomy-setting.ts';
 import type { ErrorRateRule } from './error-rate.ts';
@@ -50,7 +50,7 @@ export interface SubmitResult {
 
 /** What a decision answers. */
 export interface DecisionResult {
-  approval: Approval;
+  approval: ApprovalView;
   task: Task;
   /** The task submitted for the alternative, after a reroute. */
   alternativeTask?: Task;
@@ -76,8 +76,8 @@ export interface Engine {
   cancel(taskId: string, principal: Principal, reason?: string): Promise<Task>;
   get(taskId: string, options?: { history?: boolean }): Promise<Task>;
   list(query: TaskQuery): Promise<{ items: Task[]; nextCursor: string | null }>;
-  getApproval(approvalId: string): Promise<Approval>;
-  listApprovals(query: ApprovalQuery): Promise<{ items: Approval[]; total: number }>;
+  getApproval(approvalId: string): Promise<ApprovalView>;
+  listApprovals(query: ApprovalQuery): Promise<{ items: ApprovalView[]; total: number }>;
   /** Applies the timeout policy to every pending approval past its deadline; returns how many. */
   expireDue(limit?: number): Promise<number>;
   /**

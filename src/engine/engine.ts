@@ -4,7 +4,7 @@ import { createSecOpsActor } from '../../actors/secops.ts';
 import type { TaskContext } from '../../machines/task-context.ts';
 import { taskMachine } from '../../machines/task.machine.ts';
 import { ClosedError, DuplicateIdempotencyKeyError, NotFoundError, ValidationError, hasCode } from '../errors.ts';
-import type { Approval } from '../model/approval.ts';
+import { type Approval, type ApprovalView, toApprovalView } from '../model/approval.ts';
 import { Decision } from '../model/decision.ts';
 import { Principal } from '../model/principal.ts';
 import { Proposal } from '../model/proposal.ts';
@@ -183,7 +183,8 @@ class GateEngine implements Engine {
           return { approval: await this.getApproval(approvalId), task: toTaskView(stored) };
         }
         const task = toTaskView(record, contextOf(run));
-        const decided = contextOf(run).approval ?? (await this.getApproval(approvalId));
+        const stored = contextOf(run).approval;
+        const decided = stored ? toApprovalView(stored) : await this.getApproval(approvalId);
         const result: DecisionResult = { approval: decided, task };
         const alternativeTask = await this.#runner.submitAlternative(record, contextOf(run));
         if (alternativeTask) result.alternativeTask = alternativeTask;
@@ -223,14 +224,15 @@ class GateEngine implements Engine {
     return { items: page.items.map((record) => toTaskView(record)), nextCursor: page.nextCursor };
   }
 
-  async getApproval(approvalId: string): Promise<Approval> {
+  async getApproval(approvalId: string): Promise<ApprovalView> {
     const approval = await this.store.getApproval(approvalId);
     if (!approval) throw new NotFoundError('approval', approvalId);
-    return approval;
+    return toApprovalView(approval);
   }
 
-  listApprovals(query: Parameters<Engine['listApprovals']>[0]) {
-    return this.store.listApprovals(query);
+  async listApprovals(query: Parameters<Engine['listApprovals']>[0]): Promise<{ items: ApprovalView[]; total: number }> {
+    const page = await this.store.listApprovals(query);
+    return { items: page.items.map(toApprovalView), total: page.total };
   }
 
   async expireDue(limit = 500): Promise<number> {

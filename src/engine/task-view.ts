@@ -30,8 +30,10 @@ export function toTaskView(record: TaskRecord, context?: TaskContext | null, opt
     state: record.state,
     actionType: record.actionType,
     title: record.title,
+    description: ctx?.proposal.description ?? null,
     args: ctx?.proposal.args ?? {},
     agentId: record.agentId,
+    department: record.department,
     riskLevel: record.riskLevel,
     autonomy: verdict?.autonomy ?? null,
     verdict: verdict
@@ -57,8 +59,6 @@ export function toTaskView(record: TaskRecord, context?: TaskContext | null, opt
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
   };
-  if (ctx?.proposal.description !== undefined) task.description = ctx.proposal.description;
-  if (record.department !== null) task.department = record.department;
   if (ctx?.proposal.metadata !== undefined) task.metadata = ctx.proposal.metadata;
   if (options.history) task.history = record.history;
   return task;

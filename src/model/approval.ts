@@ -47,3 +47,18 @@ export const Approval = z.strictObject({
   onEscalationExhausted: z.enum(['deny', 'approve']).optional(),
 });
 export type Approval = z.infer<typeof Approval>;
+
+/**
+ * An approval as the API and the engine show it: every field of API.md present, `description`
+ * null when the proposal had none (the stored approval, inside task snapshots, leaves it out).
+ */
+export const ApprovalView = Approval.extend({ description: z.string().nullable() });
+export type ApprovalView = z.infer<typeof ApprovalView>;
+
+/**
+ * Shapes a stored approval for callers.
+ * @example toApprovalView(approval).description // null when the proposal gave none
+ */
+export function toApprovalView(approval: Approval): ApprovalView {
+  return approval.description === undefined ? Object.assign({}, approval, { description: null }) : (approval as ApprovalView);
+}

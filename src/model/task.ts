@@ -21,10 +21,10 @@ export const Task = z.strictObject({
   state: TaskState,
   actionType: ActionType,
   title: z.string(),
-  description: z.string().optional(),
+  description: z.string().nullable(),
   args: JsonObject,
   agentId: z.string(),
-  department: z.string().optional(),
+  department: z.string().nullable(),
   riskLevel: RiskLevel.nullable(),
   autonomy: AutonomyLevel.nullable(),
   verdict: z

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { plainText } from '../model/text.ts';
 import { ActionType } from '../model/action-type.ts';
-import { Approval, ApprovalStatus } from '../model/approval.ts';
+import { ApprovalStatus, ApprovalView } from '../model/approval.ts';
 import { ApprovalOrder } from '../model/approval-order.ts';
 import { Decision } from '../model/decision.ts';
 import { AuditEntry } from '../model/lifecycle-event.ts';
@@ -87,14 +87,14 @@ export const AuditQuery = z.object({
 export const TaskAnswer = z.object({ task: Task });
 export const TaskPage = z.object({ items: z.array(Task), nextCursor: z.string().nullable() });
 export const ApprovalPage = z.object({
-  items: z.array(Approval),
+  items: z.array(ApprovalView),
   total: z.number().int(),
   offset: z.number().int(),
   limit: z.number().int(),
   // Defaults to null for clients of this code reading an older server's page, which has none.
   nextCursor: z.string().nullable().default(null).describe('pass as cursor for the page after this one; null when this page is the last'),
 });
-export const DecisionAnswer = z.object({ approval: Approval, task: Task, alternativeTask: Task.optional() });
+export const DecisionAnswer = z.object({ approval: ApprovalView, task: Task, alternativeTask: Task.optional() });
 export const AuditPage = z.object({
   items: z.array(AuditEntry),
   nextAfterSeq: z.number().int().nullable().describe('pass as afterSeq for the next page; null at the end'),

@@ -22,6 +22,25 @@ describe('tasks API', () => {
     expect(denied.body.task.state).toBe('denied');
   });
 
+  it('shows every field of API.md: description and department are null when the proposal gave none', async () => {
+    const bare = { actionType: PROPOSALS.human.actionType, title: 'push', args: PROPOSALS.human.args };
+    const { task } = (await h.call('POST', '/api/v1/tasks', { body: bare })).body;
+    expect(task).toMatchObject({ description: null, department: null });
+    const shown = (await h.call('GET', `/api/v1/tasks/${task.id}`)).body;
+    expect(shown).toMatchObject({ description: null, department: null });
+    expect((await h.call('GET', '/api/v1/tasks')).body.items[0]).toMatchObject({ description: null, department: null });
+    const approval = (await h.call('GET', `/api/v1/approvals/${task.approvalId}`)).body;
+    expect(approval.description).toBeNull();
+    expect((await h.call('GET', '/api/v1/approvals')).body.items[0].description).toBeNull();
+    const decided = (await h.call('POST', `/api/v1/approvals/${task.approvalId}/approve`, { as: 'alice', body: {} })).body;
+    expect(decided.approval.description).toBeNull();
+    expect(decided.task).toMatchObject({ description: null, department: null, state: 'completed' });
+
+    const described = (await h.call('POST', '/api/v1/tasks', { body: { ...bare, description: 'why', department: 'platform' } })).body.task;
+    expect(described).toMatchObject({ description: 'why', department: 'platform' });
+    expect((await h.call('GET', `/api/v1/approvals/${described.approvalId}`)).body.description).toBe('why');
+  });
+
   it('admins may submit; approvers and observers may not (403 forbidden)', async () => {
     expect((await h.call('POST', '/api/v1/tasks', { as: 'admin', body: PROPOSALS.auto })).status).toBe(201);
     for (const as of ['alice', 'viewer'] as const) {

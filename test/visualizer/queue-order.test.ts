@@ -4,7 +4,7 @@ import { orderQueue } from '../../visualizer/src/logic/queue-order.ts';
 
 function approval(id: string, riskLevel: Approval['riskLevel'], expiresAt: string | null, extra: Partial<Approval> = {}): Approval {
   return {
-    id, taskId: `t-${id}`, actionType: 'vcs:push', title: id, requestedBy: 'agent', riskLevel, status: 'pending', requiredApprovals: 1, approvals: [],
+    id, taskId: `t-${id}`, actionType: 'vcs:push', title: id, description: null, requestedBy: 'agent', riskLevel, status: 'pending', requiredApprovals: 1, approvals: [],
     escalationTier: 0, argsHash: 'h', policyVersion: 'p', createdAt: '2026-03-01T09:00:00.000Z', expiresAt, decidedAt: null, decidedBy: null,
     decisionReason: null, onTimeout: 'deny', escalationDeadlines: [], ...extra,
   };

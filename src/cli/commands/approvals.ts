@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { parseInput } from '../../engine/validate.ts';
 import { ActionType } from '../../model/action-type.ts';
-import { Approval, ApprovalStatus } from '../../model/approval.ts';
+import { ApprovalStatus, ApprovalView } from '../../model/approval.ts';
 import { ApprovalOrder } from '../../model/approval-order.ts';
 import { JsonObject } from '../../model/json.ts';
 import { RiskLevel } from '../../model/risk.ts';
@@ -65,7 +65,7 @@ export function registerApprovalCommands(program: Command): void {
   withConnection(approvals.command('show').argument('<id>', 'approval id').description('an approval'))
     .action(async (id: string, raw: Record<string, unknown>) => {
       const options = parseInput(ShowOptions, raw, 'options');
-      const approval = await clientFrom(options).get(approvalPath(id), Approval);
+      const approval = await clientFrom(options).get(approvalPath(id), ApprovalView);
       writeOut(options.json ? `${JSON.stringify(approval, null, 2)}\n` : describeApproval(approval));
     });
   withConnection(approvals.command('approve').argument('<id>', 'approval id').description('vote to approve (you are the token)'))
@@ -111,7 +111,7 @@ function parseArgs(text: string): JsonObject {
   return parseInput(JsonObject, json, '--args');
 }
 
-function approvalRow(approval: Approval): string[] {
+function approvalRow(approval: ApprovalView): string[] {
   return [
     approval.id,
     approval.status,
@@ -128,7 +128,7 @@ function approvalRow(approval: Approval): string[] {
  * An approval as lines of `field: value`.
  * @example writeOut(describeApproval(approval));
  */
-export function describeApproval(approval: Approval): string {
+export function describeApproval(approval: ApprovalView): string {
   const fields: [string, string][] = [
     ['id', approval.id],
     ['task', approval.taskId],

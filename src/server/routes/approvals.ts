@@ -1,5 +1,5 @@
 import type { DecisionResult } from '../../engine/engine-types.ts';
-import { Approval } from '../../model/approval.ts';
+import { ApprovalView } from '../../model/approval.ts';
 import type { Decision } from '../../model/decision.ts';
 import type { Principal } from '../../model/principal.ts';
 import type { ProblemCode } from '../problem.ts';
@@ -58,7 +58,7 @@ export function approvalRoutes({ engine, metrics }: RouteDeps): Route[] {
       summary: 'An approval',
       access: 'any',
       errors: ['not_found'],
-      responses: { 200: { description: 'the approval', schema: Approval } },
+      responses: { 200: { description: 'the approval', schema: ApprovalView } },
       handle: async ({ c, params }) => c.json(await engine.getApproval(params.id!)),
     }),
     defineRoute({

@@ -6,7 +6,7 @@ import type { MachineDefinition } from '../../../src/server/schemas.ts';
 import type { Task } from '../../../src/model/task.ts';
 import type { TaskState } from '../../../src/model/task-state.ts';
 
-export type { Approval, ApprovalStatus } from '../../../src/model/approval.ts';
+export type { ApprovalStatus, ApprovalView as Approval } from '../../../src/model/approval.ts';
 export type { AuditEntry, LifecycleEvent } from '../../../src/model/lifecycle-event.ts';
 export type { Principal } from '../../../src/model/principal.ts';
 export type { RiskLevel } from '../../../src/model/risk.ts';
