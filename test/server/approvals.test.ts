@@ -10,6 +10,15 @@ describe('approvals API', () => {
     await h.close();
   });
 
+  it('refuses a query parameter the route does not take (400 naming it), but leaves cache-busters (_=…) alone', async () => {
+    const typo = await h.call('GET', '/api/v1/approvals?risk=high');
+    expect(typo.status).toBe(400);
+    expect(problemCode(typo)).toBe('validation_failed');
+    expect(typo.body.detail).toContain('"risk"');
+    expect((await h.call('GET', '/api/v1/tasks?stat=parked')).status).toBe(400);
+    expect((await h.call('GET', '/api/v1/approvals?riskLevel=high&_=1733150000')).status).toBe(200);
+  });
+
   it('approve: 200 { approval, task }, decidedBy from the token, the task executes', async () => {
     const task = await h.submit(PROPOSALS.human);
     const answer = await h.call('POST', `/api/v1/approvals/${task.approvalId}/approve`, { as: 'carol', body: { comment: 'ship it' } });
