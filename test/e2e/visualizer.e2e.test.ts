@@ -257,6 +257,25 @@ describe('visualizer (Chromium)', () => {
     await signIn(TOKENS.alice);
   });
 
+  it('reroutes from the queue, starting from the request\'s action and arguments', async () => {
+    const parked = await submit(TOKENS.agent, { actionType: 'vcs:push', title: 'Push straight to main', args: { remote: 'origin', branch: 'main' }, ttlSeconds: 60 });
+    await page.click('#tab-queue');
+    const card = page.locator('.card', { hasText: 'Push straight to main' });
+    await card.locator('button', { hasText: 'Reroute' }).click();
+    expect(await card.locator('input[name=actionType]').inputValue()).toBe('vcs:push');
+    // The arguments arrive with the task: the person edits them instead of typing them again.
+    await expect.poll(() => card.locator('textarea[name=args]').inputValue()).toContain('"branch": "main"');
+    const args = JSON.parse(await card.locator('textarea[name=args]').inputValue());
+    expect(args).toEqual({ remote: 'origin', branch: 'main' });
+    await card.locator('textarea[name=args]').fill(JSON.stringify({ ...args, branch: 'staging' }));
+    await card.locator('textarea[name=reason]').fill('Push to staging first');
+    await shot('7-reroute');
+    await card.locator('form button[type=submit]').click();
+    await expect.poll(() => page.textContent('.toasts')).toContain('Rerouted “Push straight to main” — the alternative vcs:push is');
+    const alternative = await api('GET', `/api/v1/tasks/${parked.id}-alt`, TOKENS.alice);
+    expect(alternative).toMatchObject({ actionType: 'vcs:push', args: { remote: 'origin', branch: 'staging' }, parentTaskId: parked.id });
+  });
+
   it('says so when the server goes away', async () => {
     // A crash, not a shutdown: a graceful one waits for the page's open connections.
     server.kill('SIGKILL');

@@ -12,6 +12,8 @@ export interface CardActions {
   reject(approval: Approval, body: { reason: string }): Promise<void>;
   reroute(approval: Approval, body: RerouteBody): Promise<void>;
   openTask(taskId: string): void;
+  /** The arguments of a task (what a reroute starts from); null when they cannot be read. */
+  taskArgs(taskId: string): Promise<Record<string, unknown> | null>;
 }
 
 /**
@@ -137,7 +139,10 @@ export class ApprovalCard {
     const form =
       kind === 'reject'
         ? rejectForm((body) => this.#actions.reject(this.#approval, body), (error) => this.#explain(error, 'reject'), close)
-        : rerouteForm((body) => this.#actions.reroute(this.#approval, body), (error) => this.#explain(error, 'reroute'), close, this.#approval.actionType);
+        : rerouteForm((body) => this.#actions.reroute(this.#approval, body), (error) => this.#explain(error, 'reroute'), close, {
+            actionType: this.#approval.actionType,
+            args: this.#actions.taskArgs(this.#approval.taskId),
+          });
     this.element.classList.add('deciding');
     replaceChildren(this.#formSlot, form);
   }

@@ -20,19 +20,45 @@ export function rejectForm(submit: Submit<{ reason: string }>, explain: Explain,
   return decisionForm('Reject', [reason], () => checkReject(reason.value()), submit, explain, close);
 }
 
+/** What a reroute form starts from: the request's action type, and its arguments once the task is read. */
+export interface RerouteStart {
+  actionType: string;
+  /** The task's arguments; null when they could not be read (the field then starts empty). */
+  args: Promise<Record<string, unknown> | null>;
+}
+
 /**
- * The reroute form: the alternative action (type, JSON arguments, title) and a reason.
- * @example card.append(rerouteForm(send, explain, close, approval.actionType));
+ * The reroute form: the alternative action (type, JSON arguments, title) and a reason. It
+ * starts from the request — its action type, and its arguments as soon as they are read — since
+ * the usual alternative is the same action made safer (another branch, staging for production);
+ * arguments the person has started typing are never overwritten.
+ * @example card.append(rerouteForm(send, explain, close, { actionType: approval.actionType, args: readArgs(approval.taskId) }));
  */
 export function rerouteForm(
   submit: Submit<{ reason: string; alternative: { actionType: string; args?: Record<string, unknown>; title?: string } }>,
   explain: Explain,
   close: () => void,
-  suggestedType: string,
+  start: RerouteStart,
 ): HTMLFormElement {
   const id = `reroute-${++formCount}`;
-  const actionType = field(id, 'actionType', 'Run instead (action type)', h('input', { type: 'text', value: suggestedType, autocomplete: 'off', spellcheck: 'false' }));
-  const args = field(id, 'args', 'Arguments (JSON object, optional)', h('textarea', { rows: 2, class: 'mono', placeholder: '{"branch": "staging"}', spellcheck: 'false' }));
+  const actionType = field(id, 'actionType', 'Run instead (action type)', h('input', { type: 'text', value: start.actionType, autocomplete: 'off', spellcheck: 'false' }));
+  const args = field(id, 'args', 'Arguments (JSON object, optional)', h('textarea', { rows: 2, class: 'mono', placeholder: 'reading the request’s arguments…', spellcheck: 'false' }));
+  let typed = false;
+  args.control.addEventListener('input', () => {
+    typed = true;
+  });
+  void start.args.then(
+    (value) => {
+      args.control.placeholder = '{"branch": "staging"}';
+      if (typed || value === null || Object.keys(value).length === 0) return;
+      const text = JSON.stringify(value, null, 2);
+      args.control.value = text;
+      args.control.setAttribute('rows', String(Math.min(8, text.split('\n').length)));
+    },
+    () => {
+      args.control.placeholder = '{"branch": "staging"}';
+    },
+  );
   const title = field(id, 'title', 'Title (optional)', h('input', { type: 'text', maxlength: 500 }));
   const reason = field(id, 'reason', 'Reason (required)', h('textarea', { rows: 2, maxlength: 2000 }));
   const fields = [actionType, args, title, reason];
