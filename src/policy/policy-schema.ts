@@ -37,42 +37,54 @@ export function outcomeStrictness(cell: TableOutcome): number {
 
 const row = z.strictObject(Object.fromEntries(AUTONOMY_LEVELS.map((level) => [level, TableOutcome])) as Record<(typeof AUTONOMY_LEVELS)[number], typeof TableOutcome>);
 
-/** A policy document (JSON file): taxonomy, decision table, hard-deny list, autonomy, timeouts. */
-export const Policy = z
-  .strictObject({
-    /** A human label; the policy's real version is the hash of its content. */
-    version: z.string().max(100).optional(),
-    actions: z.record(ActionTypeKey, RiskLevel),
-    decisionTable: z.strictObject(Object.fromEntries(RISK_LEVELS.map((risk) => [risk, row])) as Record<(typeof RISK_LEVELS)[number], typeof row>),
-    hardDeny: z.array(ActionTypeKey),
-    autonomy: z.strictObject({
-      company: AutonomyLevel,
-      departments: z.record(z.string().min(1), AutonomyLevel),
-      agents: z.record(z.string().min(1), AutonomyLevel),
-    }),
-    timeouts: z.strictObject(Object.fromEntries(RISK_LEVELS.map((risk) => [risk, TimeoutRule])) as Record<(typeof RISK_LEVELS)[number], typeof TimeoutRule>),
-    detectors: z.strictObject({ disabled: z.array(z.string()).optional() }).optional(),
-  })
-  .superRefine((policy, ctx) => {
-    // Autonomy only ever tightens a verdict: down a row (full → locked) no cell may be looser.
+// The cross-field rules sit on the parts they read, not on the whole document: zod runs a
+// part's refinement as soon as that part is well formed, so one `policy check` reports them
+// beside any structural mistake elsewhere in the file, instead of only once those are fixed.
+
+/** The decision table: autonomy only ever tightens a verdict, so down a row (full → locked) no cell may be looser. */
+const DecisionTable = z
+  .strictObject(Object.fromEntries(RISK_LEVELS.map((risk) => [risk, row])) as Record<(typeof RISK_LEVELS)[number], typeof row>)
+  .superRefine((table, ctx) => {
     for (const risk of RISK_LEVELS) {
       const levels = [...AUTONOMY_LEVELS].reverse();
       for (const [index, level] of levels.entries()) {
         const higher = levels[index - 1];
         if (higher === undefined) continue;
-        if (outcomeStrictness(policy.decisionTable[risk][level]) < outcomeStrictness(policy.decisionTable[risk][higher])) {
-          ctx.addIssue({ code: 'custom', path: ['decisionTable', risk, level], message: `less strict than at ${higher} autonomy (autonomy only ever tightens a verdict)` });
+        if (outcomeStrictness(table[risk][level]) < outcomeStrictness(table[risk][higher])) {
+          ctx.addIssue({ code: 'custom', path: [risk, level], message: `less strict than at ${higher} autonomy (autonomy only ever tightens a verdict)` });
         }
       }
     }
+  });
+
+/** The timeout rules: nothing high or critical is ever approved by the clock. */
+const Timeouts = z
+  .strictObject(Object.fromEntries(RISK_LEVELS.map((risk) => [risk, TimeoutRule])) as Record<(typeof RISK_LEVELS)[number], typeof TimeoutRule>)
+  .superRefine((timeouts, ctx) => {
     for (const risk of ['high', 'critical'] as const) {
-      const rule = policy.timeouts[risk];
+      const rule = timeouts[risk];
       if (rule.kind === 'approve') {
-        ctx.addIssue({ code: 'custom', path: ['timeouts', risk, 'kind'], message: `auto-approve on timeout is never allowed for ${risk} risk` });
+        ctx.addIssue({ code: 'custom', path: [risk, 'kind'], message: `auto-approve on timeout is never allowed for ${risk} risk` });
       }
       if (rule.kind === 'escalate' && rule.onExhausted === 'approve') {
-        ctx.addIssue({ code: 'custom', path: ['timeouts', risk, 'onExhausted'], message: `approve when escalation is exhausted is never allowed for ${risk} risk` });
+        ctx.addIssue({ code: 'custom', path: [risk, 'onExhausted'], message: `approve when escalation is exhausted is never allowed for ${risk} risk` });
       }
     }
   });
+
+/** A policy document (JSON file): taxonomy, decision table, hard-deny list, autonomy, timeouts. */
+export const Policy = z.strictObject({
+  /** A human label; the policy's real version is the hash of its content. */
+  version: z.string().max(100).optional(),
+  actions: z.record(ActionTypeKey, RiskLevel),
+  decisionTable: DecisionTable,
+  hardDeny: z.array(ActionTypeKey),
+  autonomy: z.strictObject({
+    company: AutonomyLevel,
+    departments: z.record(z.string().min(1), AutonomyLevel),
+    agents: z.record(z.string().min(1), AutonomyLevel),
+  }),
+  timeouts: Timeouts,
+  detectors: z.strictObject({ disabled: z.array(z.string()).optional() }).optional(),
+});
 export type Policy = z.infer<typeof Policy>;

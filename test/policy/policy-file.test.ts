@@ -59,6 +59,19 @@ describe('policy files', () => {
     }
   });
 
+  it('reports the cross-field rules beside structural mistakes elsewhere, in one pass', () => {
+    const broken = JSON.parse(JSON.stringify(DEFAULT_POLICY));
+    broken.hardDeny = ['NOT VALID'];
+    broken.decisionTable.high.locked = { outcome: 'auto' };
+    broken.timeouts.critical = { kind: 'approve', afterSeconds: 60 };
+    try {
+      parsePolicy(broken);
+      expect.unreachable();
+    } catch (error) {
+      expect((error as ValidationError).issues.map((issue) => issue.path).sort()).toEqual(['decisionTable.high.locked', 'hardDeny.0', 'timeouts.critical.kind']);
+    }
+  });
+
   it('reads files and refuses bad JSON with a clear message', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tollgate-policy-'));
     writeFileSync(join(dir, 'ok.json'), JSON.stringify(DEFAULT_POLICY));
