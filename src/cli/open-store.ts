@@ -47,10 +47,23 @@ function sqlitePathOf(url: string): string | null {
 }
 
 /**
- * The `--db` URL as a report names it: an SQLite file by its absolute path, anything else as given.
+ * The `--db` URL as a report or a log names it: an SQLite file by its absolute path; a
+ * PostgreSQL URL without its password and with the schema it uses spelled out (`public` when
+ * the URL names none, so a server that shares `public` by accident says so); anything else as given.
  * @example describeStoreUrl('./tollgate.db') // 'sqlite:/home/me/tollgate.db'
+ * @example describeStoreUrl('postgres://u:secret@db/tollgate') // 'postgres://u:***@db/tollgate?schema=public'
  */
 export function describeStoreUrl(url: string): string {
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
+    try {
+      const parsed = new URL(url);
+      if (parsed.password) parsed.password = '***';
+      if (!parsed.searchParams.has('schema')) parsed.searchParams.set('schema', 'public');
+      return parsed.toString();
+    } catch {
+      return 'postgres://(not a valid URL)';
+    }
+  }
   const path = sqlitePathOf(url);
   return path === null ? url : `sqlite:${resolve(path)}`;
 }

@@ -12,7 +12,7 @@ import { loadPolicyFile } from '../../policy/load-policy.ts';
 import { InspectionHub } from '../../server/inspection-hub.ts';
 import { type RunningServer, startServer } from '../../server/server.ts';
 import { loadTokensFile, type TokenGrant } from '../../server/tokens-file.ts';
-import { openStore } from '../open-store.ts';
+import { describeStoreUrl, openStore } from '../open-store.ts';
 import { formatTable, writeOut } from '../output.ts';
 import { ensureDemoTokens, seedDemoTasks } from '../serve-demo.ts';
 import { shutdownOnSignal } from '../shutdown-on-signal.ts';
@@ -73,7 +73,9 @@ async function serve(options: ServeOptions): Promise<void> {
   const grants = readGrants(options);
   const policy = options.policy ? policyRuntime(loadPolicyFile(options.policy)) : undefined;
   const logger = pino({ level: options.logLevel, base: { service: 'tollgate' } }, pino.destination({ dest: 2, sync: true }));
-  const store = await openStore(options.db ?? (options.demo ? DEMO_DB : 'sqlite:./tollgate.db'));
+  const db = options.db ?? (options.demo ? DEMO_DB : 'sqlite:./tollgate.db');
+  const store = await openStore(db);
+  logger.info({ store: describeStoreUrl(db), kind: store.kind, shared: store.shared }, 'store opened');
   // The visualizer's inspector: XState's inspection stream of every task actor.
   const inspection = new InspectionHub();
   const engineOptions: EngineOptions = { store, logger };
