@@ -46,6 +46,12 @@ export interface EngineOptions {
 export interface SubmitResult {
   task: Task;
   created: boolean;
+  /**
+   * On an idempotent replay (`created` false): the proposal fields in which this request differs
+   * from the one that created the task (empty for a true retry). The first task is answered
+   * either way; a non-empty list means the key was reused for something else.
+   */
+  replayDifferences?: string[];
 }
 
 /** What a decision answers. */

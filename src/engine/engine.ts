@@ -21,6 +21,7 @@ import { defaultPolicyRuntime } from './default-policy-runtime.ts';
 import type { DecisionResult, Engine, EngineOptions, RecoveryReport, SubmitResult } from './engine-types.ts';
 import { recordExecutor } from './executor.ts';
 import { createIdGenerator, type IdGenerator } from './ids.ts';
+import { replayDifferences } from './idempotent-replay.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { JournalFollower } from './journal-follower.ts';
 import { DEFAULT_LEASE_MS, WorkerLeases, defaultWorkerId } from './worker-leases.ts';
@@ -114,18 +115,19 @@ class GateEngine implements Engine {
     assertNoCredentialsOutsideArgs(proposal);
     await this.#autonomy.load();
     const { idempotencyKey } = proposal;
+    const taskProposal = toTaskProposal(proposal);
+    const replay = (existing: TaskRecord): SubmitResult => ({ task: toTaskView(existing), created: false, replayDifferences: replayDifferences(existing, taskProposal) });
     if (idempotencyKey !== undefined) {
       const existing = await this.store.findTaskByIdempotencyKey(proposal.agentId, idempotencyKey);
-      if (existing) return { task: toTaskView(existing), created: false };
+      if (existing) return replay(existing);
     }
-    const taskProposal = toTaskProposal(proposal);
     try {
       const task = await this.#runner.runNew(this.#ids.next(), taskProposal, idempotencyKey ?? null);
       return { task, created: true };
     } catch (error) {
       if (error instanceof DuplicateIdempotencyKeyError) {
         const existing = await this.store.getTask(error.existingTaskId);
-        if (existing) return { task: toTaskView(existing), created: false };
+        if (existing) return replay(existing);
       }
       throw error;
     }

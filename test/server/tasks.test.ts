@@ -55,9 +55,25 @@ describe('tasks API', () => {
     const again = await h.call('POST', '/api/v1/tasks', { body: { ...PROPOSALS.human, idempotencyKey: 'k-1' } });
     expect([first.status, again.status]).toEqual([201, 200]);
     expect(again.body.task.id).toBe(first.body.task.id);
+    expect(first.headers.get('idempotent-replayed')).toBeNull();
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    // A true retry: nothing differs.
+    expect(again.headers.get('idempotency-key-mismatch')).toBeNull();
     const other = await h.call('POST', '/api/v1/tasks', { as: 'agent2', body: { ...PROPOSALS.human, idempotencyKey: 'k-1' } });
     expect(other.status).toBe(201);
     expect(other.body.task.id).not.toBe(first.body.task.id);
+  });
+
+  it('answers a key reused for a different proposal with the first task, and says what differs (header, warning log)', async () => {
+    const first = await h.call('POST', '/api/v1/tasks', { body: { ...PROPOSALS.human, idempotencyKey: 'k-2' } });
+    const other = await h.call('POST', '/api/v1/tasks', {
+      body: { ...PROPOSALS.human, title: 'Push something else', args: { branch: 'main' }, idempotencyKey: 'k-2' },
+    });
+    expect(other.status).toBe(200);
+    expect(other.body.task.id).toBe(first.body.task.id);
+    expect(other.body.task.args).toEqual(PROPOSALS.human.args);
+    expect(other.headers.get('idempotent-replayed')).toBe('true');
+    expect(other.headers.get('idempotency-key-mismatch')).toBe('title, args');
   });
 
   it.each([

@@ -8,7 +8,7 @@ import { CancelBody, ListTasksQuery, TaskAnswer, TaskPage, TaskSubmission, WaitQ
  * `/api/v1/tasks`: submit, list, read, long-poll and cancel tasks.
  * @example mountRoutes(app, taskRoutes(deps), options);
  */
-export function taskRoutes({ engine, metrics, signal }: RouteDeps): Route[] {
+export function taskRoutes({ engine, metrics, signal, logger }: RouteDeps): Route[] {
   return [
     defineRoute({
       method: 'POST',
@@ -18,12 +18,24 @@ export function taskRoutes({ engine, metrics, signal }: RouteDeps): Route[] {
       body: TaskSubmission,
       responses: {
         201: { description: 'the task, created now', schema: TaskAnswer },
-        200: { description: 'the task this idempotencyKey created before', schema: TaskAnswer },
+        200: {
+          description:
+            'the task this idempotencyKey created before (header Idempotent-Replayed: true; Idempotency-Key-Mismatch lists the fields in which this body differs from the first, when it does)',
+          schema: TaskAnswer,
+        },
       },
       errors: ['forbidden'],
       handle: async ({ c, principal, body }) => {
         const department = await departmentOf(engine, principal!, body.department);
-        const { task, created } = await engine.submit({ ...body, department, agentId: principal!.id });
+        const { task, created, replayDifferences } = await engine.submit({ ...body, department, agentId: principal!.id });
+        if (!created) {
+          // API.md: the first task, 200. Extension: say that it is a replay, and whether this body asked for something else.
+          c.header('Idempotent-Replayed', 'true');
+          if (replayDifferences && replayDifferences.length > 0) {
+            c.header('Idempotency-Key-Mismatch', replayDifferences.join(', '));
+            logger.warn({ agentId: principal!.id, taskId: task.id, differing: replayDifferences }, 'idempotency key reused for a different proposal: answered the first task');
+          }
+        }
         return c.json({ task }, created ? 201 : 200);
       },
     }),
