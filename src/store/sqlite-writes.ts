@@ -45,11 +45,12 @@ export class SqliteWrites {
            quarantine_reason = ?, updated_at = ?
          WHERE id = ? AND revision = ?`,
       ),
+      // An approval's task, risk, action and creation time never change: a second write sets only
+      // what can (status, deadline, record), so the indexes on the others are not rewritten.
       upsertApproval: db.prepare(
         `INSERT INTO approvals (id, task_id, status, risk_level, action_type, created_at, expires_at, record)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT(id) DO UPDATE SET task_id = excluded.task_id, status = excluded.status, risk_level = excluded.risk_level,
-           action_type = excluded.action_type, created_at = excluded.created_at, expires_at = excluded.expires_at, record = excluded.record`,
+         ON CONFLICT(id) DO UPDATE SET status = excluded.status, expires_at = excluded.expires_at, record = excluded.record`,
       ),
       lastJournal: db.prepare<[], { seq: number; hash: string }>('SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1'),
       moveHead: db.prepare(
