@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { PostgresStoreOptionsSchema, checkStoreOptions } from './store-options.ts';
 import type { Logger } from 'pino';
 import { ClosedError, NotFoundError } from '../errors.ts';
 import type { Approval } from '../model/approval.ts';
@@ -48,6 +49,7 @@ const VERIFY_PAGE = 5_000;
  * await store.commit({ task, expectedRevision: null, approval, events });
  */
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<Store> {
+  checkStoreOptions(PostgresStoreOptionsSchema, options, 'PostgreSQL store options (openPostgresStore({ connectionString }))');
   const schema = options.schema ?? 'public';
   const tables = postgresTables(schema);
   const pool = new pg.Pool({ connectionString: options.connectionString, max: options.poolSize ?? 10, fallback_application_name: 'tollgate' });

@@ -14,6 +14,7 @@ import { InlineSqliteWriter, ReadOnlyWriter, type SqliteWriter } from './sqlite-
 import { ThreadSqliteWriter } from './sqlite-writer-client.ts';
 import { type ApprovalFilterTerm, approvalFilterTerms, readSegments, readsPendingByUrgency } from './approval-order-sql.ts';
 import type { ApprovalQuery, Store, TaskQuery } from './store.ts';
+import { SqliteStoreOptionsSchema, checkStoreOptions } from './store-options.ts';
 import type { CommitReceipt, TaskCommit, TaskLease, TaskRecord } from './task-record.ts';
 
 /** Options for the embedded SQLite store. */
@@ -50,6 +51,7 @@ export interface SqliteStoreOptions {
  * @example const store = await openSqliteStore({ path: './tollgate.db' });
  */
 export async function openSqliteStore(options: SqliteStoreOptions): Promise<Store> {
+  checkStoreOptions(SqliteStoreOptionsSchema, options, 'SQLite store options (openSqliteStore({ path }))');
   if (options.readOnly) return openReadOnly(options.path);
   const synchronous = options.synchronous ?? 'FULL';
   const owner = takeOwnerLock(options.path);
