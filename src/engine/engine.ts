@@ -22,6 +22,7 @@ import type { DecisionResult, Engine, EngineOptions, RecoveryReport, SubmitResul
 import { recordExecutor } from './executor.ts';
 import { createIdGenerator, type IdGenerator } from './ids.ts';
 import { replayDifferences } from './idempotent-replay.ts';
+import { assertEngineOptions } from './engine-options.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { JournalFollower } from './journal-follower.ts';
 import { DEFAULT_LEASE_MS, WorkerLeases, defaultWorkerId } from './worker-leases.ts';
@@ -39,6 +40,7 @@ import { parseInput } from './validate.ts';
  * const { task } = await engine.submit({ actionType: 'vcs:push', title: 'push', agentId: 'bot' });
  */
 export function createEngine(options: EngineOptions): Engine {
+  assertEngineOptions(options);
   return new GateEngine(options);
 }
 
