@@ -15,9 +15,13 @@ export function exhaustedAction(policy: Policy, risk: RiskLevel): 'deny' | 'appr
 }
 
 /**
- * The deadlines of an approval filed at `filedAtMs`: the first deadline (`ttlSeconds`
- * overrides the rule's), the action at it, and for escalation chains the cumulative deadlines
- * of the later tiers.
+ * The deadlines of an approval filed at `filedAtMs`: the first deadline, the action at it, and
+ * for escalation chains the cumulative deadlines of the later tiers.
+ *
+ * `ttlSeconds` is the proposer's own deadline: at it the request lapses (deny). It may bring a
+ * deny or an escalation sooner, never an approval: the proposer is the party the gate protects
+ * against, so where the policy approves on timeout, a shorter ttl lapses into a deny at the ttl,
+ * and a longer one leaves the policy's deadline as it is.
  * @example planDeadlines(DEFAULT_POLICY, 'high', Date.now()) // { expiresAt: '…+4h', onTimeout: 'deny', escalationDeadlines: [] }
  */
 export function planDeadlines(policy: Policy, risk: RiskLevel, filedAtMs: number, ttlSeconds?: number): DeadlinePlan {
@@ -29,22 +33,44 @@ export function planDeadlines(policy: Policy, risk: RiskLevel, filedAtMs: number
     case 'deny':
       return { expiresAt: at(ttlSeconds ?? rule.afterSeconds), onTimeout: 'deny', escalationDeadlines: [] };
     case 'approve': {
+      if (ttlSeconds !== undefined && ttlSeconds < rule.afterSeconds) return { expiresAt: at(ttlSeconds), onTimeout: 'deny', escalationDeadlines: [] };
       const safe = risk === 'low' || risk === 'medium';
-      return { expiresAt: at(ttlSeconds ?? rule.afterSeconds), onTimeout: safe ? 'approve' : 'deny', escalationDeadlines: [] };
+      return { expiresAt: at(rule.afterSeconds), onTimeout: safe ? 'approve' : 'deny', escalationDeadlines: [] };
     }
-    case 'escalate': {
-      let elapsed = 0;
-      const deadlines = rule.tiers.map((tier, index) => {
-        elapsed += index === 0 && ttlSeconds ? ttlSeconds : tier.afterSeconds;
-        return at(elapsed);
-      });
-      const [first, ...rest] = deadlines;
-      return {
-        expiresAt: first ?? null,
-        onTimeout: rest.length > 0 ? 'escalate' : exhaustedAction(policy, risk),
-        escalationDeadlines: rest,
-        onEscalationExhausted: exhaustedAction(policy, risk),
-      };
-    }
+    case 'escalate':
+      return planEscalation(policy, risk, rule.tiers, at, ttlSeconds);
   }
+}
+
+/** An escalation chain's deadlines, with the proposer's ttl applied as {@link planDeadlines} says. */
+function planEscalation(
+  policy: Policy,
+  risk: RiskLevel,
+  tiers: ReadonlyArray<{ afterSeconds: number }>,
+  at: (seconds: number) => string,
+  ttlSeconds: number | undefined,
+): DeadlinePlan {
+  let exhausted = exhaustedAction(policy, risk);
+  let offsets: number[] = [];
+  let elapsed = 0;
+  for (const tier of tiers) {
+    elapsed += tier.afterSeconds;
+    offsets.push(elapsed);
+  }
+  if (ttlSeconds !== undefined && exhausted === 'deny') {
+    // Ends in a deny anyway: the ttl is the first tier's deadline (an earlier escalation).
+    const first = offsets[0] ?? 0;
+    offsets = offsets.map((offset) => offset - first + ttlSeconds);
+  } else if (ttlSeconds !== undefined && ttlSeconds < (offsets.at(-1) ?? 0)) {
+    // Ends in an approval: the tiers before the ttl escalate as planned, and the request lapses at the ttl.
+    offsets = [...offsets.filter((offset) => offset < ttlSeconds), ttlSeconds];
+    exhausted = 'deny';
+  }
+  const [first, ...rest] = offsets.map(at);
+  return {
+    expiresAt: first ?? null,
+    onTimeout: rest.length > 0 ? 'escalate' : exhausted,
+    escalationDeadlines: rest,
+    onEscalationExhausted: exhausted,
+  };
 }

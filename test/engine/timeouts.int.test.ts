@@ -89,6 +89,16 @@ describe('timeout policies on a simulated clock, across restarts', () => {
     expect(harness.executor.calls.map((call) => call.taskId)).toEqual([task.id]);
   });
 
+  it('a proposer\'s short ttlSeconds lapses into a deny where the policy approves on timeout: the clock never approves sooner than the policy says', async () => {
+    harness = await EngineHarness.open({ policy: policyWith({ medium: { kind: 'approve', afterSeconds: 86_400 } }) });
+    const { task } = await harness.engine.submit({ ...commit, ttlSeconds: 1 });
+    harness.clock.advance(1_000);
+    expect(await harness.engine.expireDue()).toBe(1);
+    expect((await harness.engine.get(task.id)).state).toBe('expired');
+    expect(await harness.engine.getApproval(task.approvalId as string)).toMatchObject({ status: 'expired', decidedBy: 'system' });
+    expect(harness.executor.calls).toHaveLength(0);
+  });
+
   it('never approves high risk on timeout, even when an exhausted chain would approve', () => {
     const rules: TimeoutRule[] = [
       { kind: 'approve', afterSeconds: 60 },

@@ -95,4 +95,31 @@ describe('policy files', () => {
     const wait = { ...DEFAULT_POLICY, timeouts: { ...DEFAULT_POLICY.timeouts, low: { kind: 'wait' as const } } };
     expect(planDeadlines(wait, 'low', t0)).toEqual({ expiresAt: null, onTimeout: 'wait', escalationDeadlines: [] });
   });
+
+  it('never lets the proposer\'s ttl bring an approval on timeout sooner: a shorter ttl lapses into a deny (found by a new-user trial)', () => {
+    const t0 = Date.parse('2026-01-01T00:00:00.000Z');
+    const approving = { ...DEFAULT_POLICY, timeouts: { ...DEFAULT_POLICY.timeouts, low: { kind: 'approve' as const, afterSeconds: 86_400 } } };
+    expect(planDeadlines(approving, 'low', t0, 1)).toEqual({ expiresAt: '2026-01-01T00:00:01.000Z', onTimeout: 'deny', escalationDeadlines: [] });
+    expect(planDeadlines(approving, 'low', t0, 172_800)).toEqual({ expiresAt: '2026-01-02T00:00:00.000Z', onTimeout: 'approve', escalationDeadlines: [] });
+    expect(planDeadlines(approving, 'low', t0)).toEqual({ expiresAt: '2026-01-02T00:00:00.000Z', onTimeout: 'approve', escalationDeadlines: [] });
+    const chain = { ...DEFAULT_POLICY, timeouts: { ...DEFAULT_POLICY.timeouts, medium: { kind: 'escalate' as const, tiers: [{ afterSeconds: 3600 }, { afterSeconds: 3600 }], onExhausted: 'approve' as const } } };
+    // A ttl inside the chain: the tiers before it escalate as planned, then the request lapses.
+    expect(planDeadlines(chain, 'medium', t0, 5400)).toEqual({
+      expiresAt: '2026-01-01T01:00:00.000Z',
+      onTimeout: 'escalate',
+      escalationDeadlines: ['2026-01-01T01:30:00.000Z'],
+      onEscalationExhausted: 'deny',
+    });
+    expect(planDeadlines(chain, 'medium', t0, 1)).toEqual({ expiresAt: '2026-01-01T00:00:01.000Z', onTimeout: 'deny', escalationDeadlines: [], onEscalationExhausted: 'deny' });
+    // Past the chain's end: the policy's chain as it is.
+    expect(planDeadlines(chain, 'medium', t0, 86_400)).toEqual(planDeadlines(chain, 'medium', t0));
+    // A chain that ends in a deny anyway: the ttl is the first tier's deadline (escalates sooner).
+    const denying = { ...chain, timeouts: { ...chain.timeouts, medium: { ...chain.timeouts.medium, onExhausted: 'deny' as const } } };
+    expect(planDeadlines(denying, 'medium', t0, 60)).toEqual({
+      expiresAt: '2026-01-01T00:01:00.000Z',
+      onTimeout: 'escalate',
+      escalationDeadlines: ['2026-01-01T01:01:00.000Z'],
+      onEscalationExhausted: 'deny',
+    });
+  });
 });
