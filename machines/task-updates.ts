@@ -101,10 +101,23 @@ export function toTaskError(error: unknown, fallbackCode: string): TaskError {
     const { code, message } = error as { code?: unknown; message?: unknown };
     return {
       code: typeof code === 'string' && code ? code : fallbackCode,
-      message: typeof message === 'string' ? message : String(error),
+      message: typeof message === 'string' ? message : describeThrown(error),
     };
   }
-  return { code: fallbackCode, message: String(error) };
+  return { code: fallbackCode, message: describeThrown(error) };
+}
+
+/** A thrown value that is not an Error, as words: `{"code":"E42"}` rather than `[object Object]`. */
+function describeThrown(thrown: unknown): string {
+  try {
+    if (thrown && typeof thrown === 'object') {
+      const text = JSON.stringify(thrown);
+      if (text !== undefined && text !== '{}') return text.length > 500 ? `${text.slice(0, 500)}…` : text;
+    }
+    return String(thrown);
+  } catch {
+    return 'an unprintable value was thrown';
+  }
 }
 
 /** Notes the policy version in force at release, when the engine stamped one on the event. */

@@ -25,6 +25,7 @@ export const ERROR_CODES = {
   engine_closed: 503,
   listen_failed: 500,
   execution_outcome_unknown: 500,
+  executor_result_invalid: 500,
   internal: 500,
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODES;

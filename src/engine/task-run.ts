@@ -218,7 +218,14 @@ export class TaskRun {
       this.#fail(new GateError('internal', `task machine failed: ${String(snapshot.error)}`));
       return;
     }
-    if (snapshot.hasTag(CHECKPOINT_TAG)) this.#checkpoint(snapshot);
+    if (!snapshot.hasTag(CHECKPOINT_TAG)) return;
+    try {
+      this.#checkpoint(snapshot);
+    } catch (error) {
+      // Thrown here it would escape through XState's mailbox and take the process down: the run
+      // ends instead, nothing of this checkpoint is written, the task stays at its last commit.
+      this.#fail(new GateError('internal', `task ${this.taskId} could not be checkpointed: ${error instanceof Error ? error.message : String(error)}`));
+    }
   }
 
   #checkpoint(snapshot: TaskSnapshot): void {

@@ -7,6 +7,7 @@ import type { Task } from '../model/task.ts';
 import { isTerminal, type TaskState } from '../model/task-state.ts';
 import type { TaskRecord } from '../store/task-record.ts';
 import type { Executor } from './executor.ts';
+import { executorResultAsJson } from './executor-result.ts';
 import { quarantineTask } from './quarantine.ts';
 import { type RestoreOptions, TaskLoadError, loadTaskRun } from './restore.ts';
 import { KeyedLocks } from './task-locks.ts';
@@ -123,7 +124,7 @@ export class TaskRunner {
         'the process stopped while this action was executing; the executor is not idempotent, so it is not run again',
       );
     }
-    return this.#executor.execute({ ...input });
+    return executorResultAsJson(await this.#executor.execute({ ...input }));
   }
 
   /** Submits the alternative of a rerouted task as a new linked task (idempotent: its id is derived). */
