@@ -131,8 +131,8 @@ export class SnapshotInvalidError extends GateError {
 
 /** The store or engine was closed. */
 export class ClosedError extends GateError {
-  constructor(what: 'store' | 'engine') {
-    super(what === 'store' ? 'store_closed' : 'engine_closed', `${what} is closed`);
+  constructor(what: 'store' | 'engine', message = `${what} is closed`) {
+    super(what === 'store' ? 'store_closed' : 'engine_closed', message);
   }
 }
 

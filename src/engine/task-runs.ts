@@ -1,3 +1,4 @@
+import { ClosedError } from '../errors.ts';
 import type { TaskRun } from './task-run.ts';
 
 /** The tasks alive in memory, by id. A task appears here only while it is moving. */
@@ -33,6 +34,8 @@ export class TaskKeyedRuns {
       const pending = [...this.#runs.values()].map((run) => run.settled.catch(() => undefined));
       await Promise.race([Promise.all(pending), new Promise((resolve) => setTimeout(resolve, Math.max(0, deadline - Date.now())))]);
     }
-    for (const run of [...this.#runs.values()]) run.abandon(new Error('engine closed before the task came to rest'));
+    for (const run of [...this.#runs.values()]) run.abandon(
+        new ClosedError('engine', `the engine closed before task ${run.taskId} came to rest; it continues from its last commit at the next recover()`),
+      );
   }
 }

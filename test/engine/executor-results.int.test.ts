@@ -71,3 +71,31 @@ describe('what a host executor returns or throws', () => {
     expect(task).toMatchObject({ state: 'failed', error: { code: 'E42', message: '{"code":"E42","detail":"quota"}' } });
   });
 });
+
+describe('closing the engine under a hung executor', () => {
+  it('rejects the waiting submit with engine_closed (a ClosedError), and the task continues at the next recover()', async () => {
+    let release: () => void = () => undefined;
+    class HungExecutor extends RecordingExecutor {
+      override async execute(request: ExecutionRequest): Promise<JsonValue> {
+        this.calls.push(request);
+        if (this.calls.length === 1) await new Promise<void>((resolve) => (release = resolve));
+        return { done: request.taskId };
+      }
+    }
+    const harness = await EngineHarness.open({ executor: new HungExecutor({ idempotent: true }) });
+    try {
+      const pending = harness.engine.submit(read('date'));
+      await expect.poll(() => harness.executor.calls.length).toBe(1);
+      await harness.engine.close({ timeoutMs: 50 });
+      await expect(pending).rejects.toMatchObject({ name: 'ClosedError', code: 'engine_closed' });
+      release();
+      const taskId = harness.executor.calls[0]!.taskId;
+      await harness.restart(); // recovers: the task was executing, its executor is idempotent
+      expect(harness.executor.calls.map((call) => call.taskId)).toEqual([taskId, taskId]);
+      expect(await harness.engine.get(taskId)).toMatchObject({ state: 'completed', result: { done: taskId } });
+    } finally {
+      release();
+      await harness.close();
+    }
+  });
+});
