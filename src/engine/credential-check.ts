@@ -1,4 +1,5 @@
 import { ValidationError } from '../errors.ts';
+import type { Decision } from '../model/decision.ts';
 import type { JsonObject } from '../model/json.ts';
 import { scanStrings } from '../policy/detectors/scan.ts';
 import { credentialFormatIn, secrets } from '../policy/detectors/secrets.ts';
@@ -21,22 +22,55 @@ export function assertNoCredentials(args: JsonObject, where: string, what: 'deci
 }
 
 /**
- * Refuses a proposal whose descriptive fields hold a credential: `metadata` (structured, checked
- * like arguments) and `title`/`description` (free text, checked for credential formats only).
- * They are stored and shown as they are, so the proposal is refused before anything is kept; a
- * credential in the arguments instead denies the task and withholds them (an audited event).
+ * Refuses free text that holds a credential in a known format (keys, tokens, passwords in
+ * URLs; words about passwords pass): a proposal's title, description and department, a
+ * decision's reason, comment and alternative title. Such text is stored and shown as it is, so
+ * the input is refused before anything is kept.
  * @throws ValidationError naming the field
- * @example assertNoCredentialsOutsideArgs(proposal);
+ * @example assertNoCredentialText({ reason: decision.reason }, 'decision');
  */
-export function assertNoCredentialsOutsideArgs(proposal: { title: string; description?: string | undefined; metadata?: JsonObject | undefined }): void {
-  for (const field of ['title', 'description'] as const) {
-    const text = proposal[field];
-    const what = text === undefined ? null : credentialFormatIn(text);
-    if (what !== null) {
-      throw new ValidationError(`invalid proposal: ${field} holds ${what}; Tollgate never stores a credential: leave it out, or pass a reference to it`, [
-        { path: field, message: `${what} in ${field}` },
+export function assertNoCredentialText(fields: Record<string, string | undefined>, what: 'decision' | 'proposal'): void {
+  for (const [field, text] of Object.entries(fields)) {
+    const format = text === undefined ? null : credentialFormatIn(text);
+    if (format !== null) {
+      throw new ValidationError(`invalid ${what}: ${field} holds ${format}; Tollgate never stores a credential: leave it out, or pass a reference to it`, [
+        { path: field, message: `${format} in ${field}` },
       ]);
     }
   }
+}
+
+/**
+ * Refuses a proposal whose descriptive fields hold a credential: `metadata` (structured, checked
+ * like arguments) and `title`/`description`/`department` (free text, credential formats only).
+ * A credential in the arguments instead denies the task and withholds them (an audited event).
+ * @throws ValidationError naming the field
+ * @example assertNoCredentialsOutsideArgs(proposal);
+ */
+export function assertNoCredentialsOutsideArgs(proposal: {
+  title: string;
+  description?: string | undefined;
+  department?: string | undefined;
+  metadata?: JsonObject | undefined;
+}): void {
+  assertNoCredentialText({ title: proposal.title, description: proposal.description, department: proposal.department }, 'proposal');
   if (proposal.metadata !== undefined) assertNoCredentials(proposal.metadata, 'metadata', 'proposal');
+}
+
+/**
+ * Refuses a decision that would store a credential: in a reroute's alternative (arguments, title)
+ * or in the reason or comment that the task, its events and the audit keep.
+ * @throws ValidationError naming where
+ * @example assertNoCredentialsInDecision(decision);
+ */
+export function assertNoCredentialsInDecision(decision: Decision): void {
+  if (decision.kind === 'approve') {
+    assertNoCredentialText({ comment: decision.comment }, 'decision');
+    return;
+  }
+  assertNoCredentialText({ reason: decision.reason }, 'decision');
+  if (decision.kind === 'reroute') {
+    assertNoCredentialText({ 'alternative.title': decision.alternative.title }, 'decision');
+    assertNoCredentials(decision.alternative.args ?? {}, 'alternative.args');
+  }
 }

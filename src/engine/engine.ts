@@ -11,7 +11,7 @@ import { Proposal } from '../model/proposal.ts';
 import type { Task } from '../model/task.ts';
 import type { TaskRecord } from '../store/task-record.ts';
 import { assertMayCancel, assertMayDecide } from './authorize.ts';
-import { assertNoCredentials, assertNoCredentialsOutsideArgs } from './credential-check.ts';
+import { assertNoCredentialsInDecision, assertNoCredentialsOutsideArgs } from './credential-check.ts';
 import { AutonomyRegistry } from './autonomy-registry.ts';
 import { DEFAULT_ERROR_RATE_RULE, ErrorRateTracker } from './error-rate.ts';
 import { AutonomyChange, type AutonomyDowngradeCause, type AutonomySetting } from '../model/autonomy-setting.ts';
@@ -139,7 +139,7 @@ class GateEngine implements Engine {
     this.#assertOpen();
     const decision = parseInput(Decision, decisionInput, 'decision');
     const principal = parseInput(Principal, principalInput, 'principal');
-    if (decision.kind === 'reroute') assertNoCredentials(decision.alternative.args ?? {}, 'alternative.args');
+    assertNoCredentialsInDecision(decision);
     const first = await this.store.getApproval(approvalId);
     if (!first) throw new NotFoundError('approval', approvalId);
     // Past its deadline, an approval is judged as the sweeper would have left it: its timeout is

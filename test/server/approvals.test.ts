@@ -125,6 +125,25 @@ describe('approvals API', () => {
     expect(referenced.status).toBe(200);
   });
 
+  it('refuses a credential in a decision\'s alternative title, reason or comment (400, the approval untouched)', async () => {
+    const task = await h.submit(PROPOSALS.human);
+    const token = 'ghp_1234567890abcdefghijklmnopqrstuvwxyzAB';
+    const attempts: Array<[string, object, string]> = [
+      ['reroute', { reason: 'x', alternative: { actionType: 'code:read', title: `use ${token}` } }, 'alternative.title'],
+      ['reroute', { reason: `the token is ${token}`, alternative: { actionType: 'code:read' } }, 'reason'],
+      ['reject', { reason: `leaked ${token}` }, 'reason'],
+      ['approve', { comment: `ok, used ${token}` }, 'comment'],
+    ];
+    for (const [verb, body, path] of attempts) {
+      const answer = await h.call('POST', `/api/v1/approvals/${task.approvalId}/${verb}`, { as: 'alice', body });
+      expect([verb, path, answer.status, problemCode(answer)]).toEqual([verb, path, 400, 'validation_failed']);
+      expect(answer.body.issues[0].path).toBe(path);
+    }
+    expect((await h.call('GET', `/api/v1/approvals/${task.approvalId}`)).body.status).toBe('pending');
+    const everything = JSON.stringify([(await h.call('GET', '/api/v1/audit')).body, (await h.call('GET', '/api/v1/tasks')).body]);
+    expect(everything).not.toContain(token);
+  });
+
   it('a decision after the deadline meets the approval as its timeout left it, though the sweeper has not run', async () => {
     const task = await h.submit({ ...PROPOSALS.human, ttlSeconds: 60 });
     h.clock.advance(61_000);

@@ -209,6 +209,7 @@ describe('tasks API', () => {
       [{ ...PROPOSALS.auto, title: 'Read the file with key AKIAIOSFODNN7EXAMPLE' }, 'title', /title holds an AWS access key/],
       [{ ...PROPOSALS.auto, description: 'clone https://bot:s3cretpass@git.example.com/repo.git' }, 'description', /description holds credentials in a URL/],
       [{ ...PROPOSALS.auto, metadata: { trace: 't-1', db_password: 'hunter2hunter2' } }, 'metadata.db_password', /metadata holds a credential/],
+      [{ ...PROPOSALS.auto, department: 'ghp_1234567890abcdefghijklmnopqrstuvwxyzAB' }, 'department', /department holds a GitHub token/],
     ];
     for (const [body, path, message] of refusals) {
       const answer = await h.call('POST', '/api/v1/tasks', { body });
