@@ -21,6 +21,7 @@ import { defaultPolicyRuntime } from './default-policy-runtime.ts';
 import type { DecisionResult, Engine, EngineOptions, RecoveryReport, SubmitResult } from './engine-types.ts';
 import { recordExecutor } from './executor.ts';
 import { createIdGenerator, type IdGenerator } from './ids.ts';
+import { TaskLoadError } from './restore.ts';
 import { replayDifferences } from './idempotent-replay.ts';
 import { assertEngineOptions } from './engine-options.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -159,6 +160,20 @@ class GateEngine implements Engine {
         } catch (error) {
           // Another worker committed while the task was read: read both again.
           if (hasCode(error, 'stale_revision') && attempt < 5) continue;
+          // The task moved on since the approval was read (decided, expired or cancelled by
+          // another worker): the approval as it is now says why (not_pending), not the task's state.
+          if (error instanceof TaskLoadError && !error.quarantined) {
+            const now = await this.store.getApproval(approvalId);
+            if (now) assertMayDecide(now, decision, principal);
+          }
+          throw error;
+        }
+        try {
+          // Judged again on the approval the task was restored with: another worker's vote may
+          // have landed between the two reads (already_voted, not an ignored event).
+          assertMayDecide(contextOf(run).approval ?? approval, decision, principal);
+        } catch (error) {
+          run.abandon(error);
           throw error;
         }
         const at = isoNow(this.clock);

@@ -82,4 +82,25 @@ describe('a decision racing another worker’s commit on the same task', () => {
       await there.close();
     }
   });
+
+  it.each([
+    ['the same approver\'s vote', 'already_voted', (there: ReturnType<typeof createEngine>, id: string) => there.decide(id, { kind: 'approve' }, alice)],
+    ['a rejection', 'not_pending', (there: ReturnType<typeof createEngine>, id: string) => there.decide(id, { kind: 'reject', reason: 'no' }, bob)],
+  ])('answers %s landing between the two reads with %s, not invalid_transition (found by a new-user trial)', async (_name, code, other) => {
+    const shared = createMemoryStore();
+    const race = racingStore(shared);
+    const policy = testPolicy();
+    const here = createEngine({ store: race.store, policy, executor: new RecordingExecutor() });
+    const there = createEngine({ store: shared, policy, executor: new RecordingExecutor() });
+    try {
+      const { task } = await there.submit({ actionType: TEST_ACTIONS.quorum, title: 'deploy', agentId: 'agent-1' });
+      const approvalId = task.approvalId as string;
+      race.beforeNext('getTask', () => other(there, approvalId));
+      await expect(here.decide(approvalId, { kind: 'approve' }, alice)).rejects.toMatchObject({ code });
+      expect(here.inFlight).toBe(0);
+    } finally {
+      await here.close();
+      await there.close();
+    }
+  });
 });
