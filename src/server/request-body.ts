@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { parseInput } from '../engine/validate.ts';
 import { GateError, ValidationError } from '../errors.ts';
+import { isWellFormedText } from '../model/text.ts';
 
 /** The largest request body the API accepts: 1 MiB. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -42,7 +43,32 @@ export async function readJsonBody<S extends z.ZodType>(request: Request, rule: 
   } catch (error) {
     throw new ValidationError(`the request body is not valid JSON: ${(error as Error).message}`);
   }
+  // Valid UTF-8 can still spell a lone UTF-16 surrogate as a JSON escape (`"\ud800"`): that is no
+  // Unicode text, and PostgreSQL would keep it as U+FFFD, so the task would read back changed.
+  if (SURROGATE_ESCAPE.test(text)) {
+    const where = lonelySurrogateAt(json, '');
+    if (where !== null) {
+      throw new ValidationError(`the request body holds a lone UTF-16 surrogate at ${where || '(root)'}: not Unicode text`, [
+        { path: where || '(root)', message: 'lone UTF-16 surrogate' },
+      ]);
+    }
+  }
   return parseInput(rule.schema, json, 'request body');
+}
+
+const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
+
+/** The path of the first string or key in a parsed JSON value that is not well-formed UTF-16, or null. */
+function lonelySurrogateAt(value: unknown, path: string): string | null {
+  if (typeof value === 'string') return isWellFormedText(value) ? null : path;
+  if (value === null || typeof value !== 'object') return null;
+  for (const [key, item] of Object.entries(value)) {
+    const at = path ? `${path}.${key}` : key;
+    if (!isWellFormedText(key)) return at;
+    const found = lonelySurrogateAt(item, at);
+    if (found !== null) return found;
+  }
+  return null;
 }
 
 /**

@@ -204,6 +204,22 @@ describe('tasks API', () => {
     expect(missing.status).toBe(404);
   });
 
+  it('refuses a lone UTF-16 surrogate anywhere in a body (400 naming where): PostgreSQL would read it back as U+FFFD', async () => {
+    for (const [raw, path] of [
+      ['{"actionType":"code:read","title":"x\\ud800y"}', 'title'],
+      ['{"actionType":"code:read","title":"x","args":{"path":"a\\udc00"}}', 'args.path'],
+      ['{"actionType":"code:read","title":"x","metadata":{"k\\ud83d":1}}', 'metadata.k\ud83d'],
+    ] as const) {
+      const answer = await h.call('POST', '/api/v1/tasks', { raw, headers: { 'content-type': 'application/json' } });
+      expect([answer.status, problemCode(answer), answer.body.issues?.[0]?.path]).toEqual([400, 'validation_failed', path]);
+    }
+    // A surrogate pair, escaped or not, is text.
+    const pair = await h.call('POST', '/api/v1/tasks', { raw: '{"actionType":"code:read","title":"ship it \\ud83d\\ude80 😀"}', headers: { 'content-type': 'application/json' } });
+    expect(pair.status).toBe(201);
+    expect(pair.body.task.title).toBe('ship it 🚀 😀');
+    expect((await h.call('GET', '/api/v1/tasks')).body.items).toHaveLength(1);
+  });
+
   it('refuses a credential in the title, description or metadata (400, nothing kept); words about passwords are fine', async () => {
     const refusals: Array<[object, string, RegExp]> = [
       [{ ...PROPOSALS.auto, title: 'Read the file with key AKIAIOSFODNN7EXAMPLE' }, 'title', /title holds an AWS access key/],
