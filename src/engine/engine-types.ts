@@ -9,8 +9,9 @@ import type { LifecycleEvent } from '../model/lifecycle-event.ts';
 import type { Principal } from '../model/principal.ts';
 import type { Proposal } from '../model/proposal.ts';
 import type { Task } from '../model/task.ts';
-import type { ApprovalQuery, Store, TaskQuery } from '../store/store.ts';
+import type { Store } from '../store/store.ts';
 import type { Clock } from './clock.ts';
+import type { ApprovalListQuery, TaskListQuery } from './list-queries.ts';
 import type { Executor } from './executor.ts';
 import type { IdGenerator } from './ids.ts';
 import type { Logger } from './logger.ts';
@@ -81,9 +82,11 @@ export interface Engine {
   /** Cancels a parked task (its agent, or an admin). */
   cancel(taskId: string, principal: Principal, reason?: string): Promise<Task>;
   get(taskId: string, options?: { history?: boolean }): Promise<Task>;
-  list(query: TaskQuery): Promise<{ items: Task[]; nextCursor: string | null }>;
+  /** Tasks, newest first; `limit` defaults to 50 (at most 1,000). @throws ValidationError */
+  list(query?: TaskListQuery): Promise<{ items: Task[]; nextCursor: string | null }>;
   getApproval(approvalId: string): Promise<ApprovalView>;
-  listApprovals(query: ApprovalQuery): Promise<{ items: ApprovalView[]; total: number }>;
+  /** Approvals by the query's filters and order; `offset`/`limit` default to 0/50 (at most 1,000). @throws ValidationError */
+  listApprovals(query?: ApprovalListQuery): Promise<{ items: ApprovalView[]; total: number }>;
   /** Applies the timeout policy to every pending approval past its deadline; returns how many. */
   expireDue(limit?: number): Promise<number>;
   /**

@@ -32,6 +32,7 @@ import type { TaskRun } from './task-run.ts';
 import { Takeover } from './takeover.ts';
 import { toTaskView } from './task-view.ts';
 import { parseInput } from './validate.ts';
+import { ApprovalListQuery, type ApprovalListQuery as ApprovalListQueryInput, TaskListQuery, type TaskListQuery as TaskListQueryInput } from './list-queries.ts';
 
 /**
  * Builds the gate engine over a store.
@@ -233,7 +234,8 @@ class GateEngine implements Engine {
     return toTaskView(record, null, { history: options.history ?? true });
   }
 
-  async list(query: Parameters<Engine['list']>[0]) {
+  async list(input: TaskListQueryInput = {}) {
+    const query = stripUndefined(parseInput(TaskListQuery, input, 'task query'));
     // A cursor is the id of the last task of a page: anything else would silently page from
     // the start (ids compare as text), and a client paging on would loop forever.
     if (query.cursor !== undefined && (await this.store.getTask(query.cursor)) === null) {
@@ -249,8 +251,8 @@ class GateEngine implements Engine {
     return toApprovalView(approval);
   }
 
-  async listApprovals(query: Parameters<Engine['listApprovals']>[0]): Promise<{ items: ApprovalView[]; total: number }> {
-    const page = await this.store.listApprovals(query);
+  async listApprovals(input: ApprovalListQueryInput = {}): Promise<{ items: ApprovalView[]; total: number }> {
+    const page = await this.store.listApprovals(stripUndefined(parseInput(ApprovalListQuery, input, 'approval query')));
     return { items: page.items.map(toApprovalView), total: page.total };
   }
 
@@ -347,4 +349,10 @@ function toTaskProposal(proposal: Proposal): TaskContext['proposal'] {
   if (proposal.ttlSeconds !== undefined) task.ttlSeconds = proposal.ttlSeconds;
   if (proposal.metadata !== undefined) task.metadata = proposal.metadata;
   return task;
+}
+
+/** A parsed query without the keys zod left undefined (the stores' types are exact about optional keys). */
+function stripUndefined<T extends object>(query: T): T {
+  for (const key of Object.keys(query) as Array<keyof T>) if (query[key] === undefined) delete query[key];
+  return query;
 }

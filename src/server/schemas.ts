@@ -23,9 +23,10 @@ import { TaskState } from '../model/task-state.ts';
 export function integerParam(min: number, max: number, fallback: number) {
   return z
     .string()
-    .regex(/^\d{1,10}$/, 'must be a decimal integer')
-    .transform(Number)
-    .pipe(z.number().int().min(min).max(max))
+    .regex(/^\d+$/, 'must be a decimal integer')
+    // Any length of digits, so that 99999999999 is told it is too large, not that it is no integer.
+    .transform((digits) => (digits.length > 15 ? Number.MAX_SAFE_INTEGER : Number(digits)))
+    .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`))
     .default(fallback)
     .describe(`integer ${min}…${max}, default ${fallback}`);
 }

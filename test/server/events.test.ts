@@ -102,6 +102,11 @@ describe('events (SSE) and /wait', () => {
       const answer = await h.call('GET', `/api/v1/tasks/${task.id}/wait?${query}`);
       expect([query, answer.status, problemCode(answer)]).toEqual([query, 400, 'validation_failed']);
     }
+    // Too large is said so, however many digits.
+    for (const big of ['60001', '99999999999', '9'.repeat(40)]) {
+      expect((await h.call('GET', `/api/v1/tasks/${task.id}/wait?timeoutMs=${big}`)).body.detail).toContain('timeoutMs: must be at most 60000');
+    }
+    expect((await h.call('GET', `/api/v1/tasks/${task.id}/wait?timeoutMs=soon`)).body.detail).toContain('must be a decimal integer');
     expect((await h.call('GET', `/api/v1/tasks/${task.id}/wait?timeoutMs=0`)).body.state).toBe('parked');
     const missing = await h.call('GET', '/api/v1/tasks/nope/wait?timeoutMs=10');
     expect([missing.status, problemCode(missing)]).toEqual([404, 'not_found']);
