@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ValidationError } from '../errors.ts';
+import { ValidationError, hasCode } from '../errors.ts';
 import { createMemoryStore } from '../store/memory.ts';
 import { openPostgresStore } from '../store/postgres.ts';
 import { splitPostgresUrl } from '../store/postgres-url.ts';
@@ -34,7 +34,16 @@ async function openPostgresUrl(url: string, mustExist: boolean): Promise<Store> 
   } catch {
     throw new ValidationError('--db: not a valid PostgreSQL URL');
   }
-  return openPostgresStore({ connectionString: parts.connectionString, mustExist, ...(parts.schema === null ? {} : { schema: parts.schema }) });
+  try {
+    return await openPostgresStore({ connectionString: parts.connectionString, mustExist, ...(parts.schema === null ? {} : { schema: parts.schema }) });
+  } catch (error) {
+    // Like a missing SQLite file: the --db names no store (exit 2), not a failure of the tool.
+    if (hasCode(error, 'not_found')) {
+      const message = `--db ${describeStoreUrl(url)}: no Tollgate schema ${parts.schema ?? 'public'} in this database`;
+      throw new ValidationError(message, [{ path: '--db', message: 'no such schema' }]);
+    }
+    throw error;
+  }
 }
 
 /** The file a `--db` URL names (`sqlite:PATH` or a bare path), or null for any other kind of store. */

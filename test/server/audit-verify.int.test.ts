@@ -6,6 +6,7 @@ import { createEngine } from '../../src/engine/engine.ts';
 import { openSqliteStore } from '../../src/store/sqlite.ts';
 import { PRINCIPALS, PROPOSALS } from './support/app-harness.ts';
 import { tollgate } from './support/run-main.ts';
+import { TEST_PG_URL } from '../store/postgres-harness.ts';
 import { runCli, ServerFiles } from './support/spawn-server.ts';
 
 describe('tollgate audit verify on an SQLite file (in-process, then the real binary)', () => {
@@ -51,6 +52,11 @@ describe('tollgate audit verify on an SQLite file (in-process, then the real bin
     const stale = await runCli(['audit', 'verify', '--db', `sqlite:${older}`]);
     expect(stale.code).toBe(2);
     expect(stale.stderr).toMatch(/has schema version 4 and this Tollgate reads version \d+: open it once with tollgate serve or tollgate migrate/);
+    // A PostgreSQL schema Tollgate never set up is the same mistake, the same exit code (and its password is not printed).
+    const noSchema = await runCli(['audit', 'verify', '--db', `${TEST_PG_URL.replace('postgres://postgres@', 'postgres://postgres:pw@')}?schema=never_set_up`]);
+    expect([noSchema.code, noSchema.stdout]).toEqual([2, '']);
+    expect(noSchema.stderr).toContain('no Tollgate schema never_set_up');
+    expect(noSchema.stderr).not.toContain(':pw@');
     const scheme = await runCli(['audit', 'verify', '--db', 'mysql://root@127.0.0.1/test']);
     expect(scheme.code).toBe(2);
     expect(scheme.stderr).toContain('expected sqlite:PATH, memory: or postgres://');

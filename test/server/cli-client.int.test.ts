@@ -90,7 +90,13 @@ describe('tollgate tasks / approvals against a server on loopback', () => {
     expect(inOrder).toEqual([a.approvalId, b.approvalId, c.approvalId]);
     const refused = await tollgate('approvals', 'ls', '--order', 'riskiest', ...as('alice'));
     expect([refused.code, refused.err]).toEqual([2, expect.stringContaining('order')]);
-    expect((await tollgate('approvals', 'show', a.approvalId, ...as('alice'))).out).toMatch(/status:\s+pending/);
+    const shown = (await tollgate('approvals', 'show', a.approvalId, ...as('alice'))).out;
+    expect(shown).toMatch(/status:\s+pending/);
+    // What is being approved, not only its title.
+    expect(shown).toMatch(/args:\s+\{"branch":/);
+    expect(shown).toMatch(/secops:\s+.*high risk/);
+    const notJson = await tollgate('approvals', 'reroute', c.approvalId, '--reason', 'x', '--action-type', 'code:read', '--args', 'notjson', ...as('carol'));
+    expect([notJson.code, notJson.err]).toEqual([2, expect.stringContaining('--args is not valid JSON')]);
 
     const approved = await tollgate('approvals', 'approve', a.approvalId, '--comment', 'fine', ...as('alice'));
     expect(approved.out).toBe(`approval ${a.approvalId} is approved (1/1 votes); task ${a.id} is completed\n`);

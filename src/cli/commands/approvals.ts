@@ -4,8 +4,10 @@ import { parseInput } from '../../engine/validate.ts';
 import { ActionType } from '../../model/action-type.ts';
 import { ApprovalStatus, ApprovalView } from '../../model/approval.ts';
 import { ApprovalOrder } from '../../model/approval-order.ts';
+import { ValidationError } from '../../errors.ts';
 import { JsonObject } from '../../model/json.ts';
 import { RiskLevel } from '../../model/risk.ts';
+import { Task } from '../../model/task.ts';
 import { ApprovalPage, DecisionAnswer, IdParam, MAX_CURSOR_LENGTH } from '../../server/schemas.ts';
 import { clientFrom, withConnection } from '../http-client.ts';
 import { formatTable, writeOut } from '../output.ts';
@@ -65,8 +67,12 @@ export function registerApprovalCommands(program: Command): void {
   withConnection(approvals.command('show').argument('<id>', 'approval id').description('an approval'))
     .action(async (id: string, raw: Record<string, unknown>) => {
       const options = parseInput(ShowOptions, raw, 'options');
-      const approval = await clientFrom(options).get(approvalPath(id), ApprovalView);
-      writeOut(options.json ? `${JSON.stringify(approval, null, 2)}\n` : describeApproval(approval));
+      const client = clientFrom(options);
+      const approval = await client.get(approvalPath(id), ApprovalView);
+      if (options.json) return writeOut(`${JSON.stringify(approval, null, 2)}\n`);
+      // What is being approved: the task's arguments and SecOps' reasons, not only its title.
+      const task = await client.get(`/api/v1/tasks/${encodeURIComponent(approval.taskId)}`, Task);
+      writeOut(describeApproval(approval, task));
     });
   withConnection(approvals.command('approve').argument('<id>', 'approval id').description('vote to approve (you are the token)'))
     .option('--comment <text>', 'a note for the audit log')
@@ -106,7 +112,7 @@ function parseArgs(text: string): JsonObject {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    return parseInput(JsonObject, `not JSON: ${(error as Error).message}`, '--args');
+    throw new ValidationError(`--args is not valid JSON: ${(error as Error).message}`, [{ path: '--args', message: 'not valid JSON' }]);
   }
   return parseInput(JsonObject, json, '--args');
 }
@@ -125,10 +131,11 @@ function approvalRow(approval: ApprovalView): string[] {
 }
 
 /**
- * An approval as lines of `field: value`.
+ * An approval as lines of `field: value`; with its task, also what is being approved (the
+ * arguments, the description, SecOps' reasons).
  * @example writeOut(describeApproval(approval));
  */
-export function describeApproval(approval: ApprovalView): string {
+export function describeApproval(approval: ApprovalView, task?: Task): string {
   const fields: [string, string][] = [
     ['id', approval.id],
     ['task', approval.taskId],
@@ -142,6 +149,12 @@ export function describeApproval(approval: ApprovalView): string {
     ['decided', approval.decidedAt ? `${approval.decidedAt} by ${approval.decidedBy ?? '-'}` : '-'],
   ];
   if (approval.decisionReason) fields.push(['reason', approval.decisionReason]);
+  if (task) {
+    if (task.description) fields.push(['description', task.description]);
+    if (task.department) fields.push(['department', task.department]);
+    fields.push(['args', JSON.stringify(task.args)]);
+    if (task.verdict) fields.push(['secops', `${task.verdict.reason} (${task.verdict.matchedRules.join(', ') || 'no rule'})`]);
+  }
   const width = Math.max(...fields.map(([name]) => name.length));
   return `${fields.map(([name, value]) => `${`${name}:`.padEnd(width + 2)}${value}`).join('\n')}\n`;
 }
