@@ -93,6 +93,17 @@ export function createApp(options: AppOptions): TollgateApp {
   const matchers = routes.map((route) => ({ method: route.method, matches: pathMatcher(route.path) }));
   app.notFound((c) => {
     const path = c.req.path.slice(0, 200);
+    // API.md: a token on every /api/v1 route, the routes that do not exist included, so that
+    // which routes exist is not told to whoever asks without one.
+    if (c.req.path === '/api/v1' || c.req.path.startsWith('/api/v1/')) {
+      try {
+        tokens.authenticate(c.req.header('authorization'));
+      } catch (error) {
+        const problem = problemFromError(error);
+        problem.requestId = c.get('requestId');
+        return problemResponse(problem, { 'www-authenticate': 'Bearer realm="tollgate"' });
+      }
+    }
     const allowed: string[] = [...new Set(matchers.filter((m) => m.matches(c.req.path)).map((m) => m.method))];
     if (allowed.length > 0) {
       if (allowed.includes('GET')) allowed.push('HEAD');

@@ -125,6 +125,22 @@ describe('operations, audit, machines, OpenAPI and unknown routes', () => {
     expect((await h.call('HEAD', '/healthz', { as: null })).status).toBe(200);
   });
 
+  it('asks for a token before saying which /api/v1 routes exist (401 for unknown routes and wrong methods without one)', async () => {
+    for (const [method, path] of [
+      ['GET', '/api/v1/nope'],
+      ['GET', '/api/v1'],
+      ['DELETE', '/api/v1/tasks'],
+    ] as const) {
+      const anonymous = await h.call(method, path, { as: null });
+      expect([method, path, anonymous.status, problemCode(anonymous)]).toEqual([method, path, 401, 'unauthorized']);
+      expect(anonymous.headers.get('www-authenticate')).toBe('Bearer realm="tollgate"');
+      const forged = await h.call(method, path, { as: null, headers: { authorization: 'Bearer not-a-token' } });
+      expect(forged.status).toBe(401);
+    }
+    // Outside the API nothing needs a token.
+    expect((await h.call('GET', '/nope', { as: null })).status).toBe(404);
+  });
+
   it('answers x-request-id (the client one when sane)', async () => {
     const given = await h.call('GET', '/healthz', { as: null, headers: { 'x-request-id': 'req-42' } });
     expect(given.headers.get('x-request-id')).toBe('req-42');
