@@ -70,7 +70,12 @@ class GateEngine implements Engine {
     this.#policyVersion = policy.version;
     this.#autonomy = new AutonomyRegistry(this.store, policy.autonomy, this.clock, policy.unlockedBy?.bind(policy));
     this.#errorRates = options.errorRateDowngrade === false ? null : new ErrorRateTracker(options.errorRateDowngrade ?? DEFAULT_ERROR_RATE_RULE);
-    this.#follower = new JournalFollower(this.store, this.#logger);
+    // Another worker's autonomy change (a journal entry without a task) applies here as soon as its NOTIFY arrives.
+    this.#follower = new JournalFollower(this.store, this.#logger, {
+      onOtherEntries: () => {
+        this.#autonomy.reload().catch((error) => this.#logger.warn({ err: error }, 'reloading autonomy levels failed; the next sweep tries again'));
+      },
+    });
     this.events$ = this.#follower.events$;
     this.#leases = new WorkerLeases(
       this.store,

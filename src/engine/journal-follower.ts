@@ -23,10 +23,19 @@ export class JournalFollower {
   #reading: Promise<void> | null = null;
   #again = false;
   #unwatch: (() => void) | null = null;
+  readonly #onOtherEntries: (() => void) | undefined;
+  /** The journal head at the last call of `onOtherEntries`. */
+  #otherEntriesAt = 0;
 
-  constructor(store: Store, logger: Logger) {
+  /**
+   * `onOtherEntries` is called when the journal holds entries that are no task's event (an
+   * autonomy change by another worker): so that a level set there applies here at once, not at
+   * the next sweep. It may be called spuriously (a task event appended meanwhile); it is cheap.
+   */
+  constructor(store: Store, logger: Logger, options: { onOtherEntries?: () => void } = {}) {
     this.#store = store;
     this.#logger = logger;
+    this.#onOtherEntries = options.onOtherEntries;
   }
 
   /** Follows other workers' appends (shared stores only). */
@@ -79,7 +88,15 @@ export class JournalFollower {
           this.#after = Math.max(this.#after, event.id);
           if (this.#remember(event.id)) this.#subject.next(event);
         }
-        if (page.length < 500) return;
+        if (page.length < 500) break;
+      }
+      if (this.#onOtherEntries) {
+        // Events skip entries without a task: the head past the last event read says some were appended.
+        const head = await this.#store.lastEventId();
+        if (head > this.#after && head > this.#otherEntriesAt) {
+          this.#otherEntriesAt = head;
+          this.#onOtherEntries();
+        }
       }
     } catch (error) {
       this.#logger.warn({ err: error }, 'reading other workers’ events failed; the next wake-up tries again');
