@@ -187,7 +187,7 @@ describe('opening a PostgreSQL store', () => {
     const typo = testSchemaName('typo');
     const url = new URL(TEST_PG_URL);
     url.searchParams.set('schema', typo);
-    await expect(openStore(url.toString(), { readOnly: true })).rejects.toMatchObject({ code: 'not_found' });
+    await expect(openStore(url.toString(), { readOnly: true })).rejects.toMatchObject({ code: 'validation_failed', message: expect.stringContaining(`no Tollgate schema ${typo}`) });
     expect((await sql(`SELECT 1 FROM pg_namespace WHERE nspname = '${typo}'`)).rows).toEqual([]);
     const existing = await openStore(`${TEST_PG_URL}?schema=${schema}`, { readOnly: true });
     await existing.close();
