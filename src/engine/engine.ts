@@ -152,12 +152,18 @@ class GateEngine implements Engine {
     // Past its deadline, an approval is judged as the sweeper would have left it: its timeout is
     // applied first (expired, escalated, approved on timeout), whenever the sweeper runs next.
     const now = isoNow(this.clock);
-    if (first.status === 'pending' && first.expiresAt !== null && first.expiresAt <= now) await this.#applyTimeouts([first], now);
+    const overdue = first.status === 'pending' && first.expiresAt !== null && first.expiresAt <= now;
+    if (overdue) await this.#applyTimeouts([first], now);
+    // Nothing of this worker can change the approval between that read and taking the lock:
+    // it is read once. (Another worker's commit may lie between; the restore below compares it
+    // with the task's snapshot and reads it again then, and the decision is judged on the snapshot's.)
+    let fresh: Approval | null = overdue || this.#runner.locks.busy(first.taskId) ? null : first;
     return this.#runner.locks.run(first.taskId, async () => {
       // A lost compare-and-set means another worker decided first: reload and judge again,
       // which turns the loss into the right 409 (not_pending, already_voted).
       for (let attempt = 0; ; attempt += 1) {
-        const approval = await this.store.getApproval(approvalId);
+        const approval = fresh ?? (await this.store.getApproval(approvalId));
+        fresh = null;
         if (!approval) throw new NotFoundError('approval', approvalId);
         assertMayDecide(approval, decision, principal);
         let run: TaskRun;

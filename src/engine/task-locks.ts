@@ -20,6 +20,11 @@ export class KeyedLocks {
     }
   }
 
+  /** Whether work with this key is queued or running. */
+  busy(key: string): boolean {
+    return this.#tails.has(key);
+  }
+
   /** Keys with work queued or running. */
   get size(): number {
     return this.#tails.size;

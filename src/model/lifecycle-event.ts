@@ -75,4 +75,11 @@ export interface AuditVerification {
   brokenAt?: number;
   /** What is wrong there, in a sentence (with `brokenAt`). */
   reason?: string;
+  /**
+   * The last entry of a chain that verifies (absent when it is empty or broken): record it
+   * outside the store, and pass it back as an anchor later to prove nothing up to it was rewritten.
+   */
+  head?: { seq: number; hash: string };
+  /** How many anchors were checked (when any were given and the chain verifies). */
+  anchors?: number;
 }

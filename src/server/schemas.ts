@@ -82,6 +82,13 @@ export const AuditQuery = z.object({
   afterSeq: integerParam(0, Number.MAX_SAFE_INTEGER, 0),
   limit: integerParam(1, 10_000, 1_000),
 });
+export const AuditVerifyQuery = z.object({
+  anchor: z
+    .string()
+    .max(100_000)
+    .optional()
+    .describe('entries recorded outside the store, as seq:hash (head of an earlier verification), several separated by commas: each must be in the chain as recorded'),
+});
 
 // ---- answers ---------------------------------------------------------------------------------
 
@@ -105,6 +112,11 @@ export const AuditVerificationAnswer = z.object({
   entries: z.number().int(),
   brokenAt: z.number().int().optional(),
   reason: z.string().optional().describe('what is wrong at brokenAt, in a sentence'),
+  head: z
+    .object({ seq: z.number().int(), hash: z.string() })
+    .optional()
+    .describe('the last entry of a chain that verifies: record it elsewhere and pass it back as anchor=seq:hash later'),
+  anchors: z.number().int().optional().describe('how many anchors the chain was checked against'),
 });
 export const HealthAnswer = z.object({ status: z.literal('ok') });
 export const MachineTransition = z.object({

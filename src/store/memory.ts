@@ -2,6 +2,7 @@ import { ClosedError, DuplicateIdempotencyKeyError, StaleRevisionError, TaskExis
 import type { Approval } from '../model/approval.ts';
 import { compareIn } from '../model/approval-order.ts';
 import { compareRisk } from '../model/risk.ts';
+import type { AuditAnchor } from '../model/audit-anchor.ts';
 import type { AuditEntry, LifecycleEvent } from '../model/lifecycle-event.ts';
 import { type AutonomySetting, autonomyAuditData } from '../model/autonomy-setting.ts';
 import type { TaskState } from '../model/task-state.ts';
@@ -206,9 +207,9 @@ class MemoryStore implements Store {
     return rows.slice(0, query.limit ?? rows.length).map((entry) => copyJson(entry));
   }
 
-  async verifyAudit() {
+  async verifyAudit(anchors: readonly AuditAnchor[] = []) {
     this.#assertOpen();
-    return verifyChain(this.#journal);
+    return verifyChain(this.#journal, undefined, anchors);
   }
 
   async close(): Promise<void> {

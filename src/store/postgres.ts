@@ -3,6 +3,7 @@ import { PostgresStoreOptionsSchema, checkStoreOptions } from './store-options.t
 import type { Logger } from 'pino';
 import { ClosedError, NotFoundError } from '../errors.ts';
 import type { Approval } from '../model/approval.ts';
+import type { AuditAnchor } from '../model/audit-anchor.ts';
 import { AutonomySetting } from '../model/autonomy-setting.ts';
 import type { AuditEntry, AuditVerification, LifecycleEvent } from '../model/lifecycle-event.ts';
 import type { TaskState } from '../model/task-state.ts';
@@ -238,11 +239,11 @@ class PostgresStore implements Store {
     return rows.map(auditFromPg);
   }
 
-  async verifyAudit(): Promise<AuditVerification> {
+  async verifyAudit(anchors: readonly AuditAnchor[] = []): Promise<AuditVerification> {
     // The head first: its seq and hash were committed with the entries up to it, so every one of
     // them is visible to the reads below.
     const [head] = await this.#rows<{ seq: string; hash: string }>(`SELECT seq, hash FROM ${this.#t.journalHead}`, []);
-    const walk = new ChainWalk(head ? { seq: Number(head.seq), hash: head.hash } : undefined);
+    const walk = new ChainWalk(head ? { seq: Number(head.seq), hash: head.hash } : undefined, anchors);
     // Page by page, so a long chain is checked in constant memory.
     for (let after = 0; ; after += VERIFY_PAGE) {
       const rows = await this.#rows<PgJournalRow>(`SELECT ${JOURNAL_COLUMNS} FROM ${this.#t.journal} WHERE seq > $1 ORDER BY seq LIMIT $2`, [

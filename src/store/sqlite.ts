@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { ClosedError, ValidationError } from '../errors.ts';
 import type { Approval } from '../model/approval.ts';
+import type { AuditAnchor } from '../model/audit-anchor.ts';
 import type { AuditEntry, LifecycleEvent } from '../model/lifecycle-event.ts';
 import { AutonomySetting } from '../model/autonomy-setting.ts';
 import type { TaskState } from '../model/task-state.ts';
@@ -255,7 +256,7 @@ class SqliteStore implements Store {
     return rows.map(auditFromRow);
   }
 
-  async verifyAudit() {
+  async verifyAudit(anchors: readonly AuditAnchor[] = []) {
     // The head first: what it names was committed before the chain is read.
     const head = this.#open().journalHead.get();
     const rows = this.#open().allJournal.iterate();
@@ -264,6 +265,7 @@ class SqliteStore implements Store {
         for (const row of rows) yield auditFromRow(row);
       })(),
       head ?? { seq: 0, hash: GENESIS_HASH },
+      anchors,
     );
   }
 

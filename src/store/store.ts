@@ -1,5 +1,6 @@
 import type { Approval, ApprovalStatus } from '../model/approval.ts';
 import type { ApprovalOrder, ApprovalPosition } from '../model/approval-order.ts';
+import type { AuditAnchor } from '../model/audit-anchor.ts';
 import type { AuditEntry, AuditVerification, LifecycleEvent } from '../model/lifecycle-event.ts';
 import type { AutonomySetting } from '../model/autonomy-setting.ts';
 import type { RiskLevel } from '../model/risk.ts';
@@ -97,8 +98,11 @@ export interface Store {
   lastEventId(): Promise<number>;
   /** Audit entries, oldest first, optionally of one task. */
   readAudit(query: { taskId?: string; afterSeq?: number; limit?: number }): Promise<AuditEntry[]>;
-  /** Recomputes the hash chain. */
-  verifyAudit(): Promise<AuditVerification>;
+  /**
+   * Recomputes the hash chain, and checks that it holds every anchor (an entry's seq and hash
+   * recorded outside the store) as recorded.
+   */
+  verifyAudit(anchors?: readonly AuditAnchor[]): Promise<AuditVerification>;
   /** Flushes pending commits and releases the backend. Idempotent. */
   close(): Promise<void>;
 }

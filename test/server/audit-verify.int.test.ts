@@ -24,7 +24,14 @@ describe('tollgate audit verify on an SQLite file (in-process, then the real bin
 
     const clean = await tollgate('audit', 'verify', '--db', `sqlite:${files.db}`);
     expect(clean.code).toBe(0);
-    expect(clean.out).toMatch(/^audit chain ok: \d+ entries\n$/);
+    expect(clean.out).toMatch(/^audit chain ok: \d+ entries\nhead \d+:[0-9a-f]{64} {2}\(record it elsewhere; --anchor \d+:[0-9a-f]{64} proves later/);
+    const head = /head (\d+:[0-9a-f]{64})/.exec(clean.out)?.[1] as string;
+    const anchored = await tollgate('audit', 'verify', '--db', `sqlite:${files.db}`, '--anchor', head, '--json');
+    expect([anchored.code, JSON.parse(anchored.out)]).toEqual([0, expect.objectContaining({ ok: true, anchors: 1 })]);
+    // A mistyped anchor is a usage error: exit 2, the form it takes named, nothing read.
+    const typo = await tollgate('audit', 'verify', '--db', `sqlite:${files.db}`, '--anchor', head.slice(0, -1));
+    expect(typo.code).toBe(2);
+    expect([typo.out, typo.err]).toEqual(['', expect.stringMatching(/--anchor: ".*" is not an anchor: write seq:hash/)]);
 
     // Rewrite history: the rejection now claims bob decided it.
     const db = new Database(files.db);
@@ -70,7 +77,7 @@ describe('tollgate audit verify on an SQLite file (in-process, then the real bin
       await engine.submit({ ...PROPOSALS.human, agentId: 'agent-1' });
       const verified = await runCli(['audit', 'verify', '--db', `sqlite:${path}`]);
       expect([verified.code, verified.stderr]).toEqual([0, '']);
-      expect(verified.stdout).toMatch(/^audit chain ok: \d+ entries\n$/);
+      expect(verified.stdout).toMatch(/^audit chain ok: \d+ entries\nhead \d+:[0-9a-f]{64} /);
       const policy = `${files.dir}/stricter.json`;
       const { DEFAULT_POLICY } = await import('../../src/policy/default-policy.ts');
       writeFileSync(policy, JSON.stringify({ ...DEFAULT_POLICY, hardDeny: [...DEFAULT_POLICY.hardDeny, 'vcs:push'] }));

@@ -68,7 +68,17 @@ describe('operations, audit, machines, OpenAPI and unknown routes', () => {
     expect(next.body.items[0].seq).toBe(4);
     expect((await h.call('GET', '/api/v1/audit?limit=0')).status).toBe(400);
     const verify = await h.call('GET', '/api/v1/audit/verify');
-    expect(verify.body).toEqual({ ok: true, entries: seqs.length });
+    const last = all.body.items.at(-1);
+    expect(verify.body).toEqual({ ok: true, entries: seqs.length, head: { seq: last.seq, hash: last.hash } });
+    // Checked against entries recorded elsewhere: each must still be in the chain as recorded.
+    const first = all.body.items[0];
+    const anchored = await h.call('GET', `/api/v1/audit/verify?anchor=${first.seq}:${first.hash},${last.seq}:${last.hash}`);
+    expect(anchored.body).toEqual({ ok: true, entries: seqs.length, head: { seq: last.seq, hash: last.hash }, anchors: 2 });
+    const other = await h.call('GET', `/api/v1/audit/verify?anchor=${first.seq}:${'0'.repeat(64)}`);
+    expect(other.body).toMatchObject({ ok: false, brokenAt: first.seq, reason: expect.stringMatching(/rebuilt/) });
+    const bad = await h.call('GET', '/api/v1/audit/verify?anchor=1:nothex');
+    expect([bad.status, bad.body.code]).toEqual([400, 'validation_failed']);
+    expect(bad.body.detail).toMatch(/write seq:hash/);
   });
 
   it('/machines/task is the running machine: every state, its transitions and version', async () => {

@@ -20,7 +20,7 @@ describe('SQLite audit verify against the journal head', () => {
     const task = taskRecord(1);
     await store.commit(insertOf(task, { events: [eventOf(task, 'task.proposed'), eventOf(task, 'task.evaluated'), eventOf(task, 'task.parked')] }));
     await store.setAutonomy({ scope: 'agent', subject: 'agent-1', level: 'supervised', previous: 'semi', reason: 'test', setBy: 'alice', setAt: task.createdAt });
-    expect(await store.verifyAudit()).toEqual({ ok: true, entries: 4 });
+    expect(await store.verifyAudit()).toMatchObject({ ok: true, entries: 4 });
     const last = (await store.readAudit({ afterSeq: 3 }))[0];
     if (!last) throw new Error('no fourth entry');
 
@@ -37,6 +37,29 @@ describe('SQLite audit verify against the journal head', () => {
     await store.close();
   });
 
+  it('a chain rebuilt in the database, head and all, verifies alone but not against an anchor recorded before', async () => {
+    const path = join(dir, 'rebuilt.db');
+    const store = await openSqliteStore({ path });
+    const task = taskRecord(3);
+    await store.commit(insertOf(task, { events: [eventOf(task, 'task.proposed'), eventOf(task, 'task.evaluated'), eventOf(task, 'task.parked')] }));
+    const { head } = await store.verifyAudit();
+    if (!head) throw new Error('no head');
+    // Someone with write access edits entry 1 and recomputes every hash, and the head, after it.
+    const db = new Database(path);
+    let prevHash = '0'.repeat(64);
+    for (const { hash: _hash, prevHash: _prev, ...body } of await store.readAudit({})) {
+      const edited = body.seq === 1 ? { ...body, actor: 'mallory' } : body;
+      const hash = auditHash(prevHash, edited);
+      db.prepare('UPDATE journal SET actor = ?, prev_hash = ?, hash = ? WHERE seq = ?').run(edited.actor, prevHash, hash, edited.seq);
+      prevHash = hash;
+    }
+    db.prepare('UPDATE journal_head SET hash = ?').run(prevHash);
+    db.close();
+    expect(await store.verifyAudit()).toMatchObject({ ok: true, entries: 3 });
+    expect(await store.verifyAudit([head])).toEqual({ ok: false, entries: 3, brokenAt: 3, reason: expect.stringMatching(/not the one anchored for seq 3/) });
+    await store.close();
+  });
+
   it('a database of the release before gets its head from its last entry when opened', async () => {
     const path = join(dir, 'old.db');
     const store = await openSqliteStore({ path });
@@ -48,7 +71,7 @@ describe('SQLite audit verify against the journal head', () => {
     old.pragma('user_version = 5');
     old.close();
     const migrated = await openSqliteStore({ path });
-    expect(await migrated.verifyAudit()).toEqual({ ok: true, entries: 1 });
+    expect(await migrated.verifyAudit()).toMatchObject({ ok: true, entries: 1 });
     await migrated.close();
   });
 });

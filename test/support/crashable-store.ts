@@ -52,6 +52,6 @@ export class CrashableStore implements Store {
   readEvents: Store['readEvents'] = (afterId, limit) => this.#inner.readEvents(afterId, limit);
   lastEventId: Store['lastEventId'] = () => this.#inner.lastEventId();
   readAudit: Store['readAudit'] = (query) => this.#inner.readAudit(query);
-  verifyAudit: Store['verifyAudit'] = () => this.#inner.verifyAudit();
+  verifyAudit: Store['verifyAudit'] = (anchors) => this.#inner.verifyAudit(anchors);
   close: Store['close'] = () => this.#inner.close();
 }

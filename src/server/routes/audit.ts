@@ -1,5 +1,6 @@
 import { defineRoute, type Route, type RouteDeps } from '../route.ts';
-import { AuditPage, AuditQuery, AuditVerificationAnswer } from '../schemas.ts';
+import { parseAuditAnchors } from '../../model/audit-anchor.ts';
+import { AuditPage, AuditQuery, AuditVerificationAnswer, AuditVerifyQuery } from '../schemas.ts';
 
 /**
  * `/api/v1/audit`: the hash-chained audit log, oldest first, and its verification.
@@ -28,10 +29,11 @@ export function auditRoutes({ engine }: RouteDeps): Route[] {
     defineRoute({
       method: 'GET',
       path: '/api/v1/audit/verify',
-      summary: 'Recompute the hash chain; brokenAt is the first entry that does not match',
+      summary: 'Recompute the hash chain, and check it against anchors recorded elsewhere; brokenAt is the first entry that does not match',
       access: 'any',
+      query: AuditVerifyQuery,
       responses: { 200: { description: 'the verification', schema: AuditVerificationAnswer } },
-      handle: async ({ c }) => c.json(await engine.store.verifyAudit()),
+      handle: async ({ c, query }) => c.json(await engine.store.verifyAudit(query.anchor === undefined ? [] : parseAuditAnchors(query.anchor))),
     }),
   ];
 }

@@ -90,7 +90,27 @@ export function describeJournal(subject: StoreSubject): void {
         expect(hash).toBe(auditHash(prevHash, body));
       });
       expect(new Set(audit.map((entry) => entry.hash)).size).toBe(audit.length);
-      expect(await store.verifyAudit()).toEqual({ ok: true, entries: 6 });
+      expect(await store.verifyAudit()).toEqual({ ok: true, entries: 6, head: { seq: 6, hash: audit[5]?.hash } });
+    });
+
+    it('checks the chain against anchors recorded outside it: each must be there as recorded', async () => {
+      const { store } = subject;
+      await seed(store);
+      const audit = await store.readAudit({});
+      const anchor = (seq: number) => ({ seq, hash: audit[seq - 1]?.hash as string });
+      expect(await store.verifyAudit([anchor(2), anchor(6)])).toEqual({ ok: true, entries: 6, head: anchor(6), anchors: 2 });
+      expect(await store.verifyAudit([anchor(2), { seq: 4, hash: 'a'.repeat(64) }])).toEqual({
+        ok: false,
+        entries: 4,
+        brokenAt: 4,
+        reason: expect.stringMatching(/not the one anchored for seq 4 .*rebuilt/),
+      });
+      expect(await store.verifyAudit([{ seq: 9, hash: 'b'.repeat(64) }])).toEqual({
+        ok: false,
+        entries: 6,
+        brokenAt: 7,
+        reason: 'the chain ends at seq 6, but an anchor names seq 9: its tail was deleted',
+      });
     });
 
     it('verifies an empty log', async () => {

@@ -75,7 +75,7 @@ export function describeLifecycle(subject: StoreSubject): void {
       expect(await store.getApproval(`appr-${task.id}`)).toStrictEqual(approvalOf(task));
       expect(await store.findTaskByIdempotencyKey('agent-1', 'k')).toStrictEqual(parked);
       expect(await store.listDueApprovals('9999', 10)).toHaveLength(1);
-      expect(await store.verifyAudit()).toEqual({ ok: true, entries: 2 });
+      expect(await store.verifyAudit()).toMatchObject({ ok: true, entries: 2 });
     });
 
     it('keeps enforcing revisions and keys after a reopen', async () => {
@@ -106,7 +106,7 @@ export function describeLifecycle(subject: StoreSubject): void {
 
       const again = await subject.reopen();
       expect(await again.lastEventId()).toBe(3);
-      expect(await again.verifyAudit()).toEqual({ ok: true, entries: 3 });
+      expect(await again.verifyAudit()).toMatchObject({ ok: true, entries: 3 });
     });
   });
 }
