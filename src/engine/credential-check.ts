@@ -24,12 +24,13 @@ export function assertNoCredentials(args: JsonObject, where: string, what: 'deci
 /**
  * Refuses free text that holds a credential in a known format (keys, tokens, passwords in
  * URLs; words about passwords pass): a proposal's title, description and department, a
- * decision's reason, comment and alternative title. Such text is stored and shown as it is, so
- * the input is refused before anything is kept.
+ * decision's reason, comment and alternative title, a cancellation's reason, an autonomy
+ * change's or downgrade's reason. Such text is stored and shown as it is — in the audit chain
+ * for good — so the input is refused before anything is kept.
  * @throws ValidationError naming the field
  * @example assertNoCredentialText({ reason: decision.reason }, 'decision');
  */
-export function assertNoCredentialText(fields: Record<string, string | undefined>, what: 'decision' | 'proposal'): void {
+export function assertNoCredentialText(fields: Record<string, string | undefined>, what: 'decision' | 'proposal' | 'cancellation' | 'autonomy change'): void {
   for (const [field, text] of Object.entries(fields)) {
     const format = text === undefined ? null : credentialFormatIn(text);
     if (format !== null) {

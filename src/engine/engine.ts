@@ -5,16 +5,16 @@ import type { TaskContext } from '../../machines/task-context.ts';
 import { taskMachine } from '../../machines/task.machine.ts';
 import { ClosedError, DuplicateIdempotencyKeyError, NotFoundError, ValidationError, hasCode } from '../errors.ts';
 import { type Approval, type ApprovalView, toApprovalView } from '../model/approval.ts';
-import { Decision } from '../model/decision.ts';
+import { CancelReason, Decision } from '../model/decision.ts';
 import { Principal } from '../model/principal.ts';
 import { Proposal } from '../model/proposal.ts';
 import type { Task } from '../model/task.ts';
 import type { TaskRecord } from '../store/task-record.ts';
 import { assertMayCancel, assertMayDecide } from './authorize.ts';
-import { assertNoCredentialsInDecision, assertNoCredentialsOutsideArgs } from './credential-check.ts';
+import { assertNoCredentialText, assertNoCredentialsInDecision, assertNoCredentialsOutsideArgs } from './credential-check.ts';
 import { AutonomyRegistry } from './autonomy-registry.ts';
 import { DEFAULT_ERROR_RATE_RULE, ErrorRateTracker } from './error-rate.ts';
-import { AutonomyChange, type AutonomyDowngradeCause, type AutonomySetting } from '../model/autonomy-setting.ts';
+import { AutonomyChange, AutonomyDowngrade, type AutonomyDowngradeCause, type AutonomySetting } from '../model/autonomy-setting.ts';
 import type { AutonomyLevel } from '../model/autonomy.ts';
 import { type Clock, isoNow, systemClock } from './clock.ts';
 import { defaultPolicyRuntime } from './default-policy-runtime.ts';
@@ -224,9 +224,11 @@ class GateEngine implements Engine {
     });
   }
 
-  async cancel(taskId: string, principalInput: Principal, reason?: string): Promise<Task> {
+  async cancel(taskId: string, principalInput: Principal, reasonInput?: string): Promise<Task> {
     this.#assertOpen();
     const principal = parseInput(Principal, principalInput, 'principal');
+    const reason = parseInput(CancelReason, reasonInput, 'cancel reason');
+    assertNoCredentialText({ reason }, 'cancellation');
     return this.#runner.locks.run(taskId, async () => {
       const record = await this.store.getTask(taskId);
       if (!record) throw new NotFoundError('task', taskId);
@@ -288,6 +290,7 @@ class GateEngine implements Engine {
     this.#assertOpen();
     const change = parseInput(AutonomyChange, changeInput, 'autonomy change');
     const principal = parseInput(Principal, principalInput, 'principal');
+    assertNoCredentialText({ reason: change.reason }, 'autonomy change');
     const setting = await this.#autonomy.set(change, principal);
     this.#logger.info({ autonomy: setting }, 'autonomy level set');
     return setting;
@@ -295,7 +298,9 @@ class GateEngine implements Engine {
 
   async downgradeAutonomy(agentId: string, cause: AutonomyDowngradeCause, reason: string, department?: string): Promise<AutonomySetting | null> {
     this.#assertOpen();
-    const setting = await this.#autonomy.downgrade(agentId, department, cause, reason);
+    const downgrade = parseInput(AutonomyDowngrade, stripUndefined({ agentId, cause, reason, department }), 'autonomy downgrade');
+    assertNoCredentialText({ reason: downgrade.reason }, 'autonomy change');
+    const setting = await this.#autonomy.downgrade(downgrade.agentId, downgrade.department, downgrade.cause, downgrade.reason);
     if (setting) this.#logger.warn({ autonomy: setting }, 'autonomy downgraded');
     return setting;
   }

@@ -24,6 +24,15 @@ export const AutonomyChange = z
   });
 export type AutonomyChange = z.infer<typeof AutonomyChange>;
 
+/** An automatic downgrade reported from outside (a monitoring hook, an operator): never raises a level. */
+export const AutonomyDowngrade = z.strictObject({
+  agentId: z.string().min(1).max(200),
+  department: z.string().min(1).max(200).optional(),
+  cause: AutonomyDowngradeCause,
+  reason: z.string().trim().min(1).max(2_000),
+});
+export type AutonomyDowngrade = z.infer<typeof AutonomyDowngrade>;
+
 /** An autonomy level in force, as the store keeps it (the policy file's levels apply where there is none). */
 export const AutonomySetting = z.strictObject({
   scope: AutonomyScope,

@@ -12,3 +12,6 @@ export const Decision = z.discriminatedUnion('kind', [
   }),
 ]);
 export type Decision = z.infer<typeof Decision>;
+
+/** Why a parked task is cancelled, when the canceller (its agent, an admin) says. */
+export const CancelReason = z.string().trim().min(1).max(2_000).optional();

@@ -3,7 +3,7 @@ import { plainText } from '../model/text.ts';
 import { ActionType } from '../model/action-type.ts';
 import { ApprovalStatus, ApprovalView } from '../model/approval.ts';
 import { ApprovalOrder } from '../model/approval-order.ts';
-import { Decision } from '../model/decision.ts';
+import { CancelReason, Decision } from '../model/decision.ts';
 import { AuditEntry } from '../model/lifecycle-event.ts';
 import { Proposal } from '../model/proposal.ts';
 import { RiskLevel } from '../model/risk.ts';
@@ -51,7 +51,7 @@ export const ApproveBody = Decision.options[0].omit({ kind: true });
 export const RejectBody = Decision.options[1].omit({ kind: true });
 export const RerouteBody = Decision.options[2].omit({ kind: true });
 /** `POST /tasks/{id}/cancel`: empty, `{}`, or a reason for the audit log. */
-export const CancelBody = z.strictObject({ reason: z.string().trim().min(1).max(2_000).optional() });
+export const CancelBody = z.strictObject({ reason: CancelReason });
 
 // ---- query strings ---------------------------------------------------------------------------
 

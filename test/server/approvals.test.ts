@@ -144,6 +144,27 @@ describe('approvals API', () => {
     expect(everything).not.toContain(token);
   });
 
+  it('refuses a credential in a cancellation\'s, an autonomy change\'s or a downgrade\'s reason (400, nothing changed): the audit keeps them for good', async () => {
+    const task = await h.submit(PROPOSALS.human);
+    const token = 'ghp_1234567890abcdefghijklmnopqrstuvwxyzAB';
+    const attempts: Array<[string, string, object]> = [
+      ['agent', `/api/v1/tasks/${task.id}/cancel`, { reason: `token ${token}` }],
+      ['admin', '/api/v1/autonomy', { scope: 'agent', subject: 'agent-1', level: 'supervised', reason: `rotated ${token}` }],
+      ['admin', '/api/v1/autonomy/downgrades', { agentId: 'agent-1', cause: 'security_incident', reason: `leaked ${token}` }],
+    ];
+    const auditBefore = (await h.call('GET', '/api/v1/audit')).body.items.length;
+    for (const [as, path, body] of attempts) {
+      const answer = await h.call('POST', path, { as, body });
+      expect([path, answer.status, problemCode(answer), answer.body.issues?.[0]?.path]).toEqual([path, 400, 'validation_failed', 'reason']);
+      expect(answer.body.detail).toMatch(/holds a GitHub token/);
+    }
+    expect((await h.call('GET', `/api/v1/tasks/${task.id}`)).body.state).toBe('parked');
+    expect((await h.call('GET', '/api/v1/autonomy?agentId=agent-1')).body.items).toEqual([]);
+    const audit = (await h.call('GET', '/api/v1/audit')).body.items;
+    expect(audit).toHaveLength(auditBefore);
+    expect(JSON.stringify(audit)).not.toContain(token);
+  });
+
   it('a decision after the deadline meets the approval as its timeout left it, though the sweeper has not run', async () => {
     const task = await h.submit({ ...PROPOSALS.human, ttlSeconds: 60 });
     h.clock.advance(61_000);

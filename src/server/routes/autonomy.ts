@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AutonomyLevel } from '../../model/autonomy.ts';
-import { AutonomyChange, AutonomySetting } from '../../model/autonomy-setting.ts';
+import { AutonomyChange, AutonomyDowngrade, AutonomySetting } from '../../model/autonomy-setting.ts';
 import { defineRoute, type Route, type RouteDeps } from '../route.ts';
 
 const Subject = z.string().min(1).max(200);
@@ -15,12 +15,7 @@ export const AutonomyPage = z.strictObject({
 });
 
 /** An automatic downgrade reported by an operator or a monitoring hook. */
-export const DowngradeBody = z.strictObject({
-  agentId: Subject,
-  department: Subject.optional(),
-  cause: z.enum(['budget_exhausted', 'security_incident', 'error_rate']),
-  reason: z.string().trim().min(1).max(2_000),
-});
+export const DowngradeBody = AutonomyDowngrade;
 
 /** What a change answers: the level now stored, or null when a downgrade changed nothing. */
 export const AutonomyAnswer = z.strictObject({ setting: AutonomySetting.nullable() });
