@@ -3,7 +3,7 @@ import { createExecutorActor } from '../../actors/executor.ts';
 import { createSecOpsActor } from '../../actors/secops.ts';
 import type { TaskContext } from '../../machines/task-context.ts';
 import { taskMachine } from '../../machines/task.machine.ts';
-import { ClosedError, DuplicateIdempotencyKeyError, NotFoundError, ValidationError, hasCode } from '../errors.ts';
+import { ClosedError, ConflictError, DuplicateIdempotencyKeyError, NotFoundError, ValidationError, hasCode } from '../errors.ts';
 import { type Approval, type ApprovalView, toApprovalView } from '../model/approval.ts';
 import { CancelReason, Decision } from '../model/decision.ts';
 import { Principal } from '../model/principal.ts';
@@ -230,14 +230,24 @@ class GateEngine implements Engine {
     const reason = parseInput(CancelReason, reasonInput, 'cancel reason');
     assertNoCredentialText({ reason }, 'cancellation');
     return this.#runner.locks.run(taskId, async () => {
-      const record = await this.store.getTask(taskId);
-      if (!record) throw new NotFoundError('task', taskId);
-      assertMayCancel(record.agentId, principal);
-      const run = await this.#runner.restore(taskId, ['parked']);
-      run.start();
-      run.send({ type: 'CANCEL', by: principal.id, at: isoNow(this.clock), ...(reason ? { reason } : {}) });
-      const settled = await run.settled;
-      return toTaskView(settled, contextOf(run));
+      // Another worker's commit (a vote, a decision, a deadline) between the read and the write
+      // loses this one its compare-and-set: read the task again and judge it as it is now — still
+      // parked, it is cancelled; decided meanwhile, the answer is invalid_transition.
+      for (let attempt = 0; ; attempt += 1) {
+        const record = await this.store.getTask(taskId);
+        if (!record) throw new NotFoundError('task', taskId);
+        assertMayCancel(record.agentId, principal);
+        try {
+          const run = await this.#runner.restore(taskId, ['parked']);
+          run.start();
+          run.send({ type: 'CANCEL', by: principal.id, at: isoNow(this.clock), ...(reason ? { reason } : {}) });
+          const settled = await run.settled;
+          return toTaskView(settled, contextOf(run));
+        } catch (error) {
+          if (!hasCode(error, 'stale_revision')) throw error;
+          if (attempt >= 5) throw new ConflictError('invalid_transition', `task ${taskId} kept changing while it was being cancelled; try again`);
+        }
+      }
     });
   }
 

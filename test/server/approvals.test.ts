@@ -147,7 +147,7 @@ describe('approvals API', () => {
   it('refuses a credential in a cancellation\'s, an autonomy change\'s or a downgrade\'s reason (400, nothing changed): the audit keeps them for good', async () => {
     const task = await h.submit(PROPOSALS.human);
     const token = 'ghp_1234567890abcdefghijklmnopqrstuvwxyzAB';
-    const attempts: Array<[string, string, object]> = [
+    const attempts: Array<['agent' | 'admin', string, object]> = [
       ['agent', `/api/v1/tasks/${task.id}/cancel`, { reason: `token ${token}` }],
       ['admin', '/api/v1/autonomy', { scope: 'agent', subject: 'agent-1', level: 'supervised', reason: `rotated ${token}` }],
       ['admin', '/api/v1/autonomy/downgrades', { agentId: 'agent-1', cause: 'security_incident', reason: `leaked ${token}` }],
