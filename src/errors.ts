@@ -23,6 +23,8 @@ export const ERROR_CODES = {
   store_closed: 503,
   store_in_use: 503,
   engine_closed: 503,
+  /** The CLI could not reach the server (refused, timed out, DNS): nothing was asked. */
+  server_unreachable: 503,
   listen_failed: 500,
   execution_outcome_unknown: 500,
   executor_result_invalid: 500,

@@ -5,7 +5,7 @@ import type { Proposal } from '../../src/model/proposal.ts';
 export const EXPIRING_EVERY = 10;
 /** The short deadline (s): passed once the simulated clock is advanced by `EXPIRY_JUMP_MS`. */
 export const SHORT_TTL_SECONDS = 60;
-/** The long deadline (s), API.md's maximum: never reached in the benchmark. */
+/** The long deadline (s), API.md's maximum (the default policy's 4 h deny for high risk caps it): never reached in the benchmark. */
 export const LONG_TTL_SECONDS = 604_800;
 /** How far the clock jumps before the sweep: past every short deadline, far from any long one. */
 export const EXPIRY_JUMP_MS = 2 * 3600_000;

@@ -65,8 +65,9 @@ export class ApiClient {
         headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${this.#token}`, accept: 'application/json' },
       });
     } catch (error) {
-      const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
-      throw new GateError('internal', `cannot reach the server at ${this.#url}: ${cause}`);
+      const { cause: reason } = error as { cause?: { code?: string; message?: string } };
+      const cause = reason?.code ?? reason?.message ?? (error as Error).message;
+      throw new GateError('server_unreachable', `cannot reach the server at ${this.#url}: ${cause}`);
     }
     const text = await response.text();
     let json: unknown;

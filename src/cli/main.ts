@@ -42,7 +42,9 @@ export async function main(argv: string[]): Promise<void> {
     await program.parseAsync(argv);
   } catch (error) {
     if (error instanceof CommanderError) {
-      process.exitCode = error.exitCode;
+      // Help and version exit 0; every usage error (unknown option or command, a missing
+      // argument) is 2, like an invalid value: a script tells bad usage from a failure (1).
+      process.exitCode = error.exitCode === 0 ? 0 : 2;
       return;
     }
     if (error instanceof GateError) {

@@ -15,8 +15,14 @@ export const Proposal = z.strictObject({
   agentId: plainText(1, 200),
   department: plainText(1, 200).optional(),
   idempotencyKey: plainText(1, 200).optional(),
-  /** The approval's deadline, in seconds from filing; overrides the risk tier's default. */
-  ttlSeconds: z.number().int().min(1).max(MAX_TTL_SECONDS).optional(),
+  /** The approval's deadline, in seconds from filing: it can only bring the policy's deadlines sooner (see planDeadlines). */
+  ttlSeconds: z
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_TTL_SECONDS)
+    .optional()
+    .describe("the approval's deadline, in seconds: the request lapses (denied) then, if the policy has not ended it sooner — a ttl never brings an approval, nor a deny or an escalation later than the policy's"),
   metadata: JsonObject.optional(),
 });
 export type Proposal = z.infer<typeof Proposal>;

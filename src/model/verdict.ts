@@ -30,6 +30,10 @@ export const Verdict = z.strictObject({
   /** SHA-256 of the canonical JSON of the arguments. */
   argsHash: z.string(),
   durationMs: z.number().min(0),
+  /**
+   * With `alternative`: the safer action the task is rerouted to. With `escalate`: the reroute
+   * SecOps suggests to the approver (a force push's `--force-with-lease`); taken only if one does.
+   */
   alternative: Alternative.optional(),
   /**
    * The arguments held a credential (a secrets detector's finding): the task is denied and its

@@ -80,6 +80,9 @@ function combine(findings: readonly Finding[], cell: TableOutcome, riskLevel: Ri
   const reason = !worst ? tableReason : STRICTNESS[detector] >= STRICTNESS[table] ? worst.reason : `${tableReason} (also: ${worst.reason})`;
   const judgement: Judgement = { decision, reason, matchedRules, requiredApprovals };
   if (decision === 'alternative' && worst?.saferArgs) judgement.alternative = { actionType, args: worst.saferArgs, reason: worst.reason };
+  // An escalation may carry a finding's safer arguments: the reroute SecOps suggests to the approver (never taken without one).
+  const suggested = decision === 'escalate' ? findings.find((finding) => finding.severity === 'escalate' && finding.saferArgs) : undefined;
+  if (suggested?.saferArgs) judgement.alternative = { actionType, args: suggested.saferArgs, reason: suggested.reason };
   return judgement;
 }
 

@@ -18,10 +18,12 @@ export function exhaustedAction(policy: Policy, risk: RiskLevel): 'deny' | 'appr
  * The deadlines of an approval filed at `filedAtMs`: the first deadline, the action at it, and
  * for escalation chains the cumulative deadlines of the later tiers.
  *
- * `ttlSeconds` is the proposer's own deadline: at it the request lapses (deny). It may bring a
- * deny or an escalation sooner, never an approval: the proposer is the party the gate protects
- * against, so where the policy approves on timeout, a shorter ttl lapses into a deny at the ttl,
- * and a longer one leaves the policy's deadline as it is.
+ * `ttlSeconds` is the proposer's own deadline: at it the request lapses (deny). It only ever
+ * makes a request lapse sooner — never later than the policy's deny, never an escalation later,
+ * never an approval: the proposer is the party the gate protects against. A ttl before the
+ * policy's end of the road (its deny, its approval on timeout, the end of its escalation chain)
+ * lapses into a deny at the ttl, the tiers before it escalating as planned; a longer one leaves
+ * the policy's deadlines as they are.
  * @example planDeadlines(DEFAULT_POLICY, 'high', Date.now()) // { expiresAt: '…+4h', onTimeout: 'deny', escalationDeadlines: [] }
  */
 export function planDeadlines(policy: Policy, risk: RiskLevel, filedAtMs: number, ttlSeconds?: number): DeadlinePlan {
@@ -31,7 +33,7 @@ export function planDeadlines(policy: Policy, risk: RiskLevel, filedAtMs: number
     case 'wait':
       return ttlSeconds ? { expiresAt: at(ttlSeconds), onTimeout: 'deny', escalationDeadlines: [] } : { expiresAt: null, onTimeout: 'wait', escalationDeadlines: [] };
     case 'deny':
-      return { expiresAt: at(ttlSeconds ?? rule.afterSeconds), onTimeout: 'deny', escalationDeadlines: [] };
+      return { expiresAt: at(Math.min(ttlSeconds ?? rule.afterSeconds, rule.afterSeconds)), onTimeout: 'deny', escalationDeadlines: [] };
     case 'approve': {
       if (ttlSeconds !== undefined && ttlSeconds < rule.afterSeconds) return { expiresAt: at(ttlSeconds), onTimeout: 'deny', escalationDeadlines: [] };
       const safe = risk === 'low' || risk === 'medium';
@@ -57,12 +59,8 @@ function planEscalation(
     elapsed += tier.afterSeconds;
     offsets.push(elapsed);
   }
-  if (ttlSeconds !== undefined && exhausted === 'deny') {
-    // Ends in a deny anyway: the ttl is the first tier's deadline (an earlier escalation).
-    const first = offsets[0] ?? 0;
-    offsets = offsets.map((offset) => offset - first + ttlSeconds);
-  } else if (ttlSeconds !== undefined && ttlSeconds < (offsets.at(-1) ?? 0)) {
-    // Ends in an approval: the tiers before the ttl escalate as planned, and the request lapses at the ttl.
+  if (ttlSeconds !== undefined && ttlSeconds < (offsets.at(-1) ?? 0)) {
+    // The tiers before the ttl escalate as planned, and the request lapses at the ttl.
     offsets = [...offsets.filter((offset) => offset < ttlSeconds), ttlSeconds];
     exhausted = 'deny';
   }

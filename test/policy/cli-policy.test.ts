@@ -106,8 +106,8 @@ describe('tollgate policy explain', () => {
     for (const field of ['decision', 'reason', 'matchedRules', 'riskLevel', 'autonomy', 'requiredApprovals', 'policyVersion', 'argsHash', 'durationMs', 'alternative']) {
       expect(stdout).toMatch(new RegExp(`^${field} +\\S`, 'm'));
     }
-    expect(stdout).toMatch(/^decision +alternative$/m);
-    expect(stdout).toMatch(/^requiredApprovals +-$/m);
+    expect(stdout).toMatch(/^decision +escalate$/m);
+    expect(stdout).toMatch(/^requiredApprovals +1$/m);
     expect(stdout).toContain('git push --force-with-lease origin main');
     const critical = await cli('policy', 'explain', '--action', 'deploy:production');
     expect(critical.stdout).toMatch(/^requiredApprovals +2$/m);

@@ -81,11 +81,11 @@ describe('default decision table: every action type × every autonomy level', ()
 });
 
 // What each kind of detector finding does on top of the table, from DESIGN.md: detectors run
-// whatever the autonomy; deny findings deny; escalate findings need at least a human; a safer
-// alternative is offered only where the table would not already want a human.
+// whatever the autonomy; deny findings deny; escalate findings need at least a human — a force
+// push too, whose escalation suggests the --force-with-lease reroute to the approver.
 const FINDINGS = {
   none: { args: { note: 'routine' }, decision: 'allow' },
-  alternative: { args: { command: 'git push --force origin main' }, decision: 'alternative' },
+  forcePush: { args: { command: 'git push --force origin main' }, decision: 'escalate' },
   escalate: { args: { sql: 'DROP TABLE users' }, decision: 'escalate' },
   deny: { args: { command: 'rm -rf /' }, decision: 'deny' },
 } as const;
@@ -102,7 +102,7 @@ describe('decision table × detector findings: every action type × every autono
     const verdict = policy.evaluate({ actionType, args, agentId: 'agent' }, { autonomyOverride: autonomy });
     expect(verdict.decision).toBe(expected);
     if (expected === 'escalate') expect(verdict.requiredApprovals).toBe(tableDecision === 'escalate' ? tableApprovals : 1);
-    if (expected === 'alternative') expect(verdict.alternative?.args).toEqual({ command: 'git push --force-with-lease origin main' });
+    if (expected === 'escalate' && finding === 'forcePush') expect(verdict.alternative?.args).toEqual({ command: 'git push --force-with-lease origin main' });
     else expect(verdict.alternative).toBeUndefined();
     expect(verdict.riskLevel).toBe(tier);
     expect(verdict.autonomy).toBe(autonomy);

@@ -71,9 +71,10 @@ describe('detector behaviour', () => {
     ['git push origin +main', 'git push --force-with-lease origin main'],
     ['cd repo && git push -f && rm -f stale.lock', 'cd repo && git push --force-with-lease && rm -f stale.lock'],
     ["bash -c 'git push --force'", "bash -c 'git push --force-with-lease'"],
-  ])('rewrites %j to %j as the safer alternative', (command, safer) => {
+  ])('escalates %j even at full autonomy, suggesting %j as the reroute (found by a new-user trial: an automatic reroute ran a history rewrite with no human)', (command, safer) => {
     const verdict = policy.evaluate({ actionType: 'vcs:push', args: { command, ticket: 7 }, agentId: 'a' }, { autonomyOverride: 'full' });
-    expect(verdict.decision).toBe('alternative');
+    expect(verdict.decision).toBe('escalate');
+    expect(verdict.requiredApprovals).toBe(1);
     expect(verdict.alternative).toMatchObject({ actionType: 'vcs:push', args: { command: safer, ticket: 7 } });
   });
 
@@ -82,9 +83,12 @@ describe('detector behaviour', () => {
     expect(verdict.alternative?.args).toEqual({ argv: ['git', 'push', '--force-with-lease', 'origin', 'main'] });
   });
 
-  it('never offers an alternative that is itself a force push', () => {
-    for (const entry of DANGEROUS.filter((e) => e.expect === 'alternative')) {
+  it('never suggests a reroute that is itself a force push', () => {
+    const forcePushes = DANGEROUS.filter((e) => policy.evaluate({ actionType: 'vcs:push', args: e.args, agentId: 'a' }).matchedRules.includes('detector:git-push-force'));
+    expect(forcePushes.length).toBeGreaterThan(5);
+    for (const entry of forcePushes) {
       const verdict = policy.evaluate({ actionType: 'vcs:push', args: entry.args, agentId: 'a' }, { autonomyOverride: 'full' });
+      expect(verdict.alternative, JSON.stringify(entry.args)).toBeDefined();
       const again = policy.evaluate({ actionType: 'vcs:push', args: verdict.alternative?.args ?? {}, agentId: 'a' }, { autonomyOverride: 'full' });
       expect(again.matchedRules, JSON.stringify(entry.args)).not.toContain('detector:git-push-force');
       expect(again.decision).toBe('allow');
@@ -95,13 +99,17 @@ describe('detector behaviour', () => {
     const verdict = policy.evaluate({ actionType: 'vcs:push', args: { command: "git push $'\\x2d\\x2dforce' origin main" }, agentId: 'a' }, { autonomyOverride: 'full' });
     expect(verdict.decision).toBe('escalate');
     expect(verdict.reason).toContain('no safe --force-with-lease rewrite');
+    expect(verdict.alternative).toBeUndefined();
   });
 
-  it('wants a human for a force push when the table already does (the alternative does not bypass it)', () => {
+  it('a force push where the table wants a human anyway: the table\'s approvals, the suggestion kept', () => {
     const verdict = policy.evaluate({ actionType: 'vcs:push', args: { command: 'git push --force' }, agentId: 'a' }, { autonomyOverride: 'semi' });
     expect(verdict.decision).toBe('escalate');
     expect(verdict.matchedRules).toEqual(['detector:git-push-force', 'table:high/semi']);
-    expect(verdict.reason).toContain('also: force push');
+    expect(verdict.reason).toContain('force push');
+    expect(verdict.alternative?.args).toEqual({ command: 'git push --force-with-lease' });
+    const critical = policy.evaluate({ actionType: 'deploy:production', args: { command: 'git push -f' }, agentId: 'a' }, { autonomyOverride: 'full' });
+    expect([critical.decision, critical.requiredApprovals]).toEqual(['escalate', 2]);
   });
 
   it('denies text nested deeper than the shell parser follows (fail closed)', () => {

@@ -113,13 +113,23 @@ describe('policy files', () => {
     expect(planDeadlines(chain, 'medium', t0, 1)).toEqual({ expiresAt: '2026-01-01T00:00:01.000Z', onTimeout: 'deny', escalationDeadlines: [], onEscalationExhausted: 'deny' });
     // Past the chain's end: the policy's chain as it is.
     expect(planDeadlines(chain, 'medium', t0, 86_400)).toEqual(planDeadlines(chain, 'medium', t0));
-    // A chain that ends in a deny anyway: the ttl is the first tier's deadline (escalates sooner).
+    // A chain that ends in a deny anyway: the same — the ttl only brings the lapse sooner, never an escalation later.
     const denying = { ...chain, timeouts: { ...chain.timeouts, medium: { ...chain.timeouts.medium, onExhausted: 'deny' as const } } };
-    expect(planDeadlines(denying, 'medium', t0, 60)).toEqual({
-      expiresAt: '2026-01-01T00:01:00.000Z',
+    expect(planDeadlines(denying, 'medium', t0, 60)).toEqual({ expiresAt: '2026-01-01T00:01:00.000Z', onTimeout: 'deny', escalationDeadlines: [], onEscalationExhausted: 'deny' });
+    expect(planDeadlines(denying, 'medium', t0, 5400)).toEqual({
+      expiresAt: '2026-01-01T01:00:00.000Z',
       onTimeout: 'escalate',
-      escalationDeadlines: ['2026-01-01T01:01:00.000Z'],
+      escalationDeadlines: ['2026-01-01T01:30:00.000Z'],
       onEscalationExhausted: 'deny',
     });
+    expect(planDeadlines(denying, 'medium', t0, 604_800)).toEqual(planDeadlines(denying, 'medium', t0));
+  });
+
+  it('never lets the proposer\'s ttl keep a request open past the policy\'s deny (found by a new-user trial)', () => {
+    const t0 = Date.parse('2026-01-01T00:00:00.000Z');
+    // The default: high risk is denied after 4 h.
+    expect(planDeadlines(DEFAULT_POLICY, 'high', t0, 604_800)).toEqual({ expiresAt: '2026-01-01T04:00:00.000Z', onTimeout: 'deny', escalationDeadlines: [] });
+    expect(planDeadlines(DEFAULT_POLICY, 'high', t0, 600)).toEqual({ expiresAt: '2026-01-01T00:10:00.000Z', onTimeout: 'deny', escalationDeadlines: [] });
+    expect(planDeadlines(DEFAULT_POLICY, 'high', t0)).toEqual({ expiresAt: '2026-01-01T04:00:00.000Z', onTimeout: 'deny', escalationDeadlines: [] });
   });
 });

@@ -238,7 +238,16 @@ describe('tollgate tasks / approvals against a server on loopback', () => {
     const badState = await tollgate('tasks', 'ls', '--state', 'sleeping', ...as('viewer'));
     expect(badState.code).toBe(2);
     const down = await tollgate('tasks', 'ls', '--url', 'http://127.0.0.1:1', '--token', tokenOf('viewer'));
-    expect([down.code, down.err]).toEqual([1, expect.stringMatching(/cannot reach the server at http:\/\/127\.0\.0\.1:1/)]);
+    expect([down.code, down.err]).toEqual([1, expect.stringMatching(/cannot reach the server at http:\/\/127\.0\.0\.1:1: .+ \(server_unreachable\)/)]);
+  });
+
+  it('exits 2 on bad usage — an unknown option or command, a missing argument — and 0 for help (found by a new-user trial)', async () => {
+    for (const argv of [['tasks', 'ls', '--bogus'], ['tasks', 'show'], ['approvals', 'reject', 'some-id'], ['nonsense'], []]) {
+      const answer = await tollgate(...argv);
+      expect([argv.join(' '), answer.code]).toEqual([argv.join(' '), 2]);
+    }
+    expect((await tollgate('tasks', '--help')).code).toBe(0);
+    expect((await tollgate('--version')).code).toBe(0);
   });
 });
 

@@ -6,6 +6,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ensureDemoTokens, seedDemoTasks } from '../../src/cli/serve-demo.ts';
 import { createEngine } from '../../src/engine/engine.ts';
 import { openSqliteStore } from '../../src/store/sqlite.ts';
+import { TEST_PG_URL, connectTestDatabase } from '../store/postgres-harness.ts';
+import { tollgate } from './support/run-main.ts';
 
 const BIN = resolve(import.meta.dirname, '../../bin/tollgate.mjs');
 
@@ -51,5 +53,28 @@ describe('npm start (tollgate serve --demo)', () => {
     expect((await store.listTasks({ limit: 100 })).items).toHaveLength(printed.length);
     await engine.close();
     await store.close();
+  });
+});
+
+describe('tollgate demo', () => {
+  it('runs a batch through the engine on memory: and summarises where the tasks ended', async () => {
+    const { code, out } = await tollgate('demo', '--db', 'memory:', '--tasks', '30', '--concurrency', '4');
+    expect(code).toBe(0);
+    expect(out).toMatch(/audit chain: ok \(\d+ entries\); 30 proposals/);
+    expect(out).toContain('Nothing was kept (memory:)');
+  });
+
+  it('refuses a shared PostgreSQL store (exit 2), creating nothing there: its workers would serve, and run, the made-up approvals (found by a new-user trial)', async () => {
+    const schema = `tollgate_demo_refused_${process.pid}`;
+    const { code, out, err } = await tollgate('demo', '--db', `${TEST_PG_URL}?schema=${schema}`);
+    expect([code, out]).toEqual([2, '']);
+    expect(err).toMatch(/db: the demo runs on sqlite:PATH or memory: only/);
+    const client = await connectTestDatabase();
+    try {
+      const found = await client.query('SELECT 1 FROM information_schema.schemata WHERE schema_name = $1', [schema]);
+      expect(found.rowCount).toBe(0);
+    } finally {
+      await client.end();
+    }
   });
 });

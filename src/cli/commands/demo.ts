@@ -10,8 +10,17 @@ import { openStore } from '../open-store.ts';
 import { formatTable, writeOut } from '../output.ts';
 import { createProgress } from '../progress.ts';
 
+const DEFAULT_DB = 'sqlite:./tollgate-demo.db';
+
 const DemoOptions = z.strictObject({
-  db: z.string().min(1),
+  // Never a shared PostgreSQL store: its workers would serve the demo's made-up approvals in the
+  // real queue, and execute the ones approved there.
+  db: z
+    .string()
+    .min(1)
+    .refine((url) => url.startsWith('sqlite:') || url === 'memory:', {
+      message: 'the demo runs on sqlite:PATH or memory: only — never on a shared store, whose workers would serve (and run) its made-up approvals',
+    }),
   tasks: z.coerce.number().int().min(1).max(100_000),
   concurrency: z.coerce.number().int().min(1).max(1_000),
 });
@@ -26,7 +35,7 @@ export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
     .description('run a mixed batch of agent actions through the gate on an SQLite file and summarise')
-    .option('--db <url>', 'store: sqlite:PATH or memory:', 'sqlite:./tollgate-demo.db')
+    .option('--db <url>', 'store: sqlite:PATH or memory: (never a shared PostgreSQL store)', DEFAULT_DB)
     .option('--tasks <n>', 'how many proposals to submit', '240')
     .option('--concurrency <n>', 'tasks in flight at once', '32')
     .action(async (raw: Record<string, unknown>) => {
@@ -98,7 +107,9 @@ async function runDemo(options: z.infer<typeof DemoOptions>): Promise<void> {
         options.tasks
       } proposals in ${((Date.now() - started) / 1000).toFixed(2)} s\n`,
     );
-    writeOut('Parked tasks wait in the store; run `npm start` again to see them recovered and joined by new ones.\n');
+    if (options.db === 'memory:') writeOut('Nothing was kept (memory:): the parked tasks are gone with this process.\n');
+    else if (options.db === DEFAULT_DB) writeOut('Parked tasks wait in the store; run `npm start` again to see them recovered and joined by new ones.\n');
+    else writeOut(`Parked tasks wait in the store; \`tollgate serve --db ${options.db}\` recovers and serves them.\n`);
   } finally {
     await engine.close();
     await store.close();

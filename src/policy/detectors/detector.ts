@@ -19,7 +19,10 @@ export interface Finding {
   severity: Severity;
   reason: string;
   path: string;
-  /** For `alternative`: the safer arguments (a copy of the args with the fix applied). */
+  /**
+   * The safer arguments (a copy of the args with the fix applied). With `alternative`, the task
+   * is rerouted to them; with `escalate`, they are the approver's suggested reroute.
+   */
   saferArgs?: JsonObject;
 }
 

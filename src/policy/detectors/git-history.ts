@@ -76,11 +76,11 @@ function findHistoryRewrites(strings: readonly ScannedString[]): Array<{ kind: R
 }
 
 /**
- * `git push --force` (`-f`, `-uf`, `+main`) → alternative: the same arguments with
- * `--force-with-lease`, which refuses to overwrite commits the agent has not seen. The
- * rewrite is checked: when a force push survives it, the finding escalates instead.
- * `git reset --hard` and pushes that delete remote refs (`--delete`, `:branch`, `--mirror`)
- * → escalate.
+ * `git push --force` (`-f`, `-uf`, `+main`) → escalate (DESIGN.md: at least escalate, whatever
+ * the autonomy), suggesting the same arguments with `--force-with-lease` — which refuses to
+ * overwrite commits the agent has not seen — for the approver to reroute to. The rewrite is
+ * checked: when a force push survives it, nothing is suggested. `git reset --hard` and pushes
+ * that delete remote refs (`--delete`, `:branch`, `--mirror`) → escalate.
  */
 export const gitHistory: Detector = {
   id: 'git-history',
@@ -94,7 +94,7 @@ export const gitHistory: Detector = {
       if (kind === 'reset') return { rule: 'detector:git-reset-hard', severity: 'escalate', reason: `git reset --hard in ${at}`, path };
       if (kind === 'remote-delete') return { rule: 'detector:git-push-delete', severity: 'escalate', reason: `push deletes or mirrors remote refs in ${at}`, path };
       return saferArgs
-        ? { rule: 'detector:git-push-force', severity: 'alternative', reason: `force push in ${at}; --force-with-lease keeps others' commits safe`, path, saferArgs }
+        ? { rule: 'detector:git-push-force', severity: 'escalate', reason: `force push in ${at} (suggested reroute: --force-with-lease, which keeps others' commits safe)`, path, saferArgs }
         : { rule: 'detector:git-push-force', severity: 'escalate', reason: `force push in ${at} (no safe --force-with-lease rewrite found)`, path };
     });
   },

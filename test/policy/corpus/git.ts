@@ -1,8 +1,8 @@
 import { type CorpusEntry, entries } from './entry.ts';
 
-/** History rewrites: force pushes get a `--force-with-lease` alternative, hard resets escalate. */
+/** History rewrites escalate: force pushes (suggesting `--force-with-lease`), hard resets, remote deletes. */
 export const GIT_DANGEROUS: CorpusEntry[] = [
-  ...entries('command', 'alternative', [
+  ...entries('command', 'escalate', [
     'git push --force',
     'git push -f origin main',
     'git push origin main --force',
@@ -14,7 +14,7 @@ export const GIT_DANGEROUS: CorpusEntry[] = [
     "bash -c 'git push -f'",
     'cd repo && git push -f origin HEAD',
   ]),
-  { args: { argv: ['git', 'push', '--force', 'origin', 'main'] }, expect: 'alternative' },
+  { args: { argv: ['git', 'push', '--force', 'origin', 'main'] }, expect: 'escalate' },
   ...entries('command', 'escalate', ['git reset --hard', 'git reset --hard HEAD~3', 'GIT RESET --HARD origin/main', 'git -c core.x=y reset --hard', 'git fetch && git reset --hard origin/main', 'git push --mirror', 'git push origin :feature', 'git push --delete origin old-branch']),
 ];
 
