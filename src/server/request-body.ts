@@ -15,7 +15,7 @@ export interface BodyRule<S extends z.ZodType> {
 /**
  * Reads a JSON request body and parses it with its schema, in the order a client can fix
  * things: size (413, counted while the body streams in, whatever `content-length` claims),
- * media type (415), UTF-8 and JSON syntax (400), shape (400). An empty body (no bytes at all,
+ * content encoding (415 unless none or `identity`), media type (415), UTF-8 and JSON syntax (400), shape (400). An empty body (no bytes at all,
  * whatever its media type) reads as `{}`, so the schema says what is missing. Nothing is
  * changed when it throws.
  * @throws GateError unsupported_media_type | payload_too_large, ValidationError
@@ -25,6 +25,12 @@ export async function readJsonBody<S extends z.ZodType>(request: Request, rule: 
   const maxBytes = rule.maxBytes ?? MAX_BODY_BYTES;
   const declared = request.headers.get('content-length');
   if (declared !== null && /^\d+$/.test(declared) && Number(declared) > maxBytes) throw tooLarge(maxBytes);
+  // A compressed (or otherwise encoded) body is refused, not read as if it were plain: the
+  // server decodes none, and reading gzip bytes as JSON would only fail later, less clearly.
+  const encoding = request.headers.get('content-encoding')?.trim().toLowerCase();
+  if (encoding && encoding !== 'identity') {
+    throw new GateError('unsupported_media_type', `content-encoding ${encoding.slice(0, 100)} is not accepted; send the body uncompressed`);
+  }
   const contentType = request.headers.get('content-type');
   const bytes = await readCapped(request, maxBytes, () => {
     if (!isJsonMediaType(contentType)) throw unsupported(contentType);

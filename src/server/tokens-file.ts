@@ -30,6 +30,14 @@ export const TokensFile = z
       // `system` is the engine's own name in the audit (sweeper, recovery): nobody may act as it.
       if (grant.principal.id === SYSTEM_ACTOR) ctx.addIssue({ code: 'custom', path: [index, 'principal', 'id'], message: `"${SYSTEM_ACTOR}" is reserved for the engine` });
       if (grant.principal.id.trim() === '') ctx.addIssue({ code: 'custom', path: [index, 'principal', 'id'], message: 'an id needs a visible character' });
+      // API.md: an admin decides up to critical. A lower ceiling on an admin is a contradiction, refused rather than guessed at.
+      if (grant.principal.roles.includes('admin') && grant.principal.maxRisk !== undefined && grant.principal.maxRisk !== 'critical') {
+        ctx.addIssue({
+          code: 'custom',
+          path: [index, 'principal', 'maxRisk'],
+          message: `an admin decides up to critical (API.md): drop maxRisk "${grant.principal.maxRisk}", or grant the approver role instead of admin`,
+        });
+      }
     });
   });
 export type TokensFile = z.infer<typeof TokensFile>;

@@ -11,6 +11,7 @@ const grant = (token: string, id: string, roles: string[], extra: object = {}) =
 describe('tokens file and bearer authentication', () => {
   it('validates grants, naming the entry at fault', () => {
     expect(parseTokens([grant('a'.repeat(16), 'alice', ['approver'], { maxRisk: 'critical' })])).toHaveLength(1);
+    expect(parseTokens([grant('c'.repeat(16), 'root', ['admin'], { maxRisk: 'critical' })])).toHaveLength(1);
     expect(parseTokens([grant('b'.repeat(16), 'ops-bot', ['agent'], { department: 'ops' })])[0]?.principal.department).toBe('ops');
     const cases: [unknown, RegExp][] = [
       [[], /grants no token/],
@@ -20,6 +21,7 @@ describe('tokens file and bearer authentication', () => {
       [[grant('a'.repeat(16), 'a', ['approver'], { maxRisk: 'extreme' })], /0\.principal\.maxRisk/],
       [[grant('a'.repeat(16), 'system', ['approver'])], /0\.principal\.id: "system" is reserved for the engine/],
       [[grant('a'.repeat(16), '   ', ['agent'])], /0\.principal\.id: an id needs a visible character/],
+      [[grant('a'.repeat(16), 'root', ['admin'], { maxRisk: 'low' })], /0\.principal\.maxRisk: an admin decides up to critical \(API\.md\): drop maxRisk "low"/],
       [[grant('a'.repeat(16), 'a', ['agent'], { department: '' })], /0\.principal\.department/],
       [[grant('a'.repeat(16), '', ['agent'])], /0\.principal\.id/],
       [[grant('with space inside!!', 'a', ['agent'])], /0\.token: a token is printable ASCII/],

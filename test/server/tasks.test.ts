@@ -115,6 +115,11 @@ describe('tasks API', () => {
     expect(none.status).toBe(415);
     const charset = await h.call('POST', '/api/v1/tasks', { raw: JSON.stringify(PROPOSALS.auto), headers: { 'content-type': 'application/json; charset=utf-8' } });
     expect(charset.status).toBe(201);
+    // An encoded body is refused, not read as plain JSON (found by a new-user trial); identity is no encoding.
+    const gzip = await h.call('POST', '/api/v1/tasks', { raw: JSON.stringify(PROPOSALS.auto), headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' } });
+    expect([gzip.status, problemCode(gzip), gzip.body.detail]).toEqual([415, 'unsupported_media_type', 'content-encoding gzip is not accepted; send the body uncompressed']);
+    const identity = await h.call('POST', '/api/v1/tasks', { raw: JSON.stringify({ ...PROPOSALS.auto, title: 'identity' }), headers: { 'content-type': 'application/json', 'content-encoding': 'identity' } });
+    expect(identity.status).toBe(201);
 
     const big = JSON.stringify({ ...PROPOSALS.auto, description: 'x'.repeat(1024 * 1024) });
     const declared = await h.call('POST', '/api/v1/tasks', { raw: big, headers: { 'content-type': 'application/json' } });
@@ -136,7 +141,7 @@ describe('tasks API', () => {
     } as RequestInit);
     expect(response.status).toBe(413);
     expect(sent).toBeLessThan(2 * 1024 * 1024);
-    expect((await h.store.listTasks({ limit: 10 })).items).toHaveLength(1); // only the charset=utf-8 one
+    expect((await h.store.listTasks({ limit: 10 })).items).toHaveLength(2); // only the charset=utf-8 and the identity-encoded ones
   });
 
   it('401 without a token, with a malformed header, or with an unknown token', async () => {
