@@ -1,4 +1,5 @@
 import { Subject } from 'rxjs';
+import { hasCode } from '../errors.ts';
 import type { LifecycleEvent } from '../model/lifecycle-event.ts';
 import type { Store } from '../store/store.ts';
 import type { Logger } from './logger.ts';
@@ -23,6 +24,7 @@ export class JournalFollower {
   #reading: Promise<void> | null = null;
   #again = false;
   #unwatch: (() => void) | null = null;
+  #stopped = false;
   readonly #onOtherEntries: (() => void) | undefined;
   /** The journal head at the last call of `onOtherEntries`. */
   #otherEntriesAt = 0;
@@ -73,6 +75,7 @@ export class JournalFollower {
   }
 
   stop(): void {
+    this.#stopped = true;
     this.#unwatch?.();
     this.#unwatch = null;
     this.#subject.complete();
@@ -99,6 +102,9 @@ export class JournalFollower {
         }
       }
     } catch (error) {
+      // A store closed under a read (the engine shutting down, a server that could not listen)
+      // has nothing more to follow: that is no failure to report.
+      if (this.#stopped || hasCode(error, 'store_closed')) return;
       this.#logger.warn({ err: error }, 'reading other workers’ events failed; the next wake-up tries again');
     }
   }
