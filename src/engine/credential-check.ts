@@ -14,7 +14,11 @@ import { credentialFormatIn, secrets } from '../policy/detectors/secrets.ts';
 export function assertNoCredentials(args: JsonObject, where: string, what: 'decision' | 'proposal' = 'decision'): void {
   const findings = secrets.detect(scanStrings(args), args);
   if (findings.length === 0) return;
-  const issues = findings.map((finding) => ({ path: finding.path ? `${where}.${finding.path}` : where, message: finding.reason }));
+  // Each issue reads after its path ("alternative.args.token: holds a GitHub token"): the finding's reason without its own " in <path>".
+  const issues = findings.map((finding) => ({
+    path: finding.path ? `${where}.${finding.path}` : where,
+    message: `holds ${finding.reason.replace(/ in (field )?\S+$/, '')}`,
+  }));
   throw new ValidationError(
     `invalid ${what}: ${where} holds a credential (${findings[0]?.reason}); Tollgate never stores one: pass a reference to it (a secret's name, \${VAR}) instead`,
     issues,
@@ -35,7 +39,7 @@ export function assertNoCredentialText(fields: Record<string, string | undefined
     const format = text === undefined ? null : credentialFormatIn(text);
     if (format !== null) {
       throw new ValidationError(`invalid ${what}: ${field} holds ${format}; Tollgate never stores a credential: leave it out, or pass a reference to it`, [
-        { path: field, message: `${format} in ${field}` },
+        { path: field, message: `holds ${format}` },
       ]);
     }
   }

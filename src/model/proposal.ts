@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ActionType } from './action-type.ts';
 import { JsonObject } from './json.ts';
-import { plainText } from './text.ts';
+import { plainText, shownText } from './text.ts';
 
 /** The longest approval deadline a proposal may ask for: one week. */
 export const MAX_TTL_SECONDS = 604_800;
@@ -10,7 +10,7 @@ export const MAX_TTL_SECONDS = 604_800;
 export const Proposal = z.strictObject({
   actionType: ActionType,
   title: plainText(1, 500),
-  description: z.string().max(10_000).optional(),
+  description: shownText(10_000).optional(),
   args: JsonObject.optional(),
   agentId: plainText(1, 200),
   department: plainText(1, 200).optional(),

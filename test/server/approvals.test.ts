@@ -114,7 +114,7 @@ describe('approvals API', () => {
     });
     expect([answer.status, problemCode(answer)]).toEqual([400, 'validation_failed']);
     expect(answer.body.detail).toMatch(/alternative\.args holds a credential \(an AWS access key in key\)/);
-    expect(answer.body.issues).toEqual([{ path: 'alternative.args.key', message: 'an AWS access key in key' }]);
+    expect(answer.body.issues).toEqual([{ path: 'alternative.args.key', message: 'holds an AWS access key' }]);
     expect((await h.call('GET', `/api/v1/approvals/${task.approvalId}`)).body.status).toBe('pending');
     const everything = JSON.stringify([(await h.call('GET', '/api/v1/audit')).body, (await h.call('GET', '/api/v1/tasks')).body]);
     expect(everything).not.toContain('AKIAIOSFODNN7EXAMPLE');
@@ -137,7 +137,7 @@ describe('approvals API', () => {
     for (const [verb, body, path] of attempts) {
       const answer = await h.call('POST', `/api/v1/approvals/${task.approvalId}/${verb}`, { as: 'alice', body });
       expect([verb, path, answer.status, problemCode(answer)]).toEqual([verb, path, 400, 'validation_failed']);
-      expect(answer.body.issues[0].path).toBe(path);
+      expect(answer.body.issues[0]).toEqual({ path, message: 'holds a GitHub token' });
     }
     expect((await h.call('GET', `/api/v1/approvals/${task.approvalId}`)).body.status).toBe('pending');
     const everything = JSON.stringify([(await h.call('GET', '/api/v1/audit')).body, (await h.call('GET', '/api/v1/tasks')).body]);

@@ -209,6 +209,20 @@ describe('tasks API', () => {
     expect(missing.status).toBe(404);
   });
 
+  it('refuses bidirectional override characters in a title or description (400): "evil" must not display as "live" to the approver (found by a new-user trial)', async () => {
+    for (const [body, path] of [
+      [{ ...PROPOSALS.human, title: 'deploy \u202elive' }, 'title'],
+      [{ ...PROPOSALS.human, title: 'a\u2066b\u2069' }, 'title'],
+      [{ ...PROPOSALS.human, description: 'harmless \u202dreally' }, 'description'],
+    ] as const) {
+      const answer = await h.call('POST', '/api/v1/tasks', { body });
+      expect([answer.status, problemCode(answer), answer.body.issues?.[0]?.path]).toEqual([400, 'validation_failed', path]);
+      expect(answer.body.detail).toMatch(/bidirectional override/);
+    }
+    // Right-to-left text itself is fine.
+    expect((await h.call('POST', '/api/v1/tasks', { body: { ...PROPOSALS.auto, title: 'עדכון תיעוד', description: 'تحديث' } })).status).toBe(201);
+  });
+
   it('refuses a lone UTF-16 surrogate anywhere in a body (400 naming where): PostgreSQL would read it back as U+FFFD', async () => {
     for (const [raw, path] of [
       ['{"actionType":"code:read","title":"x\\ud800y"}', 'title'],
