@@ -197,6 +197,35 @@ describe('visualizer (Chromium)', () => {
     await signIn(TOKENS.alice);
   });
 
+  it('a click never decides the approval that slid under the pointer after the one aimed at was decided elsewhere', async () => {
+    await page.click('#tab-queue');
+    const first = await submit(TOKENS.agent, { actionType: 'vcs:push', title: 'Push topic branch A', args: { branch: 'topic/a' }, ttlSeconds: 600 });
+    const second = await submit(TOKENS.agent, { actionType: 'vcs:push', title: 'Push topic branch B', args: { branch: 'topic/b' }, ttlSeconds: 610 });
+    const firstCard = page.locator('.card', { hasText: 'Push topic branch A' });
+    const secondCard = page.locator('.card', { hasText: 'Push topic branch B' });
+    await expect.poll(() => secondCard.count()).toBe(1);
+    // The pointer rests on A's Approve (and A has settled: its button takes clicks).
+    await expect.poll(() => firstCard.evaluate((card) => card.classList.contains('settling'))).toBe(false);
+    const box = (await firstCard.locator('button', { hasText: 'Approve' }).boundingBox())!;
+    const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
+    await page.mouse.move(x, y);
+    // Someone else decides A: B moves up into its place, under the resting pointer...
+    await api('POST', `/api/v1/approvals/${first.approvalId}/approve`, TOKENS.bob, {});
+    await page.waitForFunction((title) => ![...(globalThis as any).document.querySelectorAll('.card-title')].some((t) => t.textContent === title), 'Push topic branch A');
+    expect(await page.evaluate(([px, py]) => (globalThis as any).document.elementFromPoint(px, py)?.closest('.card')?.textContent ?? '', [x, y])).toContain('Push topic branch B');
+    // ...and the click meant for A lands at once: it must not approve B (which says it just moved).
+    expect(await page.evaluate(([px, py]) => (globalThis as any).document.elementFromPoint(px, py)?.className, [x, y])).toBe('settle-note');
+    await page.mouse.click(x, y);
+    await shot('8-queue-moved-under-pointer');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const untouched = await api('GET', `/api/v1/approvals/${second.approvalId}`, TOKENS.alice);
+    expect(untouched).toMatchObject({ status: 'pending', approvals: [] });
+    // Once B has stayed put long enough to be seen, it takes the click.
+    await expect.poll(() => secondCard.evaluate((card) => card.classList.contains('settling'))).toBe(false);
+    await page.mouse.click(x, y);
+    await expect.poll(() => page.textContent('.toasts')).toContain('Approved “Push topic branch B”');
+  });
+
   it('streams the inspection of a task’s actors', async () => {
     const parked = await submit(TOKENS.agent, { actionType: 'db:mutate', title: 'Backfill invoice totals', args: { sql: 'UPDATE invoices SET total = net + tax WHERE total IS NULL' } });
     await page.locator('.task-row', { hasText: 'Backfill invoice totals' }).click();
@@ -245,7 +274,8 @@ describe('visualizer (Chromium)', () => {
     );
     expect(await critical.locator('button', { hasText: 'Approve' }).isDisabled()).toBe(true);
     const high = page.locator('.card', { hasText: 'Push topic branch 0' }).first();
-    expect(await high.locator('button', { hasText: 'Approve' }).isDisabled()).toBe(false);
+    // (Enabled once the card has settled where it appeared.)
+    await expect.poll(() => high.locator('button', { hasText: 'Approve' }).isDisabled()).toBe(false);
     expect(await high.locator('.card-limit').count()).toBe(0);
     // What carol may decide comes first (the server's riskAtMost page), the critical ones after it.
     const risks = await page.locator('.cards .card').evaluateAll((cards) => cards.map((card) => card.querySelector('.card-limit') === null));

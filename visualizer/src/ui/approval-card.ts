@@ -1,5 +1,6 @@
 import type { Approval, Principal } from '../api/types.ts';
 import { formatCountdown, msUntil, urgency } from '../logic/countdown.ts';
+import { SETTLING_SENTENCE } from '../logic/card-settling.ts';
 import { type CardRefusal, cardRefusal, decisionLimit } from '../logic/decision-limit.ts';
 import { errorSentence, type UserAction } from '../logic/sentences.ts';
 import type { RerouteBody } from '../logic/decision-forms.ts';
@@ -34,6 +35,9 @@ export class ApprovalCard {
   readonly #formSlot: HTMLElement;
   readonly #buttons: HTMLButtonElement[];
   #refusal: CardRefusal | null = null;
+  /** Until when (performance.now()) decisions are ignored: the card just moved or appeared. */
+  #steadyAt = 0;
+  #settleTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(approval: Approval, principal: Principal | null, actions: CardActions) {
     this.#approval = approval;
@@ -60,7 +64,16 @@ export class ApprovalCard {
         this.#countdown,
       ),
       this.#meta,
-      h('div', { class: 'card-actions' }, approve, reject, reroute, h('button', { type: 'button', class: 'link', onclick: () => actions.openTask(approval.taskId) }, 'Open task')),
+      h(
+        'div',
+        { class: 'card-actions' },
+        approve,
+        reject,
+        reroute,
+        h('button', { type: 'button', class: 'link', onclick: () => actions.openTask(approval.taskId) }, 'Open task'),
+        // Over the buttons while the card settles: a click aimed at the card that was here lands on this.
+        h('p', { class: 'settle-note', 'aria-hidden': 'true' }, SETTLING_SENTENCE),
+      ),
       this.#message,
       this.#formSlot,
     );
@@ -111,6 +124,27 @@ export class ApprovalCard {
     this.#countdown.title = this.#approval.expiresAt ? `Deadline ${new Date(this.#approval.expiresAt).toLocaleString()}` : 'Waits until someone decides';
   }
 
+  /**
+   * The card just moved in the queue or appeared: for `ms` its decisions ignore clicks and keys,
+   * and it says so, so that a click aimed at the card that was here cannot decide this one.
+   */
+  unsettle(ms: number): void {
+    this.#steadyAt = Math.max(this.#steadyAt, performance.now() + ms);
+    this.element.classList.add('settling');
+    for (const button of this.#buttons) button.setAttribute('aria-disabled', 'true');
+    if (this.#settleTimer !== null) clearTimeout(this.#settleTimer);
+    this.#settleTimer = setTimeout(() => {
+      this.#settleTimer = null;
+      this.element.classList.remove('settling');
+      for (const button of this.#buttons) button.removeAttribute('aria-disabled');
+    }, Math.max(0, this.#steadyAt - performance.now()));
+  }
+
+  /** Whether the card has stayed where it is long enough to be decided. */
+  get settled(): boolean {
+    return performance.now() >= this.#steadyAt;
+  }
+
   /** Shows a sentence on the card (an error, or that it was decided elsewhere). */
   say(text: string | null): void {
     this.#message.textContent = text ?? '';
@@ -118,6 +152,7 @@ export class ApprovalCard {
   }
 
   async #approve(): Promise<void> {
+    if (!this.settled) return;
     this.say(null);
     this.#busy(true);
     try {
@@ -130,6 +165,7 @@ export class ApprovalCard {
   }
 
   #open(kind: 'reject' | 'reroute'): void {
+    if (!this.settled) return;
     this.say(null);
     const close = () => {
       replaceChildren(this.#formSlot);
@@ -138,8 +174,8 @@ export class ApprovalCard {
     };
     const form =
       kind === 'reject'
-        ? rejectForm((body) => this.#actions.reject(this.#approval, body), (error) => this.#explain(error, 'reject'), close)
-        : rerouteForm((body) => this.#actions.reroute(this.#approval, body), (error) => this.#explain(error, 'reroute'), close, {
+        ? rejectForm((body) => this.#whenSettled(() => this.#actions.reject(this.#approval, body)), (error) => this.#explain(error, 'reject'), close)
+        : rerouteForm((body) => this.#whenSettled(() => this.#actions.reroute(this.#approval, body)), (error) => this.#explain(error, 'reroute'), close, {
             actionType: this.#approval.actionType,
             args: this.#actions.taskArgs(this.#approval.taskId),
           });
@@ -147,7 +183,13 @@ export class ApprovalCard {
     replaceChildren(this.#formSlot, form);
   }
 
+  /** Sends a form's decision only when the card has settled (the form moved with it). */
+  #whenSettled(send: () => Promise<void>): Promise<void> {
+    return this.settled ? send() : Promise.reject(new CardMovedError());
+  }
+
   #explain(error: unknown, action: UserAction): string {
+    if (error instanceof CardMovedError) return error.message;
     const principal = this.#principal;
     const maxRisk = decisionLimit(principal);
     return errorSentence(error, action, { riskLevel: this.#approval.riskLevel, ...(maxRisk ? { maxRisk } : {}) });
@@ -156,6 +198,13 @@ export class ApprovalCard {
   #busy(busy: boolean): void {
     for (const button of this.#buttons) button.disabled = busy || this.#refusal !== null;
     this.element.setAttribute('aria-busy', String(busy));
+  }
+}
+
+/** A decision sent from a card that had just moved: not sent. */
+class CardMovedError extends Error {
+  constructor() {
+    super(`${SETTLING_SENTENCE} Nothing was sent.`);
   }
 }
 

@@ -1,5 +1,6 @@
 import type { Approval, Principal } from '../api/types.ts';
 import { ApprovalCard, type CardActions } from './approval-card.ts';
+import { CardPositions } from '../logic/card-settling.ts';
 import { decisionLimit, isAbove } from '../logic/decision-limit.ts';
 import { queueSentence } from '../logic/sentences.ts';
 import { h, replaceChildren } from './dom.ts';
@@ -7,7 +8,9 @@ import { h, replaceChildren } from './dom.ts';
 /**
  * The approval queue: pending approvals, highest risk and nearest deadline first, with live
  * countdowns. Cards are kept by approval id and moved, not redrawn, so an open form keeps
- * what was typed while the queue updates around it.
+ * what was typed while the queue updates around it. A card that moves (or appears) ignores
+ * decisions for a moment (`SETTLE_MS`), so a click aimed at one approval never decides the one
+ * that slid under the pointer.
  * @example const queue = new QueueView(actions); queue.show(live.queue, principal);
  */
 export class QueueView {
@@ -20,10 +23,14 @@ export class QueueView {
   readonly #cards = new Map<string, ApprovalCard>();
   readonly #actions: CardActions;
   #timer: ReturnType<typeof setInterval> | null = null;
+  readonly #positions = new CardPositions();
+  /** Cards also move when one above them grows or shrinks (a vote, a message, a form). */
+  readonly #resizes = new ResizeObserver(() => this.#notePositions());
 
   constructor(actions: CardActions) {
     this.#actions = actions;
     this.#list = h('ol', { class: 'cards', 'aria-label': 'Pending approvals' });
+    this.#resizes.observe(this.#list);
     this.#count = h('span', { class: 'count-badge', 'aria-live': 'polite' }, '0');
     this.#note = h('p', { class: 'role-note', hidden: true });
     this.#more = h('p', { class: 'muted queue-more', hidden: true });
@@ -54,6 +61,7 @@ export class QueueView {
     const ids = new Set(approvals.map((approval) => approval.id));
     for (const [id, card] of this.#cards) {
       if (ids.has(id)) continue;
+      this.#resizes.unobserve(card.element);
       card.element.remove();
       this.#cards.delete(id);
     }
@@ -64,6 +72,7 @@ export class QueueView {
       else {
         card = new ApprovalCard(approval, principal, this.#actions);
         this.#cards.set(approval.id, card);
+        this.#resizes.observe(card.element);
       }
       const expectedAt: Element | null = previous ? previous.nextElementSibling : this.#list.firstElementChild;
       if (expectedAt !== card.element) {
@@ -81,14 +90,27 @@ export class QueueView {
     this.#more.textContent = sentence;
     this.#empty.hidden = approvals.length > 0;
     this.#tickEverySecond(approvals.some((approval) => approval.expiresAt !== null));
+    this.#notePositions();
   }
 
   /** Clears the queue (signed out). */
   clear(): void {
+    for (const card of this.#cards.values()) this.#resizes.unobserve(card.element);
     this.#cards.clear();
+    this.#positions.note([], performance.now());
     replaceChildren(this.#list);
     this.#more.hidden = true;
     this.#tickEverySecond(false);
+  }
+
+  /** Reads where every card sits (one layout, after the queue changed) and unsettles those that moved. */
+  #notePositions(): void {
+    const now = performance.now();
+    const moved = this.#positions.note(
+      [...this.#cards].map(([id, card]) => [id, card.element.offsetTop] as const),
+      now,
+    );
+    for (const id of moved) this.#cards.get(id)?.unsettle(this.#positions.settlingLeft(id, now));
   }
 
   #tickEverySecond(on: boolean): void {

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { CardPositions, SETTLE_MS } from '../../visualizer/src/logic/card-settling.ts';
+
+describe('queue cards that move under the pointer wait before taking a decision', () => {
+  it('a card that takes the place of a decided one has not settled; the cards above it have', () => {
+    const positions = new CardPositions();
+    expect(positions.note([['a-1', 0], ['a-2', 140], ['a-3', 280]], 0)).toEqual(['a-1', 'a-2', 'a-3']);
+    expect(positions.settlingLeft('a-2', 100)).toBe(SETTLE_MS - 100);
+    expect(positions.settlingLeft('a-2', 5_000)).toBe(0);
+    // a-2 is decided by someone else: a-3 slides up into its place 250 ms later.
+    expect(positions.note([['a-1', 0], ['a-3', 140]], 5_250)).toEqual(['a-3']);
+    expect(positions.settlingLeft('a-1', 5_260)).toBe(0);
+    expect(positions.settlingLeft('a-3', 5_260)).toBe(SETTLE_MS - 10);
+    expect(positions.settlingLeft('a-3', 5_250 + SETTLE_MS)).toBe(0);
+  });
+
+  it('a redraw that moves nothing unsettles nothing; a new card, or one that comes back, has not settled', () => {
+    const positions = new CardPositions();
+    positions.note([['a-1', 0], ['a-2', 140]], 0);
+    expect(positions.note([['a-1', 0], ['a-2', 140.4]], 2_000)).toEqual([]);
+    // A riskier approval arrives at the top: everything below it moved.
+    expect(positions.note([['c-1', 0], ['a-1', 150], ['a-2', 290]], 3_000)).toEqual(['c-1', 'a-1', 'a-2']);
+    positions.note([['a-2', 0]], 4_000);
+    expect(positions.note([['a-1', 0], ['a-2', 140]], 9_000)).toEqual(['a-1', 'a-2']);
+    expect(positions.settlingLeft('never-seen', 9_000)).toBe(SETTLE_MS);
+  });
+});
