@@ -127,7 +127,8 @@ function formatVerdict(verdict: Verdict): string {
     ['policyVersion', verdict.policyVersion],
     ['argsHash', verdict.argsHash],
     ['durationMs', verdict.durationMs.toFixed(3)],
-    ['alternative', verdict.alternative ? JSON.stringify(verdict.alternative) : '-'],
+    // Rerouted to by itself only with decision alternative; with escalate, the approver's suggested reroute.
+    ['alternative', verdict.alternative ? `${verdict.decision === 'escalate' ? 'suggested to the approver: ' : ''}${JSON.stringify(verdict.alternative)}` : '-'],
   ];
   return formatTable(['field', 'value'], rows);
 }
