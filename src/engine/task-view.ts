@@ -1,6 +1,7 @@
 import { decodeEnvelope } from '../../machines/envelope.ts';
 import type { TaskContext } from '../../machines/task-context.ts';
 import type { Task } from '../model/task.ts';
+import type { Verdict } from '../model/verdict.ts';
 import type { TaskRecord } from '../store/task-record.ts';
 
 /** The id of the task submitted for a rerouted task's alternative: derived, so resubmitting is idempotent. */
@@ -36,15 +37,7 @@ export function toTaskView(record: TaskRecord, context?: TaskContext | null, opt
     department: record.department,
     riskLevel: record.riskLevel,
     autonomy: verdict?.autonomy ?? null,
-    verdict: verdict
-      ? {
-          decision: verdict.decision,
-          reason: verdict.reason,
-          matchedRules: verdict.matchedRules,
-          policyVersion: verdict.policyVersion,
-          argsHash: verdict.argsHash,
-        }
-      : null,
+    verdict: verdict ? verdictView(verdict) : null,
     approvalId: record.approvalId,
     alternative: ctx?.alternative ?? null,
     alternativeTaskId: record.state === 'rerouted' && ctx?.alternative ? alternativeTaskId(record.id) : null,
@@ -62,4 +55,17 @@ export function toTaskView(record: TaskRecord, context?: TaskContext | null, opt
   if (ctx?.proposal.metadata !== undefined) task.metadata = ctx.proposal.metadata;
   if (options.history) task.history = record.history;
   return task;
+}
+
+/** What a task shows of its verdict: API.md's fields, and on an escalation the reroute SecOps suggests. */
+function verdictView(verdict: Verdict): NonNullable<Task['verdict']> {
+  const view: NonNullable<Task['verdict']> = {
+    decision: verdict.decision,
+    reason: verdict.reason,
+    matchedRules: verdict.matchedRules,
+    policyVersion: verdict.policyVersion,
+    argsHash: verdict.argsHash,
+  };
+  if (verdict.decision === 'escalate' && verdict.alternative) view.suggestedAlternative = verdict.alternative;
+  return view;
 }

@@ -34,6 +34,8 @@ export const Task = z.strictObject({
       matchedRules: z.array(z.string()),
       policyVersion: z.string(),
       argsHash: z.string(),
+      /** On an escalation: the safer action SecOps suggests the approver reroute to (a force push's --force-with-lease). */
+      suggestedAlternative: Alternative.optional(),
     })
     .nullable(),
   approvalId: z.string().nullable(),

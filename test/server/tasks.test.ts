@@ -209,6 +209,19 @@ describe('tasks API', () => {
     expect(missing.status).toBe(404);
   });
 
+  it('a force push escalates even at full autonomy; its verdict suggests the --force-with-lease reroute, taken only by an approver (found by a new-user trial)', async () => {
+    expect((await h.call('POST', '/api/v1/autonomy', { as: 'admin', body: { scope: 'agent', subject: 'agent-1', level: 'full', reason: 'trusted' } })).status).toBe(200);
+    const task = await h.submit({ actionType: 'vcs:push', title: 'push', args: { command: 'git push -f origin main' } });
+    expect([task.state, task.autonomy, task.verdict.decision]).toEqual(['parked', 'full', 'escalate']);
+    const suggested = task.verdict.suggestedAlternative;
+    expect(suggested).toMatchObject({ actionType: 'vcs:push', args: { command: 'git push --force-with-lease origin main' } });
+    const rerouted = await h.call('POST', `/api/v1/approvals/${task.approvalId}/reroute`, { as: 'alice', body: { reason: 'lease it', alternative: suggested } });
+    expect([rerouted.status, rerouted.body.task.state]).toEqual([200, 'rerouted']);
+    // A plain push at full autonomy needs nobody, and suggests nothing.
+    const plain = await h.submit({ actionType: 'vcs:push', title: 'push', args: { command: 'git push origin main' } });
+    expect([plain.state, plain.verdict.suggestedAlternative]).toEqual(['completed', undefined]);
+  });
+
   it('refuses bidirectional override characters in a title or description (400): "evil" must not display as "live" to the approver (found by a new-user trial)', async () => {
     for (const [body, path] of [
       [{ ...PROPOSALS.human, title: 'deploy \u202elive' }, 'title'],
