@@ -106,6 +106,21 @@ describe('tollgate tasks / approvals against a server on loopback', () => {
     expect(rerouted.out).toMatch(/task .* is rerouted\nalternative task .* \(code:read\) is completed\n$/);
   });
 
+  it('approvals show prints the reroute SecOps suggests as a command that works, quoted for the shell', async () => {
+    const response = await fetch(`${server.url}/api/v1/tasks`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokenOf('agent')}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ actionType: 'vcs:push', title: 'force it', args: { command: "bash -c 'git push -f origin main'" } }),
+    });
+    const task = ((await response.json()) as { task: { approvalId: string } }).task;
+    const shown = (await tollgate('approvals', 'show', task.approvalId, ...as('alice'))).out;
+    const line = /^suggested:\s+reroute to vcs:push .*: (tollgate approvals reroute .*)$/m.exec(shown)?.[1];
+    expect(line).toBe(`tollgate approvals reroute ${task.approvalId} --action-type vcs:push --args '{"command":"bash -c '\\''git push --force-with-lease origin main'\\''"}' --reason …`);
+    const args = JSON.stringify({ command: "bash -c 'git push --force-with-lease origin main'" });
+    const taken = await tollgate('approvals', 'reroute', task.approvalId, '--action-type', 'vcs:push', '--args', args, '--reason', 'lease it', ...as('alice'));
+    expect(taken.out).toMatch(/task .* is rerouted\n/);
+  });
+
   it('approvals ls pages by cursor: prints the next one under the table, takes it back with --cursor', async () => {
     for (let i = 0; i < 2; i += 1) {
       await fetch(`${server.url}/api/v1/tasks`, {

@@ -154,6 +154,13 @@ export function describeApproval(approval: ApprovalView, task?: Task): string {
     if (task.department) fields.push(['department', task.department]);
     fields.push(['args', JSON.stringify(task.args)]);
     if (task.verdict) fields.push(['secops', `${task.verdict.reason} (${task.verdict.matchedRules.join(', ') || 'no rule'})`]);
+    const suggested = task.verdict?.suggestedAlternative;
+    if (suggested) {
+      fields.push([
+        'suggested',
+        `reroute to ${suggested.actionType} ${JSON.stringify(suggested.args ?? {})}: tollgate approvals reroute ${approval.id} --action-type ${suggested.actionType} --args ${shellQuoted(JSON.stringify(suggested.args ?? {}))} --reason …`,
+      ]);
+    }
   }
   const width = Math.max(...fields.map(([name]) => name.length));
   return `${fields.map(([name, value]) => `${`${name}:`.padEnd(width + 2)}${value}`).join('\n')}\n`;
@@ -167,4 +174,9 @@ function printDecision(result: z.infer<typeof DecisionAnswer>, json: boolean | u
   const { approval, task, alternativeTask } = result;
   writeOut(`approval ${approval.id} is ${approval.status} (${approval.approvals.length}/${approval.requiredApprovals} votes); task ${task.id} is ${task.state}\n`);
   if (alternativeTask) writeOut(`alternative task ${alternativeTask.id} (${alternativeTask.actionType}) is ${alternativeTask.state}\n`);
+}
+
+/** `text` as one POSIX shell word: single-quoted, each `'` written `'\''`. */
+function shellQuoted(text: string): string {
+  return `'${text.replaceAll("'", "'\\''")}'`;
 }
