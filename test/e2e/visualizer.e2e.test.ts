@@ -306,6 +306,51 @@ describe('visualizer (Chromium)', () => {
     expect(alternative).toMatchObject({ actionType: 'vcs:push', args: { remote: 'origin', branch: 'staging' }, parentTaskId: parked.id });
   });
 
+  it('stays responsive through a burst of events (hundreds of tasks, with 200 cards and hundreds of rows on the page)', async () => {
+    const total = async () => Number(/^(\d+) task/.exec((await page.textContent('.chart-caption')) ?? '')?.[1]);
+    const before = await total();
+    // The longest time the page went without drawing a frame, from now on, and how often it
+    // forced a layout by measuring (once per pulse of every event froze it for minutes).
+    await page.evaluate(() => {
+      const w = globalThis as any;
+      w.__longestFrameGap = 0;
+      w.__measured = 0;
+      const measure = w.Element.prototype.getBoundingClientRect;
+      w.Element.prototype.getBoundingClientRect = function (this: unknown) {
+        w.__measured += 1;
+        return measure.call(this);
+      };
+      let last = w.performance.now();
+      const loop = (now: number) => {
+        w.__longestFrameGap = Math.max(w.__longestFrameGap, now - last);
+        last = now;
+        w.requestAnimationFrame(loop);
+      };
+      w.requestAnimationFrame(loop);
+    });
+    const burst = 300;
+    let next = 0;
+    // 16 in flight, as an agent fleet would, half of them parked for approval: several events
+    // each (proposed … completed or parked), and the queue and the list change with every one.
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        while (next < burst) {
+          const n = next++;
+          await submit(
+            TOKENS.agent,
+            n % 2 === 0 ? { actionType: 'code:read', title: `Read module ${n}`, args: { path: `src/module-${n}.ts` } } : { actionType: 'vcs:push', title: `Push feature branch ${n}`, args: { branch: `feature/${n}` } },
+          );
+        }
+      }),
+    );
+    // Generous bounds on a shared machine: the page froze for minutes before events were coalesced.
+    await expect.poll(async () => (await total()) >= before + burst, { timeout: 15_000 }).toBe(true);
+    const frame = page.evaluate(() => new Promise<number>((resolve) => (globalThis as any).requestAnimationFrame(() => resolve(1))));
+    expect(await Promise.race([frame, new Promise<number>((resolve) => setTimeout(() => resolve(0), 15_000))])).toBe(1);
+    expect(await page.evaluate(() => (globalThis as any).__longestFrameGap)).toBeLessThan(5_000);
+    expect(await page.evaluate(() => (globalThis as any).__measured)).toBeLessThan(50);
+  });
+
   it('says so when the server goes away', async () => {
     // A crash, not a shutdown: a graceful one waits for the page's open connections.
     server.kill('SIGKILL');

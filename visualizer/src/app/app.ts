@@ -14,6 +14,7 @@ import { Tabs } from '../ui/tabs.ts';
 import { TaskDetailView } from '../ui/task-detail.ts';
 import { TaskListView } from '../ui/task-list.ts';
 import { Toasts } from '../ui/toast.ts';
+import { drawPerFrame } from './frames.ts';
 import { LiveData } from './live-data.ts';
 import { tokenStore } from './token-store.ts';
 
@@ -55,19 +56,33 @@ export class App {
   constructor(root: HTMLElement) {
     this.#root = root;
     const live = this.#live;
-    live.bus.on('counts', (counts) => this.#chart.setCounts(counts));
-    live.bus.on('tasks', (tasks) => {
-      for (const task of tasks) this.#chart.noteState(task.id, task.state);
-      this.#tasks.show(tasks, live.filter, live.selectedId, live.nextCursor !== null);
-    });
-    live.bus.on('queue', (queue) => {
-      this.#queue.show(queue.items, live.principal, queue.total, queue.decidable);
-      this.#tabs.setCount('queue', queue.total);
-    });
-    live.bus.on('detail', (detail) => {
-      this.#detail.show(detail);
-      this.#chart.highlight(detail?.task.history ?? null, detail?.task.state ?? null);
-    });
+    // Every view draws at most once per frame, with what is newest then: a burst of events
+    // must not redraw hundreds of rows and cards per event.
+    live.bus.on(
+      'counts',
+      drawPerFrame((counts) => this.#chart.setCounts(counts)),
+    );
+    live.bus.on(
+      'tasks',
+      drawPerFrame((tasks) => {
+        for (const task of tasks) this.#chart.noteState(task.id, task.state);
+        this.#tasks.show(tasks, live.filter, live.selectedId, live.nextCursor !== null);
+      }),
+    );
+    live.bus.on(
+      'queue',
+      drawPerFrame((queue) => {
+        this.#queue.show(queue.items, live.principal, queue.total, queue.decidable);
+        this.#tabs.setCount('queue', queue.total);
+      }),
+    );
+    live.bus.on(
+      'detail',
+      drawPerFrame((detail) => {
+        this.#detail.show(detail);
+        this.#chart.highlight(detail?.task.history ?? null, detail?.task.state ?? null);
+      }),
+    );
     live.bus.on('event', (event) => this.#onEvent(event));
     live.bus.on('connection', (connection) => {
       this.#header.setConnection(connection);

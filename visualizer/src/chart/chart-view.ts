@@ -1,5 +1,6 @@
 import type { ElkNode } from 'elkjs/lib/elk-api.js';
 import type { HistoryEntry, MachineDefinition, TaskCounts } from '../api/types.ts';
+import { FrameSchedule } from '../app/frames.ts';
 import { stateLabel } from '../logic/state-style.ts';
 import { h, replaceChildren } from '../ui/dom.ts';
 import { buildChartModel, type ChartModel, type MeasureText } from './chart-model.ts';
@@ -35,6 +36,8 @@ export class ChartView {
   #drawn: DrawnChart | null = null;
   #counts: TaskCounts = {};
   #lastState = new Map<string, string>();
+  /** Pulses start in animation frames, each element at most once a frame, however many events arrive. */
+  readonly #pulses = new FrameSchedule<Element>(replay, () => performance.now());
 
   constructor(onActivate: (stateId: string) => void) {
     this.#onActivate = onActivate;
@@ -102,10 +105,10 @@ export class ChartView {
     const edges = from ? shortestPath(this.#model.edges.values(), from, state) : [];
     edges.forEach((edge, index) => {
       const group = this.#drawn?.edges.get(edge.id);
-      if (group) setTimeout(() => restartAnimation(group, 'pulse'), index * 140);
+      if (group) this.#pulses.at(group, index * 140);
     });
     const node = this.#drawn.states.get(state);
-    if (node) setTimeout(() => restartAnimation(node, 'flash'), edges.length * 140);
+    if (node) this.#pulses.at(node, edges.length * 140);
   }
 
   /** Remembers the state a task is known to be in (so its next event pulses the right way). */
@@ -114,19 +117,32 @@ export class ChartView {
   }
 }
 
-const animationTimers = new WeakMap<Element, ReturnType<typeof setTimeout>>();
+const classTimers = new WeakMap<Element, ReturnType<typeof setTimeout>>();
+const running = new WeakMap<Element, Animation>();
+/** From orange and thick back to the element's own stroke (the empty keyframe: its style). */
+const KEYFRAMES: Keyframe[] = [{ stroke: '#f08c00', strokeWidth: '4.5px' }, {}];
+const reducedMotion = typeof matchMedia === 'function' ? matchMedia('(prefers-reduced-motion: reduce)') : null;
 
 /**
- * Restarts a CSS animation class (removing and re-adding it, with a reflow between) and takes
- * it off when the animation is over — by timer, not `animationend`, which never fires when
- * the user prefers reduced motion.
+ * Pulses an edge (its line) or flashes a state (its box) from the start, with the Web
+ * Animations API: replaying a CSS animation needs a class removed, a forced layout and the
+ * class added back, and a forced layout per event over a large page froze it for minutes. The
+ * class (`pulse`: the orange arrowhead) comes off by timer, not `animationend`, which never
+ * fires when the user prefers reduced motion.
  */
-function restartAnimation(element: Element, className: string): void {
-  element.classList.remove(className);
-  void (element as SVGGraphicsElement).getBoundingClientRect();
-  element.classList.add(className);
-  clearTimeout(animationTimers.get(element));
-  animationTimers.set(element, setTimeout(() => element.classList.remove(className), PULSE_MS));
+function replay(element: Element): void {
+  const kind = element.classList.contains('edge') ? 'pulse' : 'flash';
+  element.classList.add(kind);
+  clearTimeout(classTimers.get(element));
+  classTimers.set(
+    element,
+    setTimeout(() => element.classList.remove(kind), PULSE_MS),
+  );
+  if (reducedMotion?.matches) return;
+  const target = element.querySelector(kind === 'pulse' ? '.edge-line' : '.box');
+  if (!target) return;
+  running.get(target)?.cancel();
+  running.set(target, target.animate(KEYFRAMES, { duration: PULSE_MS, easing: 'ease-out' }));
 }
 
 function textMeasure(): MeasureText {

@@ -37,6 +37,7 @@ export class ApprovalCard {
   #refusal: CardRefusal | null = null;
   /** Until when (performance.now()) decisions are ignored: the card just moved or appeared. */
   #steadyAt = 0;
+  #shows = '';
   #settleTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(approval: Approval, principal: Principal | null, actions: CardActions) {
@@ -95,9 +96,12 @@ export class ApprovalCard {
     return this.#approval;
   }
 
-  /** Shows the approval's current votes and deadline. */
+  /** Shows the approval's current votes and deadline (nothing to do when they are the same). */
   update(approval: Approval): void {
+    const shows = JSON.stringify([approval.approvals, approval.escalationTier, approval.expiresAt, approval.requiredApprovals]);
     this.#approval = approval;
+    if (shows === this.#shows) return;
+    this.#shows = shows;
     const mine = this.#principal?.id === approval.requestedBy;
     const tier = approval.escalationTier > 0 ? ` · escalated (tier ${approval.escalationTier})` : '';
     replaceChildren(

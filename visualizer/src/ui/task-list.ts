@@ -27,6 +27,9 @@ export class TaskListView {
   readonly #fields: { state: HTMLSelectElement; actionType: HTMLInputElement; risk: HTMLSelectElement; agent: HTMLInputElement };
   readonly #suggestions = { actionTypes: h('datalist', { id: 'action-types' }), agents: h('datalist', { id: 'agents' }) };
   readonly #handlers: TaskListHandlers;
+  /** Rows kept by task id, redrawn only when what they show changed. */
+  readonly #drawn = new Map<string, { shows: string; row: HTMLLIElement }>();
+  #suggested = '';
 
   constructor(handlers: TaskListHandlers) {
     this.#handlers = handlers;
@@ -74,10 +77,20 @@ export class TaskListView {
     const focusedId = (document.activeElement as HTMLElement | null)?.dataset?.taskId;
     const shown = tasks.filter((task) => matchesFilter(task, filter));
     const now = Date.now();
-    replaceChildren(this.#suggestions.actionTypes, distinctValues(tasks, (t) => t.actionType).map((v) => h('option', { value: v })));
-    replaceChildren(this.#suggestions.agents, distinctValues(tasks, (t) => t.agentId).map((v) => h('option', { value: v })));
+    const actionTypes = distinctValues(tasks, (t) => t.actionType);
+    const agents = distinctValues(tasks, (t) => t.agentId);
+    const suggested = JSON.stringify([actionTypes, agents]);
+    if (suggested !== this.#suggested) {
+      this.#suggested = suggested;
+      replaceChildren(this.#suggestions.actionTypes, actionTypes.map((v) => h('option', { value: v })));
+      replaceChildren(this.#suggestions.agents, agents.map((v) => h('option', { value: v })));
+    }
     this.#count.textContent = shown.length === tasks.length ? `${tasks.length} shown` : `${shown.length} of ${tasks.length} loaded`;
-    replaceChildren(this.#rows, ...shown.map((task) => this.#row(task, task.id === selectedId, now)));
+    const rows = shown.map((task) => this.#rowOf(task, task.id === selectedId, now));
+    const listed = new Set(shown.map((task) => task.id));
+    for (const id of this.#drawn.keys()) if (!listed.has(id)) this.#drawn.delete(id);
+    const children = this.#rows.children;
+    if (children.length !== rows.length || rows.some((row, index) => children[index] !== row)) this.#rows.replaceChildren(...rows);
     const filtered = JSON.stringify(filter) !== JSON.stringify(NO_FILTER);
     if (shown.length === 0) {
       replaceChildren(
@@ -90,6 +103,16 @@ export class TaskListView {
       replaceChildren(this.#footer, hasMore ? h('button', { type: 'button', class: 'ghost', onclick: () => this.#handlers.onLoadMore() }, 'Load older tasks') : null);
     }
     if (focusedId) (this.#rows.querySelector(`[data-task-id="${CSS.escape(focusedId)}"]`) as HTMLElement | null)?.focus();
+  }
+
+  /** The task's row: the one drawn before when it still shows the same, else a new one. */
+  #rowOf(task: Task, selected: boolean, now: number): HTMLLIElement {
+    const shows = JSON.stringify([task.updatedAt, task.state, task.title, task.actionType, task.riskLevel, task.agentId, selected]);
+    const drawn = this.#drawn.get(task.id);
+    if (drawn && drawn.shows === shows) return drawn.row;
+    const row = this.#row(task, selected, now);
+    this.#drawn.set(task.id, { shows, row });
+    return row;
   }
 
   #row(task: Task, selected: boolean, now: number): HTMLLIElement {
