@@ -230,6 +230,8 @@ describe('visualizer (Chromium)', () => {
     const parked = await submit(TOKENS.agent, { actionType: 'db:mutate', title: 'Backfill invoice totals', args: { sql: 'UPDATE invoices SET total = net + tax WHERE total IS NULL' } });
     await page.locator('.task-row', { hasText: 'Backfill invoice totals' }).click();
     await page.click('.detail button:has-text("Inspect its actors")');
+    // Opening a task keeps the list newest first (it is the newest), not in the order tasks arrived.
+    expect(await page.locator('.task-row .task-title strong').first().textContent()).toBe('Backfill invoice totals');
     await expect.poll(() => page.textContent('.inspector .stream-status')).toContain('live');
     await expect.poll(() => page.locator('.log-item').count()).toBeGreaterThan(5);
     expect(await page.textContent('.actor-tree')).toContain('secOps');
@@ -349,6 +351,13 @@ describe('visualizer (Chromium)', () => {
     expect(await Promise.race([frame, new Promise<number>((resolve) => setTimeout(() => resolve(0), 15_000))])).toBe(1);
     expect(await page.evaluate(() => (globalThis as any).__longestFrameGap)).toBeLessThan(5_000);
     expect(await page.evaluate(() => (globalThis as any).__measured)).toBeLessThan(50);
+    // Older pages load past the 300 listed as tasks arrive.
+    for (let page_ = 0; page_ < 3; page_++) {
+      const rows = await page.locator('.task-row').count();
+      await page.click('.list-footer button:has-text("Load older tasks")');
+      await expect.poll(() => page.locator('.task-row').count()).toBeGreaterThan(rows);
+    }
+    expect(await page.locator('.task-row').count()).toBeGreaterThan(300);
   });
 
   it('says so when the server goes away', async () => {

@@ -158,7 +158,8 @@ export class App {
   async #open(taskId: string): Promise<void> {
     this.#tabs.select('task');
     await this.#live.select(taskId);
-    this.#tasks.show([...this.#live.tasks.values()], this.#live.filter, taskId, this.#live.nextCursor !== null);
+    // Redrawn for the selection, newest first as always (not in the order tasks were loaded).
+    this.#live.relist();
   }
 
   #inspect(taskId: string): void {

@@ -4,7 +4,8 @@ import { ApiError } from '../api/problem.ts';
 import type { Approval, AuditEntry, LifecycleEvent, MachineDefinition, Principal, Task, TaskCounts, TaskPage } from '../api/types.ts';
 import { decisionLimit } from '../logic/decision-limit.ts';
 import { arrangeQueue } from '../logic/queue-arrangement.ts';
-import { NO_FILTER, type TaskFilter, sortNewestFirst } from '../logic/task-filter.ts';
+import { NO_FILTER, type TaskFilter } from '../logic/task-filter.ts';
+import { listTasks } from '../logic/task-listing.ts';
 import { coalesce, Emitter } from './emitter.ts';
 import { tokenStore } from './token-store.ts';
 
@@ -45,6 +46,7 @@ export interface LiveTopics extends Record<string, unknown> {
 const PAGE_SIZE = 100;
 /** Pending approvals shown at once (the API's largest page). */
 const QUEUE_PAGE = 200;
+/** Tasks listed as they arrive; pages loaded with "Load older tasks" come on top of it. */
 const MAX_LISTED = 300;
 /** More changed tasks than this in one refresh: reload the page of tasks instead of each. */
 const MAX_SINGLE_REFRESH = 20;
@@ -71,6 +73,7 @@ export class LiveData {
   #stream: EventStream | null = null;
   #changed = new Set<string>();
   #everLive = false;
+  #listLimit = MAX_LISTED;
   readonly #refreshCounts = coalesce(() => void this.loadCounts(), 250);
   readonly #refreshQueue = coalesce(() => void this.loadQueue(), 250);
   readonly #refreshDetail = coalesce(() => void this.loadDetail(), 200);
@@ -124,9 +127,14 @@ export class LiveData {
         state: this.filter.state,
         cursor: more ? (this.nextCursor ?? undefined) : undefined,
       });
-      if (!more) this.tasks.clear();
+      if (!more) {
+        this.tasks.clear();
+        this.#listLimit = MAX_LISTED;
+      }
       for (const task of page.items) this.tasks.set(task.id, task);
       this.nextCursor = page.nextCursor;
+      // An older page asked for is shown: the limit grows to hold it.
+      if (more) this.#listLimit = Math.max(this.#listLimit, this.tasks.size);
       this.#emitTasks();
     });
   }
@@ -230,12 +238,16 @@ export class LiveData {
     if (this.tasks.has(task.id) || !this.filter.state || this.filter.state === task.state) this.tasks.set(task.id, task);
   }
 
+  /** Tells the list what it shows now (newest first), letting go of the oldest past the limit. */
+  relist(): void {
+    this.#emitTasks();
+  }
+
   #emitTasks(): void {
-    const sorted = sortNewestFirst([...this.tasks.values()]);
-    if (sorted.length > MAX_LISTED) {
-      for (const task of sorted.slice(MAX_LISTED)) if (task.id !== this.selectedId) this.tasks.delete(task.id);
-    }
-    this.bus.emit('tasks', sorted.slice(0, MAX_LISTED));
+    const { listed, dropped, cursor } = listTasks(this.tasks.values(), this.#listLimit, this.selectedId);
+    for (const id of dropped) this.tasks.delete(id);
+    if (cursor !== null) this.nextCursor = cursor;
+    this.bus.emit('tasks', listed);
   }
 
   /** Runs a load; a refused token signs out, other failures leave the last good state shown. */
