@@ -47,7 +47,7 @@ const DEMO_TOKENS = './tollgate-demo-tokens.json';
 export function registerServeCommand(program: Command): void {
   program
     .command('serve')
-    .description('serve the HTTP API (API.md)')
+    .description('serve the HTTP API (docs/API.md) and the visualizer')
     .option('--port <n>', 'port; 0 picks a free one', '3000')
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--db <url>', 'store: sqlite:PATH, a bare PATH, memory:, or postgres://… (?schema=NAME) (default sqlite:./tollgate.db)')
