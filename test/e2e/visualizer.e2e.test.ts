@@ -264,6 +264,12 @@ describe('visualizer (Chromium)', () => {
     const titles = await page.locator('.cards .card-title').allTextContents();
     expect(titles.slice(0, 2)).toEqual(['Deploy 1.4.0 to production', 'Rotate the primary database']);
     expect(await page.textContent('.queue-more')).toContain(`The 200 most urgent of ${pending} pending approvals`);
+    // Her vote on a two-approver item: the card says it waits for another approver, and Approve is off.
+    const deploy = page.locator('.card', { hasText: 'Deploy 1.4.0 to production' });
+    await deploy.locator('button', { hasText: 'Approve' }).click();
+    await expect.poll(() => deploy.locator('.card-voted').textContent()).toBe('You approved (1 of 2); waiting for another approver.');
+    expect(await deploy.locator('button', { hasText: 'Approve' }).isDisabled()).toBe(true);
+    expect(await deploy.locator('button', { hasText: 'Reject' }).isDisabled()).toBe(false);
   });
 
   it('tells an approver at once which approvals are above their limit, instead of after a refused click', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aboveLimitSentence, cardRefusal, decisionLimit } from '../../visualizer/src/logic/decision-limit.ts';
+import { aboveLimitSentence, cardRefusal, decisionLimit, votedSentence } from '../../visualizer/src/logic/decision-limit.ts';
 
 describe('what a signed-in principal may decide in the queue', () => {
   it('admins anything, approvers up to maxRisk (high by default), others nothing', () => {
@@ -32,5 +32,14 @@ describe('what a signed-in principal may decide in the queue', () => {
     expect(aboveLimitSentence('critical', { id: 'root', roles: ['admin' as const] })).toBeNull();
     // No deciding role: the queue says that once, not on every card.
     expect(aboveLimitSentence('critical', { id: 'viewer', roles: ['observer' as const] })).toBeNull();
+  });
+
+  it('says up front that the principal\'s own vote is in and what it waits for (a second approve is refused as already_voted)', () => {
+    const alice = { id: 'alice', roles: ['approver' as const], maxRisk: 'critical' as const };
+    expect(votedSentence({ approvals: [{ by: 'alice' }], requiredApprovals: 2 }, alice)).toBe('You approved (1 of 2); waiting for another approver.');
+    expect(votedSentence({ approvals: [{ by: 'alice' }], requiredApprovals: 3 }, alice)).toBe('You approved (1 of 3); waiting for 2 more approvers.');
+    expect(votedSentence({ approvals: [{ by: 'bob' }], requiredApprovals: 2 }, alice)).toBeNull();
+    expect(votedSentence({ approvals: [], requiredApprovals: 1 }, alice)).toBeNull();
+    expect(votedSentence({ approvals: [{ by: 'alice' }], requiredApprovals: 2 }, null)).toBeNull();
   });
 });

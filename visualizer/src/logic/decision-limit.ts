@@ -58,3 +58,16 @@ export function cardRefusal(approval: { requestedBy: string; riskLevel: RiskLeve
   const above = aboveLimitSentence(approval.riskLevel, principal);
   return above ? { reason: above, sentence: above } : null;
 }
+
+/**
+ * What a principal who already approved an approval still pending waits for, as a sentence
+ * (the server refuses a second approval with 409 already_voted), or null when they have not
+ * voted. They may still reject or reroute it.
+ * @example votedSentence({ approvals: [{ by: 'alice' }], requiredApprovals: 2 }, alice) // 'You approved (1 of 2); waiting for another approver.'
+ */
+export function votedSentence(approval: { approvals: readonly { by: string }[]; requiredApprovals: number }, principal: Principal | null): string | null {
+  if (!principal || !approval.approvals.some((vote) => vote.by === principal.id)) return null;
+  const left = Math.max(0, approval.requiredApprovals - approval.approvals.length);
+  const waiting = left <= 1 ? 'another approver' : `${left} more approvers`;
+  return `You approved (${approval.approvals.length} of ${approval.requiredApprovals}); waiting for ${waiting}.`;
+}

@@ -1,7 +1,7 @@
 import type { Approval, Principal } from '../api/types.ts';
 import { formatCountdown, msUntil, urgency } from '../logic/countdown.ts';
 import { SETTLING_SENTENCE } from '../logic/card-settling.ts';
-import { type CardRefusal, cardRefusal, decisionLimit } from '../logic/decision-limit.ts';
+import { type CardRefusal, cardRefusal, decisionLimit, votedSentence } from '../logic/decision-limit.ts';
 import { errorSentence, type UserAction } from '../logic/sentences.ts';
 import type { RerouteBody } from '../logic/decision-forms.ts';
 import { rejectForm, rerouteForm } from './decision-form.ts';
@@ -32,6 +32,8 @@ export class ApprovalCard {
   readonly #countdown: HTMLElement;
   readonly #votes: HTMLElement;
   readonly #message: HTMLElement;
+  /** "You approved; waiting for another approver": the principal's own vote is in. */
+  readonly #voted: HTMLElement;
   readonly #formSlot: HTMLElement;
   readonly #buttons: HTMLButtonElement[];
   #refusal: CardRefusal | null = null;
@@ -48,6 +50,7 @@ export class ApprovalCard {
     this.#countdown = h('span', { class: 'countdown', 'data-expires': approval.expiresAt ?? '' });
     this.#votes = h('span', { class: 'votes' });
     this.#message = h('p', { class: 'card-message', role: 'alert', hidden: true });
+    this.#voted = h('p', { class: 'card-voted', hidden: true });
     this.#formSlot = h('div', { class: 'form-slot' });
     const approve = h('button', { type: 'button', class: 'primary', onclick: () => void this.#approve() }, 'Approve');
     const reject = h('button', { type: 'button', class: 'danger-outline', onclick: () => this.#open('reject') }, 'Reject');
@@ -75,6 +78,7 @@ export class ApprovalCard {
         // Over the buttons while the card settles: a click aimed at the card that was here lands on this.
         h('p', { class: 'settle-note', 'aria-hidden': 'true' }, SETTLING_SENTENCE),
       ),
+      this.#voted,
       this.#message,
       this.#formSlot,
     );
@@ -115,6 +119,7 @@ export class ApprovalCard {
       this.#votes,
     );
     const voted = approval.approvals.map((vote) => vote.by);
+    this.#showVoted();
     this.#votes.textContent = `${approval.approvals.length} of ${approval.requiredApprovals} approval${approval.requiredApprovals === 1 ? '' : 's'}${voted.length > 0 ? ` (${voted.join(', ')})` : ''}`;
     this.#countdown.dataset.expires = approval.expiresAt ?? '';
     this.tick(Date.now());
@@ -202,6 +207,18 @@ export class ApprovalCard {
   #busy(busy: boolean): void {
     for (const button of this.#buttons) button.disabled = busy || this.#refusal !== null;
     this.element.setAttribute('aria-busy', String(busy));
+    if (!busy) this.#showVoted();
+  }
+
+  /** Their vote is in: Approve again would be refused (already_voted), so it is off and the card says what it waits for. */
+  #showVoted(): void {
+    const sentence = this.#refusal ? null : votedSentence(this.#approval, this.#principal);
+    this.#voted.textContent = sentence ?? '';
+    this.#voted.hidden = sentence === null;
+    const approve = this.#buttons[0];
+    if (!approve || this.#refusal) return;
+    approve.disabled = sentence !== null || this.element.getAttribute('aria-busy') === 'true';
+    approve.title = sentence ?? '';
   }
 }
 
