@@ -1,4 +1,5 @@
-import { type ParseArgsConfig, parseArgs } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
+import { parseCommandArgs } from './command-args.ts';
 
 /** The options every benchmark mode takes (`npm run bench -- --tasks 5000 …`). */
 export interface BenchOptions {
@@ -9,6 +10,13 @@ export interface BenchOptions {
   /** Tasks per phase at 1 in flight. */
   sequentialTasks: number;
 }
+
+/** What `npm run bench -- --help` prints. */
+export const BENCH_USAGE = `usage: npm run bench [-- MODE] [--tasks N (≥ 100, default 20000)] [--sequential-tasks N (5000)] [--json]
+modes (at most one): none — the Tollgate lifecycle on memory and SQLite, next to the XState floor;
+  --peers [--equal-durability] — also LangGraph.js, same workload; --writers; --v8; --xstate-patch;
+  --postgres [--tasks N] — 1, 2, 4 workers on one PostgreSQL database; --scale N[,N…] — park N in SQLite
+see bench/README.md`;
 
 /** The stores every benchmark runs on, in the order tables show them. */
 export const BENCH_STORES = ['memory', 'sqlite'] as const;
@@ -24,14 +32,15 @@ export const SEQUENTIAL = 1;
  * @example const options = parseBenchOptions({ peers: { type: 'boolean' } });
  */
 export function parseBenchOptions(modeOptions: ParseArgsConfig['options'] = {}): BenchOptions {
-  const { values } = parseArgs({
-    options: {
+  const values = parseCommandArgs(
+    {
       json: { type: 'boolean', default: false },
       tasks: { type: 'string', default: '20000' },
       'sequential-tasks': { type: 'string', default: '5000' },
       ...modeOptions,
     },
-  });
+    BENCH_USAGE,
+  );
   const tasks = Number(values.tasks);
   const sequentialTasks = Number(values['sequential-tasks']);
   if (!Number.isInteger(tasks) || tasks < 100 || !Number.isInteger(sequentialTasks) || sequentialTasks < 100) {

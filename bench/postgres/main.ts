@@ -1,13 +1,21 @@
-// npm run bench -- --postgres [--json] [--pg-tasks N]: tasks/s for 1, 2 and 4 worker processes on one
+// npm run bench -- --postgres [--json] [--tasks N]: tasks/s for 1, 2 and 4 worker processes on one
 // PostgreSQL database (TOLLGATE_BENCH_PG, default the local test database).
-import { parseArgs } from 'node:util';
+import { parseCommandArgs } from '../command-args.ts';
 import { renderTable } from '../report.ts';
 import { benchPostgresWorkers } from './workers.ts';
 
-const { values } = parseArgs({ options: { json: { type: 'boolean', default: false }, 'pg-tasks': { type: 'string', default: '4000' }, postgres: { type: 'boolean' } }, strict: false });
-const tasks = Number(values['pg-tasks']);
+const USAGE = 'usage: npm run bench -- --postgres [--tasks N (≥ 100, default 4000; --pg-tasks N is the same)] [--json]';
+const values = parseCommandArgs(
+  { json: { type: 'boolean', default: false }, tasks: { type: 'string' }, 'pg-tasks': { type: 'string' }, postgres: { type: 'boolean' } },
+  USAGE,
+);
+if (values.tasks !== undefined && values['pg-tasks'] !== undefined) {
+  process.stderr.write(`give --tasks or --pg-tasks, not both\n${USAGE}\n`);
+  process.exit(2);
+}
+const tasks = Number(values.tasks ?? values['pg-tasks'] ?? '4000');
 if (!Number.isInteger(tasks) || tasks < 100) {
-  process.stderr.write('--pg-tasks must be an integer ≥ 100\n');
+  process.stderr.write(`--tasks must be an integer ≥ 100\n${USAGE}\n`);
   process.exit(2);
 }
 const url = process.env.TOLLGATE_BENCH_PG ?? 'postgres://postgres@127.0.0.1:5432/test';

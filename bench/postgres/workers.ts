@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import pg from 'pg';
@@ -22,6 +22,8 @@ interface WorkerLine {
   resume_p99_ms: number;
 }
 
+/** The worker processes of the run under way, stopped if it is interrupted. */
+const running = new Set<ChildProcess>();
 const RUN_TS = resolve(import.meta.dirname, '../../bin/run-ts.mjs');
 const WORKER = resolve(import.meta.dirname, 'worker.ts');
 
@@ -35,9 +37,19 @@ export async function benchPostgresWorkers(connectionString: string, counts: rea
   const admin = new pg.Client({ connectionString });
   await admin.connect();
   const figures: WorkersFigures[] = [];
+  // Interrupted (Ctrl-C, a timeout's SIGTERM), the run still stops its workers and drops its schema.
+  let current: string | null = null;
+  const interrupted = (signal: NodeJS.Signals) => {
+    for (const child of running) child.kill('SIGKILL');
+    const drop = current ? admin.query(`DROP SCHEMA IF EXISTS "${current}" CASCADE`) : Promise.resolve();
+    void drop.catch(() => undefined).finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   try {
     for (const count of counts) {
       const schema = `tollgate_bench_${randomBytes(4).toString('hex')}`;
+      current = schema;
       await (await openPostgresStore({ connectionString, schema })).close(); // migrate once, before the race
       try {
         const share = Math.floor(tasks / count);
@@ -53,9 +65,12 @@ export async function benchPostgresWorkers(connectionString: string, counts: rea
         });
       } finally {
         await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+        current = null;
       }
     }
   } finally {
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
     await admin.end();
   }
   return figures;
@@ -65,6 +80,10 @@ async function runWorkers(connectionString: string, schema: string, count: numbe
   const children = Array.from({ length: count }, (_, index) =>
     spawn(process.execPath, [...GATE_NODE_FLAGS, RUN_TS, WORKER, connectionString, schema, String(share), `w${index}`], { stdio: ['pipe', 'pipe', 'inherit'] }),
   );
+  for (const child of children) {
+    running.add(child);
+    child.on('exit', () => running.delete(child));
+  }
   const outputs = children.map(
     (child) =>
       new Promise<WorkerLine>((resolveLine, reject) => {

@@ -6,19 +6,20 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCommandArgs } from '../command-args.ts';
 import { readResults, saveResult } from './results-file.ts';
 import { renderScaleTable } from './report.ts';
 import { runScale } from './run-scale.ts';
 import type { ScaleResult } from './scale-result.ts';
 
-const { values } = parseArgs({
-  options: {
+const values = parseCommandArgs(
+  {
     scale: { type: 'string' },
     json: { type: 'boolean', default: false },
     'no-save': { type: 'boolean', default: false },
   },
-});
+  'usage: npm run bench -- --scale N[,N…] (integers ≥ 1000, e.g. 10000,100000,1000000) [--json] [--no-save]',
+);
 const sizes = String(values.scale ?? '')
   .split(',')
   .map((s) => Number(s.trim().replaceAll('_', '')));
