@@ -35,7 +35,13 @@ const STORE_METHODS = [
 export const EngineOptionsSchema = z.strictObject({
   store: withMethods('a Store (openSqliteStore, openPostgresStore, createMemoryStore)', STORE_METHODS),
   policy: withMethods('a PolicyRuntime (policyRuntime(policy))', ['evaluate', 'planDeadlines']).optional(),
-  executor: withMethods('an Executor', ['execute']).optional(),
+  // `idempotent` decides whether an action interrupted by a crash runs again: only a real boolean counts ('yes' is a mistake, not true).
+  executor: withMethods('an Executor', ['execute'])
+    .refine((executor) => {
+      const { idempotent } = executor as { idempotent?: unknown };
+      return idempotent === undefined || typeof idempotent === 'boolean';
+    }, { message: 'idempotent must be true or false (or left out: false)', path: ['idempotent'] })
+    .optional(),
   clock: withMethods('a Clock', ['now']).optional(),
   ids: withMethods('an IdGenerator', ['next']).optional(),
   logger: withMethods('a pino logger', ['debug', 'info', 'warn', 'error']).optional(),

@@ -10,6 +10,7 @@ describe('createEngine options', () => {
     ['a misspelt option', { store: createMemoryStore(), exectuor: { execute: async () => ({}) } }, 'exectuor'],
     ['a negative lease', { store: createMemoryStore(), leaseMs: -5 }, 'leaseMs'],
     ['an executor without execute', { store: createMemoryStore(), executor: { run: async () => ({}) } }, 'executor'],
+    ['an executor whose idempotent is not a boolean (found by a README walkthrough)', { store: createMemoryStore(), executor: { idempotent: 'yes', execute: async () => ({}) } }, 'executor.idempotent'],
     ['an error-rate rule that can never trip', { store: createMemoryStore(), errorRateDowngrade: { threshold: 0.5, window: 5, minSamples: 10 } }, 'errorRateDowngrade.minSamples'],
   ])('refuses %s with a validation error naming the field', (_name, options, field) => {
     try {
@@ -22,7 +23,7 @@ describe('createEngine options', () => {
   });
 
   it('takes good options', async () => {
-    const engine = createEngine({ store: createMemoryStore(), leaseMs: 5_000, workerId: 'w1', errorRateDowngrade: false });
+    const engine = createEngine({ store: createMemoryStore(), leaseMs: 5_000, workerId: 'w1', errorRateDowngrade: false, executor: { idempotent: false, execute: async () => ({}) } });
     await engine.close();
   });
 });

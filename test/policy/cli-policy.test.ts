@@ -99,6 +99,16 @@ describe('tollgate policy check', () => {
   });
 });
 
+describe('tollgate policy default', () => {
+  it('prints the built-in policy as a file that checks, with the same version: a start for your own', async () => {
+    const printed = await cli('policy', 'default');
+    expect(printed.code).toBe(0);
+    expect(JSON.parse(printed.stdout)).toEqual(DEFAULT_POLICY);
+    const checked = await cli('policy', 'check', file('from-default.json', printed.stdout), '--json');
+    expect([checked.code, JSON.parse(checked.stdout).version]).toEqual([0, policyVersion(DEFAULT_POLICY)]);
+  });
+});
+
 describe('tollgate policy explain', () => {
   it('prints the verdict as a table', async () => {
     const { stdout, code } = await cli('policy', 'explain', '--action', 'vcs:push', '--args', '{"command":"git push -f origin main"}', '--autonomy', 'full');

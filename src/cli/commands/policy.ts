@@ -172,6 +172,10 @@ function formatReplay(report: ReplayReport, db: string): string {
 export function registerPolicyCommands(program: Command): void {
   const policy = program.command('policy').description('validate policies, explain verdicts, replay stored tasks under a new policy');
   policy
+    .command('default')
+    .description('print the built-in policy as a policy file (DESIGN.md\'s table, timeouts, detectors): start your own from it')
+    .action(() => writeOut(`${JSON.stringify(DEFAULT_POLICY, null, 2)}\n`));
+  policy
     .command('check')
     .description('validate a policy JSON file; print its version hash and a summary (exit 2 when invalid)')
     .argument('<file>', 'policy JSON file')
