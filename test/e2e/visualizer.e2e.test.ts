@@ -158,6 +158,35 @@ describe('visualizer (Chromium)', () => {
     await shot('2-approved-detail');
   });
 
+  it('fits a phone (one column, no sideways scroll) and a tablet (task rows keep their titles)', async () => {
+    const layout = () =>
+      page.evaluate(() => {
+        const d = (globalThis as any).document;
+        const width = (selector: string) => d.querySelector(selector)?.getBoundingClientRect().width ?? 0;
+        return {
+          scrollWidth: d.documentElement.scrollWidth,
+          tasks: width('.tasks-panel'),
+          title: width('.task-row .task-title'),
+          signOutRight: d.querySelector('.who button').getBoundingClientRect().right,
+        };
+      });
+    try {
+      await page.setViewportSize({ width: 400, height: 800 });
+      await expect.poll(async () => (await layout()).scrollWidth).toBeLessThanOrEqual(400);
+      const phone = await layout();
+      expect(phone.tasks).toBeGreaterThan(350);
+      expect(phone.title).toBeGreaterThan(120);
+      expect(phone.signOutRight).toBeLessThanOrEqual(400);
+      await shot('9-phone');
+      await page.setViewportSize({ width: 768, height: 1024 });
+      await expect.poll(async () => (await layout()).scrollWidth).toBeLessThanOrEqual(768);
+      expect((await layout()).title).toBeGreaterThan(120);
+      await shot('9-tablet');
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
+  });
+
   it('refuses a rejection without a reason, then rejects with one', async () => {
     await page.click('#tab-queue');
     const card = page.locator('.card', { hasText: 'Email the customer' });

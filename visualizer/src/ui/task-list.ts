@@ -119,12 +119,12 @@ export class TaskListView {
     const row = h(
       'li',
       { class: `task-row${selected ? ' selected' : ''}`, 'data-task-id': task.id, 'aria-current': selected ? 'true' : null },
-      h('span', {}, h('span', { class: `pill tone-${stateTone(task.state)}` }, stateLabel(task.state))),
+      h('span', { class: 'cell-state' }, h('span', { class: `pill tone-${stateTone(task.state)}` }, stateLabel(task.state))),
       h('span', { class: 'task-title' }, h('strong', {}, task.title), h('small', { class: 'mono muted' }, task.id)),
-      h('span', { class: 'mono' }, task.actionType),
-      h('span', {}, task.riskLevel ? h('span', { class: `risk risk-${task.riskLevel}` }, task.riskLevel) : h('span', { class: 'muted' }, '—')),
-      h('span', { class: 'truncate' }, task.agentId),
-      h('span', { class: 'muted', title: task.updatedAt }, formatAgo(task.updatedAt, now)),
+      h('span', { class: 'mono cell-action truncate' }, task.actionType),
+      h('span', { class: 'cell-risk' }, task.riskLevel ? h('span', { class: `risk risk-${task.riskLevel}` }, task.riskLevel) : h('span', { class: 'muted' }, '—')),
+      h('span', { class: 'truncate cell-agent' }, task.agentId),
+      h('span', { class: 'muted cell-updated', title: task.updatedAt }, formatAgo(task.updatedAt, now)),
     );
     activatable(row, () => this.#handlers.onSelect(task.id), `${task.title}, ${stateLabel(task.state)}, ${task.actionType}`);
     return row;
