@@ -41,6 +41,18 @@ import { ApprovalListQuery, type ApprovalListQuery as ApprovalListQueryInput, Ta
  * await engine.recover();
  * const { task } = await engine.submit({ actionType: 'vcs:push', title: 'push', agentId: 'bot' });
  */
+/**
+ * How often a decision or a cancel reads the task again after losing its compare-and-set to
+ * another worker's commit. Each loss means that worker changed the task (a vote, a deadline),
+ * and those are few — votes up to the quorum, one per escalation tier — so this is not reached
+ * in practice; if it is, the caller gets a documented 409, never `stale_revision`.
+ */
+const MAX_CAS_ATTEMPTS = 25;
+
+function keptChanging(taskId: string): ConflictError {
+  return new ConflictError('invalid_transition', `task ${taskId} kept changing while this was being applied (other workers' commits); try again`);
+}
+
 export function createEngine(options: EngineOptions): Engine {
   assertEngineOptions(options);
   return new GateEngine(options);
@@ -171,7 +183,10 @@ class GateEngine implements Engine {
           run = await this.#runner.restore(approval.taskId, ['parked'], { recovered: false, storedApproval: approval });
         } catch (error) {
           // Another worker committed while the task was read: read both again.
-          if (hasCode(error, 'stale_revision') && attempt < 5) continue;
+          if (hasCode(error, 'stale_revision')) {
+            if (attempt < MAX_CAS_ATTEMPTS) continue;
+            throw keptChanging(approval.taskId);
+          }
           // The task moved on since the approval was read (decided, expired or cancelled by
           // another worker): the approval as it is now says why (not_pending), not the task's state.
           if (error instanceof TaskLoadError && !error.quarantined) {
@@ -207,7 +222,10 @@ class GateEngine implements Engine {
           if (!sent) await run.settled;
           record = await run.settled;
         } catch (error) {
-          if (hasCode(error, 'stale_revision') && run.commits === 0 && attempt < 5) continue;
+          if (hasCode(error, 'stale_revision') && run.commits === 0) {
+            if (attempt < MAX_CAS_ATTEMPTS) continue;
+            throw keptChanging(approval.taskId);
+          }
           if (!(hasCode(error, 'stale_revision') && run.commits > 0)) throw error;
           // Decided here, then taken over by another worker (its lease ran out): answer what it made of it.
           const stored = await this.#runner.settledElsewhere(approval.taskId);
@@ -245,7 +263,7 @@ class GateEngine implements Engine {
           return toTaskView(settled, contextOf(run));
         } catch (error) {
           if (!hasCode(error, 'stale_revision')) throw error;
-          if (attempt >= 5) throw new ConflictError('invalid_transition', `task ${taskId} kept changing while it was being cancelled; try again`);
+          if (attempt >= MAX_CAS_ATTEMPTS) throw keptChanging(taskId);
         }
       }
     });
