@@ -210,6 +210,15 @@ describe('visualizer (Chromium)', () => {
     expect(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { getAttribute(name: string): string | null } } }).document.activeElement.getAttribute('data-state'))).not.toBeNull();
     await page.click('.filters button:has-text("Clear")');
     await expect.poll(() => page.locator('.task-row').count()).toBe(4);
+    // From the top of the page, the first Tab offers the queue; two more reach a card's Approve.
+    await page.reload();
+    await page.waitForSelector('.cards .card button:not([aria-disabled])');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => (globalThis as any).document.activeElement?.textContent)).toBe('Skip to the approval queue');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => (globalThis as any).document.activeElement?.id)).toBe('queue-title');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => (globalThis as any).document.activeElement?.textContent)).toBe('Approve');
   });
 
   it('says why someone may not approve their own request', async () => {

@@ -94,7 +94,17 @@ export class App {
 
   /** Shows the page: the app when a token is kept, else the sign-in panel. */
   async boot(): Promise<void> {
-    replaceChildren(this.#root, h('a', { class: 'skip', href: '#main' }, 'Skip to content'), this.#header.element, this.#banner, this.#main, this.#toasts.element);
+    replaceChildren(
+      this.#root,
+      // Every task row and chart state is a tab stop: these reach the queue and the list at once.
+      h('a', { class: 'skip', href: '#queue-title', onclick: (event) => this.#skipTo(event, 'queue-title') }, 'Skip to the approval queue'),
+      h('a', { class: 'skip', href: '#tasks-title', onclick: (event) => this.#skipTo(event, 'tasks-title') }, 'Skip to tasks'),
+      h('a', { class: 'skip', href: '#main' }, 'Skip to content'),
+      this.#header.element,
+      this.#banner,
+      this.#main,
+      this.#toasts.element,
+    );
     const token = tokenStore.get();
     if (!token) return this.#showSignIn(null);
     try {
@@ -160,6 +170,16 @@ export class App {
     await this.#live.select(taskId);
     // Redrawn for the selection, newest first as always (not in the order tasks were loaded).
     this.#live.relist();
+  }
+
+  /** Moves keyboard focus to a panel's heading (showing the queue tab first); Tab goes on from there. */
+  #skipTo(event: Event, headingId: string): void {
+    const heading = document.getElementById(headingId);
+    if (!heading) return;
+    event.preventDefault();
+    if (headingId === 'queue-title') this.#tabs.select('queue');
+    heading.setAttribute('tabindex', '-1');
+    heading.focus();
   }
 
   #inspect(taskId: string): void {
