@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatAgo, formatCountdown, msUntil, urgency } from '../../visualizer/src/logic/countdown.ts';
+import { formatAgo, formatCountdown, msUntil, refreshAgo, urgency } from '../../visualizer/src/logic/countdown.ts';
 
 describe('countdowns', () => {
   it('formats time left the way people read it', () => {
@@ -30,5 +30,18 @@ describe('countdowns', () => {
     expect(formatAgo('2026-03-01T08:57:00Z', now)).toBe('3m ago');
     expect(formatAgo('2026-03-01T09:00:00Z', now)).toBe('just now');
     expect(formatAgo('2026-02-27T09:00:00Z', now)).toBe('2d ago');
+  });
+});
+
+describe('the task list\'s "Updated" times', () => {
+  it('are brought up to date between redraws, writing only those that changed', () => {
+    const at = Date.parse('2030-01-01T09:00:00Z');
+    const cells = [
+      { title: '2030-01-01T09:00:00Z', textContent: 'just now' },
+      { title: '2030-01-01T08:00:00Z', textContent: '1h ago' },
+    ];
+    expect(refreshAgo(cells, at + 3 * 60_000)).toBe(1);
+    expect(cells.map((cell) => cell.textContent)).toEqual(['3m ago', '1h ago']);
+    expect(refreshAgo(cells, at + 3 * 60_000)).toBe(0);
   });
 });

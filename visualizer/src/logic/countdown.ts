@@ -59,3 +59,25 @@ export function formatAgo(at: string, now: number): string {
 function pad(n: number): string {
   return n < 10 ? `0${n}` : String(n);
 }
+
+/** A cell that shows how long ago something was: the time in `title` (ISO), the words in `textContent`. */
+export interface AgoCell {
+  title: string;
+  textContent: string | null;
+}
+
+/**
+ * Brings "5s ago" texts up to date, writing only those that changed (text only: no redraw), so
+ * a list left open does not say "just now" of something an hour old.
+ * @example refreshAgo(list.querySelectorAll('.cell-updated'), Date.now()) // how many changed
+ */
+export function refreshAgo(cells: Iterable<AgoCell>, now: number): number {
+  let changed = 0;
+  for (const cell of cells) {
+    const text = formatAgo(cell.title, now);
+    if (cell.textContent === text) continue;
+    cell.textContent = text;
+    changed += 1;
+  }
+  return changed;
+}

@@ -1,5 +1,5 @@
 import type { Task, TaskState } from '../api/types.ts';
-import { formatAgo } from '../logic/countdown.ts';
+import { formatAgo, refreshAgo } from '../logic/countdown.ts';
 import { stateLabel, stateTone } from '../logic/state-style.ts';
 import { distinctValues, matchesFilter, NO_FILTER, type TaskFilter } from '../logic/task-filter.ts';
 import { activatable, h, replaceChildren } from './dom.ts';
@@ -13,6 +13,8 @@ export interface TaskListHandlers {
 
 const STATES: TaskState[] = ['proposed', 'evaluating', 'autoApproved', 'awaitingHuman', 'parked', 'resumed', 'reevaluating', 'executing', 'completed', 'failed', 'denied', 'rerouted', 'expired', 'cancelled', 'quarantined'];
 const RISKS = ['low', 'medium', 'high', 'critical', 'none'];
+/** How often the "Updated" times are brought up to date between redraws. */
+const AGO_REFRESH_MS = 15_000;
 
 /**
  * The task list: filters (state, action type, risk, agent) and one row per task, newest
@@ -62,6 +64,8 @@ export class TaskListView {
       h('div', { class: 'task-head', 'aria-hidden': 'true' }, h('span', {}, 'State'), h('span', {}, 'Task'), h('span', {}, 'Action'), h('span', {}, 'Risk'), h('span', {}, 'Agent'), h('span', {}, 'Updated')),
       h('div', { class: 'task-scroll' }, this.#rows, this.#footer),
     );
+    // Rows are kept while their task is unchanged, so their "Updated" words would go stale.
+    setInterval(() => refreshAgo(this.#rows.querySelectorAll<HTMLElement>('.cell-updated'), Date.now()), AGO_REFRESH_MS);
   }
 
   /** Sets the filter controls (when the chart picks a state). */
