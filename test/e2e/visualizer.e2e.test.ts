@@ -109,6 +109,8 @@ describe('visualizer (Chromium)', () => {
   it('asks for a token first, refuses an unknown one, and keeps it out of the URL', async () => {
     await page.goto(`${url}/`);
     await page.waitForSelector('#token');
+    expect(await page.locator('#token-help code').allTextContents()).toEqual(['npm start', '--tokens FILE']);
+    expect(await page.textContent('#token-help')).not.toContain('`');
     await shot('0-sign-in');
     await page.fill('#token', 'not-a-token');
     await page.click('.sign-in-form button[type=submit]');
@@ -139,6 +141,9 @@ describe('visualizer (Chromium)', () => {
     const titles = await page.locator('.cards .card-title').allTextContents();
     expect(titles).toEqual(['Deploy 1.4.0 to production', 'Push the release branch', 'Email the customer about the outage']);
     await expect.poll(() => page.textContent('.cards .card >> nth=0 >> .countdown')).toMatch(/^1[45]m \d\ds$/);
+    // A right-to-left override in one title cannot reorder the text around it.
+    const bidi = (selector: string) => page.locator(selector).first().evaluate((element) => (globalThis as any).getComputedStyle(element).unicodeBidi);
+    for (const title of ['.task-row .task-title strong', '.cards .card-title']) expect(await bidi(title)).toBe('isolate');
     await shot('1-live');
   });
 

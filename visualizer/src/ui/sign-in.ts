@@ -20,7 +20,15 @@ export class SignIn {
       { class: 'sign-in-form', novalidate: true },
       h('label', { for: 'token' }, 'Bearer token'),
       this.#input,
-      h('p', { id: 'token-help', class: 'muted small' }, 'It stays in this browser tab (sessionStorage) and is sent only in the Authorization header. `npm start` prints demo tokens; a server started with --tokens FILE takes the tokens in that file.'),
+      h(
+        'p',
+        { id: 'token-help', class: 'muted small' },
+        'It stays in this browser tab (sessionStorage) and is sent only in the Authorization header. ',
+        h('code', {}, 'npm start'),
+        ' prints demo tokens; a server started with ',
+        h('code', {}, '--tokens FILE'),
+        ' takes the tokens in that file.',
+      ),
       this.#message,
       button,
     );
