@@ -281,8 +281,14 @@ describe('visualizer (Chromium)', () => {
     await api('POST', `/api/v1/approvals/${parked.approvalId}/approve`, TOKENS.bob, { comment: 'checked the WHERE clause' });
     await expect.poll(() => page.locator('.log-item', { hasText: 'APPROVE' }).count()).toBeGreaterThan(0);
     await expect.poll(() => page.textContent('.actor-tree')).toContain('executor');
-    await page.locator('.log-item', { hasText: 'APPROVE' }).first().click();
-    await expect.poll(() => page.textContent('.record-json')).toContain('checked the WHERE clause');
+    // The log goes on growing as the task runs (each record redraws it): click again until the
+    // click lands on the APPROVE record, not on whatever a redraw put under the pointer meanwhile.
+    await expect
+      .poll(async () => {
+        await page.locator('.log-item.kind-event', { hasText: 'APPROVE' }).first().click();
+        return page.textContent('.record-json');
+      })
+      .toContain('checked the WHERE clause');
     await shot('5-inspector');
     if (process.env.TOLLGATE_DOCS_SCREENSHOT) {
       await page.click('#tab-queue');
