@@ -151,6 +151,14 @@ describe('visualizer (Chromium)', () => {
     const card = page.locator('.card', { hasText: 'Push the release branch' });
     await card.locator('button', { hasText: 'Approve' }).click();
     await expect.poll(() => page.textContent('.toasts')).toContain('Approved “Push the release branch” — the task is completed');
+    // The toast covers no button of the queue, and takes no click (found by a new-user trial: it hid the next card's Approve).
+    const overlap = await page.evaluate(() => {
+      const toasts = [...document.querySelectorAll('.toast')].map((toast) => toast.getBoundingClientRect());
+      const buttons = [...document.querySelectorAll('.cards button')].map((button) => button.getBoundingClientRect()).filter((box) => box.width > 0);
+      const meets = (a: DOMRect, b: DOMRect) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+      return { covered: buttons.filter((button) => toasts.some((toast) => meets(toast, button))).length, pointerEvents: getComputedStyle(document.querySelector('.toasts') as Element).pointerEvents };
+    });
+    expect(overlap).toEqual({ covered: 0, pointerEvents: 'none' });
     await expect.poll(() => badge('completed').textContent()).toBe('2');
     await expect.poll(() => badge('parked').textContent()).toBe('2');
     await expect.poll(() => card.count()).toBe(0);
