@@ -153,10 +153,16 @@ describe('visualizer (Chromium)', () => {
     await expect.poll(() => page.textContent('.toasts')).toContain('Approved “Push the release branch” — the task is completed');
     // The toast covers no button of the queue, and takes no click (found by a new-user trial: it hid the next card's Approve).
     const overlap = await page.evaluate(() => {
-      const toasts = [...document.querySelectorAll('.toast')].map((toast) => toast.getBoundingClientRect());
-      const buttons = [...document.querySelectorAll('.cards button')].map((button) => button.getBoundingClientRect()).filter((box) => box.width > 0);
-      const meets = (a: DOMRect, b: DOMRect) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
-      return { covered: buttons.filter((button) => toasts.some((toast) => meets(toast, button))).length, pointerEvents: getComputedStyle(document.querySelector('.toasts') as Element).pointerEvents };
+      type Box = { left: number; right: number; top: number; bottom: number; width: number };
+      type Element = { getBoundingClientRect(): Box };
+      const { document, getComputedStyle } = globalThis as unknown as {
+        document: { querySelectorAll(selector: string): ArrayLike<Element>; querySelector(selector: string): Element };
+        getComputedStyle(element: Element): { pointerEvents: string };
+      };
+      const toasts = Array.from(document.querySelectorAll('.toast'), (toast) => toast.getBoundingClientRect());
+      const buttons = Array.from(document.querySelectorAll('.cards button'), (button) => button.getBoundingClientRect()).filter((box) => box.width > 0);
+      const meets = (a: Box, b: Box) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+      return { covered: buttons.filter((button) => toasts.some((toast) => meets(toast, button))).length, pointerEvents: getComputedStyle(document.querySelector('.toasts')).pointerEvents };
     });
     expect(overlap).toEqual({ covered: 0, pointerEvents: 'none' });
     await expect.poll(() => badge('completed').textContent()).toBe('2');
