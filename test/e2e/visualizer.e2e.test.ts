@@ -105,6 +105,9 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
+/** What the toasts say, without the bidi isolates around quoted text (U+2068, U+2069). */
+const toastText = async () => (await page.textContent('.toasts'))?.replace(/[\u2068\u2069]/g, '') ?? '';
+
 describe('visualizer (Chromium)', () => {
   it('asks for a token first, refuses an unknown one, and keeps it out of the URL', async () => {
     await page.goto(`${url}/`);
@@ -150,7 +153,7 @@ describe('visualizer (Chromium)', () => {
   it('approves from the queue and shows the task completing', async () => {
     const card = page.locator('.card', { hasText: 'Push the release branch' });
     await card.locator('button', { hasText: 'Approve' }).click();
-    await expect.poll(() => page.textContent('.toasts')).toContain('Approved “Push the release branch” — the task is completed');
+    await expect.poll(toastText).toContain('Approved “Push the release branch” — the task is completed');
     // The toast covers no button of the queue, and takes no click (found by a new-user trial: it hid the next card's Approve).
     const overlap = await page.evaluate(() => {
       type Box = { left: number; right: number; top: number; bottom: number; width: number };
@@ -216,7 +219,7 @@ describe('visualizer (Chromium)', () => {
     await shot('3-reject-needs-reason');
     await card.locator('textarea').fill('Wait for the incident review');
     await card.locator('form button[type=submit]').click();
-    await expect.poll(() => page.textContent('.toasts')).toContain('Rejected “Email the customer about the outage” — the task is denied');
+    await expect.poll(toastText).toContain('Rejected “Email the customer about the outage” — the task is denied');
     await expect.poll(() => badge('denied').textContent()).toBe('1');
   });
 
@@ -280,7 +283,7 @@ describe('visualizer (Chromium)', () => {
     // Once B has stayed put long enough to be seen, it takes the click.
     await expect.poll(() => secondCard.evaluate((card) => card.classList.contains('settling'))).toBe(false);
     await page.mouse.click(x, y);
-    await expect.poll(() => page.textContent('.toasts')).toContain('Approved “Push topic branch B”');
+    await expect.poll(toastText).toContain('Approved “Push topic branch B”');
   });
 
   it('streams the inspection of a task’s actors', async () => {
@@ -372,7 +375,7 @@ describe('visualizer (Chromium)', () => {
     await card.locator('textarea[name=reason]').fill('Push to staging first');
     await shot('7-reroute');
     await card.locator('form button[type=submit]').click();
-    await expect.poll(() => page.textContent('.toasts')).toContain('Rerouted “Push straight to main” — the alternative vcs:push is');
+    await expect.poll(toastText).toContain('Rerouted “Push straight to main” — the alternative vcs:push is');
     const alternative = await api('GET', `/api/v1/tasks/${parked.id}-alt`, TOKENS.alice);
     expect(alternative).toMatchObject({ actionType: 'vcs:push', args: { remote: 'origin', branch: 'staging' }, parentTaskId: parked.id });
   });

@@ -23,7 +23,7 @@ describe('timeline', () => {
     ];
     const timeline = buildTimeline(task, audit);
     expect(timeline.map((e) => `${e.kind}:${e.title}`)).toEqual(['state:proposed', 'audit:task.proposed', 'state:evaluating', 'state:denied', 'audit:approval.rejected']);
-    expect(timeline.at(-1)?.note).toBe('“not on Friday”');
+    expect(timeline.at(-1)?.note).toBe('“\u2068not on Friday\u2069”');
     expect(timeline[0]?.by).toBe('start');
   });
 

@@ -3,6 +3,7 @@ import { ApiError } from '../api/problem.ts';
 import type { Approval, LifecycleEvent, Principal, Task } from '../api/types.ts';
 import { ChartView } from '../chart/chart-view.ts';
 import { InspectorView } from '../inspector/inspector-view.ts';
+import { quoted } from '../logic/quoted.ts';
 import { errorSentence } from '../logic/sentences.ts';
 import { stateLabel } from '../logic/state-style.ts';
 import type { CardActions } from '../ui/approval-card.ts';
@@ -215,7 +216,7 @@ export class App {
 }
 
 function outcomeSentence(verb: string, answer: { approval: Approval; task: Task; alternativeTask?: Task }): string {
-  const title = `“${answer.approval.title}”`;
+  const title = quoted(answer.approval.title);
   if (verb === 'approve' && answer.approval.status === 'pending') return `Your vote on ${title} is in: ${answer.approval.approvals.length} of ${answer.approval.requiredApprovals}.`;
   if (verb === 'approve') return `Approved ${title} — the task is ${stateLabel(answer.task.state)}.`;
   if (verb === 'reject') return `Rejected ${title} — the task is ${stateLabel(answer.task.state)}.`;

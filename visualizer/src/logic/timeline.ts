@@ -1,4 +1,5 @@
 import type { AuditEntry, Task } from '../api/types.ts';
+import { quoted } from './quoted.ts';
 
 /** One line of a task's timeline. */
 export interface TimelineEntry {
@@ -57,7 +58,7 @@ function auditNote(data: Record<string, unknown>): string | undefined {
   const parts: string[] = [];
   for (const key of ['decision', 'reason', 'comment', 'riskLevel', 'code', 'message']) {
     const value = data[key];
-    if (typeof value === 'string' && value !== '') parts.push(key === 'reason' || key === 'comment' || key === 'message' ? `“${value}”` : value);
+    if (typeof value === 'string' && value !== '') parts.push(key === 'reason' || key === 'comment' || key === 'message' ? quoted(value) : value);
   }
   if (typeof data.votes === 'number' && typeof data.requiredApprovals === 'number') parts.push(`${data.votes} of ${data.requiredApprovals} votes`);
   return parts.length > 0 ? parts.join(' · ') : undefined;

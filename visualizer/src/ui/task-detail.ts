@@ -1,6 +1,7 @@
 import type { Approval, Task } from '../api/types.ts';
 import type { TaskDetail } from '../app/live-data.ts';
 import { formatCountdown, msUntil } from '../logic/countdown.ts';
+import { quoted } from '../logic/quoted.ts';
 import { stateLabel, stateTone } from '../logic/state-style.ts';
 import { buildTimeline } from '../logic/timeline.ts';
 import { type Child, h, replaceChildren } from './dom.ts';
@@ -93,7 +94,7 @@ function approvalBlock(approval: Approval): Child {
       approval.decisionReason ? [h('dt', {}, 'Reason'), h('dd', {}, approval.decisionReason)] : null,
     ),
     approval.approvals.length > 0
-      ? h('ul', { class: 'votes-list' }, approval.approvals.map((vote) => h('li', {}, h('strong', {}, vote.by), ` approved ${new Date(vote.at).toLocaleTimeString()}`, vote.comment ? ` — “${vote.comment}”` : '')))
+      ? h('ul', { class: 'votes-list' }, approval.approvals.map((vote) => h('li', {}, h('strong', {}, vote.by), ` approved ${new Date(vote.at).toLocaleTimeString()}`, vote.comment ? ` — ${quoted(vote.comment)}` : '')))
       : null,
   ];
 }

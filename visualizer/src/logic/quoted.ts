@@ -1,0 +1,9 @@
+/**
+ * Someone's text (a title, a reason, a comment) quoted inside one of our sentences, bidi-isolated
+ * (U+2068 … U+2069): a right-to-left override or embedding inside it ends at its end, so it can
+ * never reorder the sentence around it ("Approved “…” — the task is completed").
+ * @example quoted('Push the release branch') // '“\u2068Push the release branch\u2069”'
+ */
+export function quoted(text: string): string {
+  return `“\u2068${text}\u2069”`;
+}
