@@ -112,6 +112,25 @@ describe('detector behaviour', () => {
     expect([critical.decision, critical.requiredApprovals]).toEqual(['escalate', 2]);
   });
 
+  it('takes time linear in the arguments: long runs that made the secrets patterns quadratic finish (found by a security trial: 160 KB held the event loop 24 s)', () => {
+    // Each 400 KB string took minutes before (the cost grew with the square of its length); the
+    // test's timeout, not a timed assertion, is what fails if that comes back.
+    for (const unit of ['a.', 'x-', 'curl ', 'mysql ', 'docker ', 'a://']) {
+      const verdict = policy.evaluate({ actionType: 'code:read', args: { text: unit.repeat(Math.ceil(400_000 / unit.length)) }, agentId: 'a' }, { autonomyOverride: 'full' });
+      expect(verdict.decision, unit).toBe('allow');
+    }
+    // And still finds what those patterns look for, wherever it sits in a long text.
+    const padding = 'a.'.repeat(50_000);
+    for (const [text, rule] of [
+      [`${padding} postgres://admin:hunter22@db`, 'detector:credential-url'],
+      [`${'x'.repeat(40)}://admin:hunter22@db`, 'detector:credential-url'],
+      [`curl ${'-s '.repeat(20_000)} -u admin:hunter22 https://x`, 'detector:password-assignment'],
+      [`echo hi; mysql ${'--verbose '.repeat(5_000)} -phunter22 shop`, 'detector:password-assignment'],
+    ] as const) {
+      expect(policy.evaluate({ actionType: 'code:read', args: { text }, agentId: 'a' }).matchedRules, text.slice(-40)).toContain(rule);
+    }
+  }, 60_000);
+
   it('denies text nested deeper than the shell parser follows (fail closed)', () => {
     let command = 'rm -rf ./build';
     for (let i = 0; i < 12; i += 1) command = `bash -c ${JSON.stringify(command)}`;

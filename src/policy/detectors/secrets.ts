@@ -15,7 +15,10 @@ const PATTERNS: Array<{ rule: string; pattern: RegExp; what: string }> = [
   { rule: 'detector:azure-key', pattern: /\bAccountKey=[A-Za-z0-9+/]{40,}={0,2}/, what: 'an Azure storage key' },
   { rule: 'detector:bearer-jwt', pattern: /\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/, what: 'a signed token (JWT)' },
   { rule: 'detector:bearer-token', pattern: /\b(bearer|basic)\s+(?=[A-Za-z0-9+/=._~-]*\d)[A-Za-z0-9+/=._~-]{16,}/i, what: 'an Authorization token' },
-  { rule: 'detector:credential-url', pattern: /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:[^\s@/]{3,}@/i, what: 'credentials in a URL' },
+  // Bounded scheme and parts, no \b: each start tries at most a few hundred characters, so a
+  // long run of scheme characters ("a.a.a.…") costs linear time, not quadratic (a ReDoS found by
+  // a security trial: 160 KB of args held the event loop 24 s).
+  { rule: 'detector:credential-url', pattern: /[a-z][a-z0-9+.-]{0,31}:\/\/[^\s:/@]{0,256}:[^\s@/]{3,256}@/i, what: 'credentials in a URL' },
 ];
 
 /**
@@ -43,16 +46,32 @@ function formatIn(text: string): (typeof PATTERNS)[number] | undefined {
 const SECRET_NAME = "[a-z0-9_.-]{0,40}?(?:password|passwd|passphrase|pwd|secret|secret[_-]?key|secret[_-]?access[_-]?key|api[_-]?key|api[_-]?token|access[_-]?key|access[_-]?token|auth[_-]?token|refresh[_-]?token|session[_-]?token|private[_-]?key|client[_-]?secret|credentials?)";
 /** `NAME = value`, `NAME: "value"`, `"NAME": "value"`, `password is value`. */
 const ASSIGNMENT = new RegExp(String.raw`(?<![a-z0-9])${SECRET_NAME}["']?(\s*=\s*|\s*:\s*|\s+is\s+|\s+was\s+)(["']?)([^\s"',;}]+)`, 'gi');
-/** Credentials on a command line: `--password X`, `--token=X`, `mysql -pX`, `curl -u user:X`, `sshpass -p X`, `docker login -p X`. */
-const CLI_CREDENTIAL = new RegExp(
-  [
-    String.raw`(?:^|\s)--(?:password|passwd|pass|token|api[-_]?key|secret|client[-_]?secret|access[-_]?key|auth[-_]?token)(?:=|\s+)(["']?)(?<flag>[^\s"']{4,})`,
-    String.raw`\b(?:mysql\w*|mariadb\w*)\b[^\n;|&]*\s-p(?<mysql>[^\s"']{3,})`,
-    String.raw`\b(?:curl|wget)\b[^\n;|&]*\s(?:-u|--user)\s+["']?[^\s:"']+:(?<basic>[^\s"'@]{3,})`,
-    String.raw`\b(?:sshpass|docker\s+login|podman\s+login|helm\s+registry\s+login)\b[^\n;|&]*\s-p\s+(["']?)(?<short>[^\s"']{4,})`,
-  ].join('|'),
-  'gi',
-);
+/** `--password X`, `--token=X`: a credential flag, whatever the program. */
+const CREDENTIAL_FLAG = /(?:^|\s)--(?:password|passwd|pass|token|api[-_]?key|secret|client[-_]?secret|access[-_]?key|auth[-_]?token)(?:=|\s+)["']?([^\s"']{4,})/gi;
+/**
+ * Credentials in a program's own options: `mysql -pX`, `curl -u user:X`, `sshpass -p X`,
+ * `docker login -p X`. Found per command (the text between `;`, `|`, `&` and newlines): the
+ * option is looked for after the program's first mention in it, in one linear pass — a regex
+ * spanning from every mention to the option was quadratic ("curl curl curl …").
+ */
+const PROGRAM_CREDENTIALS: ReadonlyArray<{ program: RegExp; option: RegExp }> = [
+  { program: /\b(?:mysql\w*|mariadb\w*)\b/i, option: /\s-p([^\s"']{3,})/g },
+  { program: /\b(?:curl|wget)\b/i, option: /\s(?:-u|--user)\s+["']?[^\s:"']+:([^\s"'@]{3,})/gi },
+  { program: /\b(?:sshpass|docker\s+login|podman\s+login|helm\s+registry\s+login)\b/i, option: /\s-p\s+["']?([^\s"']{4,})/g },
+];
+
+/** The values given as credentials on the command lines in `text`. */
+function commandLineCredentials(text: string): string[] {
+  const values = [...text.matchAll(CREDENTIAL_FLAG)].map((match) => match[1] as string);
+  for (const command of text.split(/[\n;|&]/)) {
+    for (const { program, option } of PROGRAM_CREDENTIALS) {
+      const mention = program.exec(command);
+      if (!mention) continue;
+      for (const match of command.slice(mention.index + mention[0].length).matchAll(option)) values.push(match[1] as string);
+    }
+  }
+  return values;
+}
 /** A value that refers to a secret instead of being one: `${DB_PASSWORD}`, `process.env.X`, `<redacted>`, `****`. */
 const REFERENCE = /^(\$|%\(|\{\{|<|process\.env|os\.environ|env\(|getenv|vault:|secret:|ref\+|arn:|\*+$|x+$|redacted$|null$|none$|undefined$|true$|false$)/i;
 /** Keys whose value is a secret, after `_`/`-` are removed and case folded. */
@@ -91,10 +110,7 @@ export const secrets: Detector = {
         continue;
       }
       if (isKey) continue;
-      const onCommandLine = [...text.matchAll(CLI_CREDENTIAL)].some((match) => {
-        const value = Object.values(match.groups ?? {}).find((group) => group !== undefined) ?? '';
-        return !REFERENCE.test(value);
-      });
+      const onCommandLine = commandLineCredentials(text).some((value) => !REFERENCE.test(value));
       const assigned = onCommandLine || [...text.matchAll(ASSIGNMENT)].some((match) => secretValue(match[1] as string, match[2] !== '', match[3] as string));
       if (assigned) {
         findings.push({ rule: 'detector:password-assignment', severity: 'deny', reason: `a password or key assignment in ${at}`, path });
