@@ -157,9 +157,11 @@ function assertMayChange(change: AutonomyChange, subject: string, previous: Auto
     if (!ownLevel) throw new ForbiddenError(`${principal.id} may lower only its own autonomy`);
   }
   if (!raising) return;
+  // An agent's level is its id's, whatever roles the token presenting that id holds: an id that
+  // submits tasks under one token must not raise its own level under another (found by a security trial).
   const appliesToOwnTasks =
-    principal.roles.includes('agent') &&
-    (change.scope === 'company' || (change.scope === 'agent' && subject === principal.id) || (change.scope === 'department' && subject === principal.department));
+    (change.scope === 'agent' && subject === principal.id) ||
+    (principal.roles.includes('agent') && (change.scope === 'company' || (change.scope === 'department' && subject === principal.department)));
   if (appliesToOwnTasks) {
     throw new ForbiddenError(
       `${principal.id} submits tasks itself, and raising the ${change.scope} level would let its own actions run unapproved; another human must raise it`,

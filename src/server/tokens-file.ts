@@ -24,7 +24,20 @@ export const TokensFile = z
   .min(1, 'the tokens file grants no token')
   .superRefine((grants, ctx) => {
     const seen = new Set<string>();
+    const principals = new Map<string, string>();
     grants.forEach((grant, index) => {
+      // One identity, one definition: tokens of the same principal (rotation) must agree on it. An id
+      // that is an agent under one token and an approver under another could raise its own autonomy.
+      const definition = JSON.stringify([[...grant.principal.roles].sort(), grant.principal.maxRisk ?? null, grant.principal.department ?? null]);
+      const earlier = principals.get(grant.principal.id);
+      if (earlier !== undefined && earlier !== definition) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [index, 'principal'],
+          message: `principal "${grant.principal.id}" is defined differently by an earlier token: tokens of one principal must give it the same roles, maxRisk and department (give an agent and an approver different ids)`,
+        });
+      }
+      principals.set(grant.principal.id, earlier ?? definition);
       if (seen.has(grant.token)) ctx.addIssue({ code: 'custom', path: [index, 'token'], message: 'this token appears twice' });
       seen.add(grant.token);
       // `system` is the engine's own name in the audit (sweeper, recovery): nobody may act as it.

@@ -32,6 +32,16 @@ describe.each(['memory', 'sqlite'] as const)('autonomy on %s', (kind) => {
     expect(task).toMatchObject({ state: 'completed', autonomy: 'full', verdict: { decision: 'allow' } });
   });
 
+  it('never lets an id raise its own agent level, whatever roles the principal presenting it holds (found by a security trial)', async () => {
+    const engine = await open();
+    // An embedder (or a tokens file of an older release) may present the agent's id with approver roles only.
+    const botAsApprover: Principal = { id: 'bot-1', roles: ['approver'], maxRisk: 'critical' };
+    await expect(engine.setAutonomy({ scope: 'agent', subject: 'bot-1', level: 'full', reason: 'mine' }, botAsApprover)).rejects.toMatchObject({ code: 'self_approval' });
+    expect(await engine.autonomyOf('bot-1')).toBe('semi');
+    // Lowering its own level stays allowed.
+    expect((await engine.setAutonomy({ scope: 'agent', subject: 'bot-1', level: 'supervised', reason: 'careful' }, botAsApprover)).level).toBe('supervised');
+  });
+
   it('resolves agent → department → company, the most specific level winning', async () => {
     const engine = await open();
     await engine.setAutonomy({ scope: 'company', level: 'supervised', reason: 'quarter close' }, admin);

@@ -12,6 +12,8 @@ describe('tokens file and bearer authentication', () => {
   it('validates grants, naming the entry at fault', () => {
     expect(parseTokens([grant('a'.repeat(16), 'alice', ['approver'], { maxRisk: 'critical' })])).toHaveLength(1);
     expect(parseTokens([grant('c'.repeat(16), 'root', ['admin'], { maxRisk: 'critical' })])).toHaveLength(1);
+    // Two tokens of one principal (a rotation) are fine when they agree on it.
+    expect(parseTokens([grant('d'.repeat(16), 'bot', ['agent'], { department: 'ops' }), grant('e'.repeat(16), 'bot', ['agent'], { department: 'ops' })])).toHaveLength(2);
     expect(parseTokens([grant('b'.repeat(16), 'ops-bot', ['agent'], { department: 'ops' })])[0]?.principal.department).toBe('ops');
     const cases: [unknown, RegExp][] = [
       [[], /grants no token/],
@@ -22,6 +24,7 @@ describe('tokens file and bearer authentication', () => {
       [[grant('a'.repeat(16), 'system', ['approver'])], /0\.principal\.id: "system" is reserved for the engine/],
       [[grant('a'.repeat(16), '   ', ['agent'])], /0\.principal\.id: an id needs a visible character/],
       [[grant('a'.repeat(16), 'root', ['admin'], { maxRisk: 'low' })], /0\.principal\.maxRisk: an admin decides up to critical \(API\.md\): drop maxRisk "low"/],
+      [[grant('a'.repeat(16), 'bot', ['agent']), grant('b'.repeat(16), 'bot', ['approver'], { maxRisk: 'high' })], /1\.principal: principal "bot" is defined differently by an earlier token/],
       [[grant('a'.repeat(16), 'a', ['agent'], { department: '' })], /0\.principal\.department/],
       [[grant('a'.repeat(16), '', ['agent'])], /0\.principal\.id/],
       [[grant('with space inside!!', 'a', ['agent'])], /0\.token: a token is printable ASCII/],
