@@ -38,7 +38,14 @@ export const STRICTNESS: Readonly<Record<VerdictDecision, number>> = { allow: 0,
 
 type Judgement = Pick<Verdict, 'decision' | 'reason' | 'matchedRules' | 'requiredApprovals' | 'alternative' | 'argsWithheld'>;
 
-const failClosed = (reason: string, rule: string): Judgement => ({ decision: 'deny', reason: `${reason}: denied, failing closed`, matchedRules: [rule], requiredApprovals: 1 });
+/** A deny when something failed; `withhold` when the arguments may hold a credential (found, or not known not to). */
+const failClosed = (reason: string, rule: string, withhold: boolean): Judgement => ({
+  decision: 'deny',
+  reason: `${reason}: denied, failing closed`,
+  matchedRules: [rule],
+  requiredApprovals: 1,
+  ...(withhold ? { argsWithheld: true } : {}),
+});
 
 const messageOf = (error: unknown): string => {
   try {
@@ -99,6 +106,7 @@ export function compilePolicy(policy: Policy, detectors: readonly Detector[] = D
   const disabled = new Set(policy.detectors?.disabled ?? []);
   const active = detectors.filter((detector) => !disabled.has(detector.id));
   const hardDeny = new Set(policy.hardDeny);
+  const credentialDetectors = active.filter((detector) => detector.findsCredentials).length;
   const actions: Record<string, RiskLevel> = { ...DEFAULT_ACTION_RISKS, ...policy.actions };
   // Maps, not objects: an agent called `constructor` or `__proto__` must not find Object's.
   const agents = new Map(Object.entries(policy.autonomy.agents));
@@ -127,24 +135,36 @@ export function compilePolicy(policy: Policy, detectors: readonly Detector[] = D
       if (judgement.argsWithheld) verdict.argsWithheld = true;
       return verdict;
     };
+    // Whether the arguments hold a credential: unknown until every credential detector has run.
+    // Every way out — a hard deny, a failure — withholds them unless they are known to hold none
+    // (found by a security trial: a hard-denied task kept an AWS key in its arguments).
+    let credentials = false;
+    let credentialChecksLeft = credentialDetectors;
+    const mayHoldCredentials = () => credentials || credentialChecksLeft > 0;
     try {
       base.argsHash = sha256Hex(canonicalJson(input.args));
       base.riskLevel = riskOf(actions, input.actionType);
       base.autonomy = options.autonomyOverride ?? autonomyOf(input.agentId, input.department);
-      if (hardDeny.has(input.actionType)) {
-        return finish({ decision: 'deny', reason: `${input.actionType} is on the hard-deny list`, matchedRules: [`hard-deny:${input.actionType}`], requiredApprovals: 1 });
-      }
       const strings = scanStrings(input.args);
       const findings: Finding[] = [];
-      let credentials = false;
       for (const detector of active) {
         try {
           const found = runDetector(detector, strings, input.args);
           if (detector.findsCredentials && found.length > 0) credentials = true;
+          if (detector.findsCredentials) credentialChecksLeft -= 1;
           findings.push(...found);
         } catch (error) {
-          return finish(failClosed(`detector ${detector.id} failed (${messageOf(error)})`, `detector-error:${detector.id}`));
+          return finish(failClosed(`detector ${detector.id} failed (${messageOf(error)})`, `detector-error:${detector.id}`, mayHoldCredentials()));
         }
+      }
+      if (hardDeny.has(input.actionType)) {
+        return finish({
+          decision: 'deny',
+          reason: `${input.actionType} is on the hard-deny list`,
+          matchedRules: [`hard-deny:${input.actionType}`],
+          requiredApprovals: 1,
+          ...(credentials ? { argsWithheld: true } : {}),
+        });
       }
       const cell = policy.decisionTable[base.riskLevel][base.autonomy];
       if (cell === undefined) throw new TypeError(`no decision table cell for ${base.riskLevel}/${base.autonomy}`);
@@ -155,7 +175,7 @@ export function compilePolicy(policy: Policy, detectors: readonly Detector[] = D
     } catch (error) {
       if (!AUTONOMY_LEVELS.includes(base.autonomy)) base.autonomy = 'locked';
       if (!RISK_LEVELS.includes(base.riskLevel)) base.riskLevel = 'critical';
-      return finish(failClosed(`policy evaluation failed (${messageOf(error)})`, 'evaluation-error'));
+      return finish(failClosed(`policy evaluation failed (${messageOf(error)})`, 'evaluation-error', mayHoldCredentials()));
     }
   }
 

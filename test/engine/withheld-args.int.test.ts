@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { policyRuntime } from '../../src/engine/default-policy-runtime.ts';
 import { createEngine } from '../../src/engine/engine.ts';
 import { WITHHELD_ARGS } from '../../src/model/verdict.ts';
 import { DEFAULT_POLICY } from '../../src/policy/default-policy.ts';
@@ -33,6 +34,30 @@ describe('arguments that hold a credential', () => {
     for (const secret of ['BEGIN OPENSSH PRIVATE KEY', 'b3BlbnNzaC1rZXktdjEA', TOKEN]) {
       expect(bytes.includes(secret), secret).toBe(false);
       expect(audit.includes(secret), secret).toBe(false);
+    }
+  });
+
+  it('are withheld on every way to a deny: a hard-denied action, a detector that throws, a failed evaluation (found by a security trial)', async () => {
+    const args = { token: 'AKIAZZZZYYYYXXXXWWWW', note: 'fire them' };
+    const hardDenied = compilePolicy({ ...DEFAULT_POLICY, hardDeny: ['org:fire'] }).evaluate({ actionType: 'org:fire', args, agentId: 'a' });
+    expect([hardDenied.decision, hardDenied.matchedRules, hardDenied.argsWithheld]).toEqual(['deny', ['hard-deny:org:fire'], true]);
+    // A detector that throws before the secrets detector has run: nobody knows, so they are withheld.
+    const throwing = { id: 'broken', detect: () => { throw new Error('boom'); } };
+    const failed = compilePolicy(DEFAULT_POLICY, [throwing]).evaluate({ actionType: 'code:read', args, agentId: 'a' });
+    expect([failed.decision, failed.argsWithheld]).toEqual(['deny', undefined]);
+    const { secrets } = await import('../../src/policy/detectors/secrets.ts');
+    const failedFirst = compilePolicy(DEFAULT_POLICY, [throwing, secrets]).evaluate({ actionType: 'code:read', args, agentId: 'a' });
+    expect([failedFirst.decision, failedFirst.argsWithheld]).toEqual(['deny', true]);
+    // Through the engine: the hard-denied task keeps none of it.
+    const store = await openSqliteStore({ path: join(dir, 'hard-deny.db') });
+    const engine = createEngine({ store, policy: policyRuntime({ ...DEFAULT_POLICY, hardDeny: ['org:fire'] }) });
+    try {
+      const { task } = await engine.submit({ actionType: 'org:fire', title: 'fire', args, agentId: 'agent-7' });
+      expect([task.state, task.args]).toEqual(['denied', WITHHELD_ARGS]);
+      expect(JSON.stringify(await store.readAudit({ taskId: task.id }))).not.toContain('AKIAZZZZ');
+    } finally {
+      await engine.close();
+      await store.close();
     }
   });
 
