@@ -29,7 +29,7 @@ export function fileApproval(
     taskId: input.taskId,
     actionType: proposal.actionType,
     title: proposal.title,
-    requestedBy: proposal.agentId,
+    requestedBy: proposal.proposedBy ?? proposal.agentId,
     riskLevel: verdict.riskLevel,
     status: 'pending',
     requiredApprovals: verdict.requiredApprovals,

@@ -16,6 +16,11 @@ export const TaskProposal = z.strictObject({
   metadata: JsonObject.optional(),
   /** Set when this task is the alternative of another (a reroute). */
   parentTaskId: z.string().optional(),
+  /**
+   * Set on the alternative a human wrote when rerouting: who wrote it. It is their request — the
+   * approval's `requestedBy` and the audit's proposer — so they may not approve it themselves.
+   */
+  proposedBy: z.string().optional(),
 });
 export type TaskProposal = z.infer<typeof TaskProposal>;
 

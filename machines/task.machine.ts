@@ -42,6 +42,11 @@ const unprovided = (name: string) =>
 
 type Ctx = { context: TaskContext };
 
+/** Who proposed the task: its agent, or the human who wrote it as a reroute's alternative. */
+function proposerOf(context: TaskContext): string {
+  return context.proposal.proposedBy ?? context.proposal.agentId;
+}
+
 /** Whether the approval has enough distinct votes once `newVoter`'s vote is counted. */
 function quorumMetWith(approval: Approval | null, newVoter: string): boolean {
   if (!approval) return false;
@@ -115,14 +120,14 @@ export const taskMachine = setup({
       const step: StepEmitted = { type: 'tollgate.step', to: params.to, event: event.type };
       if (params.announce) {
         const by = 'by' in event ? event.by : undefined;
-        const actor = params.announce === 'task.proposed' ? context.proposal.agentId : (by ?? 'system');
+        const actor = params.announce === 'task.proposed' ? proposerOf(context) : (by ?? 'system');
         step.lifecycle = lifecycle(context, params.announce, actor, announcementData(context, params.announce));
       }
       return step;
     }),
     announce: emit(({ context, event }: Ctx & { event: TaskEvent }, params: { type: LifecycleEventType }) => {
       const by = 'by' in event ? event.by : undefined;
-      const actor = params.type === 'task.proposed' ? context.proposal.agentId : (by ?? 'system');
+      const actor = params.type === 'task.proposed' ? proposerOf(context) : (by ?? 'system');
       return { type: 'tollgate.lifecycle' as const, event: lifecycle(context, params.type, actor, announcementData(context, params.type)) };
     }),
     announceVerdict: emit(({ context }) => ({

@@ -4,6 +4,7 @@ import { ConflictError, GateError, TaskExistsError, hasCode } from '../errors.ts
 import type { Approval } from '../model/approval.ts';
 import type { JsonValue } from '../model/json.ts';
 import type { Task } from '../model/task.ts';
+import { SYSTEM_ACTOR } from '../model/principal.ts';
 import { isTerminal, type TaskState } from '../model/task-state.ts';
 import type { TaskRecord } from '../store/task-record.ts';
 import type { Executor } from './executor.ts';
@@ -140,6 +141,10 @@ export class TaskRunner {
       parentTaskId: record.id,
     };
     if (proposal.department !== undefined) altProposal.department = proposal.department;
+    // A human's reroute: the alternative is their request (found by a security trial: the
+    // rerouter approved the action they had just written, alone, and the audit named the agent).
+    const rerouter = context.approval?.status === 'rejected' ? context.approval.decidedBy : null;
+    if (rerouter && rerouter !== SYSTEM_ACTOR) altProposal.proposedBy = rerouter;
     try {
       return await this.runNew(id, altProposal, null);
     } catch (error) {

@@ -106,6 +106,22 @@ describe('approvals API', () => {
     expect([bad.status, problemCode(bad)]).toEqual([400, 'validation_failed']);
   });
 
+  it('reroute: the alternative is the rerouter\'s request — they may not approve it themselves, and the audit names them as its proposer (found by a security trial)', async () => {
+    const task = await h.submit(PROPOSALS.human);
+    const alternative = { actionType: 'db:mutate', title: 'set a balance', args: { sql: 'UPDATE accounts SET balance = 1e9 WHERE id = 7' } };
+    const rerouted = await h.call('POST', `/api/v1/approvals/${task.approvalId}/reroute`, { as: 'carol', body: { reason: 'do this instead', alternative } });
+    expect(rerouted.status).toBe(200);
+    const alt = rerouted.body.alternativeTask;
+    expect([alt.state, alt.agentId, alt.parentTaskId]).toEqual(['parked', task.agentId, task.id]);
+    expect((await h.call('GET', `/api/v1/approvals/${alt.approvalId}`)).body.requestedBy).toBe('carol');
+    const own = await h.call('POST', `/api/v1/approvals/${alt.approvalId}/approve`, { as: 'carol', body: {} });
+    expect([own.status, problemCode(own)]).toEqual([403, 'self_approval']);
+    const proposed = (await h.call('GET', `/api/v1/audit?taskId=${alt.id}`)).body.items.find((entry: { action: string }) => entry.action === 'task.proposed');
+    expect(proposed.actor).toBe('carol');
+    const other = await h.call('POST', `/api/v1/approvals/${alt.approvalId}/approve`, { as: 'alice', body: {} });
+    expect([other.status, other.body.task.state]).toEqual([200, 'completed']);
+  });
+
   it('reroute: an alternative whose arguments hold a credential is refused (400) and nothing of it is kept', async () => {
     const task = await h.submit(PROPOSALS.human);
     const answer = await h.call('POST', `/api/v1/approvals/${task.approvalId}/reroute`, {
