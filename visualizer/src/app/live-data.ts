@@ -73,6 +73,8 @@ export class LiveData {
   #stream: EventStream | null = null;
   #changed = new Set<string>();
   #everLive = false;
+  /** Bumped by every start and stop: a start that finds it changed was overtaken. */
+  #generation = 0;
   #listLimit = MAX_LISTED;
   readonly #refreshCounts = coalesce(() => void this.loadCounts(), 250);
   readonly #refreshQueue = coalesce(() => void this.loadQueue(), 250);
@@ -81,8 +83,13 @@ export class LiveData {
 
   /** Starts following the server as `principal`: loads everything once the event stream is live. */
   async start(principal: Principal): Promise<void> {
+    // A start overtaken by a sign-out or a newer start (a reload's own sign-in still loading
+    // while someone else signs in) must not open a stream of its own once its load returns.
+    const generation = ++this.#generation;
     this.principal = principal;
-    this.machine = await this.api.get<MachineDefinition>('/api/v1/machines/task');
+    const machine = await this.api.get<MachineDefinition>('/api/v1/machines/task');
+    if (generation !== this.#generation) return;
+    this.machine = machine;
     this.#stream?.close();
     this.connection = 'connecting';
     this.#stream = followEventStream({
@@ -102,9 +109,12 @@ export class LiveData {
 
   /** Stops following (sign out). */
   stop(): void {
+    this.#generation += 1;
     this.#stream?.close();
     this.#stream = null;
     this.#everLive = false;
+    // The next stream's `live` is news again, whatever this one last said.
+    this.connection = 'connecting';
   }
 
   /** Reloads counts, the task list, the queue and the selected task. */
