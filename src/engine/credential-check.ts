@@ -56,9 +56,13 @@ export function assertNoCredentialsOutsideArgs(proposal: {
   title: string;
   description?: string | undefined;
   department?: string | undefined;
+  idempotencyKey?: string | undefined;
   metadata?: JsonObject | undefined;
 }): void {
-  assertNoCredentialText({ title: proposal.title, description: proposal.description, department: proposal.department }, 'proposal');
+  assertNoCredentialText(
+    { title: proposal.title, description: proposal.description, department: proposal.department, idempotencyKey: proposal.idempotencyKey },
+    'proposal',
+  );
   if (proposal.metadata !== undefined) assertNoCredentials(proposal.metadata, 'metadata', 'proposal');
 }
 

@@ -80,7 +80,17 @@ export function loadTokensFile(path: string): TokenGrant[] {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new ValidationError(`tokens file ${path} is not valid JSON: ${(error as Error).message}`);
+    // Where, never what: V8's message quotes the text around the mistake, and here that is tokens.
+    throw new ValidationError(`tokens file ${path} is not valid JSON (${whereInJson(text, error)}); its content is not shown, it holds secrets`);
   }
   return parseTokens(json);
+}
+
+/** The line and column of a JSON syntax error, from V8's message, without quoting the text. */
+function whereInJson(text: string, error: unknown): string {
+  const position = /position (\d+)/.exec((error as Error).message ?? '')?.[1];
+  if (position === undefined) return 'the syntax error is not located';
+  const before = text.slice(0, Number(position));
+  const line = before.split('\n').length;
+  return `line ${line}, column ${Number(position) - before.lastIndexOf('\n')}`;
 }

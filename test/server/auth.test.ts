@@ -42,6 +42,13 @@ describe('tokens file and bearer authentication', () => {
       expect(loadTokensFile(path)[0]?.principal.id).toBe('bob');
       writeFileSync(path, '[{');
       expect(() => loadTokensFile(path)).toThrow(/is not valid JSON/);
+      // The error says where, never what: the text around a mistake in this file is tokens (found by a security trial).
+      for (const broken of ['[{"token":"hunter2hunter2hunter2","principal":{"id":"a","roles":["agent"]}},]', '[{"token":"hunter2hunter2hunter2" "principal":{}}]', '{"token":"hunter2hunter2hunter2"']) {
+        writeFileSync(path, broken);
+        expect(() => loadTokensFile(path)).toThrow(expect.objectContaining({ message: expect.not.stringContaining('hunter2') }));
+      }
+      writeFileSync(path, '[\n  {"token": "hunter2hunter2hunter2" "principal": {}}\n]');
+      expect(() => loadTokensFile(path)).toThrow(/not valid JSON \(line 2, column \d+\); its content is not shown/);
       expect(() => loadTokensFile(join(dir, 'missing.json'))).toThrow(/cannot read tokens file/);
     } finally {
       rmSync(dir, { recursive: true, force: true });

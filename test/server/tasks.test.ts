@@ -222,6 +222,11 @@ describe('tasks API', () => {
     expect([plain.state, plain.verdict.suggestedAlternative]).toEqual(['completed', undefined]);
   });
 
+  it('refuses a credential in an idempotency key (400): it is stored with the task (found by a security trial)', async () => {
+    const answer = await h.call('POST', '/api/v1/tasks', { body: { ...PROPOSALS.auto, idempotencyKey: 'AKIAZZZZYYYYXXXXWWWW' } });
+    expect([answer.status, problemCode(answer), answer.body.issues?.[0]?.path]).toEqual([400, 'validation_failed', 'idempotencyKey']);
+  });
+
   it('refuses bidirectional override characters in a title or description (400): "evil" must not display as "live" to the approver (found by a new-user trial)', async () => {
     for (const [body, path] of [
       [{ ...PROPOSALS.human, title: 'deploy \u202elive' }, 'title'],
