@@ -241,6 +241,21 @@ describe('visualizer (Chromium)', () => {
     expect(await page.evaluate(() => (globalThis as any).document.activeElement?.id)).toBe('queue-title');
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => (globalThis as any).document.activeElement?.textContent)).toBe('Approve');
+    // The task list is one tab stop: the arrow keys move between its rows, Tab leaves it.
+    const focusedTask = () => page.evaluate(() => (globalThis as any).document.activeElement?.dataset?.taskId ?? null);
+    const ids = await page.locator('.task-row').evaluateAll((rows) => rows.map((row) => (row as any).dataset.taskId as string));
+    expect(await page.locator('.task-row[tabindex="0"]').count()).toBe(1);
+    await page.locator('.task-row[tabindex="0"]').focus();
+    const start = ids.indexOf(await focusedTask());
+    await page.keyboard.press('Home');
+    expect(await focusedTask()).toBe(ids[0]);
+    await page.keyboard.press('ArrowDown');
+    expect(await focusedTask()).toBe(ids[1]);
+    await page.keyboard.press('End');
+    expect(await focusedTask()).toBe(ids.at(-1));
+    expect([start >= 0, await page.locator('.task-row[tabindex="0"]').count()]).toEqual([true, 1]);
+    await page.keyboard.press('Tab');
+    expect(await focusedTask()).toBeNull();
   });
 
   it('says why someone may not approve their own request', async () => {

@@ -2,6 +2,7 @@ import type { Task, TaskState } from '../api/types.ts';
 import { formatAgo, refreshAgo } from '../logic/countdown.ts';
 import { stateLabel, stateTone } from '../logic/state-style.ts';
 import { distinctValues, matchesFilter, NO_FILTER, type TaskFilter } from '../logic/task-filter.ts';
+import { rovingTarget } from '../logic/roving-focus.ts';
 import { activatable, h, replaceChildren } from './dom.ts';
 
 /** What the list needs from the page. */
@@ -24,6 +25,8 @@ const AGO_REFRESH_MS = 15_000;
 export class TaskListView {
   readonly element: HTMLElement;
   readonly #rows: HTMLOListElement;
+  /** The row that is the list's tab stop (the one focused last, or the selected one). */
+  #tabStopId: string | null = null;
   readonly #footer: HTMLElement;
   readonly #count: HTMLElement;
   readonly #fields: { state: HTMLSelectElement; actionType: HTMLInputElement; risk: HTMLSelectElement; agent: HTMLInputElement };
@@ -42,7 +45,23 @@ export class TaskListView {
       risk: h('select', { id: 'filter-risk', onchange: change }, h('option', { value: '' }, 'any risk'), RISKS.map((r) => h('option', { value: r }, r === 'none' ? 'not judged' : r))),
       agent: h('input', { id: 'filter-agent', type: 'search', placeholder: 'agent id', list: 'agents', autocomplete: 'off', oninput: change }),
     };
-    this.#rows = h('ol', { class: 'task-rows', 'aria-label': 'Tasks' });
+    this.#rows = h('ol', { class: 'task-rows', 'aria-label': 'Tasks (arrow keys move between them)' });
+    // One tab stop for the whole list: the arrow keys, Page Up/Down, Home and End move within it.
+    this.#rows.addEventListener('keydown', (event) => {
+      const rows = [...this.#rows.children] as HTMLElement[];
+      const current = rows.indexOf(document.activeElement as HTMLElement);
+      const target = current < 0 ? null : rovingTarget(event.key, current, rows.length);
+      if (target === null) return;
+      event.preventDefault();
+      this.#rove(rows, target);
+      rows[target]?.focus();
+    });
+    // A row focused by a click (or a skip link) becomes the tab stop, so Tab back in returns there.
+    this.#rows.addEventListener('focusin', (event) => {
+      const rows = [...this.#rows.children] as HTMLElement[];
+      const index = rows.indexOf(event.target as HTMLElement);
+      if (index >= 0) this.#rove(rows, index);
+    });
     this.#footer = h('div', { class: 'list-footer' });
     this.#count = h('span', { class: 'muted' });
     const label = (text: string, forId: string, control: HTMLElement) => h('label', { class: 'filter', for: forId }, h('span', {}, text), control);
@@ -106,7 +125,18 @@ export class TaskListView {
     } else {
       replaceChildren(this.#footer, hasMore ? h('button', { type: 'button', class: 'ghost', onclick: () => this.#handlers.onLoadMore() }, 'Load older tasks') : null);
     }
+    const drawnRows = [...this.#rows.children] as HTMLElement[];
+    const stop = [focusedId, this.#tabStopId, selectedId].map((id) => drawnRows.findIndex((row) => id != null && row.dataset.taskId === id)).find((index) => index >= 0);
+    this.#rove(drawnRows, stop ?? 0);
     if (focusedId) (this.#rows.querySelector(`[data-task-id="${CSS.escape(focusedId)}"]`) as HTMLElement | null)?.focus();
+  }
+
+  /** Makes row `index` the list's one tab stop. */
+  #rove(rows: readonly HTMLElement[], index: number): void {
+    rows.forEach((row, i) => {
+      row.setAttribute('tabindex', i === index ? '0' : '-1');
+    });
+    this.#tabStopId = rows[index]?.dataset.taskId ?? null;
   }
 
   /** The task's row: the one drawn before when it still shows the same, else a new one. */
