@@ -3,14 +3,16 @@ import { createExecutorActor } from '../../actors/executor.ts';
 import { createSecOpsActor } from '../../actors/secops.ts';
 import type { TaskContext } from '../../machines/task-context.ts';
 import { taskMachine } from '../../machines/task.machine.ts';
-import { ClosedError, ConflictError, DuplicateIdempotencyKeyError, NotFoundError, ValidationError, hasCode } from '../errors.ts';
+import { ClosedError, DuplicateIdempotencyKeyError, NotFoundError, ValidationError } from '../errors.ts';
 import { type Approval, type ApprovalView, toApprovalView } from '../model/approval.ts';
 import { CancelReason, Decision } from '../model/decision.ts';
 import { Principal } from '../model/principal.ts';
 import { Proposal } from '../model/proposal.ts';
 import type { Task } from '../model/task.ts';
 import type { TaskRecord } from '../store/task-record.ts';
-import { assertMayCancel, assertMayDecide } from './authorize.ts';
+import { assertMayCancel } from './authorize.ts';
+import { retryLostCas } from './cas-retry.ts';
+import { type DecisionDeps, applyDecision, readApprovalView } from './decision-run.ts';
 import { assertNoCredentialText, assertNoCredentialsInDecision, assertNoCredentialsOutsideArgs } from './credential-check.ts';
 import { AutonomyRegistry } from './autonomy-registry.ts';
 import { DEFAULT_ERROR_RATE_RULE, ErrorRateTracker } from './error-rate.ts';
@@ -21,14 +23,12 @@ import { defaultPolicyRuntime } from './default-policy-runtime.ts';
 import type { DecisionResult, Engine, EngineOptions, RecoveryReport, SubmitResult } from './engine-types.ts';
 import { recordExecutor } from './executor.ts';
 import { createIdGenerator, type IdGenerator } from './ids.ts';
-import { TaskLoadError } from './restore.ts';
 import { replayDifferences } from './idempotent-replay.ts';
 import { assertEngineOptions } from './engine-options.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { JournalFollower } from './journal-follower.ts';
 import { DEFAULT_LEASE_MS, WorkerLeases, defaultWorkerId } from './worker-leases.ts';
 import { TaskRunner, contextOf } from './task-runner.ts';
-import type { TaskRun } from './task-run.ts';
 import { Takeover } from './takeover.ts';
 import { toTaskView } from './task-view.ts';
 import { parseInput } from './validate.ts';
@@ -41,18 +41,6 @@ import { ApprovalListQuery, type ApprovalListQuery as ApprovalListQueryInput, Ta
  * await engine.recover();
  * const { task } = await engine.submit({ actionType: 'vcs:push', title: 'push', agentId: 'bot' });
  */
-/**
- * How often a decision or a cancel reads the task again after losing its compare-and-set to
- * another worker's commit. Each loss means that worker changed the task (a vote, a deadline),
- * and those are few — votes up to the quorum, one per escalation tier — so this is not reached
- * in practice; if it is, the caller gets a documented 409, never `stale_revision`.
- */
-const MAX_CAS_ATTEMPTS = 25;
-
-function keptChanging(taskId: string): ConflictError {
-  return new ConflictError('invalid_transition', `task ${taskId} kept changing while this was being applied (other workers' commits); try again`);
-}
-
 export function createEngine(options: EngineOptions): Engine {
   assertEngineOptions(options);
   return new GateEngine(options);
@@ -68,6 +56,7 @@ class GateEngine implements Engine {
   #logger: Logger;
   #runner: TaskRunner;
   #takeover: Takeover;
+  #decisions: DecisionDeps;
   #autonomy: AutonomyRegistry;
   #policyVersion: string;
   #errorRates: ErrorRateTracker | null;
@@ -117,6 +106,7 @@ class GateEngine implements Engine {
       },
       { executor: options.executor ?? recordExecutor, leases: this.#leases, policyVersion: this.#policyVersion },
     );
+    this.#decisions = { store: this.store, runner: this.#runner, clock: this.clock, policyVersion: this.#policyVersion, applyTimeouts: (due, now) => this.#applyTimeouts(due, now) };
     this.#takeover = new Takeover(this.#runner, this.store, this.#leases, this.#logger);
     this.#leases.start();
     this.#follower.start();
@@ -159,87 +149,7 @@ class GateEngine implements Engine {
     const decision = parseInput(Decision, decisionInput, 'decision');
     const principal = parseInput(Principal, principalInput, 'principal');
     assertNoCredentialsInDecision(decision);
-    const first = await this.store.getApproval(approvalId);
-    if (!first) throw new NotFoundError('approval', approvalId);
-    // Past its deadline, an approval is judged as the sweeper would have left it: its timeout is
-    // applied first (expired, escalated, approved on timeout), whenever the sweeper runs next.
-    const now = isoNow(this.clock);
-    const overdue = first.status === 'pending' && first.expiresAt !== null && first.expiresAt <= now;
-    if (overdue) await this.#applyTimeouts([first], now);
-    // Nothing of this worker can change the approval between that read and taking the lock:
-    // it is read once. (Another worker's commit may lie between; the restore below compares it
-    // with the task's snapshot and reads it again then, and the decision is judged on the snapshot's.)
-    let fresh: Approval | null = overdue || this.#runner.locks.busy(first.taskId) ? null : first;
-    return this.#runner.locks.run(first.taskId, async () => {
-      // A lost compare-and-set means another worker decided first: reload and judge again,
-      // which turns the loss into the right 409 (not_pending, already_voted).
-      for (let attempt = 0; ; attempt += 1) {
-        const approval = fresh ?? (await this.store.getApproval(approvalId));
-        fresh = null;
-        if (!approval) throw new NotFoundError('approval', approvalId);
-        assertMayDecide(approval, decision, principal);
-        let run: TaskRun;
-        try {
-          run = await this.#runner.restore(approval.taskId, ['parked'], { recovered: false, storedApproval: approval });
-        } catch (error) {
-          // Another worker committed while the task was read: read both again.
-          if (hasCode(error, 'stale_revision')) {
-            if (attempt < MAX_CAS_ATTEMPTS) continue;
-            throw keptChanging(approval.taskId);
-          }
-          // The task moved on since the approval was read (decided, expired or cancelled by
-          // another worker): the approval as it is now says why (not_pending), not the task's state.
-          if (error instanceof TaskLoadError && !error.quarantined) {
-            const now = await this.store.getApproval(approvalId);
-            if (now) assertMayDecide(now, decision, principal);
-          }
-          throw error;
-        }
-        try {
-          // Judged again on the approval the task was restored with: another worker's vote may
-          // have landed between the two reads (already_voted, not an ignored event).
-          assertMayDecide(contextOf(run).approval ?? approval, decision, principal);
-        } catch (error) {
-          run.abandon(error);
-          throw error;
-        }
-        const at = isoNow(this.clock);
-        run.start();
-        const sent =
-          decision.kind === 'approve'
-            ? run.send({
-                type: 'APPROVE',
-                by: principal.id,
-                at,
-                policyVersion: this.#policyVersion,
-                ...(decision.comment !== undefined ? { comment: decision.comment } : {}),
-              })
-            : decision.kind === 'reject'
-              ? run.send({ type: 'REJECT', by: principal.id, at, reason: decision.reason })
-              : run.send({ type: 'REROUTE', by: principal.id, at, reason: decision.reason, alternative: decision.alternative });
-        let record: TaskRecord;
-        try {
-          if (!sent) await run.settled;
-          record = await run.settled;
-        } catch (error) {
-          if (hasCode(error, 'stale_revision') && run.commits === 0) {
-            if (attempt < MAX_CAS_ATTEMPTS) continue;
-            throw keptChanging(approval.taskId);
-          }
-          if (!(hasCode(error, 'stale_revision') && run.commits > 0)) throw error;
-          // Decided here, then taken over by another worker (its lease ran out): answer what it made of it.
-          const stored = await this.#runner.settledElsewhere(approval.taskId);
-          return { approval: await this.getApproval(approvalId), task: toTaskView(stored) };
-        }
-        const task = toTaskView(record, contextOf(run));
-        const stored = contextOf(run).approval;
-        const decided = stored ? toApprovalView(stored) : await this.getApproval(approvalId);
-        const result: DecisionResult = { approval: decided, task };
-        const alternativeTask = await this.#runner.submitAlternative(record, contextOf(run));
-        if (alternativeTask) result.alternativeTask = alternativeTask;
-        return result;
-      }
-    });
+    return applyDecision(this.#decisions, approvalId, decision, principal);
   }
 
   async cancel(taskId: string, principalInput: Principal, reasonInput?: string): Promise<Task> {
@@ -247,26 +157,21 @@ class GateEngine implements Engine {
     const principal = parseInput(Principal, principalInput, 'principal');
     const reason = parseInput(CancelReason, reasonInput, 'cancel reason');
     assertNoCredentialText({ reason }, 'cancellation');
-    return this.#runner.locks.run(taskId, async () => {
+    return this.#runner.locks.run(taskId, () =>
       // Another worker's commit (a vote, a decision, a deadline) between the read and the write
       // loses this one its compare-and-set: read the task again and judge it as it is now — still
       // parked, it is cancelled; decided meanwhile, the answer is invalid_transition.
-      for (let attempt = 0; ; attempt += 1) {
+      retryLostCas(taskId, async () => {
         const record = await this.store.getTask(taskId);
         if (!record) throw new NotFoundError('task', taskId);
         assertMayCancel(record.agentId, principal);
-        try {
-          const run = await this.#runner.restore(taskId, ['parked']);
-          run.start();
-          run.send({ type: 'CANCEL', by: principal.id, at: isoNow(this.clock), ...(reason ? { reason } : {}) });
-          const settled = await run.settled;
-          return toTaskView(settled, contextOf(run));
-        } catch (error) {
-          if (!hasCode(error, 'stale_revision')) throw error;
-          if (attempt >= MAX_CAS_ATTEMPTS) throw keptChanging(taskId);
-        }
-      }
-    });
+        const run = await this.#runner.restore(taskId, ['parked']);
+        run.start();
+        run.send({ type: 'CANCEL', by: principal.id, at: isoNow(this.clock), ...(reason ? { reason } : {}) });
+        const settled = await run.settled;
+        return toTaskView(settled, contextOf(run));
+      }),
+    );
   }
 
   async get(taskId: string, options: { history?: boolean } = { history: true }): Promise<Task> {
@@ -287,9 +192,7 @@ class GateEngine implements Engine {
   }
 
   async getApproval(approvalId: string): Promise<ApprovalView> {
-    const approval = await this.store.getApproval(approvalId);
-    if (!approval) throw new NotFoundError('approval', approvalId);
-    return toApprovalView(approval);
+    return readApprovalView(this.store, approvalId);
   }
 
   async listApprovals(input: ApprovalListQueryInput = {}): Promise<{ items: ApprovalView[]; total: number }> {

@@ -86,10 +86,10 @@ function combine(findings: readonly Finding[], cell: TableOutcome, riskLevel: Ri
   const tableReason = `${riskLevel} risk at ${autonomy} autonomy: ${cell.outcome === 'auto' ? 'allowed' : cell.outcome === 'human' ? `needs ${cell.requiredApprovals} approval(s)` : 'denied'}`;
   const reason = !worst ? tableReason : STRICTNESS[detector] >= STRICTNESS[table] ? worst.reason : `${tableReason} (also: ${worst.reason})`;
   const judgement: Judgement = { decision, reason, matchedRules, requiredApprovals };
-  if (decision === 'alternative' && worst?.saferArgs) judgement.alternative = { actionType, args: worst.saferArgs, reason: worst.reason };
-  // An escalation may carry a finding's safer arguments: the reroute SecOps suggests to the approver (never taken without one).
-  const suggested = decision === 'escalate' ? findings.find((finding) => finding.severity === 'escalate' && finding.saferArgs) : undefined;
-  if (suggested?.saferArgs) judgement.alternative = { actionType, args: suggested.saferArgs, reason: suggested.reason };
+  // Safer arguments: with `alternative`, the reroute taken; with `escalate`, the reroute SecOps suggests to the approver (never taken without one).
+  const offered =
+    decision === 'alternative' ? worst : decision === 'escalate' ? findings.find((finding) => finding.severity === 'escalate' && finding.saferArgs) : undefined;
+  if (offered?.saferArgs) judgement.alternative = { actionType, args: offered.saferArgs, reason: offered.reason };
   return judgement;
 }
 
