@@ -1,33 +1,15 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createEngine } from '../../src/engine/engine.ts';
+import { describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/engine/engine-types.ts';
-import { openPostgresStore } from '../../src/store/postgres.ts';
-import type { Store } from '../../src/store/store.ts';
-import { TEST_PG_URL, TestDatabase, testSchemaName } from '../store/postgres-harness.ts';
+import { twoPostgresWorkers } from '../support/postgres-workers.ts';
 
-const schema = testSchemaName('cancel_race');
-const db = new TestDatabase();
-let stores: Store[] = [];
-let engines: Engine[] = [];
-
-beforeAll(async () => {
-  if (!(await db.connect())) return;
-  stores = await Promise.all([0, 1].map(() => openPostgresStore({ connectionString: TEST_PG_URL, schema, poolSize: 4 })));
-  engines = stores.map((store) => createEngine({ store }));
-});
-beforeEach(() => db.assertReachable());
-afterAll(async () => {
-  await Promise.all(engines.map((engine) => engine.close()));
-  await Promise.all(stores.map((store) => store.close()));
-  await db.end([schema]);
-});
+const workers = twoPostgresWorkers('cancel_race', 4);
 
 const AGENT = { id: 'agent-7', roles: ['agent' as const] };
 const ALICE = { id: 'alice', roles: ['approver' as const], maxRisk: 'critical' as const };
 
 describe('a cancel on one PostgreSQL worker racing a vote on another (found by a new-user trial)', () => {
   it('never answers stale_revision: a task still parked after the vote is cancelled', async () => {
-    const [here, there] = engines as [Engine, Engine];
+    const [here, there] = workers.engines as [Engine, Engine];
     const deploys = await Promise.all(
       Array.from({ length: 16 }, (_, i) => here.submit({ actionType: 'deploy:production', title: `deploy ${i}`, agentId: 'agent-7' })),
     );
@@ -48,6 +30,6 @@ describe('a cancel on one PostgreSQL worker racing a vote on another (found by a
     for (const outcome of outcomes) {
       expect(outcome).toEqual({ cancel: 'cancelled', vote: expect.stringMatching(/^(voted|not_pending|invalid_transition)$/), stored: 'cancelled' });
     }
-    expect(await stores[0]?.verifyAudit()).toMatchObject({ ok: true });
+    expect(await workers.stores[0]?.verifyAudit()).toMatchObject({ ok: true });
   });
 });
