@@ -19,6 +19,8 @@ export const ERROR_CODES = {
   task_exists: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  /** A per-principal or per-server limit of the HTTP server: come back after `Retry-After`. */
+  too_many_requests: 429,
   snapshot_invalid: 500,
   store_closed: 503,
   store_in_use: 503,
@@ -112,6 +114,21 @@ export class DuplicateIdempotencyKeyError extends GateError {
       existingTaskId,
     });
     this.existingTaskId = existingTaskId;
+  }
+}
+
+/**
+ * Refused by a limit (too many event streams of one principal, proposals faster than its rate,
+ * an audit verification while another runs or rests): nothing was done; the same request may
+ * succeed after `retryAfterSeconds`, which the server sends as `Retry-After`.
+ */
+export class TooManyRequestsError extends GateError {
+  /** Whole seconds, at least 1 (HTTP's `Retry-After` takes no fractions). */
+  readonly retryAfterSeconds: number;
+  constructor(message: string, retryAfterMs: number) {
+    const retryAfterSeconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+    super('too_many_requests', message, { retryAfterSeconds });
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 }
 

@@ -1,5 +1,8 @@
+import { setMaxListeners } from 'node:events';
 import { Hono } from 'hono';
+import type { Clock } from '../engine/clock.ts';
 import type { Engine } from '../engine/engine-types.ts';
+import { TooManyRequestsError } from '../errors.ts';
 import { createLogger, type Logger } from '../engine/logger.ts';
 import { TokenTable } from './auth.ts';
 import { InspectionHub } from './inspection-hub.ts';
@@ -7,6 +10,7 @@ import { createMetrics, type GateMetrics } from './metrics.ts';
 import { mountRoutes } from './mount-routes.ts';
 import { problemFromError, problemOf, problemResponse } from './problem.ts';
 import { MAX_BODY_BYTES } from './request-body.ts';
+import { createRequestLimits, type RequestLimitOptions } from './request-limits.ts';
 import { requestLog } from './request-log.ts';
 import { type AppEnv, pathMatcher, type Route, type RouteDeps } from './route.ts';
 import { approvalRoutes } from './routes/approvals.ts';
@@ -46,6 +50,14 @@ export interface AppOptions {
    * hub.inspect })`). Default: an empty hub (the route answers, with nothing to show).
    */
   inspection?: InspectionHub;
+  /**
+   * What one token can make the server do (429 `too_many_requests` with `Retry-After` beyond):
+   * event streams per principal, proposals per second per principal, audit verification
+   * pacing. Default: `DEFAULT_REQUEST_LIMITS`.
+   */
+  limits?: RequestLimitOptions;
+  /** Where the limits read time; default the engine's clock. */
+  clock?: Clock;
 }
 
 /** The Hono app, with the routes it mounted (the OpenAPI document and 405s are built from them). */
@@ -63,12 +75,17 @@ export function createApp(options: AppOptions): TollgateApp {
   const logger = options.logger ?? createLogger();
   const tokens = options.tokens instanceof TokenTable ? options.tokens : new TokenTable(options.tokens);
   const metrics = options.metrics ?? createMetrics(options.engine, { logger });
+  const signal = options.signal ?? new AbortController().signal;
+  // Every open stream and long-poll listens to it: Node's warning at 11 listeners would report a
+  // leak where there are only clients (streams are bounded per principal by the limits instead).
+  setMaxListeners(0, signal);
   const deps: RouteDeps = {
     engine: options.engine,
     metrics,
     logger,
-    signal: options.signal ?? new AbortController().signal,
+    signal,
     heartbeatMs: options.heartbeatMs ?? 15_000,
+    limits: createRequestLimits(options.limits ?? {}, options.clock ?? options.engine.clock),
   };
   const routes: Route[] = [];
   routes.push(
@@ -118,7 +135,10 @@ export function createApp(options: AppOptions): TollgateApp {
     const problem = problemFromError(error);
     problem.requestId = c.get('requestId');
     if (problem.status >= 500) logger.error({ err: error, reqId: problem.requestId }, 'request failed (a bug, or the store is gone)');
-    return problemResponse(problem, problem.code === 'unauthorized' ? { 'www-authenticate': 'Bearer realm="tollgate"' } : {});
+    const headers: Record<string, string> = {};
+    if (problem.code === 'unauthorized') headers['www-authenticate'] = 'Bearer realm="tollgate"';
+    if (error instanceof TooManyRequestsError) headers['retry-after'] = String(error.retryAfterSeconds);
+    return problemResponse(problem, headers);
   });
   return Object.assign(app, { tollgateRoutes: routes as readonly Route[] });
 }

@@ -2,7 +2,7 @@ import type { Hono } from 'hono';
 import { ForbiddenError } from '../errors.ts';
 import { parseInput } from '../engine/validate.ts';
 import { mayAccess, type TokenTable } from './auth.ts';
-import { readJsonBody } from './request-body.ts';
+import { readMeasuredJsonBody } from './request-body.ts';
 import { parseQuery } from './request-query.ts';
 import { type AppEnv, honoPath, type Route } from './route.ts';
 import { IdParam } from './schemas.ts';
@@ -15,9 +15,9 @@ export interface MountOptions {
 
 /**
  * Mounts route definitions on a Hono app. Each request goes through the same steps, in the
- * order a client can fix things: token (401), role (403), path and query (400), body (415,
- * 413, 400); only then does the handler call the engine. A request rejected by any step has
- * changed nothing.
+ * order a client can fix things: token (401), role (403), the route's `admit` (429: before
+ * anything is read), path and query (400), body (415, 413, 400); only then does the handler
+ * call the engine. A request rejected by any step has changed nothing.
  * @example mountRoutes(app, taskRoutes(deps), { tokens, maxBodyBytes: MAX_BODY_BYTES });
  */
 export function mountRoutes(app: Hono<AppEnv>, routes: readonly Route[], options: MountOptions): void {
@@ -30,16 +30,15 @@ export function mountRoutes(app: Hono<AppEnv>, routes: readonly Route[], options
         if (!mayAccess(principal, route.access)) {
           throw new ForbiddenError(`${principal.id} may not ${route.method} ${route.path} (needs ${describeAccess(route)})`);
         }
+        route.admit?.(principal);
       }
       const params: Record<string, string> = {};
       for (const [name, value] of Object.entries(c.req.param() as Record<string, string>)) {
         params[name] = parseInput(IdParam, value, `path parameter ${name}`);
       }
       const query = route.query ? parseQuery(new URL(c.req.url), route.query) : undefined;
-      const body = route.body
-        ? await readJsonBody(c.req.raw, { schema: route.body, maxBytes: options.maxBodyBytes })
-        : undefined;
-      return route.handle({ c, principal, params, query, body });
+      const read = route.body ? await readMeasuredJsonBody(c.req.raw, { schema: route.body, maxBytes: options.maxBodyBytes }) : undefined;
+      return route.handle({ c, principal, params, query, body: read?.body, bodyBytes: read?.bytes ?? 0 });
     });
   }
 }

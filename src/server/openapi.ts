@@ -23,6 +23,14 @@ import {
 
 type JsonSchema = Record<string, unknown>;
 
+/** Every 429 says when to come back. */
+const RETRY_AFTER_HEADER = {
+  'Retry-After': {
+    description: 'whole seconds to wait before asking again',
+    schema: { type: 'integer', minimum: 1 },
+  },
+};
+
 /** Model schemas shown once under `components.schemas` and referenced by name. */
 const NAMED: Record<string, z.ZodType> = {
   Task,
@@ -84,6 +92,7 @@ export function buildOpenApi(routes: readonly Route[], info: { version: string }
     for (const [status, codes] of errorAnswers(route)) {
       responses[String(status)] = {
         description: codes.join(', '),
+        ...(status === 429 ? { headers: RETRY_AFTER_HEADER } : {}),
         content: { 'application/problem+json': { schema: ref(Problem) } },
       };
     }
@@ -105,7 +114,11 @@ export function buildOpenApi(routes: readonly Route[], info: { version: string }
     info: {
       title: 'Tollgate HTTP API',
       version: info.version,
-      description: 'Approval gate for AI agent actions. Errors are application/problem+json with type, title, status, detail and code.',
+      description:
+        'Approval gate for AI agent actions. Errors are application/problem+json with type, title, status, detail and code. ' +
+        'Limits per principal (429 too_many_requests, with Retry-After): open event streams (/api/v1/events and /api/v1/inspect together; ' +
+        'default 16), proposals (POST /api/v1/tasks: a token bucket, default 200 tokens a second and a burst of 1000, a proposal costing ' +
+        'one token per started 4 KiB of body); per server: one audit verification at a time, with a rest as long as it took after each.',
     },
     servers: [{ url: '/' }],
     components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } }, schemas },

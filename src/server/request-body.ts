@@ -22,6 +22,16 @@ export interface BodyRule<S extends z.ZodType> {
  * @example const body = await readJsonBody(c.req.raw, { schema: RejectBody });
  */
 export async function readJsonBody<S extends z.ZodType>(request: Request, rule: BodyRule<S>): Promise<z.infer<S>> {
+  return (await readMeasuredJsonBody(request, rule)).body;
+}
+
+/**
+ * `readJsonBody`, also answering how many bytes the body had (what a route charges by size
+ * counts: the bytes received, whatever `content-length` said or did not say).
+ * @throws GateError unsupported_media_type | payload_too_large, ValidationError
+ * @example const { body, bytes } = await readMeasuredJsonBody(c.req.raw, { schema: TaskSubmission });
+ */
+export async function readMeasuredJsonBody<S extends z.ZodType>(request: Request, rule: BodyRule<S>): Promise<{ body: z.infer<S>; bytes: number }> {
   const maxBytes = rule.maxBytes ?? MAX_BODY_BYTES;
   const declared = request.headers.get('content-length');
   if (declared !== null && /^\d+$/.test(declared) && Number(declared) > maxBytes) throw tooLarge(maxBytes);
@@ -35,7 +45,7 @@ export async function readJsonBody<S extends z.ZodType>(request: Request, rule: 
   const bytes = await readCapped(request, maxBytes, () => {
     if (!isJsonMediaType(contentType)) throw unsupported(contentType);
   });
-  if (bytes.length === 0) return parseInput(rule.schema, {}, 'request body');
+  if (bytes.length === 0) return { body: parseInput(rule.schema, {}, 'request body'), bytes: 0 };
   if (!isJsonMediaType(contentType)) throw unsupported(contentType);
   let text: string;
   try {
@@ -59,7 +69,7 @@ export async function readJsonBody<S extends z.ZodType>(request: Request, rule: 
       ]);
     }
   }
-  return parseInput(rule.schema, json, 'request body');
+  return { body: parseInput(rule.schema, json, 'request body'), bytes: bytes.length };
 }
 
 const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;

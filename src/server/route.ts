@@ -6,6 +6,7 @@ import type { Principal } from '../model/principal.ts';
 import type { Access } from './auth.ts';
 import type { GateMetrics } from './metrics.ts';
 import type { ProblemCode } from './problem.ts';
+import type { RequestLimits } from './request-limits.ts';
 
 /** What every request carries through the app (Hono context variables). */
 export interface AppEnv {
@@ -32,6 +33,8 @@ export interface RouteInput<Q, B> {
   params: Record<string, string>;
   query: Q;
   body: B;
+  /** The request body's size in bytes as received; 0 on routes without a body. */
+  bodyBytes: number;
 }
 
 type Parsed<S> = S extends z.ZodType ? z.infer<S> : undefined;
@@ -50,6 +53,11 @@ export interface RouteDefinition<Q extends z.ZodObject | undefined, B extends z.
   responses: Record<number, ResponseDoc>;
   /** Error codes this route answers beyond auth and parsing (documented in OpenAPI). */
   errors?: readonly ProblemCode[];
+  /**
+   * Runs after the token and role checks and before anything else is read (path, query, body):
+   * a cheap refusal, such as a principal out of its rate (throw a GateError).
+   */
+  admit?(principal: Principal): void;
   handle(input: RouteInput<Parsed<Q>, Parsed<B>>): Response | Promise<Response>;
 }
 
@@ -95,4 +103,6 @@ export interface RouteDeps {
   signal: AbortSignal;
   /** How often an idle event stream sends a comment line. */
   heartbeatMs: number;
+  /** What one token can make the server do: streams per principal, proposal rate, verify pacing. */
+  limits: RequestLimits;
 }

@@ -9,6 +9,7 @@ import { createApp } from './app.ts';
 import type { TokenTable } from './auth.ts';
 import type { InspectionHub } from './inspection-hub.ts';
 import { createMetrics } from './metrics.ts';
+import type { RequestLimitOptions } from './request-limits.ts';
 import { StartupGate } from './startup-gate.ts';
 import type { TokenGrant } from './tokens-file.ts';
 
@@ -29,6 +30,8 @@ export interface ServerOptions {
   maxBodyBytes?: number;
   /** The inspection hub the engine was created with, for the visualizer's inspector. */
   inspection?: InspectionHub;
+  /** What one token can make the server do; default `DEFAULT_REQUEST_LIMITS`. */
+  limits?: RequestLimitOptions;
 }
 
 /** A server that is listening. */
@@ -66,6 +69,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ...(options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {}),
     ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {}),
     ...(options.inspection ? { inspection: options.inspection } : {}),
+    ...(options.limits ? { limits: options.limits } : {}),
   });
 
   // The port first: a server that cannot listen must not have recovered (run) anything.

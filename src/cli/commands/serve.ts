@@ -10,6 +10,7 @@ import { parseInput } from '../../engine/validate.ts';
 import { ValidationError } from '../../errors.ts';
 import { loadPolicyFile } from '../../policy/load-policy.ts';
 import { InspectionHub } from '../../server/inspection-hub.ts';
+import { DEFAULT_REQUEST_LIMITS } from '../../server/request-limits.ts';
 import { type RunningServer, startServer } from '../../server/server.ts';
 import { loadTokensFile, type TokenGrant } from '../../server/tokens-file.ts';
 import { describeStoreUrl, openStore } from '../open-store.ts';
@@ -30,6 +31,9 @@ const ServeOptions = z.strictObject({
   leaseMs: z.coerce.number().int().min(1_000).max(3_600_000),
   workerId: z.string().min(1).max(200).optional(),
   inspect: z.boolean(),
+  maxStreamsPerPrincipal: z.coerce.number().int().min(1).max(10_000),
+  proposalRate: z.coerce.number().int().min(0).max(1_000_000),
+  proposalBurst: z.coerce.number().int().min(1).max(1_000_000),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   demo: z.boolean().optional(),
 });
@@ -60,6 +64,9 @@ export function registerServeCommand(program: Command): void {
     .option('--log-level <level>', 'pino level of the request log on standard error', 'info')
     .option('--lease-ms <ms>', 'how long this worker holds a task it runs without a heartbeat: how soon another worker takes over a dead one’s tasks', '30000')
     .option('--no-inspect', 'no XState inspection stream (the visualizer’s inspector): saves ~0.1 ms of CPU per task')
+    .option('--max-streams-per-principal <n>', 'open event streams (/api/v1/events and /api/v1/inspect) per principal; more are refused with 429', String(DEFAULT_REQUEST_LIMITS.maxStreamsPerPrincipal))
+    .option('--proposal-rate <n>', `POST /api/v1/tasks tokens per second per principal (a proposal costs 1 per started ${DEFAULT_REQUEST_LIMITS.proposalBytesPerToken / 1024} KiB of body); 0: no limit`, String(DEFAULT_REQUEST_LIMITS.proposalsPerSecond))
+    .option('--proposal-burst <n>', 'proposal tokens a principal may spend at once (its bucket)', String(DEFAULT_REQUEST_LIMITS.proposalBurst))
     .option('--worker-id <id>', 'this worker’s id in task leases (default: local on SQLite, unique per process on PostgreSQL)')
     .option('--demo', `demo mode: ${DEMO_DB}, tokens in ${DEMO_TOKENS} (made on first run), demo tasks parked`)
     .action(async (raw: Record<string, unknown>) => {
@@ -98,7 +105,16 @@ async function serve(options: ServeOptions): Promise<void> {
   const shutdown = shutdownOnSignal(logger);
   let server: RunningServer;
   try {
-    server = await startServer({ engine, tokens: grants, logger, port: options.port, host: options.host, sweepIntervalMs: options.sweepIntervalMs, inspection });
+    server = await startServer({
+      engine,
+      tokens: grants,
+      logger,
+      port: options.port,
+      host: options.host,
+      sweepIntervalMs: options.sweepIntervalMs,
+      inspection,
+      limits: { maxStreamsPerPrincipal: options.maxStreamsPerPrincipal, proposalsPerSecond: options.proposalRate, proposalBurst: options.proposalBurst },
+    });
   } catch (error) {
     shutdown.cancel();
     await engine.close({ timeoutMs: 1_000 }).catch(() => undefined);

@@ -1,3 +1,4 @@
+import { TooManyRequestsError } from '../../errors.ts';
 import { defineRoute, type Route, type RouteDeps } from '../route.ts';
 import { parseAuditAnchors } from '../../model/audit-anchor.ts';
 import { AuditPage, AuditQuery, AuditVerificationAnswer, AuditVerifyQuery } from '../schemas.ts';
@@ -6,7 +7,7 @@ import { AuditPage, AuditQuery, AuditVerificationAnswer, AuditVerifyQuery } from
  * `/api/v1/audit`: the hash-chained audit log, oldest first, and its verification.
  * @example mountRoutes(app, auditRoutes(deps), options);
  */
-export function auditRoutes({ engine }: RouteDeps): Route[] {
+export function auditRoutes({ engine, limits }: RouteDeps): Route[] {
   return [
     defineRoute({
       method: 'GET',
@@ -33,7 +34,18 @@ export function auditRoutes({ engine }: RouteDeps): Route[] {
       access: 'any',
       query: AuditVerifyQuery,
       responses: { 200: { description: 'the verification', schema: AuditVerificationAnswer } },
-      handle: async ({ c, query }) => c.json(await engine.store.verifyAudit(query.anchor === undefined ? [] : parseAuditAnchors(query.anchor))),
+      errors: ['too_many_requests'],
+      handle: async ({ c, query }) => {
+        const anchors = query.anchor === undefined ? [] : parseAuditAnchors(query.anchor);
+        // It walks the whole journal: one at a time per server, with a rest as long after each.
+        const turn = limits.auditVerify.begin();
+        if (!turn.ok) throw new TooManyRequestsError('an audit verification walks the whole journal, so one runs at a time with a rest as long after it; ask again later', turn.retryAfterMs);
+        try {
+          return c.json(await engine.store.verifyAudit(anchors));
+        } finally {
+          turn.end();
+        }
+      },
     }),
   ];
 }

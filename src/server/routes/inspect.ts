@@ -30,10 +30,10 @@ const InspectionRecordDoc = z.object({
  * and its children) as Server-Sent Events — what the hub keeps, then live records. Records
  * carry payloads (contexts, event data) while someone inspects the task, and only the shape
  * of what happened otherwise. `Last-Event-ID` resumes after a record. Read it with `fetch()`
- * and the Authorization header, like `/api/v1/events`.
+ * and the Authorization header, like `/api/v1/events`, whose stream slots per principal it shares.
  * @example mountRoutes(app, inspectionRoutes(deps, hub), options);
  */
-export function inspectionRoutes({ signal, heartbeatMs, metrics }: RouteDeps, hub: InspectionHub): Route[] {
+export function inspectionRoutes({ signal, heartbeatMs, metrics, limits }: RouteDeps, hub: InspectionHub): Route[] {
   return [
     defineRoute({
       method: 'GET',
@@ -44,12 +44,26 @@ export function inspectionRoutes({ signal, heartbeatMs, metrics }: RouteDeps, hu
       responses: {
         200: { description: 'text/event-stream: id: seq, event: inspection (or dropped), data: the record', schema: InspectionRecordDoc, contentType: 'text/event-stream' },
       },
-      handle: ({ c, query }) => {
+      errors: ['too_many_requests'],
+      handle: ({ c, principal, query }) => {
         if (c.req.raw.method === 'HEAD') return c.body(null, 200, { 'content-type': 'text/event-stream; charset=utf-8' });
         const header = c.req.header('last-event-id')?.trim();
         const afterSeq = header ? parseInput(LastSeq, header, 'Last-Event-ID header') : 0;
+        const release = limits.streams.take(principal!.id);
         metrics.sseClients.inc();
-        return inspectionResponse(hub, query.taskId, { afterSeq, heartbeatMs, signal, onEnd: () => metrics.sseClients.dec() });
+        let ended = false;
+        const onEnd = () => {
+          if (ended) return;
+          ended = true;
+          metrics.sseClients.dec();
+          release();
+        };
+        try {
+          return inspectionResponse(hub, query.taskId, { afterSeq, heartbeatMs, signal, onEnd });
+        } catch (error) {
+          onEnd();
+          throw error;
+        }
       },
     }),
   ];

@@ -1,4 +1,5 @@
 import { waitForTask } from '../../engine/task-waiter.ts';
+import type { Principal } from '../../model/principal.ts';
 import { Task } from '../../model/task.ts';
 import { defineRoute, type Route, type RouteDeps } from '../route.ts';
 import { departmentOf } from '../task-department.ts';
@@ -8,7 +9,8 @@ import { CancelBody, ListTasksQuery, TaskAnswer, TaskPage, TaskSubmission, WaitQ
  * `/api/v1/tasks`: submit, list, read, long-poll and cancel tasks.
  * @example mountRoutes(app, taskRoutes(deps), options);
  */
-export function taskRoutes({ engine, metrics, signal, logger }: RouteDeps): Route[] {
+export function taskRoutes({ engine, metrics, signal, logger, limits }: RouteDeps): Route[] {
+  const quota = limits.proposals;
   return [
     defineRoute({
       method: 'POST',
@@ -24,8 +26,12 @@ export function taskRoutes({ engine, metrics, signal, logger }: RouteDeps): Rout
           schema: TaskAnswer,
         },
       },
-      errors: ['forbidden'],
-      handle: async ({ c, principal, body }) => {
+      errors: ['forbidden', 'too_many_requests'],
+      // The proposal rate per principal: refused before the body is read when nothing is left,
+      // charged by the body's size before the detectors scan it.
+      ...(quota ? { admit: (principal: Principal) => quota.check(principal.id) } : {}),
+      handle: async ({ c, principal, body, bodyBytes }) => {
+        quota?.charge(principal!.id, bodyBytes);
         const department = await departmentOf(engine, principal!, body.department);
         const { task, created, replayDifferences } = await engine.submit({ ...body, department, agentId: principal!.id });
         if (!created) {

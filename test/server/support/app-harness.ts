@@ -4,6 +4,7 @@ import type { Engine } from '../../../src/engine/engine-types.ts';
 import type { Executor } from '../../../src/engine/executor.ts';
 import type { Principal } from '../../../src/model/principal.ts';
 import { createApp, type TollgateApp } from '../../../src/server/app.ts';
+import type { RequestLimitOptions } from '../../../src/server/request-limits.ts';
 import type { TokenGrant } from '../../../src/server/tokens-file.ts';
 import { createMemoryStore } from '../../../src/store/memory.ts';
 import type { Store } from '../../../src/store/store.ts';
@@ -55,7 +56,7 @@ export class AppHarness {
   readonly app: TollgateApp;
   readonly shutdown = new AbortController();
 
-  constructor(options: { executor?: Executor; heartbeatMs?: number; maxBodyBytes?: number } = {}) {
+  constructor(options: { executor?: Executor; heartbeatMs?: number; maxBodyBytes?: number; limits?: RequestLimitOptions } = {}) {
     this.store = createMemoryStore();
     this.engine = createEngine({ store: this.store, clock: this.clock, ...(options.executor ? { executor: options.executor } : {}) });
     this.app = createApp({
@@ -64,6 +65,7 @@ export class AppHarness {
       signal: this.shutdown.signal,
       heartbeatMs: options.heartbeatMs ?? 15_000,
       ...(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}),
+      ...(options.limits ? { limits: options.limits } : {}),
     });
   }
 
