@@ -120,7 +120,23 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   );
   INSERT INTO journal_head (id, seq, hash) SELECT 1, seq, hash FROM journal ORDER BY seq DESC LIMIT 1;
   `,
+  // The sweeper's index (SQLITE_DUE_APPROVALS): pending approvals with a deadline, by deadline
+  // then id — the order it reads them in, so no sort (the first index left id to a temporary
+  // B-tree); a decided approval leaves it, so a decision deletes one entry instead of moving one,
+  // and the index holds only the queue. `status` leads though constant: without statistics,
+  // SQLite's planner takes an index for `status = 'pending'` only when the column is in it.
+  `
+  DROP INDEX IF EXISTS approvals_due;
+  CREATE INDEX IF NOT EXISTS approvals_pending_due ON approvals (status, expires_at, id) WHERE status = 'pending' AND expires_at IS NOT NULL;
+  `,
 ];
+
+/**
+ * The sweeper's read of approvals past their deadline, oldest deadline first (bound: now, limit),
+ * served in order by the index approvals_pending_due.
+ */
+export const SQLITE_DUE_APPROVALS =
+  "SELECT * FROM approvals WHERE status = 'pending' AND expires_at IS NOT NULL AND expires_at <= ? ORDER BY expires_at, id LIMIT ?";
 
 /**
  * Brings a database's schema up to date.

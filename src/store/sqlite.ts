@@ -10,7 +10,7 @@ import { GENESIS_HASH, verifyChain } from './audit-chain.ts';
 import { type SqliteSynchronous, configureSqliteConnection } from './sqlite-pragmas.ts';
 import { type ApprovalRow, type JournalRow, type TaskRow, approvalFromRow, auditFromRow, eventFromRow, taskFromRow } from './sqlite-rows.ts';
 import { type OwnerLock, takeOwnerLock } from './sqlite-owner-lock.ts';
-import { SQLITE_MIGRATIONS, migrateSqlite } from './sqlite-schema.ts';
+import { SQLITE_DUE_APPROVALS, SQLITE_MIGRATIONS, migrateSqlite } from './sqlite-schema.ts';
 import { InlineSqliteWriter, ReadOnlyWriter, type SqliteWriter } from './sqlite-writer.ts';
 import { ThreadSqliteWriter } from './sqlite-writer-client.ts';
 import { type ApprovalFilterTerm, approvalFilterTerms, readSegments, readsPendingByUrgency } from './approval-order-sql.ts';
@@ -111,9 +111,7 @@ class SqliteStore implements Store {
       getTask: db.prepare<[string], TaskRow>('SELECT * FROM tasks WHERE id = ?'),
       getTaskByKey: db.prepare<[string, string], TaskRow>('SELECT * FROM tasks WHERE agent_id = ? AND idempotency_key = ?'),
       getApproval: db.prepare<[string], ApprovalRow>('SELECT * FROM approvals WHERE id = ?'),
-      dueApprovals: db.prepare<[string, number], ApprovalRow>(
-        `SELECT * FROM approvals WHERE status = 'pending' AND expires_at IS NOT NULL AND expires_at <= ? ORDER BY expires_at, id LIMIT ?`,
-      ),
+      dueApprovals: db.prepare<[string, number], ApprovalRow>(SQLITE_DUE_APPROVALS),
       readEvents: db.prepare<[number, number], JournalRow>('SELECT * FROM journal WHERE seq > ? AND task_id IS NOT NULL ORDER BY seq LIMIT ?'),
       allAutonomy: db.prepare<[], { record: string }>('SELECT record FROM autonomy ORDER BY scope, subject'),
       lastEventId: db.prepare<[], { seq: number | null }>('SELECT MAX(seq) AS seq FROM journal'),

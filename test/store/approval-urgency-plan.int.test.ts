@@ -71,7 +71,7 @@ describe('the urgency order of pending approvals on SQLite', () => {
     await seed(store, 200);
     await store.close();
     const old = new Database(path);
-    old.exec('DROP INDEX approvals_pending_urgency; DROP TABLE journal_head');
+    old.exec('DROP INDEX approvals_pending_urgency; DROP TABLE journal_head; DROP INDEX approvals_pending_due');
     old.pragma('user_version = 4');
     old.close();
 
