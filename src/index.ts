@@ -31,6 +31,7 @@ export * from './errors.ts';
 // HTTP server, executors over HTTP, long-poll and sweeper
 export { createApp, type AppOptions, type TollgateApp } from './server/app.ts';
 export { startServer, type RunningServer, type ServerOptions } from './server/server.ts';
+export { DEFAULT_REQUEST_LIMITS, RequestLimitOptions } from './server/request-limits.ts';
 export { TokenTable, type Access } from './server/auth.ts';
 export { loadTokensFile, parseTokens, TokenGrant, TokensFile } from './server/tokens-file.ts';
 export { Problem, PROBLEM_CONTENT_TYPE } from './server/problem.ts';

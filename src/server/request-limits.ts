@@ -1,19 +1,25 @@
+import { z } from 'zod';
 import type { Clock } from '../engine/clock.ts';
+import { parseInput } from '../engine/validate.ts';
 import { PacedRun } from './paced-run.ts';
 import { ProposalQuota } from './proposal-quota.ts';
 import { StreamSlots } from './stream-slots.ts';
 
-/** What one token can make the server do. Every field is optional; see `DEFAULT_REQUEST_LIMITS`. */
-export interface RequestLimitOptions {
+/**
+ * What one token can make the server do. Every field is optional; see `DEFAULT_REQUEST_LIMITS`.
+ * Checked when an app is made (an embedder's `limits: { proposalBurst: 0 }` is a ValidationError).
+ */
+export const RequestLimitOptions = z.strictObject({
   /** Open event streams (`/api/v1/events` and `/api/v1/inspect` together) per principal id. */
-  maxStreamsPerPrincipal?: number;
+  maxStreamsPerPrincipal: z.number().int().min(1).max(10_000).optional(),
   /** Proposal tokens each principal id gets back per second; 0: proposals are not limited. */
-  proposalsPerSecond?: number;
+  proposalsPerSecond: z.number().min(0).max(1_000_000).optional(),
   /** Proposal tokens a principal id holds at most: its burst. */
-  proposalBurst?: number;
+  proposalBurst: z.number().int().min(1).max(1_000_000).optional(),
   /** Body bytes one proposal token pays for. */
-  proposalBytesPerToken?: number;
-}
+  proposalBytesPerToken: z.number().int().min(1).max(1_048_576).optional(),
+});
+export type RequestLimitOptions = z.infer<typeof RequestLimitOptions>;
 
 /**
  * The defaults: far above what an agent or our own tests reach, well below what an abuser needs.
@@ -42,7 +48,7 @@ export interface RequestLimits {
  * @example const limits = createRequestLimits({ proposalsPerSecond: 0 }, engine.clock);
  */
 export function createRequestLimits(options: RequestLimitOptions, clock: Clock): RequestLimits {
-  const limits = { ...DEFAULT_REQUEST_LIMITS, ...definedOnly(options) };
+  const limits = { ...DEFAULT_REQUEST_LIMITS, ...definedOnly(parseInput(RequestLimitOptions, options, 'request limits (limits)')) };
   return {
     streams: new StreamSlots(limits.maxStreamsPerPrincipal),
     proposals:
@@ -53,6 +59,6 @@ export function createRequestLimits(options: RequestLimitOptions, clock: Clock):
   };
 }
 
-function definedOnly(options: RequestLimitOptions): RequestLimitOptions {
+function definedOnly(options: RequestLimitOptions): Partial<Record<keyof RequestLimitOptions, number>> {
   return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
 }

@@ -121,4 +121,27 @@ describe('the limiters behind 429 too_many_requests', () => {
     expect(() => defaults.streams.take('alice')).toThrow(TooManyRequestsError);
     expect(createRequestLimits({ proposalsPerSecond: 0 }, clock).proposals).toBeNull();
   });
+
+  it('createRequestLimits refuses limits an embedder got wrong, naming the field', () => {
+    const clock = new SimulatedClock();
+    const bad: Array<[unknown, RegExp]> = [
+      [{ proposalBurst: 0 }, /proposalBurst/],
+      [{ maxStreamsPerPrincipal: 1.5 }, /maxStreamsPerPrincipal/],
+      [{ proposalsPerSecond: -1 }, /proposalsPerSecond/],
+      [{ proposalsPerSecond: Number.NaN }, /proposalsPerSecond/],
+      [{ proposalBytesPerToken: 0 }, /proposalBytesPerToken/],
+      [{ maxStreams: 4 }, /maxStreams: unknown field/],
+      ['16', /request limits/],
+    ];
+    for (const [options, message] of bad) {
+      let thrown: unknown;
+      try {
+        createRequestLimits(options as never, clock);
+      } catch (error) {
+        thrown = error;
+      }
+      expect(hasCode(thrown, 'validation_failed'), JSON.stringify(options)).toBe(true);
+      expect((thrown as Error).message).toMatch(message);
+    }
+  });
 });
