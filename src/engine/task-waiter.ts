@@ -1,5 +1,6 @@
 import type { Task } from '../model/task.ts';
 import type { Engine } from './engine-types.ts';
+import { watchTask } from './task-watch.ts';
 
 /** How long to wait and for what. */
 export interface WaitOptions {
@@ -12,8 +13,9 @@ export interface WaitOptions {
 
 /**
  * Waits until a task satisfies `until` (default: it left `parked`), or until the timeout, and
- * answers the task as it then is. Subscribes to the engine's events before reading the task,
- * so a transition between the read and the subscription cannot be missed. A standalone
+ * answers the task as it then is. Watches the task's events (task-watch.ts: one subscription
+ * for all waiters) before reading the task, so a transition between the read and the watch
+ * cannot be missed. A standalone
  * function over the Engine interface: the engine needs no change for it.
  * @throws NotFoundError when there is no such task
  * @example const task = await waitForTask(engine, taskId, { timeoutMs: 30_000 });
@@ -27,7 +29,7 @@ export function waitForTask(engine: Engine, taskId: string, options: WaitOptions
       if (done) return;
       done = true;
       clearTimeout(timer);
-      subscription.unsubscribe();
+      unwatch();
       options.signal?.removeEventListener('abort', giveUp);
       if ('task' in outcome) resolve(outcome.task);
       else reject(outcome.error);
@@ -42,12 +44,7 @@ export function waitForTask(engine: Engine, taskId: string, options: WaitOptions
       );
     };
     const giveUp = () => check(true);
-    const subscription = engine.events$.subscribe({
-      next: (event) => {
-        if (event.taskId === taskId) check(false);
-      },
-      complete: giveUp,
-    });
+    const unwatch = watchTask(engine, taskId, { onEvent: () => check(false), onEnd: giveUp });
     if (options.signal?.aborted) {
       giveUp();
       return;
