@@ -8,6 +8,8 @@ export interface ScannedString {
   isKey: boolean;
   /** The key this value sits under, lowercased ('' for array items and the root). */
   key: string;
+  /** True when `text` is the digits of a number under `key` (`{ "password": 123456 }`), not a string. */
+  isNumber?: true;
 }
 
 /** How strongly a finding constrains the verdict. */
@@ -26,10 +28,17 @@ export interface Finding {
   saferArgs?: JsonObject;
 }
 
+/** What a detector may know of the proposal besides its arguments. */
+export interface DetectionContext {
+  /** The proposal's action type (`vcs:push`): `{ "force": true }` means a force push only there. */
+  actionType: string;
+}
+
 /** A rule that looks at every string of a proposal's arguments. */
 export interface Detector {
   id: string;
   /** Its findings are credentials: a task it flags is denied and its arguments are not kept. */
   findsCredentials?: boolean;
-  detect(strings: readonly ScannedString[], args: JsonObject): Finding[];
+  /** `context` is given by `evaluate`; a caller that has no proposal (a reroute's arguments) leaves it out. */
+  detect(strings: readonly ScannedString[], args: JsonObject, context?: DetectionContext): Finding[];
 }

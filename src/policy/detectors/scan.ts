@@ -1,51 +1,83 @@
 import type { JsonObject, JsonValue } from '../../model/json.ts';
 import type { ScannedString } from './detector.ts';
+import { type DecodeBudget, MAX_DECODED_PER_EVALUATION, decodedText, hasDecodeCue } from './encoded-text.ts';
+import { normalizeText } from './normalize-text.ts';
+import { shellQuote } from './shell-words.ts';
 
 /** JSON documents inside strings are opened this many levels deep (a string holding JSON holding JSON…). */
 const MAX_EMBEDDED_JSON = 3;
 
+/** Keys that name the program of an exec-style object (`{ command: 'git', args: ['push', '-f'] }`, Node's `execFile(file, args)`). */
+const PROGRAM_KEYS = new Set(['command', 'cmd', 'program', 'executable', 'exe', 'bin', 'binary', 'file']);
+/** Keys that hold its argument list. */
+const ARGUMENT_KEYS = new Set(['args', 'argv', 'arguments', 'params', 'parameters', 'flags', 'options', 'opts']);
+
 /**
- * Every string value and key of the arguments, at any depth, with its JSON path. An array of
- * strings is also one command line (its items shell-quoted, so `['bash', '-c', 'rm -rf /']`
- * keeps its meaning), and a string that holds a JSON object or array is opened too.
+ * Every string value and key of the arguments, at any depth, with its JSON path, as the
+ * detectors judge it: compatibility forms folded and invisible characters removed
+ * ({@link normalizeText}; the arguments themselves are not changed). Also read:
+ * - an array of strings as one command line (its items shell-quoted, so `['bash', '-c', 'rm -rf /']`
+ *   keeps its meaning), and an exec-style object (`{ cmd: 'rm', args: ['-rf', '/'] }`) as one too;
+ * - a string that holds a JSON object or array, opened;
+ * - a number under a key (`{ "password": 123456 }`), as its digits, marked `isNumber`;
+ * - what the encoded parts of a string decode to ({@link decodedText}: base64, hex, `\x` escapes),
+ *   at `path<decoded>` — one level, within {@link MAX_DECODED_PER_EVALUATION} per call.
  * @example scanStrings({ cmd: ['rm', '-rf'] }) // [{ path: 'cmd', text: 'cmd', isKey: true, … }, { path: 'cmd[0]', text: 'rm', … }, …]
  */
 export function scanStrings(args: JsonObject): ScannedString[] {
   const found: ScannedString[] = [];
+  const values: ScannedString[] = [];
   const visit = (value: JsonValue, path: string, key: string, embedded: number): void => {
     if (typeof value === 'string') {
-      found.push({ path, text: value, isKey: false, key });
-      const inner = embeddedJson(value, embedded);
+      const scanned: ScannedString = { path, text: normalizeText(value), isKey: false, key };
+      found.push(scanned);
+      values.push(scanned);
+      const inner = embeddedJson(scanned.text, embedded);
       if (inner !== undefined) visit(inner, `${path}<json>`, key, embedded + 1);
     } else if (Array.isArray(value)) {
       for (const [index, item] of value.entries()) visit(item, `${path}[${index}]`, key, embedded);
       if (value.length > 1 && value.every((item) => typeof item === 'string')) {
-        found.push({ path, text: value.map((item) => shellQuote(item as string)).join(' '), isKey: false, key });
+        found.push({ path, text: commandLine(value as string[]), isKey: false, key });
       }
     } else if (value !== null && typeof value === 'object') {
-      for (const [childKey, child] of Object.entries(value)) {
-        const childPath = path ? `${path}.${childKey}` : childKey;
-        found.push({ path: childPath, text: childKey, isKey: true, key: childKey.toLowerCase() });
-        visit(child, childPath, childKey.toLowerCase(), embedded);
+      let program: string | undefined;
+      let argv: string[] | undefined;
+      for (const [rawKey, child] of Object.entries(value)) {
+        const childKey = normalizeText(rawKey);
+        const lowerKey = childKey.toLowerCase();
+        const childPath = path ? `${path}.${rawKey}` : rawKey;
+        found.push({ path: childPath, text: childKey, isKey: true, key: lowerKey });
+        if (typeof child === 'number') found.push({ path: childPath, text: String(child), isKey: false, key: lowerKey, isNumber: true });
+        else visit(child, childPath, lowerKey, embedded);
+        if (typeof child === 'string' && PROGRAM_KEYS.has(lowerKey)) program = child;
+        else if (Array.isArray(child) && child.length > 0 && ARGUMENT_KEYS.has(lowerKey) && child.every((item) => typeof item === 'string')) argv = child as string[];
       }
+      if (program !== undefined && argv !== undefined) found.push({ path, text: `${normalizeText(program)} ${commandLine(argv)}`, isKey: false, key });
     }
   };
   visit(args, '', '', 0);
+  let cued = false;
+  for (const scanned of values) if (!cued && hasDecodeCue(scanned.text)) cued = true;
+  const budget: DecodeBudget = { left: MAX_DECODED_PER_EVALUATION };
+  for (const { path, text, key } of values) {
+    const decoded = decodedText(text, cued, budget);
+    if (decoded !== null) found.push({ path: `${path}<decoded>`, text: normalizeText(decoded), isKey: false, key });
+  }
   return found;
 }
 
 /**
- * The strings that may be commands or queries: every value, and the keys that contain a space
- * (a key such as `mkfs` is a name; a key such as `rm -rf /` is a command someone hid there).
+ * The strings that may be commands or queries: every value but numbers, and the keys that
+ * contain a space (a key such as `mkfs` is a name; a key such as `rm -rf /` is a command someone hid there).
  * @example commandTexts(scanStrings({ 'rm -rf /': true, mkfs: false })).map((s) => s.text) // ['rm -rf /']
  */
 export function commandTexts(strings: readonly ScannedString[]): ScannedString[] {
-  return strings.filter((scanned) => !scanned.isKey || /\s/.test(scanned.text));
+  return strings.filter((scanned) => (!scanned.isKey || /\s/.test(scanned.text)) && !scanned.isNumber);
 }
 
-/** A word quoted for a POSIX shell, unquoted when it needs no quotes. */
-function shellQuote(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+/** Words as one shell command line, each quoted as needed. */
+function commandLine(words: readonly string[]): string {
+  return words.map((word) => shellQuote(normalizeText(word))).join(' ');
 }
 
 function embeddedJson(text: string, embedded: number): JsonValue | undefined {

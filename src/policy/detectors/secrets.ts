@@ -1,8 +1,19 @@
-import type { Detector, Finding } from './detector.ts';
+import type { Detector, Finding, ScannedString } from './detector.ts';
+
+/**
+ * How a private key's DER encoding starts, in base64: PKCS#1 RSA and DSA (`MIIEowIBAAKCAQEA`),
+ * PKCS#8 (`MIIEvQIBADAN…`, EC `MIGHAgEAMBMG…`, Ed25519/X25519/Ed448 `MC4CAQAw…`), encrypted PKCS#8
+ * (PBES2), SEC1 EC (`MHcCAQEE…`), OpenSSH (`openssh-key-v1`). Public keys and certificates start
+ * otherwise (`MIIBIjAN…`, `MFkwEwYH…`, `MIIDdzCC…`).
+ */
+const DER_PRIVATE_KEY = `MII[A-Za-z0-9+/]{3}IBA(?:AK[BC]|D)|MII[A-Za-z0-9+/]{5}BgkqhkiG9w0BBQ0w|MI[GH][A-Za-z0-9+/]AgE(?:AM|BB)|M[A-Za-z0-9+/]{2}CAQ(?:Aw|EE)|b3BlbnNzaC1rZXktdjE`;
 
 /** Formats that are a credential wherever they appear. */
 const PATTERNS: Array<{ rule: string; pattern: RegExp; what: string }> = [
   { rule: 'detector:private-key', pattern: /-----BEGIN ([A-Z0-9]+ )*PRIVATE KEY( BLOCK)?-----|PuTTY-User-Key-File-\d/i, what: 'a private key' },
+  // A key's body without its PEM header (sent apart from it, or the header left out): the base64
+  // of the DER structures that only private keys have, at the start of a word.
+  { rule: 'detector:private-key', pattern: new RegExp(`(?<![A-Za-z0-9+/])(?:${DER_PRIVATE_KEY})`), what: 'a private key' },
   { rule: 'detector:aws-key', pattern: /\b(AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[0-9A-Z]{16}\b/, what: 'an AWS access key' },
   { rule: 'detector:github-token', pattern: /\b(gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,})\b/, what: 'a GitHub token' },
   { rule: 'detector:gitlab-token', pattern: /\bglpat-[A-Za-z0-9_-]{20,}/, what: 'a GitLab token' },
@@ -89,6 +100,39 @@ function secretValue(operator: string, quoted: boolean, value: string): boolean 
   return word.length >= 6 && (/[^a-zA-Z]/.test(word) || /[a-z].*[A-Z]/.test(word));
 }
 
+/** Whether a value under `key` is a secret: a secret-named field (`password`, `apiKey`, `pwd`) holding 6+ characters or digits that are no reference. */
+function secretField(key: string, text: string): boolean {
+  const name = key.replace(/[_-]/g, '');
+  const value = text.trim();
+  return SECRET_KEY.test(name) && !NOT_SECRET_KEY.test(name) && value.length >= 6 && !REFERENCE.test(value);
+}
+
+/** A PEM header with its spaces gone (`-----BEGINRSAPRIVATEKEY-----`), any case. */
+const JOINED_PEM_HEADER = /-----BEGIN[A-Z0-9]{0,40}PRIVATEKEY(?:BLOCK)?-----/i;
+/** A DER key body, wherever it starts in the joined pieces (a cut may leave anything before it). */
+const JOINED_DER_KEY = new RegExp(DER_PRIVATE_KEY);
+/** A string that is nothing but base64, maybe over lines: what a piece of a key body is. */
+const BASE64_PIECE = /^\s*[A-Za-z0-9+/=]+(?:\r?\n[A-Za-z0-9+/=]+)*\s*$/;
+
+/**
+ * Whether the string values, joined in order with their whitespace removed, hold a private key
+ * that none of them holds alone: a PEM header cut in two (`"-----BEGIN RSA PRIV"`, `"ATE KEY-----"`),
+ * or a key body cut before the bytes that mark it (`"MIIEow"`, `"IBAAKCAQEA…"`), its pieces being
+ * nothing but base64. Linear: one join, one pass of each pattern — and most arguments, with no
+ * `-----` and no pure-base64 strings, skip both.
+ */
+function splitPrivateKey(strings: readonly ScannedString[]): boolean {
+  let joined = '';
+  let pieces = '';
+  for (const { text, isKey, isNumber } of strings) {
+    if (isKey || isNumber) continue;
+    joined += text;
+    if (BASE64_PIECE.test(text)) pieces += text;
+  }
+  if (joined.includes('-----') && JOINED_PEM_HEADER.test(joined.replace(/\s+/g, ''))) return true;
+  return pieces.length > 0 && JOINED_DER_KEY.test(pieces.replace(/\s+/g, ''));
+}
+
 /**
  * Credentials anywhere in the arguments → deny: private keys, cloud and SaaS keys and tokens
  * (AWS, GitHub, GitLab, Slack, Google, Stripe, OpenAI/Anthropic, npm, SendGrid, Azure), JWTs,
@@ -102,8 +146,12 @@ export const secrets: Detector = {
   findsCredentials: true,
   detect(strings) {
     const findings: Finding[] = [];
-    for (const { text, path, isKey, key } of strings) {
+    for (const { text, path, isKey, key, isNumber } of strings) {
       const at = path || 'args';
+      if (isNumber) {
+        if (secretField(key, text)) findings.push({ rule: 'detector:secret-field', severity: 'deny', reason: `a secret value in field ${at}`, path });
+        continue;
+      }
       const hit = formatIn(text);
       if (hit) {
         findings.push({ rule: hit.rule, severity: 'deny', reason: `${hit.what} in ${at}`, path });
@@ -116,11 +164,10 @@ export const secrets: Detector = {
         findings.push({ rule: 'detector:password-assignment', severity: 'deny', reason: `a password or key assignment in ${at}`, path });
         continue;
       }
-      const name = key.replace(/[_-]/g, '');
-      const value = text.trim();
-      if (SECRET_KEY.test(name) && !NOT_SECRET_KEY.test(name) && value.length >= 6 && !REFERENCE.test(value)) {
-        findings.push({ rule: 'detector:secret-field', severity: 'deny', reason: `a secret value in field ${at}`, path });
-      }
+      if (secretField(key, text)) findings.push({ rule: 'detector:secret-field', severity: 'deny', reason: `a secret value in field ${at}`, path });
+    }
+    if (!findings.some((finding) => finding.rule === 'detector:private-key') && splitPrivateKey(strings)) {
+      findings.push({ rule: 'detector:private-key', severity: 'deny', reason: 'a private key split across the arguments', path: '' });
     }
     return findings;
   },

@@ -1,3 +1,5 @@
+import { normalizeText } from './normalize-text.ts';
+
 /** A redirection of a simple command: `> /dev/sda` is `{ op: '>', target: '/dev/sda' }`. */
 export interface Redirect {
   op: string;
@@ -21,8 +23,6 @@ export interface ShellParse {
 /** Nesting of `bash -c`, `$(…)`, `eval` beyond this throws, and a detector that throws denies. */
 export const MAX_SHELL_NESTING = 8;
 
-const INVISIBLE = /[\u00ad\u200b-\u200f\u2060\ufeff]/g;
-
 /**
  * What a command string means to a shell on a case-insensitive file system, with the tricks
  * that hide words removed: Unicode compatibility forms, invisible characters, case, line
@@ -30,13 +30,19 @@ const INVISIBLE = /[\u00ad\u200b-\u200f\u2060\ufeff]/g;
  * @example normalizeShellText('R\u200bM${IFS}-rf /') // 'rm -rf /'
  */
 export function normalizeShellText(text: string): string {
-  return text
-    .normalize('NFKC')
-    .replace(INVISIBLE, '')
+  return normalizeText(text)
     .toLowerCase()
     .replace(/\r\n?/g, '\n')
     .replace(/\\\n/g, '')
     .replace(/\$\{ifs\}|\$ifs\b/g, ' ');
+}
+
+/**
+ * A word quoted for a POSIX shell, unquoted when it needs no quotes.
+ * @example shellQuote('a b') // "'a b'"
+ */
+export function shellQuote(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 /**

@@ -1,3 +1,5 @@
+import { normalizeText } from './normalize-text.ts';
+
 /** One SQL statement, lowercased, comments gone and string literals replaced by `''`. */
 export interface SqlStatement {
   text: string;
@@ -39,7 +41,7 @@ export function sqlStatements(source: string, depth = 0): SqlStatement[] {
 
 /** Case, compatibility forms and invisible characters folded: what the lexer reads. */
 function normalizeSql(source: string): string {
-  return source.normalize('NFKC').replace(/[\u00ad\u200b-\u200f\u2060\ufeff]/g, '').toLowerCase();
+  return normalizeText(source).toLowerCase();
 }
 
 /**

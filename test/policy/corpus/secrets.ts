@@ -46,6 +46,13 @@ export const SECRETS_DANGEROUS: CorpusEntry[] = all('deny', [
   { command: 'docker login -p Sup3rS3cret! registry.example.com' },
   { argv: ['vault', 'login', '--password', 'hunter22'] },
   { note: 'the staging password is Tr0ub4dor3' },
+  { note: 'ＡＫＩＡＩＯＳＦＯＤＮＮ７ＥＸＡＭＰＬＥ' },
+  { env: 'DB_PASS\u2060WORD=s3cr3t-Pa55' },
+  { blob: 'a2V5IEFLSUFJT1NGT0ROTjdFWEFNUExF' },
+  { key: 'MHcCAQEEIO/HyKTegGFiplrf7my1NeeNNRLo/i9MpAzKqTF3tdDAoAoGCCqGSM49' },
+  { a: '-----BEGIN RSA PRIV', b: 'ATE KEY-----' },
+  { password: 123456 },
+  { pwd: 12345678 },
 ]);
 
 /** Text about credentials, references to them, and look-alikes that hold none. */
@@ -83,6 +90,10 @@ export const SECRETS_HARMLESS: CorpusEntry[] = all('clean', [
   { command: 'npm publish --access public' },
   { command: 'docker login -p "$REGISTRY_PASSWORD" registry.example.com' },
   { text: 'The password is required and is never logged.' },
+  { passwordMinLength: 12 },
+  { password: true },
+  { content: 'IyBQcm9qZWN0CgpSdW4gYG5wbSB0ZXN0YCBiZWZvcmUgeW91IHB1c2gu' },
+  { key: 'MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA4uz2hsPb1OB9u0UB8VmQ' },
 ]);
 
 /** Credential-like inputs on the line. */

@@ -38,6 +38,9 @@ export const SHELL_DANGEROUS: CorpusEntry[] = [
     "$'\\x72\\x6d' -rf /",
     'r\u200bm -rf /',
     'ｒｍ -rf /',
+    'r\u3164m -rf /',
+    'echo cm0gLXJmIC8= | base64 -d | sh',
+    'echo 726d202d7266202f | xxd -r -p | sh',
     'rm -rf ~',
     'rm -rf ~/',
     'rm -rf $HOME',
@@ -125,6 +128,7 @@ export const SHELL_DANGEROUS: CorpusEntry[] = [
   { args: { job: { matrix: [{ script: ['npm ci', 'sudo rm -rf --no-preserve-root /'] }] } }, expect: 'deny' },
   { args: { payload: '{"command":"rm -rf /"}' }, expect: 'deny' },
   { args: { 'rm -rf /': true }, expect: 'deny' },
+  { args: { cmd: 'rm', args: ['-rf', '/'] }, expect: 'deny' },
 ];
 
 /** Commands that look alike and are fine. */

@@ -60,6 +60,9 @@ export const SQL_DANGEROUS: CorpusEntry[] = [
     "SELECT 'x\\'; DELETE FROM users; -- '",
     'db.users.deleteMany({})',
     'db.sessions.drop()',
+    'DR\u2063OP DATABASE prod',
+    'ＤＲＯＰ ＤＡＴＡＢＡＳＥ prod',
+    'RFJPUCBEQVRBQkFTRSBwcm9kdWN0aW9u',
   ]),
   ...entries('command', 'escalate', ['mysql -e "TRUNCATE users"', 'sqlite3 app.db "DELETE FROM sessions"']),
 ];
