@@ -56,8 +56,8 @@ const messageOf = (error: unknown): string => {
 };
 
 /** Runs one detector and checks what it returns: anything but a list of well-formed findings throws. */
-function runDetector(detector: Detector, strings: ReturnType<typeof scanStrings>, args: JsonObject): Finding[] {
-  const findings: unknown = detector.detect(strings, args);
+function runDetector(detector: Detector, strings: ReturnType<typeof scanStrings>, input: EvaluationInput): Finding[] {
+  const findings: unknown = detector.detect(strings, input.args, { actionType: input.actionType });
   if (!Array.isArray(findings)) throw new TypeError('returned no list of findings');
   for (const finding of findings as Finding[]) {
     if (typeof finding?.rule !== 'string' || !(finding.severity === 'deny' || finding.severity === 'escalate' || finding.severity === 'alternative')) {
@@ -149,7 +149,7 @@ export function compilePolicy(policy: Policy, detectors: readonly Detector[] = D
       const findings: Finding[] = [];
       for (const detector of active) {
         try {
-          const found = runDetector(detector, strings, input.args);
+          const found = runDetector(detector, strings, input);
           if (detector.findsCredentials && found.length > 0) credentials = true;
           if (detector.findsCredentials) credentialChecksLeft -= 1;
           findings.push(...found);

@@ -1,6 +1,8 @@
 import type { JsonObject, JsonValue } from '../../model/json.ts';
 import type { Detector, Finding, ScannedString } from './detector.ts';
-import { deletesRemoteRefs, gitInvocation, isForcePush } from './git-commands.ts';
+import { deletesRemoteRefs, gitInvocations, isForcePush } from './git-commands.ts';
+import { isPushContext, leaseStructured, structuredForcePushes } from './git-structured.ts';
+import { normalizeText } from './normalize-text.ts';
 import { commandTexts, scanStrings } from './scan.ts';
 import { commandsOf } from './shell-commands.ts';
 
@@ -8,7 +10,7 @@ const LEASE = '--force-with-lease';
 
 /** Rewrites force flags to `--force-with-lease` inside the `push …` part of a command line. */
 function rewriteLine(text: string): string {
-  return text.replace(/\bpush\b[^;&|\n]*/gi, (region) => {
+  return text.replace(/\bpush\b[^;&|\n]*/gi, (region: string, offset: number) => {
     let dropped = false;
     let out = region
       .replace(/(^|[\s"'])--force(?=[\s"']|$)/gi, `$1${LEASE}`)
@@ -17,7 +19,11 @@ function rewriteLine(text: string): string {
         dropped = true;
         return before;
       });
-    if (dropped && !out.toLowerCase().includes(LEASE)) out = out.replace(/^push/i, (word) => `${word} ${LEASE}`);
+    if (dropped && !out.toLowerCase().includes(LEASE)) {
+      // `-c alias.p=push … +main`: the alias's value ends after `push`, so no option fits there: no rewrite.
+      if (text[offset - 1] === '=') return region;
+      out = out.replace(/^push/i, (word) => `${word} ${LEASE}`);
+    }
     return out;
   });
 }
@@ -47,7 +53,12 @@ function rewriteArgv(argv: readonly string[]): string[] {
 
 /** The arguments with every force push turned into `--force-with-lease`. */
 function withLease(value: JsonValue): JsonValue {
-  if (typeof value === 'string') return rewriteLine(value);
+  if (typeof value === 'string') {
+    // Rewritten as the detectors read it (`git pu\u200bsh -f` is a push), kept as sent when nothing changes.
+    const folded = normalizeText(value);
+    const rewritten = rewriteLine(folded);
+    return rewritten === folded ? value : rewritten;
+  }
   if (Array.isArray(value)) {
     const argv = value.every((item) => typeof item === 'string') && value.some((item) => (item as string).toLowerCase() === 'push');
     return argv ? rewriteArgv(value as string[]) : value.map(withLease);
@@ -61,34 +72,53 @@ function withLease(value: JsonValue): JsonValue {
 /** Force pushes and hard resets among the commands of the scanned strings. */
 type Rewrite = 'push' | 'reset' | 'remote-delete';
 
-function findHistoryRewrites(strings: readonly ScannedString[]): Array<{ kind: Rewrite; path: string }> {
-  const found: Array<{ kind: Rewrite; path: string }> = [];
+interface HistoryRewrites {
+  found: Array<{ kind: Rewrite; path: string }>;
+  /** Whether any command runs `git push`, forced or not: its structured arguments are then a push's. */
+  runsPush: boolean;
+}
+
+function findHistoryRewrites(strings: readonly ScannedString[]): HistoryRewrites {
+  const result: HistoryRewrites = { found: [], runsPush: false };
   for (const scanned of commandTexts(strings)) {
     const { path } = scanned;
     for (const command of commandsOf(scanned)) {
-      const git = gitInvocation(command);
-      if (git?.subcommand === 'push' && isForcePush(git.args)) found.push({ kind: 'push', path });
-      else if (git?.subcommand === 'push' && deletesRemoteRefs(git.args)) found.push({ kind: 'remote-delete', path });
-      else if (git?.subcommand === 'reset' && git.args.includes('--hard')) found.push({ kind: 'reset', path });
+      for (const git of gitInvocations(command)) {
+        if (git.subcommand === 'push') result.runsPush = true;
+        if (git.subcommand === 'push' && isForcePush(git.args, git.config)) result.found.push({ kind: 'push', path });
+        else if (git.subcommand === 'push' && deletesRemoteRefs(git.args, git.config)) result.found.push({ kind: 'remote-delete', path });
+        else if (git.subcommand === 'reset' && git.args.includes('--hard')) result.found.push({ kind: 'reset', path });
+      }
     }
   }
-  return found;
+  return result;
+}
+
+/** The command lines' history rewrites, and in a push context the structured force flags (`{ "force": true }`). */
+function historyRewrites(strings: readonly ScannedString[], args: JsonObject, actionType: string | undefined): Array<{ kind: Rewrite; path: string }> {
+  const { found, runsPush } = findHistoryRewrites(strings);
+  if (!isPushContext(actionType, runsPush)) return found;
+  return [...found, ...structuredForcePushes(args).map((path) => ({ kind: 'push' as const, path }))];
 }
 
 /**
- * `git push --force` (`-f`, `-uf`, `+main`) → escalate (DESIGN.md: at least escalate, whatever
- * the autonomy), suggesting the same arguments with `--force-with-lease` — which refuses to
- * overwrite commits the agent has not seen — for the approver to reroute to. The rewrite is
- * checked: when a force push survives it, nothing is suggested. `git reset --hard` and pushes
- * that delete remote refs (`--delete`, `:branch`, `--mirror`) → escalate.
+ * `git push --force` (`-f`, `-uf`, `+main`, through global options, `-c alias.p=push` aliases or
+ * a `-c remote.origin.push=+…` setting) → escalate (DESIGN.md: at least escalate, whatever the
+ * autonomy), suggesting the same arguments with `--force-with-lease` — which refuses to
+ * overwrite commits the agent has not seen — for the approver to reroute to. In a push context
+ * (a `vcs:push` action, or arguments that run `git push`) structured force counts too:
+ * `{ "force": true }`, `{ "flags": ["--force"] }`, `{ "refspec": "+main" }` (see
+ * {@link structuredForcePushes}). The rewrite is checked: when a force push survives it,
+ * nothing is suggested. `git reset --hard` and pushes that delete remote refs (`--delete`,
+ * `:branch`, `--mirror`) → escalate.
  */
 export const gitHistory: Detector = {
   id: 'git-history',
-  detect(strings, args) {
-    const found = findHistoryRewrites(strings);
+  detect(strings, args, context) {
+    const found = historyRewrites(strings, args, context?.actionType);
     if (found.length === 0) return [];
-    let saferArgs: JsonObject | undefined = withLease(args) as JsonObject;
-    if (findHistoryRewrites(scanStrings(saferArgs)).some((hit) => hit.kind === 'push')) saferArgs = undefined;
+    let saferArgs: JsonObject | undefined = leaseStructured(withLease(args)) as JsonObject;
+    if (historyRewrites(scanStrings(saferArgs), saferArgs, context?.actionType).some((hit) => hit.kind === 'push')) saferArgs = undefined;
     return found.map(({ kind, path }): Finding => {
       const at = path || 'args';
       if (kind === 'reset') return { rule: 'detector:git-reset-hard', severity: 'escalate', reason: `git reset --hard in ${at}`, path };

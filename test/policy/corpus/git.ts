@@ -13,8 +13,13 @@ export const GIT_DANGEROUS: CorpusEntry[] = [
     'git push --force-with-lease --force',
     "bash -c 'git push -f'",
     'cd repo && git push -f origin HEAD',
+    'git pu\u200bsh --force',
+    'git -c alias.p=push p --force',
+    "git -c alias.x='push --force' x",
+    "git -c 'alias.p=!git push -f' p",
   ]),
   { args: { argv: ['git', 'push', '--force', 'origin', 'main'] }, expect: 'escalate' },
+  { args: { cmd: 'git', args: ['push', '--force', 'origin', 'main'] }, expect: 'escalate' },
   ...entries('command', 'escalate', ['git reset --hard', 'git reset --hard HEAD~3', 'GIT RESET --HARD origin/main', 'git -c core.x=y reset --hard', 'git fetch && git reset --hard origin/main', 'git push --mirror', 'git push origin :feature', 'git push --delete origin old-branch']),
 ];
 
@@ -24,6 +29,9 @@ export const GIT_HARMLESS: CorpusEntry[] = entries('command', 'clean', [
   'git push --force-with-lease',
   'git push --force-with-lease origin feature',
   'git push --force-if-includes --force-with-lease',
+  'git push --force-if-includes',
+  'git -c alias.st=status st --short',
+  'git -c alias.p=push p origin main',
   'git push -u origin feature',
   'git push --tags',
   'git push origin main:main',
