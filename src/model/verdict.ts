@@ -27,7 +27,11 @@ export const Verdict = z.strictObject({
   /** Distinct approvals needed when `decision` is `escalate`. */
   requiredApprovals: z.number().int().min(1).max(10),
   policyVersion: z.string(),
-  /** SHA-256 of the canonical JSON of the arguments. */
+  /**
+   * SHA-256 of the canonical JSON of the arguments (an approval is bound to it). When they are
+   * withheld (`argsWithheld`): an HMAC-SHA-256 under a random key thrown away at once, so it
+   * cannot confirm a guessed credential, nor be recomputed.
+   */
   argsHash: z.string(),
   durationMs: z.number().min(0),
   /**
@@ -37,8 +41,7 @@ export const Verdict = z.strictObject({
   alternative: Alternative.optional(),
   /**
    * The arguments held a credential (a secrets detector's finding): the task is denied and its
-   * arguments are not kept — the task records `{ withheld }` instead, `argsHash` still binds
-   * what was sent.
+   * arguments are not kept — the task records `{ withheld }` instead, and `argsHash` is keyed.
    */
   argsWithheld: z.literal(true).optional(),
 });
@@ -46,5 +49,5 @@ export type Verdict = z.infer<typeof Verdict>;
 
 /** What a task whose arguments held a credential keeps in their place. */
 export const WITHHELD_ARGS = {
-  withheld: 'the arguments held a credential, so Tollgate denied the action and did not keep them; argsHash identifies what was sent',
+  withheld: 'the arguments held a credential, so Tollgate denied the action and did not keep them; argsHash is keyed and cannot be recomputed',
 } as const;

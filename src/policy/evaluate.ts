@@ -7,6 +7,7 @@ import { DEFAULT_DETECTORS, type Detector, type Finding, scanStrings } from './d
 import { policyVersion } from './load-policy.ts';
 import type { Policy, TableOutcome } from './policy-schema.ts';
 import { DEFAULT_ACTION_RISKS, riskOf } from './taxonomy.ts';
+import { withheldArgsHash } from './withheld-args-hash.ts';
 
 /** What SecOps judges. */
 export interface EvaluationInput {
@@ -95,7 +96,8 @@ function combine(findings: readonly Finding[], cell: TableOutcome, riskLevel: Ri
 
 /**
  * Compiles a policy: hashes it once (its version), merges its action risks over the built-in
- * taxonomy, fixes the detector list. `evaluate` is pure and synchronous: hard-deny list →
+ * taxonomy, fixes the detector list. `evaluate` is synchronous and pure — but for the `argsHash`
+ * of withheld arguments, keyed afresh each time ({@link withheldArgsHash}): hard-deny list →
  * detectors → decision table for risk × autonomy; the strictest answer wins. Anything that
  * throws on the way — a detector, a malformed finding, a broken policy object, unhashable
  * arguments — gives a `deny` (fail closed); `evaluate` itself never throws.
@@ -118,6 +120,7 @@ export function compilePolicy(policy: Policy, detectors: readonly Detector[] = D
     const started = options.now?.() ?? 0;
     // Until known, the verdict describes the worst case.
     const base: Pick<Verdict, 'riskLevel' | 'autonomy' | 'policyVersion' | 'argsHash'> = { riskLevel: 'critical', autonomy: 'locked', policyVersion: version, argsHash: '' };
+    let canonicalArgs: string | undefined;
     // Built field by field: spreading two objects into a third is a slow path in V8, and this runs for every task.
     const finish = (judgement: Judgement): Verdict => {
       const verdict: Verdict = {
@@ -128,7 +131,8 @@ export function compilePolicy(policy: Policy, detectors: readonly Detector[] = D
         autonomy: base.autonomy,
         requiredApprovals: judgement.requiredApprovals,
         policyVersion: base.policyVersion,
-        argsHash: base.argsHash,
+        // Withheld arguments get a keyed hash: the plain one would confirm a guessed password offline.
+        argsHash: judgement.argsWithheld && canonicalArgs !== undefined ? withheldArgsHash(canonicalArgs) : base.argsHash,
         durationMs: options.now ? Math.max(0, options.now() - started) : 0,
       };
       if (judgement.alternative !== undefined) verdict.alternative = judgement.alternative;
@@ -142,7 +146,8 @@ export function compilePolicy(policy: Policy, detectors: readonly Detector[] = D
     let credentialChecksLeft = credentialDetectors;
     const mayHoldCredentials = () => credentials || credentialChecksLeft > 0;
     try {
-      base.argsHash = sha256Hex(canonicalJson(input.args));
+      canonicalArgs = canonicalJson(input.args);
+      base.argsHash = sha256Hex(canonicalArgs);
       base.riskLevel = riskOf(actions, input.actionType);
       base.autonomy = options.autonomyOverride ?? autonomyOf(input.agentId, input.department);
       const strings = scanStrings(input.args);
