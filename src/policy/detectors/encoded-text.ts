@@ -21,7 +21,7 @@ for (const char of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01234567
 /**
  * Whether a text has a run of at least `length` base64 characters: the quick test that most
  * strings (prose, paths, names) fail before any match is listed. A loop over a table: on the
- * hot path it costs a quarter of the equivalent regular expression.
+ * hot path it is cheaper than the equivalent regular expression (measured in a profile).
  */
 function hasRun(text: string, length: number): boolean {
   let run = 0;
@@ -36,6 +36,7 @@ function hasRun(text: string, length: number): boolean {
   }
   return false;
 }
+
 /** A whole string that is base64 wrapped over lines (`base64` wraps at 76, PEM at 64). */
 const WRAPPED = /^[A-Za-z0-9+/_=-]{16,}(?:\r?\n[A-Za-z0-9+/_=-]+)+\s*$/;
 const HEX = /^[0-9a-fA-F]+$/;
@@ -50,8 +51,8 @@ const MIN_CUED = 8;
 
 /**
  * Encoded characters decoded per evaluation at most: what a request body may hold (1 MiB). Past
- * it, strings are judged as they are — the bound keeps an evaluation's work at most ~1.75× its
- * input, whatever the input.
+ * it, strings are judged as they are. Decoded text is never longer than what it was decoded
+ * from, so the detectors read at most 1 MiB more than the arguments, whatever they hold.
  */
 export const MAX_DECODED_PER_EVALUATION = 1024 * 1024;
 

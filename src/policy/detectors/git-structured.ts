@@ -12,7 +12,7 @@ const FORCE_KEYS = new Set(['force', 'forcepush', 'forceupdate']);
 /** Values that switch an option on. */
 const ON = new Set(['true', 'yes', 'on', '1']);
 /** Keys whose string value is a list of options (`{ "flags": "--force --tags" }`). */
-const OPTION_KEYS = new Set(['flags', 'options', 'opts', 'args', 'argv', 'arguments', 'params', 'parameters', 'extraargs', 'pushoptions']);
+const OPTION_KEYS = new Set(['flags', 'options', 'opts', 'args', 'arguments', 'params', 'parameters', 'extraargs', 'pushoptions']);
 /**
  * Keys whose value is not a push's option: prose (the word "--force" in a message is no force
  * push), and command lines, which the command detectors read whole (`{ argv: ['rm', '-f', 'x'] }`
