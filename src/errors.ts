@@ -25,6 +25,8 @@ export const ERROR_CODES = {
   store_closed: 503,
   store_in_use: 503,
   engine_closed: 503,
+  /** The server is shutting down: nothing was done; retry after `Retry-After`, on this server's successor or another worker. */
+  shutting_down: 503,
   /** The CLI could not reach the server (refused, timed out, DNS): nothing was asked. */
   server_unreachable: 503,
   listen_failed: 500,
@@ -129,6 +131,21 @@ export class TooManyRequestsError extends GateError {
     const retryAfterSeconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
     super('too_many_requests', message, { retryAfterSeconds });
     this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+/**
+ * The server began shutting down before this request ran (or while a long-poll waited): nothing
+ * was done. The client retries after `retryAfterSeconds` (the server sends it as `Retry-After`),
+ * against the server's successor or another worker.
+ */
+export class ShuttingDownError extends GateError {
+  /** Whole seconds, at least 1. */
+  readonly retryAfterSeconds: number;
+  constructor(message: string, retryAfterSeconds = 1) {
+    const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
+    super('shutting_down', message, { retryAfterSeconds: seconds });
+    this.retryAfterSeconds = seconds;
   }
 }
 
