@@ -24,6 +24,10 @@ export const ERROR_CODES = {
   snapshot_invalid: 500,
   store_closed: 503,
   store_in_use: 503,
+  /** The store cannot be reached or cannot write just now (a database outage, a full disk): not a bug; retry after `Retry-After`. */
+  store_unavailable: 503,
+  /** The store a command names cannot be opened as given (no such database, role or directory; no permission; a newer schema): fix the configuration. */
+  store_misconfigured: 503,
   engine_closed: 503,
   /** The server is shutting down: nothing was done; retry after `Retry-After`, on this server's successor or another worker. */
   shutting_down: 503,
@@ -181,6 +185,102 @@ export class StoreInUseError extends GateError {
   constructor(path: string) {
     super('store_in_use', `${path} is in use by another Tollgate process: stop it first (an embedded SQLite store has one owner; share PostgreSQL to run several)`);
   }
+}
+
+/** Whole seconds a client is told to wait after a store outage answer: long enough for a failover or restart to begin to show. */
+const STORE_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * The store could not be reached, or could not read or write just now: a PostgreSQL server
+ * refusing or dropping connections (down, restarting, failing over), an SQLite file busy beyond
+ * its timeout, an I/O error, a full disk. An outage of the environment, not a bug: the server
+ * answers 503 with `Retry-After`. A write cut off mid-way may or may not have been made; a
+ * proposal retried with its `idempotencyKey` is safe.
+ */
+export class StoreUnavailableError extends GateError {
+  /** What failed: an errno (`ECONNREFUSED`), a SQLSTATE (`57P01`), an SQLite code (`SQLITE_FULL`), or pg's sentence when it gives no code. */
+  readonly reason: string;
+  /** Whole seconds, at least 1. */
+  readonly retryAfterSeconds: number;
+  constructor(reason: string, cause?: unknown, retryAfterSeconds = STORE_RETRY_AFTER_SECONDS) {
+    super('store_unavailable', `the store is unavailable (${reason}); try again after Retry-After seconds`, { reason, retryAfterSeconds });
+    this.reason = reason;
+    this.retryAfterSeconds = Math.max(1, Math.ceil(retryAfterSeconds));
+    if (cause !== undefined) this.cause = cause;
+  }
+}
+
+/** The store a command names cannot be opened as configured; the message names the file or database (never a password). */
+export class StoreMisconfiguredError extends GateError {
+  constructor(message: string) {
+    super('store_misconfigured', message);
+  }
+}
+
+/** Node errno codes of a connection that could not be made, or was cut. */
+const CONNECTION_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'EHOSTDOWN', 'ENETUNREACH', 'ENETDOWN', 'ENOTFOUND', 'EAI_AGAIN']);
+/**
+ * SQLSTATEs of a PostgreSQL server that is not there for us just now: class 08 (connection
+ * exceptions), 57P01–57P03 (shut down by an administrator or a crash, not accepting connections
+ * yet), class 53 (out of connections, disk or memory), 25006 (now a read-only standby, after a
+ * failover), and a database or role removed, or a password changed, under a running server.
+ */
+const UNAVAILABLE_SQLSTATE = /^(08...|57P0[123]|53...|25006|3D000|28000|28P01)$/;
+/** SQLite, beyond its busy timeout or out of disk: SQLITE_BUSY*, SQLITE_IOERR*, SQLITE_FULL. */
+const UNAVAILABLE_SQLITE = /^SQLITE_(BUSY|IOERR|FULL)(_|$)/;
+/**
+ * pg raises a lost or timed-out connection without any code, so here, and only here, the
+ * message text is what there is to go by.
+ */
+const PG_CONNECTION_LOST = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error and is not queryable|Query read timeout)/;
+
+/**
+ * Why `error` means the store is unavailable (its code, or pg's sentence), or undefined when it
+ * does not (a bug, a refusal, a conflict). Looks through `cause` chains and AggregateErrors (a
+ * host with several addresses fails with one error per address). A GateError other than
+ * StoreUnavailableError is never an outage: it was raised on purpose.
+ * @example storeUnavailableReason(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })) // 'ECONNREFUSED'
+ */
+export function storeUnavailableReason(error: unknown, depth = 0): string | undefined {
+  if (typeof error !== 'object' || error === null || depth > 5) return undefined;
+  if (error instanceof StoreUnavailableError) return error.reason;
+  if (error instanceof GateError) return undefined;
+  const code: unknown = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && (CONNECTION_ERRNOS.has(code) || UNAVAILABLE_SQLSTATE.test(code) || UNAVAILABLE_SQLITE.test(code))) return code;
+  const message: unknown = (error as { message?: unknown }).message;
+  if (typeof message === 'string' && PG_CONNECTION_LOST.test(message)) return message.slice(0, 100);
+  if (error instanceof AggregateError) {
+    for (const inner of error.errors) {
+      const reason = storeUnavailableReason(inner, depth + 1);
+      if (reason !== undefined) return reason;
+    }
+  }
+  return storeUnavailableReason((error as { cause?: unknown }).cause, depth + 1);
+}
+
+/**
+ * `error` as a StoreUnavailableError when it means the store is unavailable (see
+ * `storeUnavailableReason`), keeping it as the cause; otherwise undefined.
+ * @example app.onError((error) => problemFromError(asStoreUnavailable(error) ?? error))
+ */
+export function asStoreUnavailable(error: unknown): StoreUnavailableError | undefined {
+  if (error instanceof StoreUnavailableError) return error;
+  const reason = storeUnavailableReason(error);
+  return reason === undefined ? undefined : new StoreUnavailableError(reason, error);
+}
+
+/**
+ * An error as one log line wants it, without its stack: its code (errno, SQLSTATE, SQLite or
+ * Tollgate code) when it has one, and its message (an AggregateError's first inner message
+ * when its own is empty).
+ * @example logger.warn(failureSummary(error), 'sweep failed')
+ */
+export function failureSummary(error: unknown): { code?: string; message: string } {
+  if (typeof error !== 'object' || error === null) return { message: String(error) };
+  const code: unknown = (error as { code?: unknown }).code;
+  let message = String((error as { message?: unknown }).message ?? '');
+  if (!message && error instanceof AggregateError) message = error.errors.map((inner) => String((inner as Error)?.message)).join('; ');
+  return typeof code === 'string' ? { code, message: message.slice(0, 500) } : { message: message.slice(0, 500) };
 }
 
 /** The server could not listen: the port is taken, the host unknown, or binding it is not allowed. */
