@@ -3,7 +3,7 @@
 
 // Engine
 export { createEngine } from './engine/engine.ts';
-export type { DecisionResult, Engine, EngineOptions, RecoveryReport, SubmitResult } from './engine/engine-types.ts';
+export type { DecisionResult, Engine, EngineOptions, RecoverOptions, RecoveryReport, SubmitResult } from './engine/engine-types.ts';
 export { SimulatedClock, systemClock, type Clock } from './engine/clock.ts';
 export { recordExecutor, type ExecutionRequest, type Executor } from './engine/executor.ts';
 export { createIdGenerator, type IdGenerator } from './engine/ids.ts';

@@ -63,6 +63,12 @@ export interface DecisionResult {
   alternativeTask?: Task;
 }
 
+/** How `recover()` tells its progress. */
+export interface RecoverOptions {
+  /** Called once every interrupted task is restored and running (each holds its task's lock), before they come to rest. */
+  onRestored?: () => void;
+}
+
 /** What `recover()` did at start. */
 export interface RecoveryReport {
   resumed: number;
@@ -112,8 +118,12 @@ export interface Engine {
   maintain(): Promise<void>;
   /** This worker's id in task leases. */
   readonly workerId: string;
-  /** Continues tasks a crash interrupted. Run once at start. */
-  recover(): Promise<RecoveryReport>;
+  /**
+   * Continues tasks a crash interrupted; resolves once they are at rest. Run once at start.
+   * `onRestored` is called as soon as they are all restored and running (before their
+   * executions end): a server may serve requests from then on.
+   */
+  recover(options?: RecoverOptions): Promise<RecoveryReport>;
   /** Every committed lifecycle event, in id order. */
   readonly events$: Observable<LifecycleEvent>;
   /** Tasks alive in memory right now. */

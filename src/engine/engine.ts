@@ -1,7 +1,8 @@
 import { createApprovalStoreActor } from '../../actors/approval-store.ts';
 import { createExecutorActor } from '../../actors/executor.ts';
 import { createSecOpsActor } from '../../actors/secops.ts';
-import type { TaskContext } from '../../machines/task-context.ts';
+import type { TaskContext, TaskError } from '../../machines/task-context.ts';
+import { decodeEnvelope } from '../../machines/envelope.ts';
 import { taskMachine } from '../../machines/task.machine.ts';
 import { ClosedError, DuplicateIdempotencyKeyError, NotFoundError, ValidationError } from '../errors.ts';
 import { type Approval, type ApprovalView, toApprovalView } from '../model/approval.ts';
@@ -15,12 +16,12 @@ import { retryLostCas } from './cas-retry.ts';
 import { type DecisionDeps, applyDecision, readApprovalView } from './decision-run.ts';
 import { assertNoCredentialText, assertNoCredentialsInDecision, assertNoCredentialsOutsideArgs } from './credential-check.ts';
 import { AutonomyRegistry } from './autonomy-registry.ts';
-import { DEFAULT_ERROR_RATE_RULE, ErrorRateTracker } from './error-rate.ts';
+import { DEFAULT_ERROR_RATE_RULE, ErrorRateTracker, INFRASTRUCTURE_FAILURES } from './error-rate.ts';
 import { AutonomyChange, AutonomyDowngrade, type AutonomyDowngradeCause, type AutonomySetting } from '../model/autonomy-setting.ts';
 import type { AutonomyLevel } from '../model/autonomy.ts';
 import { type Clock, isoNow, systemClock } from './clock.ts';
 import { defaultPolicyRuntime } from './default-policy-runtime.ts';
-import type { DecisionResult, Engine, EngineOptions, RecoveryReport, SubmitResult } from './engine-types.ts';
+import type { DecisionResult, Engine, EngineOptions, RecoverOptions, RecoveryReport, SubmitResult } from './engine-types.ts';
 import { recordExecutor } from './executor.ts';
 import { createIdGenerator, type IdGenerator } from './ids.ts';
 import { replayDifferences } from './idempotent-replay.ts';
@@ -246,9 +247,9 @@ class GateEngine implements Engine {
     return this.#autonomy.list();
   }
 
-  async recover(): Promise<RecoveryReport> {
+  async recover(options: RecoverOptions = {}): Promise<RecoveryReport> {
     this.#assertOpen();
-    const report = await this.#takeover.run();
+    const report = await this.#takeover.run(options.onRestored);
     this.#logger.info(report, 'recovery finished');
     return report;
   }
@@ -271,11 +272,21 @@ class GateEngine implements Engine {
     this.#follower.stop();
   }
 
-  /** Feeds the error-rate downgrade with each finished execution. */
+  /**
+   * Feeds the error-rate downgrade with each finished execution, and logs each failed one. A
+   * failure of the executor's infrastructure (INFRASTRUCTURE_FAILURES) is not the agent's and
+   * is not counted.
+   */
   #countExecution(record: TaskRecord): void {
-    if (!this.#errorRates || (record.state !== 'completed' && record.state !== 'failed')) return;
-    if (!this.#errorRates.record(record.agentId, record.state === 'failed')) return;
-    const { threshold, window } = this.#errorRates.rule;
+    if (record.state !== 'completed' && record.state !== 'failed') return;
+    if (record.state === 'failed') {
+      const error = failureOf(record);
+      this.#logger.warn({ taskId: record.id, agentId: record.agentId, actionType: record.actionType, error }, 'execution failed');
+      if (error && INFRASTRUCTURE_FAILURES.has(error.code)) return;
+    }
+    const rates = this.#errorRates;
+    if (!rates?.record(record.agentId, record.state === 'failed')) return;
+    const { threshold, window } = rates.rule;
     const reason = `at least ${Math.round(threshold * 100)}% of the last ${window} or fewer executions failed`;
     this.#autonomy
       .downgrade(record.agentId, record.department ?? undefined, 'error_rate', reason)
@@ -285,6 +296,15 @@ class GateEngine implements Engine {
 
   #assertOpen(): void {
     if (this.#closed) throw new ClosedError('engine');
+  }
+}
+
+/** Why a failed task failed, from its snapshot (a failure is rare: decoding it then costs nothing that matters). */
+function failureOf(record: TaskRecord): TaskError | null {
+  try {
+    return decodeEnvelope(record.envelope).context.error;
+  } catch {
+    return null;
   }
 }
 

@@ -8,6 +8,19 @@ export interface ErrorRateRule {
   minSamples: number;
 }
 
+/**
+ * Failed executions that say nothing about the agent: the executor endpoint was down, busy or
+ * cut off (the action did not run, or nobody knows), or the engine closed under it. An outage
+ * of the gate's own infrastructure must not lock out every agent (and stay after the outage:
+ * a downgrade is stored); the error rate counts actions that ran and failed, or were refused.
+ */
+export const INFRASTRUCTURE_FAILURES: ReadonlySet<string> = new Set([
+  'executor_unreachable',
+  'executor_unavailable',
+  'execution_outcome_unknown',
+  'engine_closed',
+]);
+
 /** The default rule: half of the last 20 executions failed, with at least 10 seen. */
 export const DEFAULT_ERROR_RATE_RULE: ErrorRateRule = { threshold: 0.5, window: 20, minSamples: 10 };
 

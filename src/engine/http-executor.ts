@@ -1,4 +1,6 @@
+import { z } from 'zod';
 import { isJsonValue, type JsonValue } from '../model/json.ts';
+import { parseInput } from './validate.ts';
 import type { ExecutionRequest, Executor } from './executor.ts';
 
 /** How the HTTP executor calls the host's endpoint. */
@@ -18,9 +20,32 @@ export interface HttpExecutorOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
+/** What createHttpExecutor accepts, checked at once (an embedder's mistake is a ValidationError, not a failed task later). */
+const HttpExecutorOptionsSchema = z.object({
+  url: z
+    .url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' })
+    .refine((url) => !URL.canParse(url) || (new URL(url).username === '' && new URL(url).password === ''), {
+      message: 'the URL carries a user or password, which fetch() refuses to send (and which would show in task errors): pass credentials as a header (headers: { authorization }, or TOLLGATE_EXECUTOR_AUTHORIZATION for tollgate serve)',
+    }),
+  maxAttempts: z.number().int().min(1).max(100).optional(),
+  baseDelayMs: z.number().min(0).max(600_000).optional(),
+  maxDelayMs: z.number().min(0).max(3_600_000).optional(),
+  timeoutMs: z.number().int().min(1).max(3_600_000).optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+  fetch: z.custom<typeof fetch>((value) => typeof value === 'function', 'expected a function').optional(),
+  sleep: z.custom<(ms: number) => Promise<void>>((value) => typeof value === 'function', 'expected a function').optional(),
+});
+
+/** The endpoint as errors name it: scheme, host and path, never a query string or credentials. */
+function endpointName(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.origin}${parsed.pathname}`;
+}
+
 /**
  * Why the action did not run, or may have: `code` becomes the failed task's error code —
- * `executor_rejected` (it answered an error), `executor_unreachable` (no connection was ever
+ * `executor_rejected` (it answered a 4xx: it refused the action), `executor_unavailable` (it kept
+ * answering 5xx or 429 through every attempt), `executor_unreachable` (no connection was ever
  * made: it did not run), `execution_outcome_unknown` (a request went out and no answer came
  * back, timed out or cut: it may have run; the endpoint knows, by the Idempotency-Key).
  * @example if (error instanceof HttpExecutorError && error.status === 422) fixTheRequest();
@@ -49,6 +74,10 @@ export class HttpExecutorError extends Error {
  * @example createEngine({ store, executor: createHttpExecutor({ url: 'https://ops.example/run' }) })
  */
 export function createHttpExecutor(options: HttpExecutorOptions): Executor {
+  parseInput(HttpExecutorOptionsSchema, options, 'HTTP executor options (createHttpExecutor)');
+  // The endpoint as messages name it: task errors are kept in the task and the audit for good,
+  // and read by every token, so never a query string (tokens travel there) or a user:password.
+  const endpoint = endpointName(options.url);
   const maxAttempts = Math.max(1, options.maxAttempts ?? 5);
   const baseDelayMs = options.baseDelayMs ?? 200;
   const maxDelayMs = options.maxDelayMs ?? 5_000;
@@ -69,16 +98,18 @@ export function createHttpExecutor(options: HttpExecutorOptions): Executor {
       const reached = !neverSent(error);
       const code = reached ? 'execution_outcome_unknown' : 'executor_unreachable';
       const what = reached ? `no answer (${describeFetchError(error, timeoutMs)}): the endpoint may have run it` : `failed: ${describeFetchError(error, timeoutMs)}`;
-      return { retry: true, error: new HttpExecutorError(code, `POST ${options.url} ${what}`, null, 0) };
+      return { retry: true, error: new HttpExecutorError(code, `POST ${endpoint} ${what}`, null, 0) };
     }
     const text = await response.text().catch(() => '');
     if (response.ok) return { retry: false, value: parseAnswer(text, response.status) };
-    const error = new HttpExecutorError('executor_rejected', `POST ${options.url} answered ${response.status}: ${text.slice(0, 500)}`, response.status, 0);
     if (response.status === 429 || response.status >= 500) {
+      // The endpoint is down or busy: its own trouble, tried again, and if it lasts the task fails
+      // executor_unavailable (an infrastructure failure, not the agent's: see error-rate.ts).
+      const error = new HttpExecutorError('executor_unavailable', `POST ${endpoint} answered ${response.status}: ${text.slice(0, 500)}`, response.status, 0);
       const afterMs = retryAfterMs(response.headers.get('retry-after'));
       return afterMs === undefined ? { retry: true, error } : { retry: true, error, afterMs };
     }
-    throw error;
+    throw new HttpExecutorError('executor_rejected', `POST ${endpoint} answered ${response.status}: ${text.slice(0, 500)}`, response.status, 0);
   };
 
   return {

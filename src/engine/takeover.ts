@@ -30,8 +30,13 @@ export class Takeover {
     this.#logger = logger;
   }
 
-  /** Continues the interrupted tasks nobody else holds a live lease on; resolves once they are at rest. */
-  async run(): Promise<RecoveryReport> {
+  /**
+   * Continues the interrupted tasks nobody else holds a live lease on; resolves once they are at
+   * rest. `onRestored` is called as soon as every one of them is restored and running (each
+   * holding its task's lock), before they come to rest: a server opens its doors then, rather than
+   * after executions that may take minutes (an executor endpoint that hangs held every request).
+   */
+  async run(onRestored?: () => void): Promise<RecoveryReport> {
     const report: RecoveryReport = { resumed: 0, quarantined: 0, alternativesSubmitted: 0 };
     const runner = this.#runner;
     // On a shared store, only tasks whose lease is gone: the ones live workers are running are not even read.
@@ -40,13 +45,26 @@ export class Takeover {
     const candidates = listed.filter((record) => !runner.runs.has(record.id));
     const claimed = await this.#leases.claim(candidates.map((record) => record.id));
     const interrupted = candidates.filter((record) => claimed.has(record.id));
+    let starting = interrupted.length;
+    const started = () => {
+      starting -= 1;
+      if (starting === 0) onRestored?.();
+    };
+    if (starting === 0) onRestored?.();
     await Promise.all(
       interrupted.map((record) =>
         runner.locks.run(record.id, async () => {
-          if (runner.runs.has(record.id)) return;
+          let counted = false;
+          const countStarted = () => {
+            if (counted) return;
+            counted = true;
+            started();
+          };
+          if (runner.runs.has(record.id)) return countStarted();
           try {
             const run = await runner.restore(record.id, INTERRUPTED_STATES, { recovered: true, leased: this.#leases.enabled });
             run.start();
+            countStarted();
             const settled = await run.settled;
             report.resumed += 1;
             if (await runner.submitAlternative(settled, contextOf(run))) report.alternativesSubmitted += 1;
@@ -55,6 +73,8 @@ export class Takeover {
             // Listed while interrupted, then finished by the worker that ran it before the claim landed: nothing to take over.
             else if (error instanceof TaskLoadError && !error.snapshotError) this.#logger.debug({ taskId: record.id, reason: error.message }, 'task came to rest before the takeover');
             else this.#logger.error({ taskId: record.id, err: error }, 'recovery of a task failed');
+          } finally {
+            countStarted();
           }
         }),
       ),

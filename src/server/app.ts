@@ -4,6 +4,7 @@ import type { Clock } from '../engine/clock.ts';
 import type { Engine } from '../engine/engine-types.ts';
 import { TooManyRequestsError } from '../errors.ts';
 import { createLogger, type Logger } from '../engine/logger.ts';
+import { asStoreUnavailable } from '../errors.ts';
 import { TokenTable } from './auth.ts';
 import { InspectionHub } from './inspection-hub.ts';
 import { createMetrics, type GateMetrics } from './metrics.ts';
@@ -20,6 +21,7 @@ import { eventRoutes } from './routes/events.ts';
 import { machineRoutes } from './routes/machines.ts';
 import { openApiRoutes } from './routes/openapi.ts';
 import { operationRoutes } from './routes/operations.ts';
+import { readinessRoutes } from './routes/readiness.ts';
 import { taskRoutes } from './routes/tasks.ts';
 // The visualizer (issue 6): its page and assets, and the API routes it adds.
 import { inspectionRoutes } from './routes/inspect.ts';
@@ -91,14 +93,15 @@ export function createApp(options: AppOptions): TollgateApp {
   routes.push(
     ...visualizerRoutes(),
     ...operationRoutes(deps),
-    ...taskRoutes(deps),
-    ...approvalRoutes(deps),
-    ...autonomyRoutes(deps),
-    ...eventRoutes(deps),
-    ...auditRoutes(deps),
+    ...readinessRoutes(deps),
+    ...touchingTheStore(taskRoutes(deps)),
+    ...touchingTheStore(approvalRoutes(deps)),
+    ...touchingTheStore(autonomyRoutes(deps)),
+    ...touchingTheStore(eventRoutes(deps)),
+    ...touchingTheStore(auditRoutes(deps)),
     ...machineRoutes(),
     ...sessionRoutes(),
-    ...taskCountRoutes(deps),
+    ...touchingTheStore(taskCountRoutes(deps)),
     ...inspectionRoutes(deps, options.inspection ?? new InspectionHub()),
     ...openApiRoutes(() => routes, options.version ?? '0.1.0'),
   );
@@ -131,14 +134,25 @@ export function createApp(options: AppOptions): TollgateApp {
     }
     return problemResponse(problemOf('not_found', `no route ${c.req.method} ${path}`, { requestId: c.get('requestId') }));
   });
-  app.onError((error, c) => {
+  app.onError((raised, c) => {
+    // A store outage is the environment's, not a bug: 503 store_unavailable with Retry-After,
+    // and the request's own log line says so at warn (request-log.ts), without a stack.
+    const unavailable = asStoreUnavailable(raised);
+    const error = unavailable ?? raised;
     const problem = problemFromError(error);
     problem.requestId = c.get('requestId');
-    if (problem.status >= 500) logger.error({ err: error, reqId: problem.requestId }, 'request failed (a bug, or the store is gone)');
+    if (unavailable) c.set('storeUnavailable', unavailable.reason);
+    else if (problem.status >= 500) logger.error({ err: error, reqId: problem.requestId }, 'request failed (a bug)');
     const headers: Record<string, string> = {};
+    if (unavailable) headers['retry-after'] = String(unavailable.retryAfterSeconds);
     if (problem.code === 'unauthorized') headers['www-authenticate'] = 'Bearer realm="tollgate"';
     if (error instanceof TooManyRequestsError) headers['retry-after'] = String(error.retryAfterSeconds);
     return problemResponse(problem, headers);
   });
   return Object.assign(app, { tollgateRoutes: routes as readonly Route[] });
+}
+
+/** Routes that read or write the store: an outage answers them 503 `store_unavailable` (so OpenAPI lists it). */
+function touchingTheStore(routes: Route[]): Route[] {
+  return routes.map((route) => ({ ...route, errors: [...(route.errors ?? []), 'store_unavailable'] }));
 }

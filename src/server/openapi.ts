@@ -14,6 +14,7 @@ import {
   DecisionAnswer,
   HealthAnswer,
   MachineDefinition,
+  ReadinessAnswer,
   RejectBody,
   RerouteBody,
   TaskAnswer,
@@ -23,7 +24,7 @@ import {
 
 type JsonSchema = Record<string, unknown>;
 
-/** Every 429 says when to come back. */
+/** Every 429, and every 503 `store_unavailable`, says when to come back. */
 const RETRY_AFTER_HEADER = {
   'Retry-After': {
     description: 'whole seconds to wait before asking again',
@@ -45,6 +46,7 @@ const NAMED: Record<string, z.ZodType> = {
   AuditPage,
   AuditVerification: AuditVerificationAnswer,
   Health: HealthAnswer,
+  Readiness: ReadinessAnswer,
   MachineDefinition,
   TaskSubmission,
   ApproveBody,
@@ -92,7 +94,7 @@ export function buildOpenApi(routes: readonly Route[], info: { version: string }
     for (const [status, codes] of errorAnswers(route)) {
       responses[String(status)] = {
         description: codes.join(', '),
-        ...(status === 429 ? { headers: RETRY_AFTER_HEADER } : {}),
+        ...(status === 429 || status === 503 ? { headers: RETRY_AFTER_HEADER } : {}),
         content: { 'application/problem+json': { schema: ref(Problem) } },
       };
     }
@@ -118,7 +120,9 @@ export function buildOpenApi(routes: readonly Route[], info: { version: string }
         'Approval gate for AI agent actions. Errors are application/problem+json with type, title, status, detail and code. ' +
         'Limits per principal (429 too_many_requests, with Retry-After): open event streams (/api/v1/events and /api/v1/inspect together; ' +
         'default 16), proposals (POST /api/v1/tasks: a token bucket, default 200 tokens a second and a burst of 1000, a proposal costing ' +
-        'one token per started 4 KiB of body); per server: one audit verification at a time, with a rest as long as it took after each.',
+        'one token per started 4 KiB of body); per server: one audit verification at a time, with a rest as long as it took after each. ' +
+        'When the store (database) is unavailable, the routes that use it answer 503 store_unavailable with Retry-After: an outage, not a bug. ' +
+        '/healthz is liveness (the process answers); /readyz is readiness (the store answers a read within a second).',
     },
     servers: [{ url: '/' }],
     components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } }, schemas },

@@ -13,6 +13,8 @@ export interface AppEnv {
   Variables: {
     requestId: string;
     principal: Principal | null;
+    /** Why the store was unavailable, when the answer was 503 `store_unavailable` (for the request's log line). */
+    storeUnavailable: string | null;
   };
 }
 

@@ -119,6 +119,11 @@ export const AuditVerificationAnswer = z.object({
   anchors: z.number().int().optional().describe('how many anchors the chain was checked against'),
 });
 export const HealthAnswer = z.object({ status: z.literal('ok') });
+/** `/readyz`: whether this server can serve now (its store answers); `reason` says why not, never with a secret in it. */
+export const ReadinessAnswer = z.object({
+  status: z.enum(['ready', 'unavailable']),
+  reason: z.string().optional().describe('why not ready: starting, shutting down, or what the store answered (an error code, never a connection string)'),
+});
 export const MachineTransition = z.object({
   event: z.string(),
   target: z.string().nullable(),

@@ -113,6 +113,19 @@ describe.each(['memory', 'sqlite'] as const)('autonomy on %s', (kind) => {
     expect(await engine.autonomyOf('bot-2')).toBe('semi');
   });
 
+  it('does not hold an outage of the executor against the agent: those failures are not counted, the others still are', async () => {
+    const engine = await open();
+    const outages = ['executor_unreachable', 'executor_unavailable', 'execution_outcome_unknown'];
+    for (let i = 0; i < 30; i += 1) {
+      const { task } = await engine.submit(read(bot.id, { failWith: outages[i % 3], i }));
+      expect(task).toMatchObject({ state: 'failed', error: { code: outages[i % 3] } });
+    }
+    expect(await engine.autonomyOf(bot.id)).toBe('semi');
+    // The action's own failures still count, from where the window stood.
+    for (let i = 0; i < 10; i += 1) await engine.submit(read(bot.id, { failExecution: true, i }));
+    await waitFor(async () => (await engine.autonomyOf(bot.id)) === 'supervised');
+  });
+
   it('keeps levels across a restart', async () => {
     if (kind === 'memory') return;
     const engine = await open();

@@ -1,8 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ExecutionRequest } from '../../src/engine/executor.ts';
 import type { JsonValue } from '../../src/model/json.ts';
+import { createEngine } from '../../src/engine/engine.ts';
 import { EngineHarness } from '../support/engine-harness.ts';
 import { RecordingExecutor } from '../support/recording-executor.ts';
+import { testPolicy } from '../support/test-policy.ts';
 
 /** An executor whose results and throws come from the task's args (`give`). */
 class ScriptedExecutor extends RecordingExecutor {
@@ -95,6 +97,56 @@ describe('closing the engine under a hung executor', () => {
       expect(await harness.engine.get(taskId)).toMatchObject({ state: 'completed', result: { done: taskId } });
     } finally {
       release();
+      await harness.close();
+    }
+  });
+});
+
+describe('recovery under a hung executor', () => {
+  it('says the interrupted tasks are restored and running before their executions end, and resolves once they rest', async () => {
+    const gates: Array<() => void> = [];
+    class GatedExecutor extends RecordingExecutor {
+      override async execute(request: ExecutionRequest): Promise<JsonValue> {
+        this.calls.push(request);
+        await new Promise<void>((resolve) => gates.push(resolve));
+        return { done: request.taskId };
+      }
+    }
+    const harness = await EngineHarness.open({ executor: new GatedExecutor({ idempotent: true }) });
+    try {
+      const first = harness.engine.submit(read('date')).catch(() => undefined);
+      const second = harness.engine.submit(read('nothing')).catch(() => undefined);
+      await expect.poll(() => harness.executor.calls.length).toBe(2);
+      await harness.engine.close({ timeoutMs: 50 });
+      await Promise.all([first, second]);
+      for (const open of gates.splice(0)) open();
+      // A new engine on the same store, as after a crash: both tasks are in `executing`.
+      const engine = createEngine({ store: harness.store, policy: testPolicy(), executor: harness.executor, clock: harness.clock });
+      let restoredAt = -1;
+      const recovery = engine.recover({ onRestored: () => (restoredAt = harness.executor.calls.length) });
+      let rested = false;
+      void recovery.then(() => (rested = true));
+      await expect.poll(() => restoredAt).toBeGreaterThanOrEqual(2);
+      // Restored and running, and neither execution has ended: recovery has not resolved.
+      expect(rested).toBe(false);
+      expect((await engine.get(harness.executor.calls[2]!.taskId)).state).toBe('executing');
+      await expect.poll(() => gates.length).toBe(2);
+      for (const open of gates.splice(0)) open();
+      expect(await recovery).toMatchObject({ resumed: 2, quarantined: 0 });
+      await engine.close();
+    } finally {
+      for (const open of gates.splice(0)) open();
+      await harness.close();
+    }
+  });
+
+  it('says so at once when nothing was interrupted', async () => {
+    const harness = await EngineHarness.open();
+    try {
+      let told = 0;
+      await harness.engine.recover({ onRestored: () => (told += 1) });
+      expect(told).toBe(1);
+    } finally {
       await harness.close();
     }
   });

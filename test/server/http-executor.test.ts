@@ -59,7 +59,8 @@ describe('HTTP executor', () => {
     cleanups.push(failing.close);
     const error = await createHttpExecutor({ url: failing.url, maxAttempts: 3, sleep: noSleep }).execute(request).catch((e) => e);
     expect(error).toBeInstanceOf(HttpExecutorError);
-    expect(error).toMatchObject({ code: 'executor_rejected', status: 500, attempts: 3 });
+    // Down through every attempt: the endpoint's trouble (executor_unavailable), not a refusal of the action.
+    expect(error).toMatchObject({ code: 'executor_unavailable', status: 500, attempts: 3 });
     expect(failing.seen).toHaveLength(3);
     const unreachable = await createHttpExecutor({ url: 'http://127.0.0.1:1/run', maxAttempts: 2, sleep: noSleep }).execute(request).catch((e) => e);
     expect(unreachable).toMatchObject({ code: 'executor_unreachable', attempts: 2 });
@@ -91,10 +92,38 @@ describe('HTTP executor', () => {
     expect(ok.seen[0]?.headers['idempotency-key']).toBe(task.id);
     const failing = createEngine({ store, executor: createHttpExecutor({ url: down.url, maxAttempts: 2, baseDelayMs: 1 }) });
     const { task: failed } = await failing.submit({ actionType: 'code:read', title: 'read again', agentId: 'agent-1' });
-    expect(failed).toMatchObject({ state: 'failed', error: { code: 'executor_rejected' } });
+    expect(failed).toMatchObject({ state: 'failed', error: { code: 'executor_unavailable' } });
     expect(failed.error?.message).toMatch(/answered 502.*after 2 attempts/);
     await engine.close();
     await failing.close();
+  });
+});
+
+describe('the HTTP executor\'s endpoint URL (found by an operator trial)', () => {
+  it('refuses a URL with a user or password at once, saying where credentials go instead', () => {
+    for (const url of ['http://svc:s3cret@127.0.0.1:9/run', 'https://token@ops.example/run']) {
+      let thrown: unknown;
+      try {
+        createHttpExecutor({ url });
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toMatchObject({ code: 'validation_failed' });
+      expect((thrown as Error).message).toMatch(/user or password.*header/);
+    }
+    for (const options of [{ url: 'ftp://ops.example/run' }, { url: 'not a url' }, { url: 'http://ops.example/run', maxAttempts: 0 }, { url: 'http://ops.example/run', timeoutMs: -1 }]) {
+      expect(() => createHttpExecutor(options)).toThrow(expect.objectContaining({ code: 'validation_failed' }));
+    }
+  });
+
+  it('never names the query string in an error, which a task and the audit keep for good', async () => {
+    const closed = await freePortUrl();
+    const error = await createHttpExecutor({ url: `${closed}?token=abc123secret`, maxAttempts: 1, sleep: async () => {} })
+      .execute({ taskId: 't-1', idempotencyKey: 't-1', actionType: 'code:read', args: {}, agentId: 'a', title: 't' } as never)
+      .catch((e) => e);
+    expect(error).toMatchObject({ code: 'executor_unreachable' });
+    expect(error.message).toContain(closed);
+    expect(error.message).not.toContain('abc123secret');
   });
 });
 

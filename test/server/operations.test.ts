@@ -96,7 +96,7 @@ describe('operations, audit, machines, OpenAPI and unknown routes', () => {
     const operations = Object.entries(answer.body.paths).flatMap(([path, methods]) => Object.keys(methods as object).map((m) => `${m.toUpperCase()} ${path}`));
     expect(operations.sort()).toEqual(h.app.tollgateRoutes.map((r) => `${r.method} ${r.path}`).sort());
     const submit = answer.body.paths['/api/v1/tasks'].post;
-    expect(Object.keys(submit.responses).sort()).toEqual(['200', '201', '400', '401', '403', '413', '415', '429']);
+    expect(Object.keys(submit.responses).sort()).toEqual(['200', '201', '400', '401', '403', '413', '415', '429', '503']);
     // The limits: 429 with Retry-After on the routes that have one, and only there.
     expect(submit.responses['429']).toMatchObject({ description: 'too_many_requests', headers: { 'Retry-After': { schema: { type: 'integer', minimum: 1 } } } });
     for (const path of ['/api/v1/events', '/api/v1/inspect', '/api/v1/audit/verify']) expect(answer.body.paths[path].get.responses['429'], path).toBeDefined();

@@ -3,7 +3,7 @@ import type { JsonValue } from '../../src/model/json.ts';
 
 /**
  * An executor that remembers every call (across engine restarts: the log outlives engines),
- * and fails when the task's args say `failExecution: true`.
+ * and fails when the task's args say `failExecution: true` (or `failWith: CODE`, with that code).
  */
 export class RecordingExecutor implements Executor {
   readonly idempotent: boolean;
@@ -14,6 +14,8 @@ export class RecordingExecutor implements Executor {
   async execute(request: ExecutionRequest): Promise<JsonValue> {
     this.calls.push(request);
     if (request.args.failExecution === true) throw Object.assign(new Error('upstream said no'), { code: 'upstream_failed' });
+    // Fails with the error code asked for (an executor endpoint down: executor_unreachable, …).
+    if (typeof request.args.failWith === 'string') throw Object.assign(new Error(`failed: ${request.args.failWith}`), { code: request.args.failWith });
     return { executed: request.taskId };
   }
   /** How many times each task was executed. */
