@@ -10,6 +10,7 @@ import type { TokenTable } from './auth.ts';
 import type { InspectionHub } from './inspection-hub.ts';
 import { createMetrics } from './metrics.ts';
 import type { RequestLimitOptions } from './request-limits.ts';
+import { ShutdownGate } from './shutdown-gate.ts';
 import { StartupGate } from './startup-gate.ts';
 import type { TokenGrant } from './tokens-file.ts';
 
@@ -24,7 +25,10 @@ export interface ServerOptions {
   host?: string;
   /** How often the sweeper applies deadlines; default 1000 ms. */
   sweepIntervalMs?: number;
-  /** How long shutdown waits for in-flight requests before cutting connections; default 10 s. */
+  /**
+   * How long shutdown waits for in-flight requests before cutting their connections, and then
+   * again for the engine's executing tasks; default 10 s each.
+   */
   shutdownGraceMs?: number;
   heartbeatMs?: number;
   maxBodyBytes?: number;
@@ -40,8 +44,12 @@ export interface RunningServer {
   readonly url: string;
   readonly port: number;
   /**
-   * Graceful shutdown: stop accepting, end event streams and long-polls, finish in-flight
-   * requests, stop the sweeper, close the engine, close the store. Idempotent.
+   * Graceful shutdown: stop accepting connections; answer requests that still arrive on open
+   * ones 503 `shutting_down` (`Retry-After`, `Connection: close`) without running them; end event
+   * streams; answer long-polls 503 `shutting_down`; close idle connections; let in-flight
+   * requests finish (their answers close their connections) for up to `shutdownGraceMs`, then
+   * cut what is left; stop the sweeper; wait up to `shutdownGraceMs` more for executing tasks
+   * (`engine.close`); close the store. Idempotent.
    */
   close(): Promise<void>;
 }
@@ -74,7 +82,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   // The port first: a server that cannot listen must not have recovered (run) anything.
   const gate = new StartupGate(app.fetch);
-  const server = serve({ fetch: gate.fetch, port: options.port ?? 3000, hostname: host }) as Server;
+  const drain = new ShutdownGate(gate.fetch);
+  const server = serve({ fetch: drain.fetch, port: options.port ?? 3000, hostname: host }) as Server;
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('listening', resolve);
@@ -95,7 +104,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     // Whoever is waiting gets a 503, then the port is given back.
     gate.fail();
     shutdown.abort();
-    await closeServer(server, 1_000);
+    await closeServer(server, 1_000, logger);
     metrics.close();
     throw error;
   }
@@ -106,24 +115,34 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
-      logger.info('shutting down: no new connections, finishing in-flight requests');
+      const graceMs = options.shutdownGraceMs ?? 10_000;
+      // Refuse first, then end streams and long-polls: a long-poll's 503 and every answer from
+      // here on carry Connection: close, so no connection outlives its last answer.
+      drain.close();
+      logger.info({ inFlight: drain.inFlight, graceMs }, 'shutting down: no new connections or requests, finishing in-flight requests');
       shutdown.abort();
-      await Promise.all([closeServer(server, options.shutdownGraceMs ?? 10_000), sweeper.stop()]);
-      await engine.close({ timeoutMs: options.shutdownGraceMs ?? 10_000 });
+      await Promise.all([closeServer(server, graceMs, logger), sweeper.stop()]);
+      await engine.close({ timeoutMs: graceMs });
       metrics.close();
       await engine.store.close();
-      logger.info('shut down');
+      logger.info({ refused: drain.refused }, 'shut down');
     })();
     return closing;
   };
   return { url, port: address.port, close };
 }
 
-/** Stops accepting, lets in-flight requests finish for up to `graceMs`, then cuts what is left. */
-async function closeServer(server: Server, graceMs: number): Promise<void> {
+/**
+ * Stops accepting, closes idle keep-alive connections at once, lets in-flight requests finish
+ * for up to `graceMs` (each connection closes after its answer: ShutdownGate), then cuts what is left.
+ */
+async function closeServer(server: Server, graceMs: number, logger: Logger): Promise<void> {
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
-  const grace = setTimeout(() => server.closeAllConnections(), graceMs);
+  const grace = setTimeout(() => {
+    logger.warn({ graceMs }, 'shutdown grace over: cutting the connections of requests still in flight');
+    server.closeAllConnections();
+  }, graceMs);
   await closed;
   clearTimeout(grace);
 }

@@ -31,12 +31,13 @@ describe('tollgate serve (the real binary over loopback)', () => {
     const seen = await stream.take(9);
     expect(seen.map((e) => e.id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(seen.at(-1)?.event).toBe('approval.vote');
-    // A long-poll in flight during shutdown is answered, not cut.
+    // A long-poll in flight during shutdown is answered, not cut: 503 shutting_down (wait again on
+    // the next server), never the parked task as if the wait had timed out.
     const waiting = server.call('GET', `/api/v1/tasks/${human.id}/wait?timeoutMs=30000`, { token: agent });
     await new Promise((resolve) => setTimeout(resolve, 100));
 
     expect(await server.stop('SIGTERM')).toEqual({ code: 0, signal: null });
-    expect((await waiting).body.state).toBe('parked');
+    expect(await waiting).toMatchObject({ status: 503, body: { code: 'shutting_down' } });
     await expect(stream.take(1, 2_000)).rejects.toThrow(/ended/);
 
     // Second life, after SIGTERM: everything is where it was.

@@ -2,6 +2,7 @@ import { waitForTask } from '../../engine/task-waiter.ts';
 import type { Principal } from '../../model/principal.ts';
 import { Task } from '../../model/task.ts';
 import { defineRoute, type Route, type RouteDeps } from '../route.ts';
+import { shuttingDownResponse } from '../shutdown-gate.ts';
 import { departmentOf } from '../task-department.ts';
 import { CancelBody, ListTasksQuery, TaskAnswer, TaskPage, TaskSubmission, WaitQuery } from '../schemas.ts';
 
@@ -72,10 +73,15 @@ export function taskRoutes({ engine, metrics, signal, logger, limits }: RouteDep
       summary: 'Long-poll: the task once it is no longer parked, or still parked after timeoutMs',
       access: 'any',
       query: WaitQuery,
-      errors: ['not_found'],
+      errors: ['not_found', 'shutting_down'],
       responses: { 200: { description: 'the task', schema: Task } },
       handle: async ({ c, params, query }) => {
         const task = await waitForTask(engine, params.id!, { timeoutMs: query.timeoutMs, signal: mergeSignals(signal, c.req.raw.signal) });
+        // Cut short by shutdown, still parked: not a timeout (a client would take it for one and
+        // give up); 503 with Retry-After, so that it waits again on the next server.
+        if (signal.aborted && task.state === 'parked') {
+          return shuttingDownResponse(`the server is shutting down while task ${task.id} is still parked: wait again`, c.get('requestId'));
+        }
         return c.json(task);
       },
     }),
