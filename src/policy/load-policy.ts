@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { ValidationError } from '../errors.ts';
 import { parseInput } from '../engine/validate.ts';
 import { canonicalJson, sha256Hex } from '../util/canonical-json.ts';
+import { jsonErrorOffset, lineAndColumn } from '../util/json-syntax.ts';
 import { Policy } from './policy-schema.ts';
 
 /**
@@ -29,7 +30,11 @@ export function loadPolicyFile(path: string): Policy {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new ValidationError(`policy file ${path} is not valid JSON: ${(error as Error).message}`);
+    // V8 gives no position for some mistakes (a trailing comma): located by our own scan.
+    const offset = jsonErrorOffset(text);
+    const at = offset === null ? null : lineAndColumn(text, offset);
+    const where = at === null ? '' : ` at line ${at.line}, column ${at.column}`;
+    throw new ValidationError(`policy file ${path} is not valid JSON${where}: ${(error as Error).message}`);
   }
   return parsePolicy(json);
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { parseInput } from '../engine/validate.ts';
 import { ValidationError } from '../errors.ts';
 import { Principal, SYSTEM_ACTOR } from '../model/principal.ts';
+import { jsonErrorOffset, lineAndColumn } from '../util/json-syntax.ts';
 
 /** One bearer token and whom it authenticates. */
 export const TokenGrant = z.strictObject({
@@ -79,18 +80,17 @@ export function loadTokensFile(path: string): TokenGrant[] {
   let json: unknown;
   try {
     json = JSON.parse(text);
-  } catch (error) {
+  } catch {
     // Where, never what: V8's message quotes the text around the mistake, and here that is tokens.
-    throw new ValidationError(`tokens file ${path} is not valid JSON (${whereInJson(text, error)}); its content is not shown, it holds secrets`);
+    throw new ValidationError(`tokens file ${path} is not valid JSON (${whereInJson(text)}); its content is not shown, it holds secrets`);
   }
   return parseTokens(json);
 }
 
-/** The line and column of a JSON syntax error, from V8's message, without quoting the text. */
-function whereInJson(text: string, error: unknown): string {
-  const position = /position (\d+)/.exec((error as Error).message ?? '')?.[1];
-  if (position === undefined) return 'the syntax error is not located';
-  const before = text.slice(0, Number(position));
-  const line = before.split('\n').length;
-  return `line ${line}, column ${Number(position) - before.lastIndexOf('\n')}`;
+/** The line and column of a JSON syntax error, without quoting the text. */
+function whereInJson(text: string): string {
+  const offset = jsonErrorOffset(text);
+  if (offset === null) return 'the syntax error is not located';
+  const { line, column } = lineAndColumn(text, offset);
+  return `line ${line}, column ${column}`;
 }

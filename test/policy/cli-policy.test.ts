@@ -93,7 +93,9 @@ describe('tollgate policy check', () => {
 
   it('exits 2 on a file that is not JSON or not there', async () => {
     const notJson = await cli('policy', 'check', file('garbage.json', '{ nope'));
-    expect(notJson).toMatchObject({ code: 2, stderr: expect.stringContaining('is not valid JSON') });
+    expect(notJson).toMatchObject({ code: 2, stderr: expect.stringContaining('is not valid JSON at line 1, column 3') });
+    const trailingComma = await cli('policy', 'check', file('comma.json', '{\n  "version": "x",\n}'));
+    expect(trailingComma).toMatchObject({ code: 2, stderr: expect.stringContaining('is not valid JSON at line 3, column 1') });
     const missing = await cli('policy', 'check', join(dir, 'missing.json'));
     expect(missing).toMatchObject({ code: 2, stderr: expect.stringContaining('cannot read policy file') });
   });

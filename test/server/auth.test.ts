@@ -49,6 +49,9 @@ describe('tokens file and bearer authentication', () => {
       }
       writeFileSync(path, '[\n  {"token": "hunter2hunter2hunter2" "principal": {}}\n]');
       expect(() => loadTokensFile(path)).toThrow(/not valid JSON \(line 2, column \d+\); its content is not shown/);
+      // A trailing comma, the commonest slip in a hand-edited file, for which V8 names no position.
+      writeFileSync(path, '[\n  {"token": "hunter2hunter2hunter2", "principal": {"id": "a", "roles": ["agent"]}},\n]');
+      expect(() => loadTokensFile(path)).toThrow(/not valid JSON \(line 3, column 1\); its content is not shown/);
       expect(() => loadTokensFile(join(dir, 'missing.json'))).toThrow(/cannot read tokens file/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
