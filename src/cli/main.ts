@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { GateError } from '../errors.ts';
 import { registerAuditCommands } from './commands/audit.ts';
+import { registerBackupCommand } from './commands/backup.ts';
 import { registerApprovalCommands } from './commands/approvals.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerMigrateCommand } from './commands/migrate.ts';
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   registerDemoCommand(program);
   registerAuditCommands(program);
   registerMigrateCommand(program);
+  registerBackupCommand(program);
   registerServeCommand(program);
   registerTaskCommands(program);
   registerApprovalCommands(program);
