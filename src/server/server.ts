@@ -56,7 +56,8 @@ export interface RunningServer {
 
 /**
  * Listens, recovers interrupted tasks, starts the deadline sweeper and serves the API (requests
- * that arrive during recovery wait for it). When it cannot listen (port taken) it throws a
+ * that arrive during recovery wait until the interrupted tasks are restored and running again,
+ * not for their executions). When it cannot listen (port taken) it throws a
  * ListenError before recovering anything; when recovery fails it stops listening and throws.
  * The caller still owns the engine and the store then.
  * @example
@@ -97,8 +98,22 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const address = server.address() as AddressInfo;
   let sweeper: Sweeper;
   try {
-    const recovery = await engine.recover();
-    if (recovery.resumed + recovery.quarantined > 0) logger.info(recovery, 'recovered interrupted tasks');
+    // Requests are let in once the interrupted tasks are restored and running (each holds its
+    // task's lock), not after their executions end: an executor endpoint that hangs held every
+    // request for a minute (found by an operator trial). Their recovery ends in the background.
+    await new Promise<void>((resolve, reject) => {
+      engine.recover({ onRestored: resolve }).then(
+        (recovery) => {
+          if (recovery.resumed + recovery.quarantined > 0) logger.info(recovery, 'recovered interrupted tasks');
+          resolve();
+        },
+        (error: unknown) => {
+          reject(error);
+          // Once the doors are open, a late failure (the scan for lost reroutes) is logged, not fatal.
+          logger.error({ err: error }, 'recovery of interrupted tasks failed');
+        },
+      );
+    });
     sweeper = startSweeper(engine, { intervalMs: options.sweepIntervalMs ?? 1_000, logger });
   } catch (error) {
     // Whoever is waiting gets a 503, then the port is given back.
