@@ -8,7 +8,8 @@ import { type AutonomySetting, autonomyAuditData } from '../model/autonomy-setti
 import type { TaskState } from '../model/task-state.ts';
 import { copyJson } from '../util/canonical-json.ts';
 import { type AuditBody, GENESIS_HASH, auditHash, verifyChain } from './audit-chain.ts';
-import type { ApprovalQuery, Store, TaskQuery } from './store.ts';
+import { pendingByRisk } from './pending-summary.ts';
+import type { ApprovalQuery, PendingApprovalSummary, Store, TaskQuery } from './store.ts';
 import type { CommitReceipt, TaskCommit, TaskLease, TaskRecord } from './task-record.ts';
 
 
@@ -136,6 +137,18 @@ class MemoryStore implements Store {
     const after = query.after;
     const rest = after === undefined ? matching : matching.filter((approval) => compare(after, approval) < 0);
     return { items: rest.slice(query.offset, query.offset + query.limit).map(copyApproval), total: matching.length };
+  }
+
+  async pendingApprovalSummary(): Promise<PendingApprovalSummary> {
+    this.#assertOpen();
+    const byRisk = pendingByRisk([]);
+    let oldestCreatedAt: string | null = null;
+    for (const approval of this.#approvals.values()) {
+      if (approval.status !== 'pending') continue;
+      byRisk[approval.riskLevel] += 1;
+      if (oldestCreatedAt === null || approval.createdAt < oldestCreatedAt) oldestCreatedAt = approval.createdAt;
+    }
+    return { byRisk, oldestCreatedAt };
   }
 
   async listDueApprovals(now: string, limit: number): Promise<Approval[]> {

@@ -13,7 +13,8 @@ import { type PostgresTables, migratePostgres, postgresTables, quoteSchema } fro
 import { GroupCommitWriter } from './postgres-writer.ts';
 import { type WriteStatements, autonomyWrite, taskCommitWrite, writeStatements } from './postgres-writes.ts';
 import { type ApprovalFilterTerm, approvalFilterTerms, readSegments } from './approval-order-sql.ts';
-import type { ApprovalQuery, Store, TaskQuery } from './store.ts';
+import { pendingByRisk } from './pending-summary.ts';
+import type { ApprovalQuery, PendingApprovalSummary, Store, TaskQuery } from './store.ts';
 import type { CommitReceipt, TaskCommit, TaskLease, TaskRecord } from './task-record.ts';
 import { JournalWatch } from './postgres-journal-watch.ts';
 
@@ -193,6 +194,15 @@ class PostgresStore implements Store {
     ]);
     // A damaged record reads as a stand-in (approvalFromRow): one bad row never breaks the queue.
     return { items: rows.map(approvalFromRow), total: Number(count[0]?.n ?? 0) };
+  }
+
+  async pendingApprovalSummary(): Promise<PendingApprovalSummary> {
+    // A few rows of approval_counts (kept by triggers) and one entry of approvals_status_newest: never a scan.
+    const [counts, oldest] = await Promise.all([
+      this.#rows<{ risk_level: string; n: string }>(`SELECT risk_level, SUM(n) AS n FROM ${this.#t.approvalCounts} WHERE status = 'pending' GROUP BY risk_level`, []),
+      this.#rows<{ created_at: string }>(`SELECT created_at FROM ${this.#t.approvals} WHERE status = 'pending' ORDER BY created_at LIMIT 1`, []),
+    ]);
+    return { byRisk: pendingByRisk(counts), oldestCreatedAt: oldest[0]?.created_at ?? null };
   }
 
   async listDueApprovals(now: string, limit: number): Promise<Approval[]> {

@@ -14,7 +14,8 @@ import { SQLITE_DUE_APPROVALS, SQLITE_MIGRATIONS, migrateSqlite } from './sqlite
 import { InlineSqliteWriter, ReadOnlyWriter, type SqliteWriter } from './sqlite-writer.ts';
 import { ThreadSqliteWriter } from './sqlite-writer-client.ts';
 import { type ApprovalFilterTerm, approvalFilterTerms, readSegments, readsPendingByUrgency } from './approval-order-sql.ts';
-import type { ApprovalQuery, Store, TaskQuery } from './store.ts';
+import { pendingByRisk } from './pending-summary.ts';
+import type { ApprovalQuery, PendingApprovalSummary, Store, TaskQuery } from './store.ts';
 import { SqliteStoreOptionsSchema, checkStoreOptions } from './store-options.ts';
 import type { CommitReceipt, TaskCommit, TaskLease, TaskRecord } from './task-record.ts';
 
@@ -120,6 +121,13 @@ class SqliteStore implements Store {
       lastEventId: db.prepare<[], { seq: number | null }>('SELECT MAX(seq) AS seq FROM journal'),
       journalHead: db.prepare<[], { seq: number; hash: string }>('SELECT seq, hash FROM journal_head WHERE id = 1'),
       journalPage: db.prepare<[number, number], JournalRow>('SELECT * FROM journal WHERE seq > ? ORDER BY seq LIMIT ?'),
+      // A few rows (kept by triggers), and one entry of (status, created_at, id): never a scan.
+      pendingByRisk: db.prepare<[], { risk_level: string; n: number }>(
+        "SELECT risk_level, SUM(n) AS n FROM approval_counts WHERE status = 'pending' GROUP BY risk_level",
+      ),
+      oldestPending: db.prepare<[], { created_at: string }>(
+        "SELECT created_at FROM approvals INDEXED BY approvals_status_newest WHERE status = 'pending' ORDER BY created_at LIMIT 1",
+      ),
     };
   }
 
@@ -206,6 +214,13 @@ class SqliteStore implements Store {
         .all(...values(terms), limit, offset);
     });
     return { items: rows.map(approvalFromRow), total };
+  }
+
+  async pendingApprovalSummary(): Promise<PendingApprovalSummary> {
+    const statements = this.#open();
+    const counts = statements.pendingByRisk.all();
+    const oldest = statements.oldestPending.get();
+    return { byRisk: pendingByRisk(counts), oldestCreatedAt: oldest?.created_at ?? null };
   }
 
   async listDueApprovals(now: string, limit: number): Promise<Approval[]> {

@@ -32,6 +32,14 @@ export interface ApprovalQuery {
   limit: number;
 }
 
+/** The queue of pending approvals at a glance (metrics). */
+export interface PendingApprovalSummary {
+  /** Pending approvals of each risk tier (every tier present, 0 included). */
+  byRisk: Record<RiskLevel, number>;
+  /** `createdAt` of the oldest pending approval; null when none is pending. */
+  oldestCreatedAt: string | null;
+}
+
 /**
  * Where Tollgate keeps everything durable. Async because PostgreSQL needs it; every backend
  * passes `test/store/conformance.ts`.
@@ -72,6 +80,12 @@ export interface Store {
   listApprovals(query: ApprovalQuery): Promise<{ items: Approval[]; total: number }>;
   /** Pending approvals whose `expiresAt` ≤ `now`, earliest deadline first. */
   listDueApprovals(now: string, limit: number): Promise<Approval[]>;
+  /**
+   * How many approvals are pending, by risk, and when the oldest was filed. Cheap at any size
+   * (the SQL stores read their few rows of approval counts and one index entry): `/metrics`
+   * reads it at every scrape.
+   */
+  pendingApprovalSummary(): Promise<PendingApprovalSummary>;
   /**
    * Stores an autonomy level (replacing the one for the same scope and subject) and appends its
    * `autonomy.changed` audit entry (no task) to the hash chain, atomically. Returns the entry's seq.

@@ -40,6 +40,7 @@ export class CrashableStore implements Store {
   getApproval: Store['getApproval'] = (id) => this.#inner.getApproval(id);
   listApprovals: Store['listApprovals'] = (query) => this.#inner.listApprovals(query);
   listDueApprovals: Store['listDueApprovals'] = (now, limit) => this.#inner.listDueApprovals(now, limit);
+  pendingApprovalSummary: Store['pendingApprovalSummary'] = () => this.#inner.pendingApprovalSummary();
   setAutonomy: Store['setAutonomy'] = (setting) => {
     if (this.#remaining <= 0) return Promise.reject(new Error('simulated crash: the process is gone'));
     return this.#inner.setAutonomy(setting);

@@ -293,6 +293,30 @@ export function describeApprovals(subject: StoreSubject): void {
     });
   });
 
+  describe('pendingApprovalSummary', () => {
+    it('counts pending approvals by risk (every tier, zeros included) and names the oldest one\'s creation time', async () => {
+      const { store } = subject;
+      expect(await store.pendingApprovalSummary()).toEqual({ byRisk: { low: 0, medium: 0, high: 0, critical: 0 }, oldestCreatedAt: null });
+      const fixtures: Array<Partial<Approval>> = [
+        { riskLevel: 'high', createdAt: isoAt(30) },
+        { riskLevel: 'high', createdAt: isoAt(10), status: 'approved' },
+        { riskLevel: 'critical', createdAt: isoAt(20) },
+        { riskLevel: 'high', createdAt: isoAt(40) },
+        { riskLevel: 'low', createdAt: isoAt(50), status: 'expired' },
+      ];
+      for (const [index, overrides] of fixtures.entries()) {
+        const task = taskRecord(index + 1);
+        await store.commit(insertOf(task, { approval: approvalOf(task, overrides) }));
+      }
+      expect(await store.pendingApprovalSummary()).toEqual({ byRisk: { low: 0, medium: 0, high: 2, critical: 1 }, oldestCreatedAt: isoAt(20) });
+      // Deciding the oldest moves the oldest on, and takes it out of the counts.
+      const oldest = taskRecord(3);
+      const decided = approvalOf(oldest, { ...fixtures[2], status: 'rejected', decidedAt: isoAt(60), decidedBy: 'bob', decisionReason: 'no' });
+      await store.commit({ task: nextRevision(oldest, { state: 'denied' }), expectedRevision: 1, approval: decided, events: [] });
+      expect(await store.pendingApprovalSummary()).toEqual({ byRisk: { low: 0, medium: 0, high: 2, critical: 0 }, oldestCreatedAt: isoAt(30) });
+    });
+  });
+
   describe('listDueApprovals', () => {
     const now = isoAt(100);
     const deadlines: Array<Partial<Approval>> = [
