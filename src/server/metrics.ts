@@ -1,7 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { TASK_MACHINE_VERSION } from '../../machines/version.ts';
 import type { Engine } from '../engine/engine-types.ts';
 import type { Logger } from '../engine/logger.ts';
 import type { LifecycleEvent } from '../model/lifecycle-event.ts';
+import { RISK_LEVELS } from '../model/risk.ts';
+import type { PendingApprovalSummary } from '../store/store.ts';
 import { TaskStateCounts } from './task-state-counts.ts';
 
 /** Human decisions counted by the routes, and what the sweeper decides. */
@@ -13,9 +17,30 @@ export interface GateMetrics {
   readonly sseClients: Gauge;
   observeRequest(method: string, route: string, status: number, seconds: number): void;
   countDecision(kind: DecisionKind): void;
+  /** A sweep of the deadline sweeper ended: `atMs` (epoch ms) when it succeeded, or it failed. */
+  observeSweep(outcome: { ok: true; atMs: number } | { ok: false }): void;
+  /** A store operation failed: a request answered 503 `store_unavailable`, or a read of `/metrics`. */
+  countStoreError(where: StoreErrorSite): void;
   /** Stops listening to the engine. */
   close(): void;
 }
+
+/** Where a store error was seen: a request answered 503 `store_unavailable`, or a `/metrics` read. */
+export type StoreErrorSite = 'request' | 'metrics';
+
+/** How an execution ended, by the task's event: `task.completed`, or `task.failed` and its error code. */
+export const EXECUTOR_OUTCOMES = ['completed', 'failed', 'unreachable', 'unavailable', 'outcome_unknown'] as const;
+export type ExecutorOutcome = (typeof EXECUTOR_OUTCOMES)[number];
+
+/** `task.failed` codes an outcome of their own (http-executor.ts; engine/task-runner.ts after a crash); any other is `failed`. */
+const FAILURE_OUTCOMES: Record<string, ExecutorOutcome> = {
+  executor_unreachable: 'unreachable',
+  executor_unavailable: 'unavailable',
+  execution_outcome_unknown: 'outcome_unknown',
+};
+
+/** The package's version, for `tollgate_build_info` (read once; `unknown` if package.json is not beside src/). */
+const VERSION = readPackageVersion();
 
 /** Outcomes that end the gate's part of a task: it parked, or the gate cleared, denied or rerouted it. */
 const GATE_OUTCOMES: Partial<Record<LifecycleEvent['type'], string>> = {
@@ -26,11 +51,21 @@ const GATE_OUTCOMES: Partial<Record<LifecycleEvent['type'], string>> = {
   'task.failed': 'failed',
 };
 const MAX_TIMED = 10_000;
+/**
+ * How long a scrape waits for the store: a store that does not answer (a network that drops
+ * packets) must not hold /metrics past Prometheus' scrape timeout (10 s by default), which would
+ * lose every metric just when they are needed.
+ */
+const STORE_READ_TIMEOUT_MS = 2_000;
 
 /**
  * Builds the metrics of one app: tasks by state (gauge), decisions by kind (counter), gate
  * latency (histogram, from a task's `task.proposed` to the event that settles the gate's
- * part), lifecycle events by type, HTTP request durations by route, open event streams.
+ * part), lifecycle events by type, HTTP request durations by route, open event streams;
+ * pending approvals by risk and the oldest one's age (read from the store at each scrape, from
+ * its approval counts and one index entry: never a scan); executions by outcome; the
+ * sweeper's last success and failures; store errors; build info. README "Metrics" says which
+ * are this worker's and which the shared store's.
  * @example const metrics = createMetrics(engine, { logger }); await metrics.registry.metrics();
  */
 export function createMetrics(engine: Engine, options: { logger: Logger; defaultMetrics?: boolean }): GateMetrics {
@@ -71,6 +106,75 @@ export function createMetrics(engine: Engine, options: { logger: Logger; default
     registers: [registry],
   });
   const sseClients = new Gauge({ name: 'tollgate_sse_clients', help: 'Open event streams', registers: [registry] });
+  const storeErrors = new Counter({
+    name: 'tollgate_store_errors_total',
+    help: 'Store operations that failed: requests answered 503 store_unavailable (an outage), and the store reads of /metrics',
+    labelNames: ['where'],
+    registers: [registry],
+    // This scrape's own read counts in this scrape.
+    async collect() {
+      await readPending();
+    },
+  });
+  for (const where of ['request', 'metrics'] as const) storeErrors.inc({ where }, 0);
+  // Read at each scrape; one read serves both gauges (prom-client starts every collect of a
+  // scrape in the same tick, so the second finds the first's read under way).
+  let pendingRead: Promise<PendingApprovalSummary | null> | null = null;
+  const readPending = () => {
+    pendingRead ??= withinTime(engine.store.pendingApprovalSummary(), STORE_READ_TIMEOUT_MS)
+      .catch((error: unknown) => {
+        storeErrors.inc({ where: 'metrics' });
+        options.logger.warn({ err: error }, 'metrics: could not read the pending approvals');
+        return null;
+      })
+      .finally(() => {
+        pendingRead = null;
+      });
+    return pendingRead;
+  };
+  new Gauge({
+    name: 'tollgate_pending_approvals',
+    help: 'Pending approvals by risk (the whole store; no samples when the store did not answer)',
+    labelNames: ['risk'],
+    registers: [registry],
+    async collect() {
+      const summary = await readPending();
+      // Unknown (the store did not answer): no samples, rather than the last values as if current.
+      if (!summary) return this.reset();
+      for (const risk of RISK_LEVELS) this.set({ risk }, summary.byRisk[risk]);
+    },
+  });
+  new Gauge({
+    name: 'tollgate_oldest_pending_approval_age_seconds',
+    help: 'Age of the oldest pending approval in seconds (0 when none is pending, NaN when the store did not answer; the whole store)',
+    registers: [registry],
+    async collect() {
+      const summary = await readPending();
+      // Unknown: NaN (a gauge without labels always has its one sample; 0 would say none is pending).
+      if (!summary) return this.set(Number.NaN);
+      const oldest = summary.oldestCreatedAt === null ? Number.NaN : Date.parse(summary.oldestCreatedAt);
+      this.set(Number.isNaN(oldest) ? 0 : Math.max(0, (engine.clock.now() - oldest) / 1000));
+    },
+  });
+  const executions = new Counter({
+    name: 'tollgate_executor_calls_total',
+    help: 'Executions by outcome: completed, failed, unreachable (never connected: it did not run), unavailable (5xx or 429 every attempt), outcome_unknown (may have run)',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
+  for (const outcome of EXECUTOR_OUTCOMES) executions.inc({ outcome }, 0);
+  const lastSweep = new Gauge({
+    name: 'tollgate_sweeper_last_success_timestamp_seconds',
+    help: 'When the deadline sweeper last finished a sweep without error (unix seconds; 0 before the first)',
+    registers: [registry],
+  });
+  const sweepFailures = new Counter({ name: 'tollgate_sweeper_failures_total', help: 'Sweeps of the deadline sweeper that failed', registers: [registry] });
+  new Gauge({
+    name: 'tollgate_build_info',
+    help: 'The running Tollgate: its version and the task machine version of the snapshots it writes',
+    labelNames: ['version', 'machine_version'],
+    registers: [registry],
+  }).set({ version: VERSION, machine_version: String(TASK_MACHINE_VERSION) }, 1);
 
   const proposedAt = new Map<string, number>();
   const subscription = engine.events$.subscribe((event) => {
@@ -85,6 +189,11 @@ export function createMetrics(engine: Engine, options: { logger: Logger; default
     if (outcome && started !== undefined) {
       proposedAt.delete(event.taskId);
       gateLatency.observe({ outcome }, (performance.now() - started) / 1000);
+    }
+    if (event.type === 'task.completed') executions.inc({ outcome: 'completed' });
+    else if (event.type === 'task.failed') {
+      const code = event.data?.code;
+      executions.inc({ outcome: (typeof code === 'string' ? FAILURE_OUTCOMES[code] : undefined) ?? 'failed' });
     }
     if (event.actor === 'system') {
       if (event.type === 'approval.expired') decisions.inc({ kind: 'expire' });
@@ -102,8 +211,33 @@ export function createMetrics(engine: Engine, options: { logger: Logger; default
     countDecision(kind) {
       decisions.inc({ kind });
     },
+    observeSweep(outcome) {
+      if (outcome.ok) lastSweep.set(outcome.atMs / 1000);
+      else sweepFailures.inc();
+    },
+    countStoreError(where) {
+      storeErrors.inc({ where });
+    },
     close() {
       subscription.unsubscribe();
     },
   };
+}
+
+function readPackageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+    return typeof pkg.version === 'string' ? pkg.version : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** The promise, or a rejection after `ms`. */
+function withinTime<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the store did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -44,6 +44,7 @@ export function requestLog(logger: Logger, metrics: GateMetrics): MiddlewareHand
       principal: c.get('principal')?.id,
     };
     const storeUnavailable = c.get('storeUnavailable');
+    if (storeUnavailable) metrics.countStoreError('request');
     if (storeUnavailable) logger.warn({ ...line, code: 'store_unavailable', reason: storeUnavailable }, 'request: the store is unavailable');
     else if (status >= 500) logger.error(line, 'request');
     else logger.info(line, 'request');

@@ -12,7 +12,11 @@ import { createMetrics } from './metrics.ts';
 import type { RequestLimitOptions } from './request-limits.ts';
 import { ShutdownGate } from './shutdown-gate.ts';
 import { StartupGate } from './startup-gate.ts';
+import { observeSweeps } from './sweep-observer.ts';
 import type { TokenGrant } from './tokens-file.ts';
+
+/** Approvals the sweeper expires per call (its default). */
+const SWEEP_BATCH = 500;
 
 /** What `startServer` needs. It takes ownership of the engine and its store. */
 export interface ServerOptions {
@@ -114,7 +118,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         },
       );
     });
-    sweeper = startSweeper(engine, { intervalMs: options.sweepIntervalMs ?? 1_000, logger });
+    // The sweeper's engine tells the metrics how each sweep ends (last success, failures).
+    const swept = observeSweeps(engine, SWEEP_BATCH, (outcome) => metrics.observeSweep(outcome));
+    sweeper = startSweeper(swept, { intervalMs: options.sweepIntervalMs ?? 1_000, logger, batch: SWEEP_BATCH });
   } catch (error) {
     // Whoever is waiting gets a 503, then the port is given back.
     gate.fail();

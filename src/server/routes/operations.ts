@@ -18,7 +18,7 @@ export function operationRoutes({ metrics }: RouteDeps): Route[] {
     defineRoute({
       method: 'GET',
       path: '/metrics',
-      summary: 'Prometheus metrics: tasks by state, decisions, gate latency, HTTP requests',
+      summary: 'Prometheus metrics: tasks by state, pending approvals by risk and the oldest one\'s age, decisions, executions by outcome, the sweeper, gate latency, HTTP requests, store errors, build info (README "Metrics")',
       access: 'public',
       responses: { 200: { description: 'Prometheus text exposition format', contentType: 'text/plain' } },
       handle: async ({ c }) => {
