@@ -12,10 +12,11 @@ export { defaultPolicyRuntime, policyRuntime } from './engine/default-policy-run
 export type { DeadlinePlan, PolicyRuntime } from './engine/policy-runtime.ts';
 
 // Stores
-export type { ApprovalQuery, Store, TaskQuery } from './store/store.ts';
+export type { ApprovalQuery, PendingApprovalSummary, Store, TaskQuery } from './store/store.ts';
 export type { CommitReceipt, TaskCommit, TaskLease, TaskRecord } from './store/task-record.ts';
 export { createMemoryStore } from './store/memory.ts';
 export { openSqliteStore, type SqliteStoreOptions } from './store/sqlite.ts';
+export { backupSqliteStore, type SqliteBackupReport } from './store/sqlite-backup.ts';
 export { openPostgresStore, type PostgresStoreOptions } from './store/postgres.ts';
 
 // Machines
