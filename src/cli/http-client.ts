@@ -8,7 +8,14 @@ export interface ApiClientOptions {
   url: string;
   token: string;
   fetch?: typeof fetch;
+  /** How a retry waits (tests pass their own). */
+  sleep?: (ms: number) => Promise<void>;
 }
+
+/** Tries of a GET answered 503 (a server shutting down or its store down) before giving up. */
+const GET_ATTEMPTS = 4;
+/** The longest wait between them, whatever `Retry-After` asks. */
+const MAX_RETRY_WAIT_MS = 10_000;
 
 /**
  * An error answer from the server, kept with its status and code (problem+json). Its GateError
@@ -19,10 +26,13 @@ export class ApiError extends GateError {
   readonly status: number;
   /** The server's code, also when it is not one of this build's codes. */
   readonly problemCode: string;
-  constructor(status: number, problemCode: string, detail: string) {
+  /** What the server's `Retry-After` asked, when it sent one (seconds, as ms). */
+  readonly retryAfterMs: number | undefined;
+  constructor(status: number, problemCode: string, detail: string, retryAfterMs?: number) {
     super(problemCode in ERROR_CODES ? (problemCode as ErrorCode) : 'internal', `${detail} [HTTP ${status}]`);
     this.status = status;
     this.problemCode = problemCode;
+    this.retryAfterMs = retryAfterMs;
   }
 }
 
@@ -37,11 +47,13 @@ export class ApiClient {
   readonly #url: string;
   readonly #token: string;
   readonly #fetch: typeof fetch;
+  readonly #sleep: (ms: number) => Promise<void>;
 
   constructor(options: ApiClientOptions) {
     this.#url = options.url.replace(/\/+$/, '');
     this.#token = options.token;
     this.#fetch = options.fetch ?? fetch;
+    this.#sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
   /** GET a path (query values that are undefined are left out). */
@@ -49,7 +61,23 @@ export class ApiClient {
     const search = new URLSearchParams();
     for (const [name, value] of Object.entries(query)) if (value !== undefined && value !== '') search.set(name, String(value));
     const suffix = search.size > 0 ? `?${search}` : '';
-    return this.#call(`${path}${suffix}`, { method: 'GET' }, schema);
+    return this.#readWithRetry(`${path}${suffix}`, schema);
+  }
+
+  /**
+   * A GET reads and changes nothing, so a 503 (`shutting_down` while a server restarts,
+   * `store_unavailable` while its database is away) is tried again after its `Retry-After`, a
+   * few times: `tasks wait` outlives a rolling restart. A POST is never repeated here.
+   */
+  async #readWithRetry<S extends z.ZodType>(path: string, schema: S): Promise<z.infer<S>> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.#call(path, { method: 'GET' }, schema);
+      } catch (error) {
+        if (!(error instanceof ApiError && error.status === 503) || attempt >= GET_ATTEMPTS) throw error;
+        await this.#sleep(Math.min(MAX_RETRY_WAIT_MS, error.retryAfterMs ?? 1_000));
+      }
+    }
   }
 
   /** POST a JSON body. */
@@ -82,10 +110,16 @@ export class ApiClient {
         response.status,
         typeof problem?.code === 'string' ? problem.code : 'internal',
         typeof problem?.detail === 'string' ? problem.detail : `HTTP ${response.status}`,
+        retryAfterMsOf(response.headers.get('retry-after')),
       );
     }
     return parseInput(schema, json, `answer of ${init.method} ${path}`);
   }
+}
+
+/** A `Retry-After` of whole seconds, in ms (a date or nonsense: none). */
+function retryAfterMsOf(header: string | null): number | undefined {
+  return header !== null && /^\d{1,6}$/.test(header.trim()) ? Number(header.trim()) * 1000 : undefined;
 }
 
 /**
