@@ -1,4 +1,5 @@
 import type { Engine } from './engine-types.ts';
+import { FailureStreak } from '../util/failure-streak.ts';
 import type { Logger } from './logger.ts';
 
 /** A running sweeper. */
@@ -12,7 +13,8 @@ export interface Sweeper {
  * store takes over the tasks of dead workers): calls `engine.expireDue(batch)`, again at
  * once while whole batches come back (a backlog after downtime drains quickly), then sleeps.
  * Sweeps never overlap. Deadlines are data in the store, so a restarted sweeper catches up on
- * whatever expired while the process was down.
+ * whatever expired while the process was down. A sweep that keeps failing (the store is down)
+ * is logged once at warn, then at most once a minute, and once at info when sweeps work again.
  * @example const sweeper = startSweeper(engine, { intervalMs: 1_000, logger }); … await sweeper.stop();
  */
 export function startSweeper(engine: Engine, options: { intervalMs: number; logger: Logger; batch?: number }): Sweeper {
@@ -20,6 +22,7 @@ export function startSweeper(engine: Engine, options: { intervalMs: number; logg
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
+  const failures = new FailureStreak(options.logger, 'sweep', () => engine.clock.now());
 
   const sweep = async () => {
     try {
@@ -29,8 +32,9 @@ export function startSweeper(engine: Engine, options: { intervalMs: number; logg
         expired = await engine.expireDue(batch);
         if (expired > 0) options.logger.info({ expired }, 'sweeper applied deadlines');
       }
+      failures.succeeded();
     } catch (error) {
-      if (!stopped) options.logger.error({ err: error }, 'sweep failed; trying again next interval');
+      if (!stopped) failures.failed(error);
     }
   };
   const schedule = () => {

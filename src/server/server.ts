@@ -20,7 +20,11 @@ const SWEEP_BATCH = 500;
 
 /** What `startServer` needs. It takes ownership of the engine and its store. */
 export interface ServerOptions {
-  engine: Engine;
+  /**
+   * The engine, or how to make it once the port is taken: open the store there, and a server
+   * that cannot listen has opened, created and migrated nothing (requests wait meanwhile).
+   */
+  engine: Engine | (() => Promise<Engine>);
   tokens: TokenTable | readonly TokenGrant[];
   logger: Logger;
   /** Default 3000; 0 picks a free port. */
@@ -59,19 +63,42 @@ export interface RunningServer {
 }
 
 /**
- * Listens, recovers interrupted tasks, starts the deadline sweeper and serves the API (requests
- * that arrive during recovery wait until the interrupted tasks are restored and running again,
- * not for their executions). When it cannot listen (port taken) it throws a
- * ListenError before recovering anything; when recovery fails it stops listening and throws.
- * The caller still owns the engine and the store then.
+ * Listens, makes the engine when given a function for it (opening the store), recovers
+ * interrupted tasks, starts the deadline sweeper and serves the API (requests that arrive while
+ * it starts wait until the interrupted tasks are restored and running again, not for their
+ * executions). When it cannot listen (port taken) it throws a ListenError before making the
+ * engine or recovering anything; when making the engine or recovery fails it stops listening
+ * and throws. The caller still owns the engine and the store then.
  * @example
  * const server = await startServer({ engine, tokens, logger, port: 0 });
  * process.on('SIGTERM', () => server.close().then(() => process.exit(0)));
  */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
-  const { engine, logger } = options;
+  const { logger } = options;
   const host = options.host ?? '127.0.0.1';
   const shutdown = new AbortController();
+
+  // The port first: a server that cannot listen must not have opened (created, migrated) its
+  // store nor recovered (run) anything.
+  const gate = new StartupGate();
+  const drain = new ShutdownGate(gate.fetch);
+  const server = serve({ fetch: drain.fetch, port: options.port ?? 3000, hostname: host }) as Server;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('listening', resolve);
+      server.once('error', reject);
+    });
+  } catch (error) {
+    throw new ListenError(host, options.port ?? 3000, error as Error);
+  }
+  let engine: Engine;
+  try {
+    engine = typeof options.engine === 'function' ? await options.engine() : options.engine;
+  } catch (error) {
+    gate.fail();
+    await closeServer(server, 1_000, logger);
+    throw error;
+  }
   const metrics = createMetrics(engine, { logger, defaultMetrics: true });
   const app = createApp({
     engine,
@@ -84,21 +111,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ...(options.inspection ? { inspection: options.inspection } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
   });
-
-  // The port first: a server that cannot listen must not have recovered (run) anything.
-  const gate = new StartupGate(app.fetch);
-  const drain = new ShutdownGate(gate.fetch);
-  const server = serve({ fetch: drain.fetch, port: options.port ?? 3000, hostname: host }) as Server;
-  try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('listening', resolve);
-      server.once('error', reject);
-    });
-  } catch (error) {
-    shutdown.abort();
-    metrics.close();
-    throw new ListenError(host, options.port ?? 3000, error as Error);
-  }
+  gate.route(app.fetch);
   const address = server.address() as AddressInfo;
   let sweeper: Sweeper;
   try {

@@ -1,17 +1,21 @@
 import type pg from 'pg';
 import type { Logger } from 'pino';
+import { failureSummary } from '../errors.ts';
+import { FailureStreak } from '../util/failure-streak.ts';
 import { JOURNAL_CHANNEL } from './postgres-schema.ts';
 
 /**
  * One LISTEN connection per store, shared by every watcher: calls each listener when a commit
  * of any process appended to this schema's journal. If the connection drops it is opened again
  * after a pause, and every listener is called once then (something may have been missed).
+ * While the database is down, the retries are logged once, then once a minute, then their success.
  * @example const watch = new JournalWatch(pool, 'public', logger); const stop = watch.add(() => readNewEvents());
  */
 export class JournalWatch {
   readonly #pool: pg.Pool;
   readonly #schema: string;
   readonly #logger: Logger | undefined;
+  readonly #reconnects: FailureStreak | undefined;
   readonly #listeners = new Set<() => void>();
   #client: pg.PoolClient | null = null;
   #connecting: Promise<void> | null = null;
@@ -22,6 +26,7 @@ export class JournalWatch {
     this.#pool = pool;
     this.#schema = schema;
     this.#logger = logger;
+    this.#reconnects = logger ? new FailureStreak(logger, 'postgres store: LISTEN for journal appends') : undefined;
   }
 
   /** Adds a listener (connecting on the first); returns its removal. */
@@ -57,17 +62,19 @@ export class JournalWatch {
         if (message.channel === JOURNAL_CHANNEL && message.payload === this.#schema) this.#wake();
       });
       client.on('error', (error) => {
-        this.#logger?.warn({ err: error }, 'postgres store: journal LISTEN connection failed; reconnecting');
+        // Without the error object: pg hangs the whole client (its connection parameters) on it.
+        this.#logger?.warn({ ...failureSummary(error) }, 'postgres store: journal LISTEN connection failed; reconnecting');
         if (this.#client === client) this.#client = null;
         client.release(error);
         this.#scheduleReconnect();
       });
       await client.query(`LISTEN ${JOURNAL_CHANNEL}`);
       this.#client = client;
+      this.#reconnects?.succeeded();
       this.#wake();
     })()
       .catch((error: unknown) => {
-        this.#logger?.warn({ err: error }, 'postgres store: cannot LISTEN for journal appends; retrying');
+        this.#reconnects?.failed(error);
         this.#scheduleReconnect();
       })
       .finally(() => {

@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import { inTransaction } from './postgres-transaction.ts';
-import { ValidationError } from '../errors.ts';
+import { StoreMisconfiguredError, ValidationError } from '../errors.ts';
 
 /** One step of the PostgreSQL schema. Append new ones; never edit a released one. */
 export interface PostgresMigration {
@@ -209,10 +209,11 @@ export function postgresTables(schema: string): PostgresTables {
 /**
  * Creates the schema if missing and applies the migrations it lacks, in one transaction under
  * `pg_advisory_xact_lock`, so workers starting together neither race nor apply one twice.
- * Refuses a schema migrated by a newer Tollgate.
- * @example await migratePostgres(pool, 'public') // 1, the version now in force
+ * Refuses a schema migrated by a newer Tollgate. Answers the version it found (0: a new schema)
+ * and the one now in force.
+ * @example await migratePostgres(pool, 'public') // { from: 6, to: 7 }
  */
-export async function migratePostgres(pool: Pool, schema: string): Promise<number> {
+export async function migratePostgres(pool: Pool, schema: string): Promise<{ from: number; to: number }> {
   const quoted = quoteSchema(schema);
   return inTransaction(pool, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [MIGRATION_LOCK, schema]);
@@ -229,13 +230,17 @@ export async function migratePostgres(pool: Pool, schema: string): Promise<numbe
     const applied = new Set((await client.query<{ version: number }>('SELECT version FROM tollgate_migrations')).rows.map((row) => row.version));
     const newest = Math.max(0, ...applied);
     const known = POSTGRES_MIGRATIONS.length;
-    if (newest > known) throw new Error(`database schema ${schema} is at version ${newest}, newer than this Tollgate (${known})`);
+    if (newest > known) {
+      throw new StoreMisconfiguredError(
+        `database schema ${schema} is at version ${newest}, newer than this Tollgate (${known}): migrations are one-way; run the Tollgate that migrated it`,
+      );
+    }
     for (const migration of POSTGRES_MIGRATIONS) {
       if (applied.has(migration.version)) continue;
       await client.query(migration.sql);
       await client.query('INSERT INTO tollgate_migrations (version, name) VALUES ($1, $2)', [migration.version, migration.name]);
     }
-    return known;
+    return { from: newest, to: known };
   });
 }
 

@@ -1,6 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import type { Logger } from 'pino';
-import { GateError } from '../errors.ts';
+import { GateError, failureSummary, storeUnavailableReason } from '../errors.ts';
 import { type JournalDraft, type JournalHead, type JournalRow, chainDrafts } from './postgres-rows.ts';
 import { JOURNAL_CHANNEL, type PostgresTables } from './postgres-schema.ts';
 import { type BatchStatements, type CapturedTaskCommit, batchStatements, writeCommitBatch } from './postgres-batch.ts';
@@ -123,7 +123,10 @@ export class GroupCommitWriter {
       });
     } catch (error) {
       // Nothing of this batch is known to be committed (an error during COMMIT itself leaves it unknown).
-      this.#logger?.error({ err: error, writes: batch.length }, 'postgres store: batch transaction failed');
+      // An outage is told by each request it fails (503 store_unavailable) and by the sweeper: a
+      // stack per batch here would only repeat it. Anything else is a bug, told with its stack.
+      if (storeUnavailableReason(error) === undefined) this.#logger?.error({ err: error, writes: batch.length }, 'postgres store: batch transaction failed');
+      else this.#logger?.debug({ ...failureSummary(error), writes: batch.length }, 'postgres store: batch transaction failed: the database is unavailable');
       for (const pending of batch) pending.reject(error);
       return;
     }

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { PostgresStoreOptionsSchema, checkStoreOptions } from './store-options.ts';
 import type { Logger } from 'pino';
-import { ClosedError, NotFoundError } from '../errors.ts';
+import { ClosedError, NotFoundError, failureSummary } from '../errors.ts';
 import type { Approval } from '../model/approval.ts';
 import type { AuditAnchor } from '../model/audit-anchor.ts';
 import { AutonomySetting } from '../model/autonomy-setting.ts';
@@ -56,11 +56,15 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   const tables = postgresTables(schema);
   const pool = new pg.Pool({ connectionString: options.connectionString, max: options.poolSize ?? 10, fallback_application_name: 'tollgate' });
   // An idle connection that dies (server restart, network) must not crash the process.
-  pool.on('error', (error) => options.logger?.warn({ err: error }, 'postgres store: idle connection failed'));
+  // Logged without the error object: pg hangs the whole client (its connection parameters) on it.
+  pool.on('error', (error) => options.logger?.warn({ ...failureSummary(error) }, 'postgres store: idle connection failed'));
   try {
     if (options.mustExist) await assertSchemaExists(pool, schema);
-    const version = await migratePostgres(pool, schema);
-    options.logger?.debug({ schema, version }, 'postgres store opened');
+    const { from, to } = await migratePostgres(pool, schema);
+    // One way (an older Tollgate refuses the newer schema): worth a line whenever it happens.
+    if (from === 0) options.logger?.info({ schema, version: to }, `set up a new postgres store in schema ${schema} (schema version ${to})`);
+    else if (from !== to) options.logger?.info({ schema, from, to }, `migrated the postgres store (schema ${schema}) from schema ${from} to ${to}`);
+    options.logger?.debug({ schema, version: to }, 'postgres store opened');
   } catch (error) {
     await pool.end().catch(() => undefined);
     throw error;

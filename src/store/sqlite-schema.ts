@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { StoreMisconfiguredError } from '../errors.ts';
 
 /**
  * The SQLite schema, as versioned migrations. `PRAGMA user_version` records how many have run;
@@ -145,7 +146,9 @@ export const SQLITE_DUE_APPROVALS =
 export function migrateSqlite(db: Database): number {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > SQLITE_MIGRATIONS.length) {
-    throw new Error(`database schema version ${current} is newer than this Tollgate (${SQLITE_MIGRATIONS.length})`);
+    throw new StoreMisconfiguredError(
+      `database schema version ${current} is newer than this Tollgate (${SQLITE_MIGRATIONS.length}): migrations are one-way; run the Tollgate that migrated it, or restore a backup taken before`,
+    );
   }
   db.transaction(() => {
     for (let version = current; version < SQLITE_MIGRATIONS.length; version += 1) {

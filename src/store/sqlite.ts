@@ -63,7 +63,10 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
   let db: Database.Database | undefined;
   try {
     db = configureSqliteConnection(new Database(options.path), synchronous);
-    migrateSqlite(db);
+    const from = db.pragma('user_version', { simple: true }) as number;
+    const to = migrateSqlite(db);
+    // One way (an older Tollgate refuses the newer schema): worth a line whenever it happens.
+    if (from > 0 && from !== to) options.logger?.info({ path: options.path, from, to }, `migrated the sqlite store from schema ${from} to ${to}`);
     const mode = options.writer ?? 'auto';
     const writer = mode === 'inline' ? new InlineSqliteWriter(db) : await ThreadSqliteWriter.open(db, options.path, synchronous, { always: mode === 'thread' });
     options.logger?.debug({ path: options.path, writer: mode }, 'sqlite store opened');

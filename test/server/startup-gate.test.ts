@@ -35,7 +35,7 @@ describe('StartupGate (requests that arrive while the server recovers)', () => {
     for (const response of [await waiting, await gate.fetch(request('/api/v1/tasks'), {})]) {
       expect(response.status).toBe(503);
       expect(response.headers.get('content-type')).toBe('application/problem+json');
-      expect(await response.json()).toMatchObject({ code: 'engine_closed', detail: expect.stringMatching(/could not recover/) });
+      expect(await response.json()).toMatchObject({ code: 'engine_closed', detail: expect.stringMatching(/could not start/) });
     }
     expect(handle).not.toHaveBeenCalled();
   });
@@ -44,6 +44,37 @@ describe('StartupGate (requests that arrive while the server recovers)', () => {
     const gate = new StartupGate(answered);
     expect(await (await gate.fetch(request('/healthz'), {})).text()).toBe('handled');
     expect(await (await gate.fetch(request('/metrics'), {})).text()).toBe('handled');
+  });
+
+  it('before the app exists (the store still opening): liveness from the gate, metrics 503, the rest wait for it', async () => {
+    const seen: string[] = [];
+    const gate = new StartupGate();
+    const health = await gate.fetch(request('/healthz'), {});
+    expect([health.status, await health.json()]).toEqual([200, { status: 'ok' }]);
+    const metrics = await gate.fetch(request('/metrics'), {});
+    expect([metrics.status, ((await metrics.json()) as { code: string }).code, metrics.headers.get('retry-after')]).toEqual([503, 'store_unavailable', '1']);
+    const waiting = gate.fetch(request('/api/v1/tasks'), {});
+    gate.route((r) => {
+      seen.push(new URL(r.url).pathname);
+      return answered();
+    });
+    // The app exists: liveness and metrics are its own; the rest waits for recovery.
+    expect(await (await gate.fetch(request('/metrics'), {})).text()).toBe('handled');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(seen).toEqual(['/metrics']);
+    gate.open();
+    expect(await (await waiting).text()).toBe('handled');
+  });
+
+  it('/readyz is 503 starting until the doors open, then the app answers it', async () => {
+    const gate = new StartupGate(answered);
+    const starting = await gate.fetch(request('/readyz'), {});
+    expect([starting.status, await starting.json()]).toEqual([503, { status: 'unavailable', reason: 'starting' }]);
+    gate.open();
+    expect(await (await gate.fetch(request('/readyz'), {})).text()).toBe('handled');
+    const failed = new StartupGate(answered);
+    failed.fail();
+    expect(await (await failed.fetch(request('/readyz'), {})).json()).toEqual({ status: 'unavailable', reason: 'could not start' });
   });
 });
 
