@@ -51,7 +51,8 @@ export async function main(argv: string[]): Promise<void> {
     }
     if (error instanceof GateError) {
       writeErr(`tollgate: ${error.message} (${error.code})\n`);
-      process.exitCode = error.code === 'validation_failed' ? 2 : 1;
+      // A store that is not there, or cannot be opened as given, is bad usage too (README's exit codes).
+      process.exitCode = error.code === 'validation_failed' || error.code === 'store_misconfigured' ? 2 : 1;
       return;
     }
     // A system error (ECONNREFUSED from a database that is down, EACCES on a file) is the

@@ -1,33 +1,101 @@
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { ValidationError, hasCode } from '../errors.ts';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { Logger } from 'pino';
+import { GateError, StoreMisconfiguredError, ValidationError, hasCode, storeUnavailableReason } from '../errors.ts';
 import { createMemoryStore } from '../store/memory.ts';
 import { openPostgresStore } from '../store/postgres.ts';
 import { splitPostgresUrl } from '../store/postgres-url.ts';
 import { openSqliteStore } from '../store/sqlite.ts';
 import type { Store } from '../store/store.ts';
 
+/** How `openStore` opens a store. */
+export interface OpenStoreOptions {
+  /**
+   * For a tool that only reads: a store that is not there is an error, not created empty; an
+   * SQLite one is opened beside its running server, without its owner lock, and refuses writes
+   * (PostgreSQL is shared anyway).
+   */
+  readOnly?: boolean;
+  /**
+   * The store's own log (a lost LISTEN connection, a failed idle connection, a migration), and
+   * where opening says it created a new SQLite file: at warn, since a mistyped path makes a
+   * new, empty store silently otherwise.
+   */
+  logger?: Logger;
+  /** A new SQLite file is what the caller wants (the demo's): said at info, not warn. */
+  newFileExpected?: boolean;
+}
+
 /**
  * Opens the store a `--db` URL names: `sqlite:PATH` (or a bare path), `memory:`, or a
  * PostgreSQL URL (`postgres://…` / `postgresql://…`; the tables go in the schema named by a
- * `schema` query parameter, default `public`; the other parameters are pg's). `readOnly`, for a
- * tool that only reads: a store that is not there is an error, not created empty; an SQLite one
- * is opened beside its running server, without its owner lock, and refuses writes (PostgreSQL is
- * shared anyway).
- * @example await openStore('sqlite:./tollgate.db')
+ * `schema` query parameter, default `public`; the other parameters are pg's). A store that is
+ * not there or cannot be opened as given (no such directory, database or role, no permission, a
+ * schema newer than this Tollgate) is a `store_misconfigured` error naming the file or database
+ * (never a password); a database that does not answer is `store_unavailable`.
+ * @example await openStore('sqlite:./tollgate.db', { logger })
  * @example await openStore('postgres://tollgate@db:5432/tollgate?schema=tollgate')
  */
-export async function openStore(url: string, options: { readOnly?: boolean } = {}): Promise<Store> {
+export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<Store> {
   const readOnly = options.readOnly ?? false;
   if (url === 'memory:' || url === 'memory') return createMemoryStore();
-  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return openPostgresUrl(url, readOnly);
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return openPostgresUrl(url, readOnly, options.logger);
   const path = sqlitePathOf(url);
   if (path === null) throw new ValidationError(`--db ${url}: expected sqlite:PATH, memory: or postgres://…`);
   if (readOnly && !existsSync(path)) throw new ValidationError(`--db ${url}: no such database file`, [{ path: '--db', message: 'no such database file' }]);
-  return openSqliteStore({ path, readOnly });
+  const file = resolve(path);
+  const fresh = !readOnly && isNewFile(url, file);
+  let store: Store;
+  try {
+    store = await openSqliteStore({ path: file, readOnly, ...(options.logger ? { logger: options.logger } : {}) });
+  } catch (error) {
+    throw sqliteOpenError(url, file, error);
+  }
+  if (fresh) {
+    const level = options.newFileExpected ? 'info' : 'warn';
+    options.logger?.[level]({ path: file }, `created a new database at ${file}${options.newFileExpected ? '' : ' (no file was there: if you meant an existing store, check --db)'}`);
+  }
+  return store;
 }
 
-async function openPostgresUrl(url: string, mustExist: boolean): Promise<Store> {
+/** Whether opening would create the file, or finds an empty one (SQLite makes a database of it); throws when its directory is missing. */
+function isNewFile(url: string, file: string): boolean {
+  const directory = dirname(file);
+  const stat = statSync(directory, { throwIfNoEntry: false });
+  if (!stat?.isDirectory()) {
+    throw new StoreMisconfiguredError(`--db ${url}: the directory ${directory} ${stat ? 'is not a directory' : 'does not exist'} (a mistyped path? nothing was created)`);
+  }
+  const existing = statSync(file, { throwIfNoEntry: false });
+  return !existing || (existing.isFile() && existing.size === 0);
+}
+
+/** Errno and SQLite codes of a file this user cannot open, create or write. */
+const NOT_PERMITTED = /^(EACCES|EPERM|EROFS|SQLITE_CANTOPEN|SQLITE_READONLY|SQLITE_PERM|SQLITE_AUTH)/;
+
+/** Why an SQLite store could not be opened, as one sentence naming the file (and its lock file). */
+function sqliteOpenError(url: string, file: string, error: unknown): unknown {
+  if (error instanceof StoreMisconfiguredError) return new StoreMisconfiguredError(`--db ${url} (${file}): ${error.message}`);
+  if (error instanceof GateError) return error;
+  const code: unknown = (error as { code?: unknown })?.code;
+  const message = String((error as Error)?.message ?? error);
+  if (typeof code === 'string' && NOT_PERMITTED.test(code)) {
+    return new StoreMisconfiguredError(
+      `--db ${url}: cannot open or create ${file} or its lock file ${file}-lock (${message}): this user must be able to write both, and the directory ${dirname(file)}, where SQLite also keeps the -wal and -shm files`,
+    );
+  }
+  if (code === 'SQLITE_NOTADB') return new StoreMisconfiguredError(`--db ${url}: ${file} is not an SQLite database (${message})`);
+  if (code === 'EISDIR') return new StoreMisconfiguredError(`--db ${url}: ${file} is a directory, not a database file`);
+  return error;
+}
+
+/**
+ * SQLSTATEs and errnos of a PostgreSQL URL that names what is not there, or what this role may
+ * not use: no such database (3D000), role or password (28000, 28P01), schema name or
+ * privilege (3F000, 42501), host (ENOTFOUND).
+ */
+const PG_MISCONFIGURED = new Set(['3D000', '28000', '28P01', '3F000', '42501', 'ENOTFOUND']);
+
+async function openPostgresUrl(url: string, mustExist: boolean, logger: Logger | undefined): Promise<Store> {
   let parts: ReturnType<typeof splitPostgresUrl>;
   try {
     parts = splitPostgresUrl(url);
@@ -35,13 +103,25 @@ async function openPostgresUrl(url: string, mustExist: boolean): Promise<Store> 
     throw new ValidationError('--db: not a valid PostgreSQL URL');
   }
   try {
-    return await openPostgresStore({ connectionString: parts.connectionString, mustExist, ...(parts.schema === null ? {} : { schema: parts.schema }) });
+    return await openPostgresStore({
+      connectionString: parts.connectionString,
+      mustExist,
+      ...(parts.schema === null ? {} : { schema: parts.schema }),
+      ...(logger ? { logger } : {}),
+    });
   } catch (error) {
+    const where = `--db ${describeStoreUrl(url)}`;
     // Like a missing SQLite file: the --db names no store (exit 2), not a failure of the tool.
     if (hasCode(error, 'not_found')) {
-      const message = `--db ${describeStoreUrl(url)}: no Tollgate schema ${parts.schema ?? 'public'} in this database`;
-      throw new ValidationError(message, [{ path: '--db', message: 'no such schema' }]);
+      throw new ValidationError(`${where}: no Tollgate schema ${parts.schema ?? 'public'} in this database`, [{ path: '--db', message: 'no such schema' }]);
     }
+    if (error instanceof StoreMisconfiguredError) throw new StoreMisconfiguredError(`${where}: ${error.message}`);
+    if (error instanceof GateError) throw error;
+    const code: unknown = (error as { code?: unknown })?.code;
+    // pg's own sentences ('database "x" does not exist', 'role "x" does not exist') name what is wrong, never a password.
+    if (typeof code === 'string' && PG_MISCONFIGURED.has(code)) throw new StoreMisconfiguredError(`${where}: ${(error as Error).message}`);
+    const unavailable = storeUnavailableReason(error);
+    if (unavailable !== undefined) throw new GateError('store_unavailable', `${where}: the database does not answer (${unavailable}): is it running, and is this its address?`);
     throw error;
   }
 }

@@ -11,8 +11,8 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  * Gives each request an id (the client's `x-request-id` when it is sane), answers it in
  * `x-request-id`, and after the answer writes one pino line and one metrics observation per
  * request, labelled by route pattern (never by raw path, so ids do not explode the metrics).
- * The line is at error for a 5xx (a bug), at warn with the reason for a 503 `store_unavailable`
- * (an outage of the store: one line per request, no stack), at info otherwise.
+ * The line is at error for a 5xx (a bug), at warn for a 503 (unavailable: a store outage, with
+ * its reason and no stack; not ready; shutting down), at info otherwise.
  * @example app.use('*', requestLog(logger, metrics));
  */
 export function requestLog(logger: Logger, metrics: GateMetrics): MiddlewareHandler<AppEnv> {
@@ -46,6 +46,7 @@ export function requestLog(logger: Logger, metrics: GateMetrics): MiddlewareHand
     const storeUnavailable = c.get('storeUnavailable');
     if (storeUnavailable) metrics.countStoreError('request');
     if (storeUnavailable) logger.warn({ ...line, code: 'store_unavailable', reason: storeUnavailable }, 'request: the store is unavailable');
+    else if (status === 503) logger.warn(line, 'request');
     else if (status >= 500) logger.error(line, 'request');
     else logger.info(line, 'request');
   };

@@ -4,7 +4,7 @@ import { pino } from 'pino';
 import { z } from 'zod';
 import { policyRuntime } from '../../engine/default-policy-runtime.ts';
 import { createEngine } from '../../engine/engine.ts';
-import type { EngineOptions } from '../../engine/engine-types.ts';
+import type { Engine, EngineOptions } from '../../engine/engine-types.ts';
 import { createHttpExecutor } from '../../engine/http-executor.ts';
 import { parseInput } from '../../engine/validate.ts';
 import { ValidationError } from '../../errors.ts';
@@ -13,6 +13,7 @@ import { InspectionHub } from '../../server/inspection-hub.ts';
 import { DEFAULT_REQUEST_LIMITS } from '../../server/request-limits.ts';
 import { type RunningServer, startServer } from '../../server/server.ts';
 import { loadTokensFile, type TokenGrant } from '../../server/tokens-file.ts';
+import type { Store } from '../../store/store.ts';
 import { describeStoreUrl, openStore } from '../open-store.ts';
 import { formatTable, writeOut } from '../output.ts';
 import { ensureDemoTokens, seedDemoTasks } from '../serve-demo.ts';
@@ -81,11 +82,9 @@ async function serve(options: ServeOptions): Promise<void> {
   const policy = options.policy ? policyRuntime(loadPolicyFile(options.policy)) : undefined;
   const logger = pino({ level: options.logLevel, base: { service: 'tollgate' } }, pino.destination({ dest: 2, sync: true }));
   const db = options.db ?? (options.demo ? DEMO_DB : 'sqlite:./tollgate.db');
-  const store = await openStore(db);
-  logger.info({ store: describeStoreUrl(db), kind: store.kind, shared: store.shared }, 'store opened');
   // The visualizer's inspector: XState's inspection stream of every task actor.
   const inspection = new InspectionHub();
-  const engineOptions: EngineOptions = { store, logger };
+  const engineOptions: Omit<EngineOptions, 'store'> = { logger };
   if (options.inspect) engineOptions.inspect = inspection.inspect;
   if (policy) engineOptions.policy = policy;
   engineOptions.leaseMs = options.leaseMs;
@@ -100,13 +99,22 @@ async function serve(options: ServeOptions): Promise<void> {
       ...(authorization ? { headers: { authorization } } : {}),
     });
   }
-  const engine = createEngine(engineOptions);
-  // Before listening: a SIGTERM during recovery (requests already waiting) still shuts down gracefully.
+  // The store opens once the port is taken: a server that cannot listen has created, migrated
+  // and run nothing (an old schema stays as it was, for the Tollgate that still reads it).
+  let store: Store | undefined;
+  let engine: Engine | undefined;
+  const openEngine = async (): Promise<Engine> => {
+    store = await openStore(db, { logger, newFileExpected: options.demo === true && options.db === undefined });
+    logger.info({ store: describeStoreUrl(db), kind: store.kind, shared: store.shared }, 'store opened');
+    engine = createEngine({ ...engineOptions, store });
+    return engine;
+  };
+  // Before listening: a SIGTERM while starting (requests already waiting) still shuts down gracefully.
   const shutdown = shutdownOnSignal(logger);
   let server: RunningServer;
   try {
     server = await startServer({
-      engine,
+      engine: openEngine,
       tokens: grants,
       logger,
       port: options.port,
@@ -117,12 +125,12 @@ async function serve(options: ServeOptions): Promise<void> {
     });
   } catch (error) {
     shutdown.cancel();
-    await engine.close({ timeoutMs: 1_000 }).catch(() => undefined);
-    await store.close().catch(() => undefined);
+    await engine?.close({ timeoutMs: 1_000 }).catch(() => undefined);
+    await store?.close().catch(() => undefined);
     throw error;
   }
   if (shutdown.attach(server)) return;
-  if (options.demo) {
+  if (options.demo && engine) {
     const tasks = await seedDemoTasks(engine);
     writeOut(`listening on ${server.url}\n`);
     writeOut(`visualizer: ${server.url}/ (paste a token from below)\n\n`);
