@@ -3,6 +3,7 @@ import { hasCode } from '../errors.ts';
 import type { LifecycleEvent } from '../model/lifecycle-event.ts';
 import type { Store } from '../store/store.ts';
 import type { Logger } from './logger.ts';
+import { FailureStreak } from '../util/failure-streak.ts';
 
 /** How many recently published ids are remembered to drop duplicates. */
 const REMEMBERED = 100_000;
@@ -18,7 +19,7 @@ export class JournalFollower {
   readonly #subject = new Subject<LifecycleEvent>();
   readonly events$ = this.#subject.asObservable();
   readonly #store: Store;
-  readonly #logger: Logger;
+  readonly #readFailures: FailureStreak;
   readonly #seen = new Set<number>();
   #after: number | null = null;
   #reading: Promise<void> | null = null;
@@ -36,7 +37,7 @@ export class JournalFollower {
    */
   constructor(store: Store, logger: Logger, options: { onOtherEntries?: () => void } = {}) {
     this.#store = store;
-    this.#logger = logger;
+    this.#readFailures = new FailureStreak(logger, 'reading other workers’ events (the next wake-up tries again)');
     this.#onOtherEntries = options.onOtherEntries;
   }
 
@@ -105,8 +106,11 @@ export class JournalFollower {
       // A store closed under a read (the engine shutting down, a server that could not listen)
       // has nothing more to follow: that is no failure to report.
       if (this.#stopped || hasCode(error, 'store_closed')) return;
-      this.#logger.warn({ err: error }, 'reading other workers’ events failed; the next wake-up tries again');
+      // An outage fails every wake-up: a few lines for all of it, not a stack each time.
+      this.#readFailures.failed(error);
+      return;
     }
+    this.#readFailures.succeeded();
   }
 
   /** True the first time an id is seen. */

@@ -29,10 +29,19 @@ export interface PostgresStoreOptions {
   schema?: string;
   /** Connections in the pool (one writes at a time, the rest read). Default 10. */
   poolSize?: number;
+  /**
+   * How long a new connection may take before it fails (then the request answers 503
+   * store_unavailable). Default 5 s: a database host that drops packets instead of refusing
+   * them otherwise held every request as long as the kernel tried to connect.
+   */
+  connectTimeoutMs?: number;
   /** Refuse to create or migrate a schema Tollgate never set up: for tools that only read (`audit verify`). */
   mustExist?: boolean;
   logger?: Logger;
 }
+
+/** How long a new connection may take (see `connectTimeoutMs`). */
+const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 
 const JOURNAL_COLUMNS = 'seq, at, actor, type, task_id, approval_id, data, prev_hash, hash';
 /** Rows per round trip when `verifyAudit` walks the whole chain. */
@@ -54,7 +63,12 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   checkStoreOptions(PostgresStoreOptionsSchema, options, 'PostgreSQL store options (openPostgresStore({ connectionString }))');
   const schema = options.schema ?? 'public';
   const tables = postgresTables(schema);
-  const pool = new pg.Pool({ connectionString: options.connectionString, max: options.poolSize ?? 10, fallback_application_name: 'tollgate' });
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    fallback_application_name: 'tollgate',
+  });
   // An idle connection that dies (server restart, network) must not crash the process.
   // Logged without the error object: pg hangs the whole client (its connection parameters) on it.
   pool.on('error', (error) => options.logger?.warn({ ...failureSummary(error) }, 'postgres store: idle connection failed'));

@@ -20,6 +20,7 @@ export const PostgresStoreOptionsSchema = z.strictObject({
   connectionString: z.string().min(1, 'give a postgres:// URL'),
   schema: z.string().optional(),
   poolSize: z.number().int().min(1).max(1_000).optional(),
+  connectTimeoutMs: z.number().int().min(1).max(600_000).optional(),
   mustExist: z.boolean().optional(),
   logger: LoggerOption.optional(),
 });

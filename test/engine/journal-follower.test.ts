@@ -42,3 +42,28 @@ describe('JournalFollower on a shared store', () => {
     follower.stop();
   });
 });
+
+describe('JournalFollower while the store is away', () => {
+  it('says so once, not once per wake-up, and once more when it reads again', async () => {
+    const { store, append } = sharedJournal();
+    let down = true;
+    const reading = store.readEvents.bind(store);
+    store.readEvents = async (afterId, limit) => {
+      if (down) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+      return reading(afterId, limit);
+    };
+    const lines: Array<{ level: number; msg: string }> = [];
+    const pino = (await import('pino')).default;
+    const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+    const follower = new JournalFollower(store, logger);
+    for (let i = 0; i < 20; i += 1) await follower.catchUp();
+    expect(lines.map((line) => line.level)).toEqual([40]);
+    expect(lines[0]?.msg).toMatch(/reading other workers’ events .* failed; retrying/);
+    down = false;
+    append(3);
+    await follower.catchUp();
+    expect(lines.map((line) => line.level)).toEqual([40, 30]);
+    expect(lines[1]?.msg).toMatch(/works again after 20 failures/);
+    follower.stop();
+  });
+});
