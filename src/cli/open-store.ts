@@ -1,7 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Logger } from 'pino';
-import { GateError, StoreMisconfiguredError, ValidationError, hasCode, storeUnavailableReason } from '../errors.ts';
+import { GateError, StoreMisconfiguredError, ValidationError, hasCode } from '../errors.ts';
+import { storeUnavailableReason } from '../store/store-outage.ts';
 import { createMemoryStore } from '../store/memory.ts';
 import { openPostgresStore } from '../store/postgres.ts';
 import { splitPostgresUrl } from '../store/postgres-url.ts';

@@ -4,7 +4,7 @@ import type { Clock } from '../engine/clock.ts';
 import type { Engine } from '../engine/engine-types.ts';
 import { TooManyRequestsError } from '../errors.ts';
 import { createLogger, type Logger } from '../engine/logger.ts';
-import { asStoreUnavailable } from '../errors.ts';
+import { asStoreUnavailable } from '../store/store-outage.ts';
 import { TokenTable } from './auth.ts';
 import { InspectionHub } from './inspection-hub.ts';
 import { createMetrics, type GateMetrics } from './metrics.ts';

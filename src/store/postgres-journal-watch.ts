@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { Logger } from 'pino';
-import { failureSummary } from '../errors.ts';
+import { failureSummary } from './store-outage.ts';
 import { FailureStreak } from '../util/failure-streak.ts';
 import { JOURNAL_CHANNEL } from './postgres-schema.ts';
 

@@ -9,6 +9,14 @@ import type { Pool, PoolClient } from 'pg';
 export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
+  // A connection lost while checked out (the database restarting, a proxy dropping it) emits
+  // 'error' on the client, and pg leaves a checked-out client without a listener: an uncaught
+  // exception that killed the worker (seen in a test of an outage). The query in flight fails on
+  // its own; the connection is dropped at release.
+  const onLost = (error: Error) => {
+    broken ??= error;
+  };
+  client.on('error', onLost);
   try {
     await client.query(begin);
     const result = await work(client);
@@ -20,6 +28,7 @@ export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) =>
     });
     throw error;
   } finally {
+    client.removeListener('error', onLost);
     client.release(broken);
   }
 }

@@ -1,6 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
 import type { Logger } from 'pino';
-import { GateError, failureSummary, storeUnavailableReason } from '../errors.ts';
+import { GateError } from '../errors.ts';
+import { failureSummary, storeUnavailableReason } from './store-outage.ts';
 import { type JournalDraft, type JournalHead, type JournalRow, chainDrafts } from './postgres-rows.ts';
 import { JOURNAL_CHANNEL, type PostgresTables } from './postgres-schema.ts';
 import { type BatchStatements, type CapturedTaskCommit, batchStatements, writeCommitBatch } from './postgres-batch.ts';

@@ -1,7 +1,8 @@
 import pg from 'pg';
 import { PostgresStoreOptionsSchema, checkStoreOptions } from './store-options.ts';
 import type { Logger } from 'pino';
-import { ClosedError, NotFoundError, failureSummary } from '../errors.ts';
+import { ClosedError, NotFoundError } from '../errors.ts';
+import { failureSummary } from './store-outage.ts';
 import type { Approval } from '../model/approval.ts';
 import type { AuditAnchor } from '../model/audit-anchor.ts';
 import { AutonomySetting } from '../model/autonomy-setting.ts';

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { failureSummary, storeUnavailableReason } from '../errors.ts';
+import { failureSummary, storeUnavailableReason } from '../store/store-outage.ts';
 
 /** How often a failure that goes on is told again. */
 const REMIND_EVERY_MS = 60_000;

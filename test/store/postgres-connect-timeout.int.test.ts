@@ -1,7 +1,7 @@
 import { createServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { storeUnavailableReason } from '../../src/errors.ts';
+import { storeUnavailableReason } from '../../src/store/store-outage.ts';
 import { openPostgresStore } from '../../src/store/postgres.ts';
 
 // A database host that takes the connection and never answers (a firewall dropping packets, a

@@ -1,4 +1,5 @@
-import { GateError, storeUnavailableReason } from '../../errors.ts';
+import { GateError } from '../../errors.ts';
+import { storeUnavailableReason } from '../../store/store-outage.ts';
 import type { Logger } from '../../engine/logger.ts';
 import type { Store } from '../../store/store.ts';
 import { defineRoute, type Route, type RouteDeps } from '../route.ts';
