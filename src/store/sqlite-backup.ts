@@ -1,4 +1,4 @@
-import { existsSync, renameSync, rmSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, openSync, realpathSync, renameSync, rmSync, type Stats, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { ValidationError } from '../errors.ts';
@@ -33,9 +33,11 @@ const ALL_PAGES = 0x7fffffff;
  * tasks, which a reader cannot do.
  *
  * The copy is written beside `to` under a temporary name and renamed into place when complete,
- * so `to` is never a half-written database. An existing `to` is refused unless `force`, and
- * even then when `to-wal` exists (a server may be running on it, and a stale log would be
- * replayed over the new file).
+ * so `to` is never a half-written database; nothing of it is left behind when the backup fails.
+ * The copy is owner read-write only (0600), or as strict as the store if that is stricter. An
+ * existing `to` is refused unless `force`, and even then when `to-wal` exists (a server may be
+ * running on it, and a stale log would be replayed over the new file); a directory, the store
+ * itself and its own files (`-wal`, `-shm`, `-lock`, `-journal`) are always refused.
  * @throws ValidationError when `from` is not a Tollgate SQLite store of this version, or `to` is taken
  * @example const report = await backupSqliteStore('./tollgate.db', './backups/tollgate-2026-12-07.db');
  */
@@ -44,7 +46,12 @@ export async function backupSqliteStore(from: string, to: string, options: { for
   const target = resolve(to);
   if (source === target) throw new ValidationError(`--to ${to}: that is the store itself`, [{ path: '--to', message: 'the store itself' }]);
   if (!existsSync(dirname(target))) throw new ValidationError(`--to ${to}: no such directory ${dirname(target)}`, [{ path: '--to', message: 'no such directory' }]);
-  if (existsSync(target) && !options.force) {
+  if (existsSync(source)) refuseTheStoresOwnFiles(source, target, to);
+  const existing = statOrUndefined(target);
+  if (existing?.isDirectory()) {
+    throw new ValidationError(`--to ${to}: that is a directory; name the copy's file`, [{ path: '--to', message: 'a directory' }]);
+  }
+  if (existing && !options.force) {
     throw new ValidationError(`--to ${to}: the file exists (pass --force to replace it)`, [{ path: '--to', message: 'the file exists' }]);
   }
   if (existsSync(`${target}-wal`)) {
@@ -54,20 +61,74 @@ export async function backupSqliteStore(from: string, to: string, options: { for
   }
 
   const db = openSource(source, from);
+  // The copy holds every approval and audit entry: never more readable than the store, at most
+  // owner read-write whatever the umask. SQLite gives the copy's -journal the copy's mode.
+  const mode = statSync(source).mode & COPY_MODE;
   const partial = join(dirname(target), `.${basename(target)}.partial-${process.pid}`);
+  let created = false;
   try {
-    rmSync(partial, { force: true });
+    try {
+      // Exclusive create: a file or symlink planted at this predictable name is refused, not followed.
+      closeSync(openSync(partial, 'wx', COPY_MODE));
+      created = true;
+    } catch (error) {
+      throw new ValidationError(`--to ${to}: cannot create ${partial}: ${(error as Error).message}`, [{ path: '--to', message: 'cannot create the copy' }]);
+    }
+    chmodSync(partial, COPY_MODE);
     await db.backup(partial, { progress: () => ALL_PAGES });
-  } catch (error) {
-    rmSync(partial, { force: true });
-    rmSync(`${partial}-journal`, { force: true });
-    throw error;
-  } finally {
     db.close();
+    const report = describeCopy(partial, target);
+    chmodSync(partial, mode);
+    renameSync(partial, target);
+    return report;
+  } catch (error) {
+    if (db.open) db.close();
+    // Only what this run created: when the exclusive create failed, the name was someone else's.
+    if (created) {
+      rmSync(partial, { force: true });
+      rmSync(`${partial}-journal`, { force: true });
+    }
+    throw error;
   }
-  const report = describeCopy(partial, target);
-  renameSync(partial, target);
-  return report;
+}
+
+/** Owner read-write at most (the copy is also made with it, before the source's mode is applied). */
+const COPY_MODE = 0o600;
+
+/** Files of a live SQLite store beside its database: a copy over any of them breaks the store (a replaced -lock lets a second server in; a replaced -wal loses commits). */
+const STORE_FILE_SUFFIXES = ['', '-wal', '-shm', '-lock', '-journal'] as const;
+
+/**
+ * Refuses a target that is the store or one of its files, however it is named: by path (real
+ * paths, so `./dir/../s.db-wal` and a symlinked directory are caught) and, where the target
+ * exists, by device and inode (a hard link or a symlink to one of them).
+ * @throws ValidationError naming the file
+ * @example refuseTheStoresOwnFiles('/data/s.db', '/data/s.db-lock', './s.db-lock'); // throws
+ */
+function refuseTheStoresOwnFiles(source: string, target: string, given: string): void {
+  const targetPath = join(realpathSync(dirname(target)), basename(target));
+  const targetStat = statOrUndefined(target);
+  const isTarget = (path: string): boolean => {
+    if (path === target || path === targetPath) return true;
+    const stat = targetStat && statOrUndefined(path);
+    return stat !== undefined && targetStat !== undefined && stat.dev === targetStat.dev && stat.ino === targetStat.ino;
+  };
+  for (const base of new Set([source, realpathSync(source)])) {
+    for (const suffix of STORE_FILE_SUFFIXES) {
+      if (!isTarget(`${base}${suffix}`)) continue;
+      const what = suffix === '' ? 'that is the store itself' : `that is the store's own ${basename(source)}${suffix}`;
+      throw new ValidationError(`--to ${given}: ${what}; pick another file`, [{ path: '--to', message: 'a file of the store' }]);
+    }
+  }
+}
+
+/** The file's stat (following symlinks), or undefined when there is none. */
+function statOrUndefined(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The store, read-only, checked to be a Tollgate store of this schema version. */

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -121,5 +121,88 @@ describe('tollgate backup (SQLite, online)', () => {
     expect(existsSync(join(dir, 'other-backup.db'))).toBe(false);
     const itself = await tollgate('backup', '--db', other, '--to', other, '--force');
     expect(itself.err).toMatch(/that is the store itself/);
+  });
+
+  it("refuses the store's own files as the copy, even with --force, however they are named", async () => {
+    const live = join(dir, 'own');
+    mkdirSync(live);
+    const path = join(live, 's.db');
+    const store = await openSqliteStore({ path });
+    const engine = createEngine({ store });
+    try {
+      await engine.submit({ ...PROPOSALS.human, agentId: 'agent-1' });
+      symlinkSync(live, join(dir, 'own-link'));
+      linkSync(`${path}-lock`, join(dir, 'hard-lock'));
+      const lockBefore = readFileSync(`${path}-lock`);
+      const walInode = statSync(`${path}-wal`).ino;
+      const targets = [
+        `${path}-lock`,
+        `${path}-wal`,
+        `${path}-shm`,
+        `${path}-journal`,
+        join(live, '..', 'own', 's.db-wal'),
+        join(dir, 'own-link', 's.db-lock'),
+        join(dir, 'own-link', 's.db'),
+        join(dir, 'hard-lock'),
+      ];
+      for (const to of targets) {
+        const refused = await tollgate('backup', '--db', `sqlite:${path}`, '--to', to, '--force');
+        expect(refused.code, to).toBe(2);
+        expect(refused.err, to).toMatch(/that is the store('s own s\.db-(lock|wal|shm|journal)| itself); pick another file/);
+      }
+      expect(readFileSync(`${path}-lock`)).toEqual(lockBefore);
+      expect(statSync(`${path}-wal`).ino).toBe(walInode);
+      expect(existsSync(`${path}-journal`)).toBe(false);
+      expect(readdirSync(live).filter((name) => name.includes('partial'))).toEqual([]);
+    } finally {
+      await engine.close();
+      await store.close();
+    }
+  });
+
+  it('makes the copy owner-only (or as strict as the store), whatever the umask', async () => {
+    const path = join(dir, 'private.db');
+    const store = await openSqliteStore({ path });
+    await store.close();
+    const umask = process.umask(0o022);
+    try {
+      chmodSync(path, 0o600);
+      const copy = join(dir, 'private-backup.db');
+      expect((await tollgate('backup', '--db', `sqlite:${path}`, '--to', copy)).code).toBe(0);
+      expect(statSync(copy).mode & 0o777).toBe(0o600);
+      chmodSync(path, 0o644);
+      expect((await tollgate('backup', '--db', `sqlite:${path}`, '--to', copy, '--force')).code).toBe(0);
+      expect(statSync(copy).mode & 0o777).toBe(0o600);
+      chmodSync(path, 0o400);
+      const stricter = join(dir, 'private-stricter.db');
+      expect((await tollgate('backup', '--db', `sqlite:${path}`, '--to', stricter)).code).toBe(0);
+      expect(statSync(stricter).mode & 0o777).toBe(0o400);
+    } finally {
+      process.umask(umask);
+      chmodSync(path, 0o600);
+    }
+  });
+
+  it('refuses a directory as the copy and a planted partial file, leaving nothing behind', async () => {
+    const path = join(dir, 'plain.db');
+    const store = await openSqliteStore({ path });
+    await store.close();
+    const into = join(dir, 'a-directory');
+    mkdirSync(into);
+    const directory = await tollgate('backup', '--db', `sqlite:${path}`, '--to', into, '--force');
+    expect(directory.code).toBe(2);
+    expect(directory.err).toMatch(/that is a directory/);
+    expect(readdirSync(dir).filter((name) => name.includes('partial'))).toEqual([]);
+
+    // A symlink planted at the partial file's predictable name is not followed.
+    const victim = join(dir, 'victim');
+    writeFileSync(victim, 'precious');
+    const copy = join(dir, 'plain-backup.db');
+    symlinkSync(victim, join(dir, `.plain-backup.db.partial-${process.pid}`));
+    const planted = await tollgate('backup', '--db', `sqlite:${path}`, '--to', copy);
+    expect(planted.code).toBe(2);
+    expect(planted.err).toMatch(/cannot create/);
+    expect(readFileSync(victim, 'utf8')).toBe('precious');
+    expect(existsSync(copy)).toBe(false);
   });
 });
