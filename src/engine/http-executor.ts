@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { isJsonValue, type JsonValue } from '../model/json.ts';
+import { scanStrings } from '../policy/detectors/scan.ts';
+import { secrets } from '../policy/detectors/secrets.ts';
 import { parseInput } from './validate.ts';
 import type { ExecutionRequest, Executor } from './executor.ts';
 
@@ -78,6 +80,7 @@ export function createHttpExecutor(options: HttpExecutorOptions): Executor {
   // The endpoint as messages name it: task errors are kept in the task and the audit for good,
   // and read by every token, so never a query string (tokens travel there) or a user:password.
   const endpoint = endpointName(options.url);
+  const configuredSecrets = secretsOf(options);
   const maxAttempts = Math.max(1, options.maxAttempts ?? 5);
   const baseDelayMs = options.baseDelayMs ?? 200;
   const maxDelayMs = options.maxDelayMs ?? 5_000;
@@ -105,11 +108,11 @@ export function createHttpExecutor(options: HttpExecutorOptions): Executor {
     if (response.status === 429 || response.status >= 500) {
       // The endpoint is down or busy: its own trouble, tried again, and if it lasts the task fails
       // executor_unavailable (an infrastructure failure, not the agent's: see error-rate.ts).
-      const error = new HttpExecutorError('executor_unavailable', `POST ${endpoint} answered ${response.status}: ${text.slice(0, 500)}`, response.status, 0);
+      const error = new HttpExecutorError('executor_unavailable', `POST ${endpoint} answered ${response.status}: ${answerExcerpt(text, configuredSecrets)}`, response.status, 0);
       const afterMs = retryAfterMs(response.headers.get('retry-after'));
       return afterMs === undefined ? { retry: true, error } : { retry: true, error, afterMs };
     }
-    throw new HttpExecutorError('executor_rejected', `POST ${endpoint} answered ${response.status}: ${text.slice(0, 500)}`, response.status, 0);
+    throw new HttpExecutorError('executor_rejected', `POST ${endpoint} answered ${response.status}: ${answerExcerpt(text, configuredSecrets)}`, response.status, 0);
   };
 
   return {
@@ -138,6 +141,40 @@ export function createHttpExecutor(options: HttpExecutorOptions): Executor {
       throw new HttpExecutorError(last?.code ?? 'executor_unreachable', `${last?.message ?? 'no attempt made'} (after ${maxAttempts} attempts)`, last?.status ?? null, maxAttempts);
     },
   };
+}
+
+/** Shorter configured values are not masked: they would mask ordinary words of the answer. */
+const MIN_SECRET_LENGTH = 8;
+
+/**
+ * What this executor sends that the endpoint must not have echoed into a task error: every
+ * header value (the whole `Bearer X` and its token alone) and the URL's query values.
+ */
+function secretsOf(options: HttpExecutorOptions): string[] {
+  const values: string[] = [];
+  for (const value of Object.values(options.headers ?? {})) values.push(value, value.replace(/^\S+\s+/, ''));
+  try {
+    for (const value of new URL(options.url).searchParams.values()) values.push(value);
+  } catch {
+    // Not a URL fetch can send to: no query to mask.
+  }
+  // Longest first, so a token is not masked inside its own `Bearer X` before the whole is.
+  return [...new Set(values.map((value) => value.trim()))].filter((value) => value.length >= MIN_SECRET_LENGTH).sort((a, b) => b.length - a.length);
+}
+
+/**
+ * The start of an endpoint's error answer, as a task error keeps it — for good, in the task and
+ * the audit chain, readable by every token: the configured header and query values masked, and
+ * nothing of it when it still holds a credential (an endpoint that echoes its request).
+ * @example answerExcerpt('bad auth Bearer s3cr3t-t0ken', ['Bearer s3cr3t-t0ken']) // 'bad auth ***'
+ */
+function answerExcerpt(text: string, configured: readonly string[]): string {
+  // Masked before it is cut, so a value across the cut is not kept in part.
+  let excerpt = text.slice(0, 500 + (configured[0]?.length ?? 0));
+  for (const value of configured) excerpt = excerpt.split(value).join('***');
+  excerpt = excerpt.slice(0, 500);
+  const answer = { answer: excerpt };
+  return secrets.detect(scanStrings(answer), answer).length > 0 ? '(the answer held a credential; not kept)' : excerpt;
 }
 
 /** Errors of a connection that was never made: the request cannot have reached the endpoint. */

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { createEngine } from '../../src/engine/engine.ts';
 import type { ExecutionRequest } from '../../src/engine/executor.ts';
 import { createHttpExecutor, HttpExecutorError } from '../../src/engine/http-executor.ts';
@@ -114,6 +114,31 @@ describe('the HTTP executor\'s endpoint URL (found by an operator trial)', () =>
     for (const options of [{ url: 'ftp://ops.example/run' }, { url: 'not a url' }, { url: 'http://ops.example/run', maxAttempts: 0 }, { url: 'http://ops.example/run', timeoutMs: -1 }]) {
       expect(() => createHttpExecutor(options)).toThrow(expect.objectContaining({ code: 'validation_failed' }));
     }
+  });
+
+  it('masks what it sent in an answer that echoes it, and keeps no answer that holds a credential (security review)', async () => {
+    const cleanups: (() => Promise<void>)[] = [];
+    onTestFinished(async () => {
+      for (const cleanup of cleanups) await cleanup();
+    });
+    const noSleep = async () => {};
+    const echoing = await endpoint([{ status: 400, body: 'denied: authorization=Bearer tok-abcdefgh12, x-api-key=KeyValue99, url=/run?sig=sigvalue123&n=1' }]);
+    cleanups.push(echoing.close);
+    const headers = { authorization: 'Bearer tok-abcdefgh12', 'x-api-key': 'KeyValue99', 'x-short': 'n' };
+    const masked = await createHttpExecutor({ url: `${echoing.url}?sig=sigvalue123&n=1`, headers, sleep: noSleep }).execute(request).catch((e) => e);
+    expect(masked).toMatchObject({ code: 'executor_rejected', status: 400 });
+    expect(masked.message).toMatch(/answered 400: denied: authorization=\*\*\*, x-api-key=\*\*\*, url=\/run\?sig=\*\*\*&n=1$/);
+    // The token alone, without its scheme, is masked too.
+    const tokenOnly = await endpoint([{ status: 503, body: 'got tok-abcdefgh12' }]);
+    cleanups.push(tokenOnly.close);
+    const unavailable = await createHttpExecutor({ url: tokenOnly.url, headers, maxAttempts: 1, sleep: noSleep }).execute(request).catch((e) => e);
+    expect(unavailable.message).toMatch(/answered 503: got \*\*\* \(after 1 attempts\)$/);
+
+    const leaking = await endpoint([{ status: 401, body: `{"error":"bad token","echo":{"authorization":"Bearer ghp_${'a1'.repeat(18)}"}}` }]);
+    cleanups.push(leaking.close);
+    const withheld = await createHttpExecutor({ url: leaking.url, sleep: noSleep }).execute(request).catch((e) => e);
+    expect(withheld.message).toMatch(/answered 401: \(the answer held a credential; not kept\)$/);
+    expect(withheld.message).not.toContain('ghp_');
   });
 
   it('never names the query string in an error, which a task and the audit keep for good', async () => {
