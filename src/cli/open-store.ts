@@ -42,7 +42,7 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
   if (url === 'memory:' || url === 'memory') return createMemoryStore();
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return openPostgresUrl(url, readOnly, options.logger);
   const path = sqlitePathOf(url);
-  if (path === null) throw new ValidationError(`--db ${url}: expected sqlite:PATH, memory: or postgres://…`);
+  if (path === null) throw new ValidationError(`--db ${describeStoreUrl(url)}: expected sqlite:PATH, memory: or postgres://…`);
   if (readOnly && !existsSync(path)) throw new ValidationError(`--db ${url}: no such database file`, [{ path: '--db', message: 'no such database file' }]);
   const file = resolve(path);
   const fresh = !readOnly && isNewFile(url, file);
@@ -137,17 +137,21 @@ function sqlitePathOf(url: string): string | null {
 }
 
 /**
- * The `--db` URL as a report or a log names it: an SQLite file by its absolute path; a
- * PostgreSQL URL without its password and with the schema it uses spelled out (`public` when
- * the URL names none, so a server that shares `public` by accident says so); anything else as given.
+ * The `--db` URL as a report, a log or an error names it: an SQLite file by its absolute path; a
+ * PostgreSQL URL without its password (in the user part or a `password`/`sslpassword` parameter)
+ * and with the schema it uses spelled out (`public` when the URL names none, so a server that
+ * shares `public` by accident says so); any other URL (a mistyped scheme) with the same
+ * passwords masked; anything else as given.
  * @example describeStoreUrl('./tollgate.db') // 'sqlite:/home/me/tollgate.db'
  * @example describeStoreUrl('postgres://u:secret@db/tollgate') // 'postgres://u:***@db/tollgate?schema=public'
+ * @example describeStoreUrl('postgress://u:secret@db/tollgate') // 'postgress://u:***@db/tollgate'
  */
 export function describeStoreUrl(url: string): string {
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
     try {
       const parsed = new URL(url);
       if (parsed.password) parsed.password = '***';
+      for (const name of SECRET_PARAMETERS) if (parsed.searchParams.has(name)) parsed.searchParams.set(name, '***');
       if (!parsed.searchParams.has('schema')) parsed.searchParams.set('schema', 'public');
       return parsed.toString();
     } catch {
@@ -155,5 +159,19 @@ export function describeStoreUrl(url: string): string {
     }
   }
   const path = sqlitePathOf(url);
-  return path === null ? url : `sqlite:${resolve(path)}`;
+  return path === null ? maskUrlPasswords(url) : `sqlite:${resolve(path)}`;
+}
+
+/** libpq parameters whose value is a secret (`sslkey` and `sslcert` name files, which are not). */
+const SECRET_PARAMETERS = ['password', 'sslpassword'] as const;
+
+/**
+ * A URL-like text, whatever its scheme, with its `user:password@` and password parameters
+ * masked. Textual, not parsed: a mistyped URL need not parse. Up to the last `@`, so a
+ * password holding a raw `@` or `/` is masked whole (at worst, more than the password is).
+ */
+function maskUrlPasswords(text: string): string {
+  return text
+    .replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*:)\S*@/i, '$1***@')
+    .replace(/([?&](?:ssl)?password=)[^&#\s]*/gi, '$1***');
 }

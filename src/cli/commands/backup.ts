@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { ValidationError } from '../../errors.ts';
 import { formatAuditAnchor } from '../../model/audit-anchor.ts';
 import { backupSqliteStore, type SqliteBackupReport } from '../../store/sqlite-backup.ts';
+import { describeStoreUrl } from '../open-store.ts';
 import { writeOut } from '../output.ts';
 
 /**
@@ -33,7 +34,7 @@ function sqlitePathOf(url: string): string {
     );
   }
   if (url === 'memory:' || url === 'memory' || /^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
-    throw new ValidationError(`--db ${url}: only an SQLite store (sqlite:PATH) can be backed up by this command`, [{ path: '--db', message: 'not an SQLite store' }]);
+    throw new ValidationError(`--db ${describeStoreUrl(url)}: only an SQLite store (sqlite:PATH) can be backed up by this command`, [{ path: '--db', message: 'not an SQLite store' }]);
   }
   const path = url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : url;
   if (!path) throw new ValidationError('--db sqlite: names no file', [{ path: '--db', message: 'no file' }]);
