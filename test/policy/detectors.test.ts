@@ -131,6 +131,27 @@ describe('detector behaviour', () => {
     }
   }, 60_000);
 
+  it('takes time linear in shell text: keywords, assignments and cd chains (found by a security review: 128 KB of "! " took 18 s)', () => {
+    // unwrap() sliced the word list once per leading keyword, and every `cd a` made the tracked
+    // working directory longer; each 400 KB string took from seconds to minutes before.
+    for (const unit of ['! ', '{ ', 'if ', 'a= ', 'then ', 'x=1 ']) {
+      const verdict = policy.evaluate({ actionType: 'code:read', args: { command: unit.repeat(Math.ceil(400_000 / unit.length)) }, agentId: 'a' }, { autonomyOverride: 'full' });
+      expect(verdict.decision, unit).toBe('allow');
+    }
+    // A working directory too deep to follow is unknown, and unknown fails closed.
+    for (const unit of ['cd a && ', 'cd a/b/c/d/e/f/g/h && ', 'pushd a; ']) {
+      const verdict = policy.evaluate({ actionType: 'code:read', args: { command: unit.repeat(Math.ceil(400_000 / unit.length)) }, agentId: 'a' }, { autonomyOverride: 'full' });
+      expect(verdict.decision, unit).toBe('escalate');
+    }
+    // Still found after a long run of keywords, and an absolute cd makes the directory known again.
+    expect(policy.evaluate({ actionType: 'code:read', args: { command: `${'! '.repeat(50_000)}rm -rf /` }, agentId: 'a' }).decision).toBe('deny');
+    expect(policy.evaluate({ actionType: 'code:read', args: { command: `${'cd a && '.repeat(300)}cat /etc/shadow` }, agentId: 'a' }).decision).toBe('deny');
+    expect(policy.evaluate({ actionType: 'code:read', args: { command: `${'cd a && '.repeat(300)}cd / && rm -rf *` }, agentId: 'a' }).decision).toBe('deny');
+    // Within the limit nothing changes: 200 levels down and back up stays inside.
+    expect(policy.evaluate({ actionType: 'code:read', args: { command: `${'cd a && '.repeat(200)}cat ${'../'.repeat(200)}README.md` }, agentId: 'a' }, { autonomyOverride: 'full' }).decision).toBe('allow');
+    expect(policy.evaluate({ actionType: 'code:read', args: { command: `${'cd a && '.repeat(200)}cat ${'../'.repeat(201)}etc/passwd` }, agentId: 'a' }).decision).toBe('deny');
+  }, 60_000);
+
   it('denies text nested deeper than the shell parser follows (fail closed)', () => {
     let command = 'rm -rf ./build';
     for (let i = 0; i < 12; i += 1) command = `bash -c ${JSON.stringify(command)}`;

@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import type { Detector, Finding, ScannedString } from './detector.ts';
+import { beyondTrackedDepth } from './path-traversal.ts';
 import { commandTexts } from './scan.ts';
 import { INTERPRETER, type SimpleCommand, commandsOf } from './shell-commands.ts';
 import { normalizeShellText } from './shell-words.ts';
@@ -150,11 +151,18 @@ export const destructiveShell: Detector = {
         findings.push({ rule: 'detector:fork-bomb', severity: 'deny', reason: `a fork bomb in ${at}`, path });
       }
       let cwd: string | null = null;
+      let untracked = false;
       const variables = assignments(text);
       for (const command of commandsOf(scanned)) {
         const finding = judge(command, classifier(cwd, variables), at, path);
         if (finding) findings.push(finding);
         cwd = nextDirectory(command, cwd);
+        // Past this the directory is unknown (null), and what it would have caught is not seen: escalate.
+        if (cwd !== null && beyondTrackedDepth(cwd)) {
+          cwd = null;
+          if (!untracked) findings.push({ rule: 'detector:untracked-cwd', severity: 'escalate', reason: `changes directory deeper than can be followed in ${at}`, path });
+          untracked = true;
+        }
       }
     }
     return findings;

@@ -38,6 +38,22 @@ function decode(text: string): string {
 
 const underStart = (path: string): boolean => path === START || path.startsWith(`${START}/`);
 
+/**
+ * A working directory longer or deeper than this is not followed: each `cd a` made it longer, and
+ * every later path was resolved against it, so `cd a && ` repeated grew with the square of the
+ * text. No real command line goes this deep; one that does is escalated (fail closed), not read.
+ */
+export const MAX_TRACKED_CWD_LENGTH = 4096;
+export const MAX_TRACKED_CWD_DEPTH = 256;
+
+/** Whether a working directory is beyond what the detectors follow. */
+export function beyondTrackedDepth(cwd: string): boolean {
+  if (cwd.length > MAX_TRACKED_CWD_LENGTH) return true;
+  let depth = 0;
+  for (let i = cwd.indexOf('/'); i >= 0; i = cwd.indexOf('/', i + 1)) depth += 1;
+  return depth > MAX_TRACKED_CWD_DEPTH;
+}
+
 /** A token as a path from `cwd`, with `~` and `$HOME` read as a home directory. */
 function resolveFrom(cwd: string, token: string): string {
   return posix.resolve(cwd, token.replace(/^(~[a-z0-9_.-]*|\$home|\$\{home\})(?=\/|$)/, HOME));
@@ -59,13 +75,16 @@ export const pathTraversal: Detector = {
       if (!isKey && PAYLOAD_KEYS.has(key)) continue;
       const at = path || 'args';
       const tokens = decode(text).toLowerCase().replace(/\\/g, '/').split(TOKEN_SEPARATORS).filter(Boolean);
-      let cwd = START;
+      // null: a working directory too deep to follow; only absolute paths are judged from there.
+      let cwd: string | null = START;
       let found: Finding | null = null;
+      let untracked: Finding | null = null;
       const check = (token: string): void => {
         if (found || (!token.includes('/') && token !== '..' && !token.startsWith('..;'))) return;
         const plain = token.replace(/(^|\/)\.\.;[^/]*/g, '$1..');
-        const resolved = resolveFrom(cwd, plain);
-        if (/(^|\/)\.{4,}\/\//.test(plain) || (underStart(cwd) && !plain.startsWith('/') && resolved !== START && !underStart(resolved) && !resolved.startsWith(HOME))) {
+        if (cwd === null && !/^(\/|~|\$home|\$\{home\})/.test(plain)) return;
+        const resolved = resolveFrom(cwd ?? START, plain);
+        if (/(^|\/)\.{4,}\/\//.test(plain) || (cwd !== null && underStart(cwd) && !plain.startsWith('/') && resolved !== START && !underStart(resolved) && !resolved.startsWith(HOME))) {
           found = { rule: 'detector:path-traversal', severity: 'deny', reason: `path escapes its root in ${at}`, path };
         } else if (SENSITIVE.some((pattern) => pattern.test(resolved))) {
           found = { rule: 'detector:sensitive-path', severity: 'deny', reason: `reaches a system secret in ${at}`, path };
@@ -76,13 +95,18 @@ export const pathTraversal: Detector = {
         const target = tokens[i + 1];
         if ((token === 'cd' || token === 'pushd') && target !== undefined && !target.startsWith('-')) {
           check(target);
-          cwd = resolveFrom(cwd, target);
+          cwd = cwd === null && !/^(\/|~|\$home|\$\{home\})/.test(target) ? null : resolveFrom(cwd ?? START, target);
+          if (cwd !== null && beyondTrackedDepth(cwd)) {
+            cwd = null;
+            untracked ??= { rule: 'detector:path-untracked-cwd', severity: 'escalate', reason: `changes directory deeper than can be followed in ${at}`, path };
+          }
           i += 1;
         } else {
           check(token);
         }
       }
       if (found) findings.push(found);
+      else if (untracked) findings.push(untracked);
     }
     return findings;
   },

@@ -150,13 +150,14 @@ function unwrap(words: readonly string[], redirects: Redirect[], depth: number, 
     const asValue = skipOptions(args, options, true);
     return asFlag.length === asValue.length ? then(asFlag) : [...then(asFlag), ...then(asValue)];
   };
-  let rest = [...words];
-  while (rest[0] !== undefined && (KEYWORDS.has(rest[0]) || ASSIGNMENT.test(rest[0]))) rest = rest.slice(1);
-  const head = rest[0];
+  // Skip leading keywords and assignments by index: slicing per word made `! ! ! …` quadratic.
+  let first = 0;
+  while (first < words.length && (KEYWORDS.has(words[first] as string) || ASSIGNMENT.test(words[first] as string))) first += 1;
+  const head = words[first];
   // `> /dev/sda` alone still writes: keep a command without words when it redirects.
   if (head === undefined) return redirects.length > 0 ? [{ program: '', args: [], redirects }] : [];
   const program = basename(head);
-  const args = rest.slice(1);
+  const args = words.slice(first + 1);
   const wrapped = WRAPPERS[program];
   if (program === 'env') {
     const split = args.findIndex((word) => word === '-s' || word === '--split-string');
