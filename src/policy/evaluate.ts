@@ -3,6 +3,7 @@ import type { JsonObject } from '../model/json.ts';
 import { RISK_LEVELS, type RiskLevel } from '../model/risk.ts';
 import type { Verdict, VerdictDecision } from '../model/verdict.ts';
 import { canonicalJson, sha256Hex } from '../util/canonical-json.ts';
+import { undecodedFinding } from './detectors/encoded-text.ts';
 import { DEFAULT_DETECTORS, type Detector, type Finding, scanStrings } from './detectors/index.ts';
 import { policyVersion } from './load-policy.ts';
 import type { Policy, TableOutcome } from './policy-schema.ts';
@@ -152,6 +153,9 @@ export function compilePolicy(policy: Policy, detectors: readonly Detector[] = D
       base.autonomy = options.autonomyOverride ?? autonomyOf(input.agentId, input.department);
       const strings = scanStrings(input.args);
       const findings: Finding[] = [];
+      // Encoded text the gate could not afford to decode is unread: a human looks (fail closed, whatever detectors are disabled).
+      const undecoded = strings.find((scanned) => scanned.undecoded);
+      if (undecoded !== undefined) findings.push(undecodedFinding(undecoded.path));
       for (const detector of active) {
         try {
           const found = runDetector(detector, strings, input);

@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { JsonObject } from '../../src/model/json.ts';
 import { DEFAULT_POLICY } from '../../src/policy/default-policy.ts';
-import { MAX_DECODED_PER_EVALUATION, decodedText } from '../../src/policy/detectors/encoded-text.ts';
+import { MAX_DECODED_PER_EVALUATION, UNDECODED, decodedText } from '../../src/policy/detectors/encoded-text.ts';
 import { scanStrings } from '../../src/policy/detectors/scan.ts';
 import { compilePolicy } from '../../src/policy/evaluate.ts';
 
@@ -73,10 +73,12 @@ describe('encoded payloads are judged decoded', () => {
     expect(chunk.length).toBeLessThan(MAX_DECODED_PER_EVALUATION);
     const decoded = scanStrings({ a: chunk, b: chunk, c: chunk }).filter((s) => s.path.endsWith('<decoded>'));
     expect(decoded.map((s) => s.path)).toEqual(['a<decoded>']);
+    // What the budget could not pay for is marked, and the evaluation fails closed.
+    expect(scanStrings({ a: chunk, b: chunk, c: chunk }).filter((s) => s.undecoded).map((s) => s.path)).toEqual(['b', 'c']);
     const budget = { left: 100 };
     expect(decodedText(b64('a text long enough to be decoded'), false, budget)).toBe('a text long enough to be decoded');
     expect(budget.left).toBeLessThan(100);
-    expect(decodedText(b64('a text long enough to be decoded'), false, { left: 10 })).toBeNull();
+    expect(decodedText(b64('a text long enough to be decoded'), false, { left: 10 })).toBe(UNDECODED);
   });
 
   it('needs a decoding cue for short words: without one, an 8-character word is a word', () => {

@@ -10,6 +10,8 @@ export interface ScannedString {
   key: string;
   /** True when `text` is the digits of a number under `key` (`{ "password": 123456 }`), not a string. */
   isNumber?: true;
+  /** True when `text` holds encoded text left undecoded (the decoding budget ran out): judged unread, the evaluation fails closed. */
+  undecoded?: true;
 }
 
 /** How strongly a finding constrains the verdict. */

@@ -28,11 +28,15 @@ function rewriteLine(text: string): string {
   });
 }
 
-/** The same rewrite for an argv array (`['git', 'push', '-f', 'origin', '+main']`). */
-function rewriteArgv(argv: readonly string[]): string[] {
-  const out: string[] = [];
+/** The same rewrite for an argv array (`['git', 'push', '-f', 'origin', '+main']`); items that are not strings are kept as they are. */
+function rewriteArgv(argv: readonly JsonValue[]): JsonValue[] {
+  const out: JsonValue[] = [];
   let lease = false;
   for (const word of argv) {
+    if (typeof word !== 'string') {
+      out.push(word);
+      continue;
+    }
     if (word.toLowerCase() === '--force' || /^-[a-z0-9]*f[a-z0-9]*$/i.test(word)) {
       const rest = word.startsWith('--') ? '' : word.slice(1).replace(/f/gi, '');
       if (rest) out.push(`-${rest}`);
@@ -40,8 +44,8 @@ function rewriteArgv(argv: readonly string[]): string[] {
       lease = true;
     } else if (/^\+[^+]/.test(word)) {
       out.push(word.slice(1));
-      if (!lease && !argv.some((w) => w.toLowerCase() === LEASE)) {
-        out.splice(out.findIndex((w) => w.toLowerCase() === 'push') + 1, 0, LEASE);
+      if (!lease && !argv.some((w) => typeof w === 'string' && w.toLowerCase() === LEASE)) {
+        out.splice(out.findIndex((w) => typeof w === 'string' && w.toLowerCase() === 'push') + 1, 0, LEASE);
         lease = true;
       }
     } else {
@@ -60,8 +64,9 @@ function withLease(value: JsonValue): JsonValue {
     return rewritten === folded ? value : rewritten;
   }
   if (Array.isArray(value)) {
-    const argv = value.every((item) => typeof item === 'string') && value.some((item) => (item as string).toLowerCase() === 'push');
-    return argv ? rewriteArgv(value as string[]) : value.map(withLease);
+    // An argv (its non-string items skipped by the scan too) is rewritten as one command line.
+    const argv = value.some((item) => typeof item === 'string' && item.toLowerCase() === 'push');
+    return argv ? rewriteArgv(value) : value.map(withLease);
   }
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, withLease(child)]));

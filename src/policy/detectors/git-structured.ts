@@ -3,14 +3,15 @@ import { normalizeText } from './normalize-text.ts';
 
 /**
  * Action types whose arguments describe a push, so that `{ "force": true }` is a force push:
- * `vcs:push` and its like (`git:push`, `vcs:push-branch`).
+ * any whose action part is `push` or ends in it (`vcs:push`, `github:push`, `repo:force-push`,
+ * `scm:gitpush`), and under `vcs`/`git`/`scm` also one that starts with it (`vcs:push-branch`).
  */
-const PUSH_ACTION = /^(?:vcs|git|scm):(?:[\w.-]*[-_.])?push(?:[-_.][\w.-]*)?$/;
+const PUSH_ACTION = /^[^:]*:[\w.-]*push$|^(?:vcs|git|scm):(?:[\w.-]*[-_.])?push(?:[-_.][\w.-]*)?$/;
 
-/** Keys whose value turns a push into a force push: `force`, `forcePush`, `force_push`, `--force`, `-f`. */
-const FORCE_KEYS = new Set(['force', 'forcepush', 'forceupdate']);
-/** Values that switch an option on. */
-const ON = new Set(['true', 'yes', 'on', '1']);
+/** Keys whose value turns a push into a force push: `force`, `forced`, `forcePush`, `force_push`, `--force`, `-f`. */
+const FORCE_KEYS = new Set(['force', 'forced', 'forcepush', 'forceupdate']);
+/** Values that clearly switch an option off; anything else under a force key is read as on (escalate rather than guess). */
+const OFF = new Set(['', 'false', 'no', 'off', '0', 'n', 'none', 'null', 'disabled']);
 /** Keys whose string value is a list of options (`{ "flags": "--force --tags" }`). */
 const OPTION_KEYS = new Set(['flags', 'options', 'opts', 'args', 'arguments', 'params', 'parameters', 'extraargs', 'pushoptions']);
 /**
@@ -20,8 +21,15 @@ const OPTION_KEYS = new Set(['flags', 'options', 'opts', 'args', 'arguments', 'p
  */
 const NOT_OPTION_KEYS = new Set(['message', 'title', 'description', 'body', 'comment', 'summary', 'note', 'notes', 'text', 'reason', 'argv', 'command', 'cmd', 'commandline', 'script']);
 
-/** A force flag standing alone as a value: `--force`, `-f` (a cluster such as `-uf` is a command line's, not a structured option's). */
+/** A force flag standing alone as a value: `--force`, `-f`. */
 const FORCE_FLAG = /^(?:--force|-f)$/i;
+/**
+ * A cluster of short flags with `f` in it (`-uf`): a force flag in a push's options field. Not in
+ * `args`: that is also an exec-style argument list (`{ cmd: 'rm', args: ['-rf', '/'] }`), read
+ * whole by the command detectors.
+ */
+const FORCE_CLUSTER = /^-[a-z0-9]*f[a-z0-9]*$/;
+const CLUSTER_KEYS = new Set(['flags', 'options', 'opts', 'pushoptions', 'pushflags']);
 /** `+main`, `+HEAD:refs/heads/main`, `+refs/heads/*:refs/heads/*` — and not `+44 20 …` or `+1`. */
 const FORCED_REFSPEC = /^\+(?=[^\s]*[a-z*])[\w./*@{}^~:-]+$/i;
 
@@ -35,11 +43,18 @@ export function isPushContext(actionType: string | undefined, runsGitPush: boole
 
 const isForceWord = (word: string): boolean => FORCE_FLAG.test(word) || FORCED_REFSPEC.test(word);
 
-/** A force key's value that asks for force: `true`, `1`, `"yes"`; as a flag-shaped key (`"--force"`), also `null` or `""` (simple-git's `{ '--force': null }`). */
+/**
+ * A force key's value that may ask for force: anything but a clear off (`false`, `0`, `"no"`,
+ * `""`, `null`, an empty list or object) — `true`, `2`, `"y"`, `[true]` all are; as a
+ * flag-shaped key (`"--force"`), also `null` or `""` (simple-git's `{ '--force': null }`).
+ */
 function switchedOn(value: JsonValue, flagShaped: boolean): boolean {
-  if (value === true || value === 1) return true;
-  if (typeof value === 'string') return ON.has(value.trim().toLowerCase()) || (flagShaped && value.trim() === '');
-  return value === null && flagShaped;
+  if (value === null) return flagShaped;
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'number') return value !== 0;
+  if (typeof value === 'string') return flagShaped ? true : !OFF.has(normalizeText(value).trim().toLowerCase());
+  if (Array.isArray(value)) return value.some((item) => switchedOn(item, flagShaped));
+  return Object.keys(value).length > 0;
 }
 
 /**
@@ -58,7 +73,8 @@ export function structuredForcePushes(args: JsonObject): string[] {
     if (typeof value === 'string') {
       if (NOT_OPTION_KEYS.has(key)) return;
       const text = normalizeText(value).trim();
-      if (isForceWord(text) || (OPTION_KEYS.has(key) && text.split(/\s+/).some(isForceWord))) found.push(path);
+      const optionWord = (word: string): boolean => isForceWord(word) || (CLUSTER_KEYS.has(key) && FORCE_CLUSTER.test(word));
+      if (isForceWord(text) || (OPTION_KEYS.has(key) && text.split(/\s+/).some(optionWord))) found.push(path);
     } else if (Array.isArray(value)) {
       for (const [index, item] of value.entries()) visit(item, `${path}[${index}]`, key);
     } else if (value !== null && typeof value === 'object') {

@@ -21,10 +21,19 @@ export const GIT_DANGEROUS: CorpusEntry[] = [
   { args: { argv: ['git', 'push', '--force', 'origin', 'main'] }, expect: 'escalate' },
   { args: { cmd: 'git', args: ['push', '--force', 'origin', 'main'] }, expect: 'escalate' },
   ...entries('command', 'escalate', ['git reset --hard', 'git reset --hard HEAD~3', 'GIT RESET --HARD origin/main', 'git -c core.x=y reset --hard', 'git fetch && git reset --hard origin/main', 'git push --mirror', 'git push origin :feature', 'git push --delete origin old-branch']),
+  // Exec-style objects whose argument list is a string, or an array with a non-string in it.
+  { args: { command: 'git', args: 'push --force origin main' }, expect: 'escalate' },
+  { args: { command: 'git', args: 'reset --hard HEAD~3' }, expect: 'escalate' },
+  { args: { program: 'git', argList: ['push', '-f', 'origin', 'main'] }, expect: 'escalate' },
+  { args: { argv: ['git', 'push', '--force', 'origin', 'main', null] }, expect: 'escalate' },
 ];
 
 /** Git commands that look alike and are fine. */
-export const GIT_HARMLESS: CorpusEntry[] = entries('command', 'clean', [
+export const GIT_HARMLESS: CorpusEntry[] = [
+  { args: { command: 'git', args: 'push origin main' }, expect: 'clean' },
+  { args: { command: 'git', args: 'push --force-with-lease origin main' }, expect: 'clean' },
+  { args: { cmd: 'git', argList: ['reset', '--soft', 'HEAD~1'] }, expect: 'clean' },
+  ...entries('command', 'clean', [
   'git push origin main',
   'git push --force-with-lease',
   'git push --force-with-lease origin feature',
@@ -46,4 +55,5 @@ export const GIT_HARMLESS: CorpusEntry[] = entries('command', 'clean', [
   'git fetch --force',
   'git config push.default current',
   'echo "git push --force"',
-]);
+  ]),
+];
