@@ -70,6 +70,9 @@ const STORE_READ_TIMEOUT_MS = 2_000;
  */
 export function createMetrics(engine: Engine, options: { logger: Logger; defaultMetrics?: boolean }): GateMetrics {
   const registry = new Registry();
+  // prom-client writes NaN as `Nan`, which Prometheus' text format does not read: `NaN`.
+  const text = registry.metrics.bind(registry);
+  registry.metrics = async () => (await text()).replace(/ Nan$/gm, ' NaN');
   if (options.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'tollgate_' });
   const counts = new TaskStateCounts();
   const seeded = counts.seed(engine.store).catch((error) => options.logger.error({ err: error }, 'could not count stored tasks'));

@@ -12,7 +12,8 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  * `x-request-id`, and after the answer writes one pino line and one metrics observation per
  * request, labelled by route pattern (never by raw path, so ids do not explode the metrics).
  * The line is at error for a 5xx (a bug), at warn for a 503 (unavailable: a store outage, with
- * its reason and no stack; not ready; shutting down), at info otherwise.
+ * its reason and no stack; shutting down), at info otherwise — also a 503 of `/readyz`, which
+ * probes ask every few seconds and which is its answer, not a failure.
  * @example app.use('*', requestLog(logger, metrics));
  */
 export function requestLog(logger: Logger, metrics: GateMetrics): MiddlewareHandler<AppEnv> {
@@ -46,6 +47,8 @@ export function requestLog(logger: Logger, metrics: GateMetrics): MiddlewareHand
     const storeUnavailable = c.get('storeUnavailable');
     if (storeUnavailable) metrics.countStoreError('request');
     if (storeUnavailable) logger.warn({ ...line, code: 'store_unavailable', reason: storeUnavailable }, 'request: the store is unavailable');
+    // A readiness probe that answers 503 says what it is for (an outage, a start, a shutdown): info, every probe.
+    else if (status === 503 && route === '/readyz') logger.info(line, 'request');
     else if (status === 503) logger.warn(line, 'request');
     else if (status >= 500) logger.error(line, 'request');
     else logger.info(line, 'request');

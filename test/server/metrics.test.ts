@@ -1,3 +1,4 @@
+import { pino } from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { TASK_MACHINE_VERSION } from '../../machines/version.ts';
 import { createEngine } from '../../src/engine/engine.ts';
@@ -96,7 +97,8 @@ describe('/metrics while the store is down', () => {
   it('still answers: pending approvals have no samples, the oldest age is NaN, store errors are counted (requests and scrapes)', async () => {
     const outage = new StoreOutage(createMemoryStore());
     const engine = createEngine({ store: outage.store });
-    const app = createApp({ engine, tokens: GRANTS, logger: createLogger('silent') });
+    const lines: { level: number; route?: string; status?: number }[] = [];
+    const app = createApp({ engine, tokens: GRANTS, logger: pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line)) }) });
     const scrape = async () => (await app.request('/metrics')).text();
     expect(sample(await scrape(), 'tollgate_pending_approvals{risk="high"}')).toBe(0);
 
@@ -108,6 +110,13 @@ describe('/metrics while the store is down', () => {
     const text = await response.text();
     expect(sample(text, 'tollgate_pending_approvals{risk="high"}')).toBeUndefined();
     expect(sample(text, 'tollgate_oldest_pending_approval_age_seconds')).toBeNaN();
+    // Prometheus' text format spells it NaN (prom-client writes Nan).
+    expect(text).toMatch(/^tollgate_oldest_pending_approval_age_seconds NaN$/m);
+    // A readiness probe's 503 is its answer, at info; the request that met the outage, at warn; nothing at error.
+    expect((await app.request('/readyz')).status).toBe(503);
+    expect(lines.find((line) => line.route === '/readyz')).toMatchObject({ level: 30, status: 503 });
+    expect(lines.find((line) => line.route === '/api/v1/tasks')).toMatchObject({ level: 40, status: 503 });
+    expect(lines.filter((line) => line.level >= 50)).toEqual([]);
     expect(sample(text, 'tollgate_store_errors_total{where="request"}')).toBe(1);
     expect(sample(text, 'tollgate_store_errors_total{where="metrics"}')).toBe(1);
 
