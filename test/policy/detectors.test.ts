@@ -152,6 +152,24 @@ describe('detector behaviour', () => {
     expect(policy.evaluate({ actionType: 'code:read', args: { command: `${'cd a && '.repeat(200)}cat ${'../'.repeat(201)}etc/passwd` }, agentId: 'a' }).decision).toBe('deny');
   }, 60_000);
 
+  it('judges a SQL statement whole, however long (found by a security review: a 400-character window let these through)', () => {
+    const names = (n: number): string => Array.from({ length: n }, (_, i) => `x${i}`).join(', ');
+    const judged = (sql: string) => policy.evaluate({ actionType: 'db:mutate', args: { sql }, agentId: 'a' }, { autonomyOverride: 'full' });
+    // DROP SCHEMA … CASCADE drops every table in it: judged like DROP DATABASE (deny).
+    expect(judged(`DROP SCHEMA IF EXISTS public, ${names(80)} CASCADE`).matchedRules).toContain('detector:drop-database');
+    expect(judged(`DROP SCHEMA IF EXISTS public, ${names(80)} CASCADE`).decision).toBe('deny');
+    expect(judged('DROP SCHEMA public CASCADE').decision).toBe('deny');
+    expect(judged(`TRUNCATE users, ${names(80)}`).decision).toBe('escalate');
+    expect(judged(`DROP TABLE ${names(60)}`).decision).toBe('escalate');
+    expect(judged(`DROP TABLE ${names(20_000)}`).decision).toBe('escalate');
+    expect(judged(`DELETE FROM users ${' '.repeat(1_000)}`).decision).toBe('escalate');
+    expect(judged(`DELETE FROM users WHERE ${'a'.repeat(1_000)} = 1`).decision).toBe('allow');
+    // And in time linear in the text: 400 KB of statement-starting shapes.
+    for (const unit of ['as delete from t where ', 'do drop table a, ', 'drop table ', 'delete from t ', '( drop table a ', 'as update x ', '[drop ']) {
+      expect(() => judged(unit.repeat(Math.ceil(400_000 / unit.length))), unit).not.toThrow();
+    }
+  }, 60_000);
+
   it('denies text nested deeper than the shell parser follows (fail closed)', () => {
     let command = 'rm -rf ./build';
     for (let i = 0; i < 12; i += 1) command = `bash -c ${JSON.stringify(command)}`;

@@ -27,7 +27,9 @@ interface Rule {
 // "Truncate long titles") is not SQL, and SQL with trailing junk does not run.
 const NAME = String.raw`[\w."$\[\]-]+`;
 const NAMES = String.raw`${NAME}(\s*,\s*${NAME})*`;
-const shape = (source: string): RegExp => new RegExp(String.raw`^${source}\s*$`);
+// Sticky (`y`): matched at a start offset of the whole statement, never at a slice of it, so a
+// statement of any length is judged whole (a 400-character window let `DROP SCHEMA a, …, x79` through).
+const shape = (source: string): RegExp => new RegExp(String.raw`(?:${source})\s*$`, 'y');
 
 const RULES: Rule[] = [
   {
@@ -42,12 +44,14 @@ const RULES: Rule[] = [
     rule: 'detector:delete-without-where',
     severity: 'escalate',
     what: 'DELETE without a restricting WHERE',
-    start: shape(
-      String.raw`delete\s+((low_priority|quick|ignore)\s+)*((${NAMES})\s+)?(from\s+(only\s+)?${NAME}(\s+(as\s+)?(?!where\b|using\b|returning\b|limit\b|order\b|join\b)\w+)?(\s+(where|using|returning|limit|order|inner|left|right|join|partition|output)\b.*)?|${NAME})`,
+    // Not shape(): what follows WHERE/USING/… is any text, and `.*` to the end from every start was quadratic.
+    start: new RegExp(
+      String.raw`delete\s+((low_priority|quick|ignore)\s+)*((${NAMES})\s+)?(from\s+(only\s+)?${NAME}(\s+(as\s+)?(?!where\b|using\b|returning\b|limit\b|order\b|join\b)\w+)?(\s+(where|using|returning|limit|order|inner|left|right|join|partition|output)\b|\s*$)|${NAME}\s*$)`,
+      'y',
     ),
     unlessWhere: true,
   },
-  { rule: 'detector:update-without-where', severity: 'escalate', what: 'UPDATE without a restricting WHERE', start: /^update\s+[^;]{0,200}?\bset\s+[\w."]+\s*=/, unlessWhere: true },
+  { rule: 'detector:update-without-where', severity: 'escalate', what: 'UPDATE without a restricting WHERE', start: /update\s+[^;]{0,200}?\bset\s+[\w."]+\s*=/y, unlessWhere: true },
 ];
 
 /** MongoDB: `db.users.drop()`, `deleteMany({})`, `remove({})` empty a collection. */
@@ -71,13 +75,17 @@ function starts(statement: string): number[] {
 }
 
 /**
- * The rule a statement breaks from `offset` on, if any. Only a short window is matched and the
- * WHERE positions are computed once per statement, so long texts stay linear.
+ * The rule a statement breaks from `offset` on, if any, matched against the whole statement from
+ * there. Each shape begins with its keyword and its name list cannot run past the next start, so
+ * the starts together cost about one pass; the WHERE positions are computed once per statement.
  */
-function brokenRule(statement: string, offset: number, positions: () => { where: number; tautology: number }): Rule | undefined {
-  const window = statement.slice(offset, offset + 400);
+function brokenRule(statement: string, offset: number, positions: () => { where: number; tautology: number }, skip: (rule: Rule) => boolean): Rule | undefined {
   const restricted = (): boolean => positions().where >= offset && positions().tautology < offset;
-  return RULES.find((rule) => rule.start.test(window) && (!rule.unlessWhere || !restricted()));
+  const startsAt = (rule: Rule): boolean => {
+    rule.start.lastIndex = offset;
+    return rule.start.test(statement);
+  };
+  return RULES.find((rule) => !skip(rule) && startsAt(rule) && (!rule.unlessWhere || !restricted()));
 }
 
 /** Programs whose arguments (or whose piped-in `echo`) are queries. */
@@ -126,7 +134,7 @@ export const destructiveSql: Detector = {
           return positions;
         };
         for (const offset of starts(statement)) {
-          const hit = brokenRule(statement, offset, lazyPositions);
+          const hit = brokenRule(statement, offset, lazyPositions, (rule) => findings.some((f) => f.rule === rule.rule && f.path === path));
           if (hit && !findings.some((f) => f.rule === hit.rule && f.path === path)) {
             findings.push({ rule: hit.rule, severity: hit.severity, reason: `${hit.what} in ${at}`, path });
           }

@@ -64,6 +64,7 @@ function lex(text: string, backslashEscapes: boolean): SqlStatement[] {
   const statements: SqlStatement[] = [];
   let current = '';
   let literals: string[] = [];
+  let openBracketUntil = -1;
   const end = (): void => {
     const trimmed = current.replace(/\s+/g, ' ').trim();
     if (trimmed) statements.push({ text: trimmed, literals });
@@ -84,6 +85,13 @@ function lex(text: string, backslashEscapes: boolean): SqlStatement[] {
       current += body.startsWith('!') ? ` ${body.replace(/^!\d*/, '')} ` : ' ';
       i = stop < 0 ? text.length : stop + 1;
     } else if (c === "'" || c === '"' || c === '`' || c === '[') {
+      // A `[` left open scans to the next `;` or line end; every `[` before that is open too, so
+      // `[[[[…` is read once, not once per bracket (that was quadratic).
+      if (c === '[' && i < openBracketUntil) {
+        current += c;
+        continue;
+      }
+      if (c === '[') openBracketUntil = unclosedBracketEnd(text, i);
       const quoted = readQuoted(text, i, backslashEscapes && c !== '`' && c !== '[');
       if (!quoted) {
         // Unclosed: the database would refuse it; reading it as plain text hides nothing.
@@ -115,6 +123,16 @@ function lex(text: string, backslashEscapes: boolean): SqlStatement[] {
   }
   end();
   return statements;
+}
+
+/** Where the scan of an unclosed `[` at `start` stops (its `;`, line end or the text's end); -1 when it closes. */
+function unclosedBracketEnd(text: string, start: number): number {
+  for (let j = start + 1; j < text.length; j += 1) {
+    const c = text[j];
+    if (c === ']') return -1;
+    if (c === ';' || c === '\n') return j;
+  }
+  return text.length;
 }
 
 /** A quoted literal or identifier starting at `start`; null when it is never closed. */
