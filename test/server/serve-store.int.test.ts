@@ -1,17 +1,14 @@
-import { spawn } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SQLITE_MIGRATIONS } from '../../src/store/sqlite-schema.ts';
 import { TEST_PG_URL, TestDatabase, testSchemaName } from '../store/postgres-harness.ts';
 import { tollgate } from './support/run-main.ts';
 import { PROPOSALS, tokenOf } from './support/app-harness.ts';
-import { type Exit, runCli, ServerFiles, ServerProcess } from './support/spawn-server.ts';
-
-const BIN = resolve(import.meta.dirname, '../../bin/tollgate.mjs');
+import { runCli, ServerFiles, ServerProcess } from './support/spawn-server.ts';
 
 /** A copy of a store from an older Tollgate: schema 4, before the urgency index, the journal head and the pending-due index. */
 async function makeSchema4Store(path: string): Promise<void> {
@@ -98,7 +95,7 @@ describe('tollgate serve and its store: a failed start changes nothing, what ope
     const asNobody = process.getuid?.() === 0;
     if (asNobody) chownSync(readOnly, 0, 0);
     try {
-      const result = await run(['serve', '--port', '0', '--db', `sqlite:${readOnly}/t.db`, '--tokens', tokens, '--log-level', 'silent'], asNobody ? { uid: 65534, gid: 65534 } : {});
+      const result = await runCli(['serve', '--port', '0', '--db', `sqlite:${readOnly}/t.db`, '--tokens', tokens, '--log-level', 'silent'], {}, { cwd: tmpdir(), ...(asNobody ? { uid: 65534, gid: 65534 } : {}) });
       expect(result.code).toBe(2);
       const lines = result.stderr.trimEnd().split('\n');
       expect(lines).toHaveLength(1);
@@ -200,22 +197,6 @@ async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 
     if (Date.now() > deadline) throw new Error('timed out waiting');
     await new Promise((wait) => setTimeout(wait, 50));
   }
-}
-
-function run(args: string[], identity: { uid?: number; gid?: number }): Promise<Exit & { stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BIN, ...args], { ...identity, cwd: tmpdir(), stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.on('error', fail);
-    child.on('exit', (code, signal) => done({ code, signal, stdout, stderr }));
-  });
 }
 
 /** A TCP proxy in front of PostgreSQL that a test stops (refusing and cutting connections, like a database that went down) and starts again on the same port. */

@@ -27,10 +27,17 @@ export class ServerFiles {
   }
 }
 
+/** How runCli starts the process: extra environment, and (as root) another user and working directory. */
+export interface CliProcessOptions {
+  uid?: number;
+  gid?: number;
+  cwd?: string;
+}
+
 /** Runs `node bin/tollgate.mjs ARGS` to the end. */
-export function runCli(args: string[], env: Record<string, string> = {}): Promise<Exit & { stdout: string; stderr: string }> {
+export function runCli(args: string[], env: Record<string, string> = {}, options: CliProcessOptions = {}): Promise<Exit & { stdout: string; stderr: string }> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], { ...options, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => {
