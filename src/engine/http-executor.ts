@@ -104,7 +104,7 @@ export function createHttpExecutor(options: HttpExecutorOptions): Executor {
       return { retry: true, error: new HttpExecutorError(code, `POST ${endpoint} ${what}`, null, 0) };
     }
     const text = await response.text().catch(() => '');
-    if (response.ok) return { retry: false, value: parseAnswer(text, response.status) };
+    if (response.ok) return { retry: false, value: parseAnswer(masked(text, configuredSecrets), response.status) };
     if (response.status === 429 || response.status >= 500) {
       // The endpoint is down or busy: its own trouble, tried again, and if it lasts the task fails
       // executor_unavailable (an infrastructure failure, not the agent's: see error-rate.ts).
@@ -163,6 +163,18 @@ function secretsOf(options: HttpExecutorOptions): string[] {
 }
 
 /**
+ * `text` with every configured value replaced by `***`. A successful answer is kept as the task's
+ * result (read by every token) and an error's excerpt in its error, so an endpoint that echoes
+ * the request must not leave the executor's own credentials there.
+ * @example masked('echo: Bearer s3cr3t-t0ken', ['Bearer s3cr3t-t0ken']) // 'echo: ***'
+ */
+function masked(text: string, configured: readonly string[]): string {
+  let out = text;
+  for (const value of configured) if (out.includes(value)) out = out.split(value).join('***');
+  return out;
+}
+
+/**
  * The start of an endpoint's error answer, as a task error keeps it — for good, in the task and
  * the audit chain, readable by every token: the configured header and query values masked, and
  * nothing of it when it still holds a credential (an endpoint that echoes its request).
@@ -170,9 +182,7 @@ function secretsOf(options: HttpExecutorOptions): string[] {
  */
 function answerExcerpt(text: string, configured: readonly string[]): string {
   // Masked before it is cut, so a value across the cut is not kept in part.
-  let excerpt = text.slice(0, 500 + (configured[0]?.length ?? 0));
-  for (const value of configured) excerpt = excerpt.split(value).join('***');
-  excerpt = excerpt.slice(0, 500);
+  const excerpt = masked(text.slice(0, 500 + (configured[0]?.length ?? 0)), configured).slice(0, 500);
   const answer = { answer: excerpt };
   return secrets.detect(scanStrings(answer), answer).length > 0 ? '(the answer held a credential; not kept)' : excerpt;
 }

@@ -139,6 +139,13 @@ describe('the HTTP executor\'s endpoint URL (found by an operator trial)', () =>
     const withheld = await createHttpExecutor({ url: leaking.url, sleep: noSleep }).execute(request).catch((e) => e);
     expect(withheld.message).toMatch(/answered 401: \(the answer held a credential; not kept\)$/);
     expect(withheld.message).not.toContain('ghp_');
+
+    // A successful answer becomes the task's result, read by every token: masked the same way, JSON or not.
+    const echoingOk = await endpoint([{ status: 200, body: '{"ran":true,"seen":"Bearer tok-abcdefgh12"}' }, { status: 200, body: 'ok, key KeyValue99' }]);
+    cleanups.push(echoingOk.close);
+    const succeeding = createHttpExecutor({ url: echoingOk.url, headers, sleep: noSleep });
+    expect(await succeeding.execute(request)).toEqual({ ran: true, seen: '***' });
+    expect(await succeeding.execute(request)).toEqual({ status: 200, body: 'ok, key ***' });
   });
 
   it('never names the query string in an error, which a task and the audit keep for good', async () => {
