@@ -128,7 +128,14 @@ class GateEngine implements Engine {
     await this.#autonomy.load();
     const { idempotencyKey } = proposal;
     const taskProposal = toTaskProposal(proposal);
-    const replay = (existing: TaskRecord): SubmitResult => ({ task: toTaskView(existing), created: false, replayDifferences: replayDifferences(existing, taskProposal) });
+    const replay = async (found: TaskRecord): Promise<SubmitResult> => {
+      // A task this worker is still running (recovered after a restart, say) is answered once it
+      // is settled, as its first submit would have been: a retry after a crash must not read
+      // `executing` where the first answer would have said `completed`.
+      const running = this.#runner.runs.get(found.id);
+      const existing = running ? await running.settled.catch(async () => (await this.store.getTask(found.id)) ?? found) : found;
+      return { task: toTaskView(existing), created: false, replayDifferences: replayDifferences(existing, taskProposal) };
+    };
     if (idempotencyKey !== undefined) {
       const existing = await this.store.findTaskByIdempotencyKey(proposal.agentId, idempotencyKey);
       if (existing) return replay(existing);

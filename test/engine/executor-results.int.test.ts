@@ -151,3 +151,44 @@ describe('recovery under a hung executor', () => {
     }
   });
 });
+
+describe('an idempotent retry of a task still recovering', () => {
+  it('is answered once the task is settled, as the first submit would have been (found by the torture run)', async () => {
+    const gates: Array<() => void> = [];
+    class GatedExecutor extends RecordingExecutor {
+      override async execute(request: ExecutionRequest): Promise<JsonValue> {
+        this.calls.push(request);
+        await new Promise<void>((resolve) => gates.push(resolve));
+        return { done: request.taskId };
+      }
+    }
+    const harness = await EngineHarness.open({ executor: new GatedExecutor({ idempotent: true }) });
+    try {
+      const proposal = { ...read('date'), idempotencyKey: 'retry-me' };
+      const first = harness.engine.submit(proposal).catch(() => undefined);
+      await expect.poll(() => harness.executor.calls.length).toBe(1);
+      await harness.engine.close({ timeoutMs: 50 });
+      await first;
+      for (const open of gates.splice(0)) open();
+      const engine = createEngine({ store: harness.store, policy: testPolicy(), executor: harness.executor, clock: harness.clock });
+      let restored = false;
+      const recovery = engine.recover({ onRestored: () => (restored = true) });
+      await expect.poll(() => restored).toBe(true);
+      let answered = false;
+      const retry = engine.submit(proposal).then((result) => {
+        answered = true;
+        return result;
+      });
+      await expect.poll(() => gates.length).toBe(1);
+      expect(answered).toBe(false);
+      for (const open of gates.splice(0)) open();
+      const result = await retry;
+      expect(result).toMatchObject({ created: false, task: { state: 'completed', result: { done: result.task.id } } });
+      await recovery;
+      await engine.close();
+    } finally {
+      for (const open of gates.splice(0)) open();
+      await harness.close();
+    }
+  });
+});
