@@ -25,7 +25,7 @@ interface Bucket {
  * @example
  * const buckets = new TokenBuckets({ perSecond: 200, burst: 1_000 }, systemClock);
  * const answer = buckets.take('agent-1', 3);
- * if (!answer.ok) console.log(`retry in ${answer.retryAfterMs} ms`);
+ * if (!answer.ok) throw new TooManyRequestsError('slow down', answer.retryAfterMs);
  */
 export class TokenBuckets {
   readonly #rate: TokenBucketRate;

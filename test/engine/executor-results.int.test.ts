@@ -102,17 +102,23 @@ describe('closing the engine under a hung executor', () => {
   });
 });
 
+/** An idempotent executor whose every call waits until its gate (in `gates`, in call order) is opened. */
+function gatedExecutor(): { executor: RecordingExecutor; gates: Array<() => void> } {
+  const gates: Array<() => void> = [];
+  class GatedExecutor extends RecordingExecutor {
+    override async execute(request: ExecutionRequest): Promise<JsonValue> {
+      this.calls.push(request);
+      await new Promise<void>((resolve) => gates.push(resolve));
+      return { done: request.taskId };
+    }
+  }
+  return { executor: new GatedExecutor({ idempotent: true }), gates };
+}
+
 describe('recovery under a hung executor', () => {
   it('says the interrupted tasks are restored and running before their executions end, and resolves once they rest', async () => {
-    const gates: Array<() => void> = [];
-    class GatedExecutor extends RecordingExecutor {
-      override async execute(request: ExecutionRequest): Promise<JsonValue> {
-        this.calls.push(request);
-        await new Promise<void>((resolve) => gates.push(resolve));
-        return { done: request.taskId };
-      }
-    }
-    const harness = await EngineHarness.open({ executor: new GatedExecutor({ idempotent: true }) });
+    const { executor, gates } = gatedExecutor();
+    const harness = await EngineHarness.open({ executor });
     try {
       const first = harness.engine.submit(read('date')).catch(() => undefined);
       const second = harness.engine.submit(read('nothing')).catch(() => undefined);
@@ -154,15 +160,8 @@ describe('recovery under a hung executor', () => {
 
 describe('an idempotent retry of a task still recovering', () => {
   it('is answered once the task is settled, as the first submit would have been (found by the torture run)', async () => {
-    const gates: Array<() => void> = [];
-    class GatedExecutor extends RecordingExecutor {
-      override async execute(request: ExecutionRequest): Promise<JsonValue> {
-        this.calls.push(request);
-        await new Promise<void>((resolve) => gates.push(resolve));
-        return { done: request.taskId };
-      }
-    }
-    const harness = await EngineHarness.open({ executor: new GatedExecutor({ idempotent: true }) });
+    const { executor, gates } = gatedExecutor();
+    const harness = await EngineHarness.open({ executor });
     try {
       const proposal = { ...read('date'), idempotencyKey: 'retry-me' };
       const first = harness.engine.submit(proposal).catch(() => undefined);
