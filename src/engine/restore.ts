@@ -3,7 +3,7 @@ import { ConflictError, GateError, NotFoundError, SnapshotInvalidError, StaleRev
 import type { Approval } from '../model/approval.ts';
 import type { TaskState } from '../model/task-state.ts';
 import type { TaskRecord } from '../store/task-record.ts';
-import { canonicalJson } from '../util/canonical-json.ts';
+import { jsonEqual } from '../util/canonical-json.ts';
 import { TaskRun, type TaskRunDeps } from './task-run.ts';
 
 /** Why a stored task could not be loaded into a live run. */
@@ -117,7 +117,7 @@ async function storedApprovalMismatch(
   if (approvalId === null || expected === null) return new SnapshotInvalidError('a parked task without its approval');
   const stored = alreadyRead?.id === approvalId ? alreadyRead : await deps.store.getApproval(approvalId);
   if (!stored) return new SnapshotInvalidError(`approval ${approvalId} of the parked task is missing from the store`);
-  const differing = DECISION_FIELDS.filter((field) => canonicalJson(stored[field]) !== canonicalJson(expected[field]));
+  const differing = DECISION_FIELDS.filter((field) => !jsonEqual(stored[field], expected[field]));
   if (differing.length === 0) return null;
   const stated = stored.decisionReason && stored.decisionReason !== expected.decisionReason ? `: ${stored.decisionReason}` : '';
   return new SnapshotInvalidError(`approval ${approvalId} as stored does not match the task's snapshot (${differing.join(', ')} differ)${stated}`);

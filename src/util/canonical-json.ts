@@ -23,6 +23,39 @@ export function canonicalJson(value: unknown): string {
 }
 
 /**
+ * Whether two JSON values are equal as {@link canonicalJson} sees them (key order ignored, an
+ * `undefined` property the same as a missing one, `undefined` the same as `null`), without
+ * building either string: a parked task's approval is compared this way on every decision.
+ * @example jsonEqual({ a: 1, b: undefined }, { a: 1 }) // true
+ */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (printsNull(a)) return printsNull(b);
+  if (printsNull(b) || typeof a !== 'object' || typeof b !== 'object') return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let index = 0; index < a.length; index += 1) if (!jsonEqual(a[index], b[index])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const left = a as Record<string, unknown>;
+  const right = b as Record<string, unknown>;
+  let defined = 0;
+  for (const key of Object.keys(left)) {
+    if (left[key] === undefined) continue;
+    defined += 1;
+    if (!Object.hasOwn(right, key) || right[key] === undefined || !jsonEqual(left[key], right[key])) return false;
+  }
+  for (const key of Object.keys(right)) if (right[key] !== undefined) defined -= 1;
+  return defined === 0;
+}
+
+/** `undefined`, `null`, NaN and ±Infinity: what canonical JSON prints as `null`. */
+function printsNull(value: unknown): boolean {
+  return value === undefined || value === null || (typeof value === 'number' && !Number.isFinite(value));
+}
+
+/**
  * Hex SHA-256 of a string.
  * @example sha256Hex('') // 'e3b0c442…'
  */
