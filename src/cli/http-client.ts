@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { z } from 'zod';
 import { parseInput } from '../engine/validate.ts';
 import { ERROR_CODES, type ErrorCode, GateError, ValidationError } from '../errors.ts';
+import { retryAfterMs } from '../util/retry-after.ts';
 
 /** Where the server is and who is calling. */
 export interface ApiClientOptions {
@@ -110,16 +111,11 @@ export class ApiClient {
         response.status,
         typeof problem?.code === 'string' ? problem.code : 'internal',
         typeof problem?.detail === 'string' ? problem.detail : `HTTP ${response.status}`,
-        retryAfterMsOf(response.headers.get('retry-after')),
+        retryAfterMs(response.headers.get('retry-after')),
       );
     }
     return parseInput(schema, json, `answer of ${init.method} ${path}`);
   }
-}
-
-/** A `Retry-After` of whole seconds, in ms (a date or nonsense: none). */
-function retryAfterMsOf(header: string | null): number | undefined {
-  return header !== null && /^\d{1,6}$/.test(header.trim()) ? Number(header.trim()) * 1000 : undefined;
 }
 
 /**

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { isJsonValue, type JsonValue } from '../model/json.ts';
 import { scanStrings } from '../policy/detectors/scan.ts';
 import { secrets } from '../policy/detectors/secrets.ts';
+import { retryAfterMs } from '../util/retry-after.ts';
 import { parseInput } from './validate.ts';
 import type { ExecutionRequest, Executor } from './executor.ts';
 
@@ -216,11 +217,4 @@ function parseAnswer(text: string, status: number): JsonValue {
   } catch {
     return { status, body: text.slice(0, 10_000) };
   }
-}
-
-function retryAfterMs(header: string | null): number | undefined {
-  if (!header) return undefined;
-  if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }

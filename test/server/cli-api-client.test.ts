@@ -28,6 +28,17 @@ describe('the CLI\'s API client', () => {
     expect(waits).toEqual([5_000, 1_000]);
   });
 
+  it('honours a Retry-After given as an HTTP date, capped at 10 s like any other', async () => {
+    const inSeconds = (s: number) => new Date(Math.ceil(Date.now() / 1000) * 1000 + s * 1000).toUTCString();
+    const { fetch } = scripted([{ ...shuttingDown, retryAfter: inSeconds(3) }, { ...shuttingDown, retryAfter: inSeconds(3600) }, { status: 200, body: { ok: true } }]);
+    const waits: number[] = [];
+    const client = new ApiClient({ url: 'http://gate', token: 't', fetch, sleep: async (ms) => void waits.push(ms) });
+    await expect(client.get('/api/v1/tasks', Answer)).resolves.toEqual({ ok: true });
+    expect(waits[0]).toBeGreaterThan(1_000);
+    expect(waits[0]).toBeLessThanOrEqual(4_000);
+    expect(waits[1]).toBe(10_000);
+  });
+
   it('gives up after a few tries, with the server\'s code and its Retry-After', async () => {
     const { fetch, seen } = scripted([shuttingDown, shuttingDown, shuttingDown, { ...shuttingDown, retryAfter: '600' }]);
     const waits: number[] = [];
