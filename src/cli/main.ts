@@ -28,17 +28,28 @@ export function buildProgram(): Command {
   return program;
 }
 
+let stdoutGuarded = false;
+
+/**
+ * Output piped into a reader that stopped (`tollgate tasks ls --json | head`): stop writing,
+ * never crash with an unhandled EPIPE. Once per process, for as long as it runs (`serve` writes
+ * later too): a host or a test running `main` many times adds no listener each time.
+ */
+function guardStdoutPipe(): void {
+  if (stdoutGuarded) return;
+  stdoutGuarded = true;
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
+}
+
 /**
  * Runs the CLI with `argv` (as `process.argv`). Exits non-zero with a clear message on bad
  * input; never prints a stack trace for an expected error.
  * @example await main(process.argv);
  */
 export async function main(argv: string[]): Promise<void> {
-  // Output piped into a reader that stopped (`tollgate tasks ls --json | head`): stop writing,
-  // never crash with an unhandled EPIPE.
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error;
-  });
+  guardStdoutPipe();
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
