@@ -164,8 +164,15 @@ describe('detector behaviour', () => {
     expect(judged(`DROP TABLE ${names(20_000)}`).decision).toBe('escalate');
     expect(judged(`DELETE FROM users ${' '.repeat(1_000)}`).decision).toBe('escalate');
     expect(judged(`DELETE FROM users WHERE ${'a'.repeat(1_000)} = 1`).decision).toBe('allow');
+    // UPDATE's SET, however far behind its tables (a 200-character window let a long join list through).
+    const joins = Array.from({ length: 12 }, (_, i) => `JOIN accounts_${i} a${i} ON a${i}.user_id = u.id`).join(' ');
+    expect(judged(`UPDATE users u ${joins} SET u.active = 0`).matchedRules).toContain('detector:update-without-where');
+    expect(judged(`UPDATE users u ${joins} SET u.active = 0`).decision).toBe('escalate');
+    expect(judged(`UPDATE users u ${joins} SET u.active = 0 WHERE u.id = 7`).decision).toBe('allow');
+    expect(judged(`UPDATE users u ${joins} SET u.active = 0 WHERE 1 = 1`).decision).toBe('escalate');
+    expect(judged(`UPDATE users SET active = 0 WHERE id = 7`).decision).toBe('allow');
     // And in time linear in the text: 400 KB of statement-starting shapes.
-    for (const unit of ['as delete from t where ', 'do drop table a, ', 'drop table ', 'delete from t ', '( drop table a ', 'as update x ', '[drop ']) {
+    for (const unit of ['as delete from t where ', 'do drop table a, ', 'drop table ', 'delete from t ', '( drop table a ', 'as update x ', '(update ', 'as update x set y.z.w ', '[drop ']) {
       expect(() => judged(unit.repeat(Math.ceil(400_000 / unit.length))), unit).not.toThrow();
     }
   }, 60_000);

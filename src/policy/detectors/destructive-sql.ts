@@ -21,6 +21,8 @@ interface Rule {
   start: RegExp;
   /** Only when the statement has no restricting WHERE (DELETE, UPDATE). */
   unlessWhere?: true;
+  /** Only when a `SET column =` follows the start, anywhere later in the statement (UPDATE). */
+  setLater?: true;
 }
 
 // Statement shapes, whole: prose that starts like SQL ("Drop database support for MySQL 5",
@@ -51,20 +53,29 @@ const RULES: Rule[] = [
     ),
     unlessWhere: true,
   },
-  { rule: 'detector:update-without-where', severity: 'escalate', what: 'UPDATE without a restricting WHERE', start: /update\s+[^;]{0,200}?\bset\s+[\w."]+\s*=/y, unlessWhere: true },
+  // Its SET is looked for anywhere after it (`positions`), not within a window: joined tables,
+  // aliases and hints may stand between (a 200-character window let a long join list through).
+  { rule: 'detector:update-without-where', severity: 'escalate', what: 'UPDATE without a restricting WHERE', start: /update\s+/y, unlessWhere: true, setLater: true },
 ];
 
 /** MongoDB: `db.users.drop()`, `deleteMany({})`, `remove({})` empty a collection. */
 const MONGO_WIPE = /\.(drop\s*\(\s*\)|(deletemany|remove)\s*\(\s*\{\s*\}\s*\))/;
 
-/** Where the last WHERE and the last tautology of a statement are (-1: none). */
-function lastPositions(statement: string): { where: number; tautology: number } {
+/** Where the last WHERE, the last tautology and the last `SET column =` of a statement are (-1: none). */
+interface Positions {
+  where: number;
+  tautology: number;
+  set: number;
+}
+
+/** The {@link Positions} of a statement: one pass of each pattern, whatever the number of starts. */
+function lastPositions(statement: string): Positions {
   const last = (pattern: RegExp): number => {
     let at = -1;
     for (const match of statement.matchAll(pattern)) at = match.index ?? at;
     return at;
   };
-  return { where: last(/\bwhere\b/g), tautology: last(new RegExp(TAUTOLOGY.source, 'g')) };
+  return { where: last(/\bwhere\b/g), tautology: last(new RegExp(TAUTOLOGY.source, 'g')), set: last(/\bset\s+[\w."]+\s*=/g) };
 }
 
 /** The offsets where a statement may begin: 0, and after every introducing keyword. */
@@ -79,11 +90,11 @@ function starts(statement: string): number[] {
  * there. Each shape begins with its keyword and its name list cannot run past the next start, so
  * the starts together cost about one pass; the WHERE positions are computed once per statement.
  */
-function brokenRule(statement: string, offset: number, positions: () => { where: number; tautology: number }, skip: (rule: Rule) => boolean): Rule | undefined {
+function brokenRule(statement: string, offset: number, positions: () => Positions, skip: (rule: Rule) => boolean): Rule | undefined {
   const restricted = (): boolean => positions().where >= offset && positions().tautology < offset;
   const startsAt = (rule: Rule): boolean => {
     rule.start.lastIndex = offset;
-    return rule.start.test(statement);
+    return rule.start.test(statement) && (!rule.setLater || positions().set >= rule.start.lastIndex);
   };
   return RULES.find((rule) => !skip(rule) && startsAt(rule) && (!rule.unlessWhere || !restricted()));
 }
@@ -128,7 +139,7 @@ export const destructiveSql: Detector = {
       const at = path || 'args';
       const candidates = sqlTexts(scanned).filter(mayHoldDestructiveSql);
       for (const { text: statement } of candidates.flatMap((text) => sqlStatements(text))) {
-        let positions: { where: number; tautology: number } | undefined;
+        let positions: Positions | undefined;
         const lazyPositions = () => {
           positions ??= lastPositions(statement);
           return positions;
