@@ -132,3 +132,29 @@ describe('structured force pushes: clusters, truthy values, forced, push-like ac
     expect(judge({ cmd: 'ls', args: ['-lf'] }, 'vcs:push').matchedRules).not.toContain('detector:git-push-force');
   });
 });
+
+// Left open by the last security trial: git aliases and refspecs given through the environment.
+describe('git configuration given through the environment', () => {
+  it.each([
+    { command: "GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=alias.p GIT_CONFIG_VALUE_0='push --force' git p origin main" },
+    { script: 'export GIT_CONFIG_COUNT=1\nexport GIT_CONFIG_KEY_0=remote.origin.push\nexport GIT_CONFIG_VALUE_0=+refs/heads/*\ngit push' },
+    { command: "env GIT_CONFIG_PARAMETERS=\"'alias.up'='push -f'\" git up" },
+    { command: 'git', args: ['p'], env: { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'alias.p', GIT_CONFIG_VALUE_0: 'push -f' } },
+    { cmd: ['git', 'up'], env: { GIT_CONFIG_PARAMETERS: "'alias.up'='push -f'" } },
+  ] as JsonObject[])('%j escalates, with no rewrite suggested', (args) => {
+    const verdict = judge(args, 'vcs:push');
+    expect(verdict.decision).toBe('escalate');
+    expect(verdict.matchedRules).toContain('detector:git-config-env');
+    expect(verdict.alternative).toBeUndefined();
+  });
+
+  it('leaves other git settings from the environment alone', () => {
+    for (const args of [
+      { command: 'GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=user.name GIT_CONFIG_VALUE_0=bot git commit -m "fix"' },
+      { command: 'git', args: ['push', 'origin', 'main'], env: { GIT_CONFIG_KEY_0: 'user.email', GIT_CONFIG_VALUE_0: 'bot@example.com' } },
+    ] as JsonObject[]) {
+      expect(judge(args, 'vcs:push').matchedRules, JSON.stringify(args)).not.toContain('detector:git-config-env');
+      expect(judge(args, 'vcs:push').decision, JSON.stringify(args)).toBe('allow');
+    }
+  });
+});

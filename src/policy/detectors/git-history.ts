@@ -106,6 +106,29 @@ function historyRewrites(strings: readonly ScannedString[], args: JsonObject, ac
   return [...found, ...structuredForcePushes(args).map((path) => ({ kind: 'push' as const, path }))];
 }
 
+/** `GIT_CONFIG_KEY_<n>=alias.…` or `=remote.…` in a command line (an environment assignment, `export`, `env`). */
+const CONFIG_KEY_ASSIGNMENT = /\bgit_config_key_\d+\s*=\s*["']?(?:alias|remote)\./i;
+const CONFIG_SECTION = /(?:alias|remote)\./i;
+
+/**
+ * Where the arguments give git configuration through the environment that could turn a push
+ * into a forced one: `GIT_CONFIG_KEY_<n>` naming an alias or a remote setting (its value, in
+ * `GIT_CONFIG_VALUE_<n>`, may be `push --force` or `+refs/…`), or `GIT_CONFIG_PARAMETERS`
+ * (git's own `-c` channel) holding one — as a shell assignment or as an exec-style `env` object.
+ * The gate does not follow the environment into later commands, so it does not read them: a
+ * human does.
+ */
+function configFromEnvironment(strings: readonly ScannedString[]): string[] {
+  const paths: string[] = [];
+  for (const { path, text, key, isKey } of strings) {
+    if (isKey) continue;
+    const named = /^git_config_key_\d+$/.test(key) && /^\s*(?:alias|remote)\./i.test(text);
+    const parameters = (key === 'git_config_parameters' || /git_config_parameters/i.test(text)) && CONFIG_SECTION.test(text);
+    if (named || parameters || CONFIG_KEY_ASSIGNMENT.test(text)) paths.push(path);
+  }
+  return paths;
+}
+
 /**
  * `git push --force` (`-f`, `-uf`, `+main`, through global options, `-c alias.p=push` aliases or
  * a `-c remote.origin.push=+…` setting) → escalate (DESIGN.md: at least escalate, whatever the
@@ -115,16 +138,27 @@ function historyRewrites(strings: readonly ScannedString[], args: JsonObject, ac
  * `{ "force": true }`, `{ "flags": ["--force"] }`, `{ "refspec": "+main" }` (see
  * {@link structuredForcePushes}). The rewrite is checked: when a force push survives it,
  * nothing is suggested. `git reset --hard` and pushes that delete remote refs (`--delete`,
- * `:branch`, `--mirror`) → escalate.
+ * `:branch`, `--mirror`) → escalate. Git configuration given through the environment
+ * (`GIT_CONFIG_KEY_<n>=alias.…`, `GIT_CONFIG_PARAMETERS`), which could define such a push out of
+ * the gate's sight → escalate.
  */
 export const gitHistory: Detector = {
   id: 'git-history',
   detect(strings, args, context) {
+    const fromEnvironment = configFromEnvironment(strings).map(
+      (path): Finding => ({
+        rule: 'detector:git-config-env',
+        severity: 'escalate',
+        reason: `git configuration set through the environment in ${path || 'args'} (GIT_CONFIG_*): an alias or remote setting there may force a push the gate cannot read`,
+        path,
+      }),
+    );
     const found = historyRewrites(strings, args, context?.actionType);
-    if (found.length === 0) return [];
+    if (found.length === 0) return fromEnvironment;
     let saferArgs: JsonObject | undefined = leaseStructured(withLease(args)) as JsonObject;
-    if (historyRewrites(scanStrings(saferArgs), saferArgs, context?.actionType).some((hit) => hit.kind === 'push')) saferArgs = undefined;
-    return found.map(({ kind, path }): Finding => {
+    // No rewrite is safe while the environment may still configure the push.
+    if (fromEnvironment.length > 0 || historyRewrites(scanStrings(saferArgs), saferArgs, context?.actionType).some((hit) => hit.kind === 'push')) saferArgs = undefined;
+    const rewrites = found.map(({ kind, path }): Finding => {
       const at = path || 'args';
       if (kind === 'reset') return { rule: 'detector:git-reset-hard', severity: 'escalate', reason: `git reset --hard in ${at}`, path };
       if (kind === 'remote-delete') return { rule: 'detector:git-push-delete', severity: 'escalate', reason: `push deletes or mirrors remote refs in ${at}`, path };
@@ -132,5 +166,6 @@ export const gitHistory: Detector = {
         ? { rule: 'detector:git-push-force', severity: 'escalate', reason: `force push in ${at} (suggested reroute: --force-with-lease, which keeps others' commits safe)`, path, saferArgs }
         : { rule: 'detector:git-push-force', severity: 'escalate', reason: `force push in ${at} (no safe --force-with-lease rewrite found)`, path };
     });
+    return [...rewrites, ...fromEnvironment];
   },
 };
