@@ -8,7 +8,7 @@ import { registerMigrateCommand } from './commands/migrate.ts';
 import { registerPolicyCommands } from './commands/policy.ts';
 import { registerServeCommand } from './commands/serve.ts';
 import { registerTaskCommands } from './commands/tasks.ts';
-import { writeErr } from './output.ts';
+import { printable, writeErr } from './output.ts';
 
 /** Builds the `tollgate` command. */
 export function buildProgram(): Command {
@@ -61,7 +61,8 @@ export async function main(argv: string[]): Promise<void> {
       return;
     }
     if (error instanceof GateError) {
-      writeErr(`tollgate: ${error.message} (${error.code})\n`);
+      // The message may carry a server's words about the caller's input: shown, never acted on by the terminal.
+      writeErr(`tollgate: ${printable(error.message)} (${error.code})\n`);
       // A store that is not there, or cannot be opened as given, is bad usage too (README's exit codes).
       process.exitCode = error.code === 'validation_failed' || error.code === 'store_misconfigured' ? 2 : 1;
       return;

@@ -9,15 +9,51 @@ export function writeErr(text: string): void {
 }
 
 /**
- * Formats rows as a plain text table with a header line.
+ * Characters a terminal does not simply print: C0 and C1 controls and DEL (escape sequences
+ * that move the cursor, erase lines, recolour, retitle the window; carriage returns and
+ * newlines that overwrite or forge lines), Unicode's line and paragraph separators, and the
+ * invisible format characters that reorder or hide text (bidirectional controls, zero-width
+ * characters, the BOM).
+ */
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+const NAMED: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/**
+ * Text as a terminal should show it to someone deciding: every character that would act on the
+ * terminal or hide itself instead of being read is written as a visible escape (`\x1b`, `\n`,
+ * `\u202e`). Titles, reasons, arguments and comments come from agents and executors: an
+ * approver reads exactly what was asked, never a line an escape sequence drew over it.
+ * @example printable('ok\x1b[2K\rDeploy docs') // 'ok\\x1b[2K\\rDeploy docs'
+ */
+export function printable(text: string): string {
+  return text.replace(UNPRINTABLE, (char) => {
+    const named = NAMED[char];
+    if (named) return named;
+    const code = char.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+
+/**
+ * Formats rows as a plain text table with a header line; every cell {@link printable}.
  * @example formatTable(['state', 'tasks'], [['parked', '3']])
  */
 export function formatTable(header: string[], rows: string[][]): string {
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
+  const shown = rows.map((row) => row.map(printable));
+  const widths = header.map((title, column) => Math.max(title.length, ...shown.map((row) => (row[column] ?? '').length)));
   const line = (cells: string[]) =>
     cells
       .map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column] ?? 0)))
       .join('  ')
       .trimEnd();
-  return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n') + '\n';
+  return [line(header), line(widths.map((width) => '-'.repeat(width))), ...shown.map(line)].join('\n') + '\n';
+}
+
+/**
+ * Formats `name: value` lines, names aligned; every value {@link printable}.
+ * @example formatFields([['id', task.id], ['state', task.state]]) // 'id:     …\nstate:  parked\n'
+ */
+export function formatFields(fields: ReadonlyArray<readonly [string, string]>): string {
+  const width = Math.max(0, ...fields.map(([name]) => name.length));
+  return `${fields.map(([name, value]) => `${`${name}:`.padEnd(width + 2)}${printable(value)}`).join('\n')}\n`;
 }

@@ -240,6 +240,36 @@ describe('tollgate tasks / approvals against a server on loopback', () => {
     }
   });
 
+  it('shows an agent\'s text as written, never as terminal commands: escapes, carriage returns, newlines and invisible characters are escaped (found by a new-user trial)', async () => {
+    // An agent's title that would erase its own line and draw a harmless-looking one in its place.
+    const title = 'Wipe prod\x1b[2K\rRead the docs\nabc  parked';
+    const response = await fetch(`${server.url}/api/v1/tasks`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokenOf('agent')}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ ...PROPOSALS.human, title, args: { branch: 'main', note: 'x\u200b\u2028y\u0007' } }),
+    });
+    const { task } = (await response.json()) as { task: { id: string; approvalId: string } };
+    const shown = String.raw`Wipe prod\x1b[2K\rRead the docs\nabc  parked`;
+    for (const run of [
+      await tollgate('tasks', 'ls', ...as('viewer')),
+      await tollgate('tasks', 'show', task.id, ...as('viewer')),
+      await tollgate('approvals', 'ls', ...as('viewer')),
+      await tollgate('approvals', 'show', task.approvalId, ...as('viewer')),
+    ]) {
+      expect(run.code).toBe(0);
+      expect(run.out).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f\u200b\u2028]/);
+    }
+    expect((await tollgate('tasks', 'show', task.id, ...as('viewer'))).out).toContain(`title:    ${shown}`);
+    expect((await tollgate('approvals', 'show', task.approvalId, ...as('viewer'))).out).toContain(String.raw`"note":"x\u200b\u2028y\u0007"`);
+    // The table keeps one line per row: the title's newline does not forge another.
+    const rows = (await tollgate('approvals', 'ls', ...as('viewer'))).out.split('\n').filter((line) => line.includes(task.approvalId));
+    expect(rows).toHaveLength(1);
+    // Vote comments are shown with their votes, quoted.
+    const vote = await tollgate('approvals', 'approve', task.approvalId, '--comment', 'checked\x1b[31m', ...as('alice'));
+    expect(vote.code).toBe(0);
+    expect((await tollgate('approvals', 'show', task.approvalId, ...as('viewer'))).out).toMatch(/votes:\s+1\/1 alice \("checked\\u001b\[31m"\)/);
+  });
+
   it('reports server refusals and bad input with a message and a non-zero exit', async () => {
     const unknown = await tollgate('approvals', 'approve', 'missing', ...as('alice'));
     expect(unknown.code).toBe(1);

@@ -10,7 +10,7 @@ import { RiskLevel } from '../../model/risk.ts';
 import { Task } from '../../model/task.ts';
 import { ApprovalPage, DecisionAnswer, IdParam, MAX_CURSOR_LENGTH } from '../../server/schemas.ts';
 import { clientFrom, withConnection } from '../http-client.ts';
-import { formatTable, writeOut } from '../output.ts';
+import { formatFields, formatTable, writeOut } from '../output.ts';
 
 const Connection = { url: z.string().optional(), token: z.string().optional(), json: z.boolean().optional() };
 const ListOptions = z.strictObject({
@@ -144,7 +144,7 @@ export function describeApproval(approval: ApprovalView, task?: Task): string {
     ['title', approval.title],
     ['requested by', approval.requestedBy],
     ['risk', approval.riskLevel],
-    ['votes', `${approval.approvals.length}/${approval.requiredApprovals} ${approval.approvals.map((vote) => vote.by).join(', ')}`.trim()],
+    ['votes', `${approval.approvals.length}/${approval.requiredApprovals} ${approval.approvals.map((vote) => (vote.comment ? `${vote.by} (${JSON.stringify(vote.comment)})` : vote.by)).join(', ')}`.trim()],
     ['expires', approval.expiresAt ?? 'never'],
     ['decided', approval.decidedAt ? `${approval.decidedAt} by ${approval.decidedBy ?? '-'}` : '-'],
   ];
@@ -162,8 +162,7 @@ export function describeApproval(approval: ApprovalView, task?: Task): string {
       ]);
     }
   }
-  const width = Math.max(...fields.map(([name]) => name.length));
-  return `${fields.map(([name, value]) => `${`${name}:`.padEnd(width + 2)}${value}`).join('\n')}\n`;
+  return formatFields(fields);
 }
 
 function printDecision(result: z.infer<typeof DecisionAnswer>, json: boolean | undefined): void {

@@ -6,7 +6,7 @@ import { TaskState } from '../../model/task-state.ts';
 import { Task as TaskSchema } from '../../model/task.ts';
 import { DEFAULT_WAIT_MS, IdParam, MAX_WAIT_MS, TaskAnswer, TaskPage } from '../../server/schemas.ts';
 import { clientFrom, withConnection } from '../http-client.ts';
-import { formatTable, writeErr, writeOut } from '../output.ts';
+import { formatFields, formatTable, writeErr, writeOut } from '../output.ts';
 
 const Connection = { url: z.string().optional(), token: z.string().optional(), json: z.boolean().optional() };
 const ListOptions = z.strictObject({
@@ -92,12 +92,10 @@ export function describeTask(task: Task): string {
   if (task.result !== null) fields.push(['result', JSON.stringify(task.result)]);
   if (task.error) fields.push(['error', `${task.error.code}: ${task.error.message}`]);
   fields.push(['created', task.createdAt], ['updated', task.updatedAt]);
-  const width = Math.max(...fields.map(([name]) => name.length));
-  const head = fields.map(([name, value]) => `${`${name}:`.padEnd(width + 2)}${value}`).join('\n');
   const history = task.history?.length
-    ? `\n\n${formatTable(['at', 'from', 'to', 'event'], task.history.map((step) => [step.at, step.from ?? '-', step.to, step.event]))}`
-    : '\n';
-  return `${head}${history}`;
+    ? `\n${formatTable(['at', 'from', 'to', 'event'], task.history.map((step) => [step.at, step.from ?? '-', step.to, step.event]))}`
+    : '';
+  return `${formatFields(fields)}${history}`;
 }
 
 function clip(text: string, max: number): string {
