@@ -257,6 +257,7 @@ describe('tollgate tasks / approvals against a server on loopback', () => {
       await tollgate('approvals', 'show', task.approvalId, ...as('viewer')),
     ]) {
       expect(run.code).toBe(0);
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: no control character may reach the terminal.
       expect(run.out).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f\u200b\u2028]/);
     }
     expect((await tollgate('tasks', 'show', task.id, ...as('viewer'))).out).toContain(`title:    ${shown}`);

@@ -12,6 +12,7 @@ describe('the CLI\'s human output', () => {
 
   it('never lets a control character through, whatever the text', () => {
     fc.assert(
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: no control character may get through.
       fc.property(fc.string({ unit: 'binary' }), (text) => !/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e]/.test(printable(text))),
       { numRuns: 2_000 },
     );
