@@ -22,7 +22,7 @@ export interface ProposalRate {
  * @example
  * const quota = new ProposalQuota({ perSecond: 200, burst: 1_000, bytesPerToken: 4_096 }, systemClock);
  * quota.check('agent-1');          // before reading the body: refuses at once when nothing is left
- * quota.charge('agent-1', 10_000); // after parsing it: takes 3 tokens, or throws
+ * quota.charge('agent-1', 10_000); // once it is read, valid or not: takes 3 tokens, or throws
  */
 export class ProposalQuota {
   readonly #buckets: TokenBuckets;
@@ -53,7 +53,9 @@ export class ProposalQuota {
   }
 
   /**
-   * Takes what a proposal of `bodyBytes` costs, before the engine evaluates it.
+   * Takes what a proposal of `bodyBytes` costs, once its body is read and before it is parsed:
+   * an invalid body costs what a valid one of its size does (parsing and validating it is work
+   * too, and a flood of invalid bodies would otherwise cost the sender nothing).
    * @throws TooManyRequestsError (nothing taken)
    */
   charge(principalId: string, bodyBytes: number): void {

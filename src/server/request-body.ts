@@ -10,6 +10,11 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 export interface BodyRule<S extends z.ZodType> {
   schema: S;
   maxBytes?: number;
+  /**
+   * Called with the body's size once it is read, before it is decoded or validated (throw to
+   * refuse): what a route charges by size, so that an invalid body costs like a valid one.
+   */
+  onRead?(bytes: number): void;
 }
 
 /**
@@ -45,6 +50,7 @@ export async function readMeasuredJsonBody<S extends z.ZodType>(request: Request
   const bytes = await readCapped(request, maxBytes, () => {
     if (!isJsonMediaType(contentType)) throw unsupported(contentType);
   });
+  rule.onRead?.(bytes.length);
   if (bytes.length === 0) return { body: parseInput(rule.schema, {}, 'request body'), bytes: 0 };
   if (!isJsonMediaType(contentType)) throw unsupported(contentType);
   let text: string;

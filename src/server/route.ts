@@ -60,6 +60,11 @@ export interface RouteDefinition<Q extends z.ZodObject | undefined, B extends z.
    * a cheap refusal, such as a principal out of its rate (throw a GateError).
    */
   admit?(principal: Principal): void;
+  /**
+   * Runs once the body is read, before it is decoded and validated: a charge by its size
+   * (throw a GateError to refuse). An invalid body is charged like a valid one.
+   */
+  chargeBody?(principal: Principal, bodyBytes: number): void;
   handle(input: RouteInput<Parsed<Q>, Parsed<B>>): Response | Promise<Response>;
 }
 

@@ -29,10 +29,11 @@ export function taskRoutes({ engine, metrics, signal, logger, limits }: RouteDep
       },
       errors: ['forbidden', 'too_many_requests'],
       // The proposal rate per principal: refused before the body is read when nothing is left,
-      // charged by the body's size before the detectors scan it.
-      ...(quota ? { admit: (principal: Principal) => quota.check(principal.id) } : {}),
-      handle: async ({ c, principal, body, bodyBytes }) => {
-        quota?.charge(principal!.id, bodyBytes);
+      // charged by the body's size once it is read — before it is parsed, valid or not.
+      ...(quota
+        ? { admit: (principal: Principal) => quota.check(principal.id), chargeBody: (principal: Principal, bytes: number) => quota.charge(principal.id, bytes) }
+        : {}),
+      handle: async ({ c, principal, body }) => {
         const department = await departmentOf(engine, principal!, body.department);
         const { task, created, replayDifferences } = await engine.submit({ ...body, department, agentId: principal!.id });
         if (!created) {
