@@ -70,6 +70,40 @@ describe('tollgate tasks / approvals against a server on loopback', () => {
     expect(badTimeout.code).toBe(2);
   });
 
+  it('tasks propose: proposes as the token\'s agent; exit 0 once it ran, 3 while parked, 4 when it will not run, 2 on bad input', async () => {
+    const ran = await tollgate('tasks', 'propose', '--action-type', 'code:read', '--title', 'Read the billing module', '--args', '{"path":"src/billing.ts"}', ...as('agent'));
+    expect([ran.code, ran.err]).toEqual([0, '']);
+    expect(ran.out).toMatch(/state:\s+completed/);
+    expect(ran.out).toMatch(/agent:\s+agent/);
+    const parked = await tollgate('tasks', 'propose', '--action-type', 'vcs:push', '--title', 'Push', '--args', '{"branch":"release/2"}', '--idempotency-key', 'cli-1', '--json', ...as('agent'));
+    expect(parked.code).toBe(3);
+    const { task } = JSON.parse(parked.out) as { task: { id: string; state: string; approvalId: string } };
+    expect(task.state).toBe('parked');
+    // The same key again answers the first task; waiting for a decision that comes meanwhile: exit 0.
+    const waiting = tollgate('tasks', 'propose', '--action-type', 'vcs:push', '--title', 'Push', '--args', '{"branch":"release/2"}', '--idempotency-key', 'cli-1', '--wait-ms', '20000', '--json', ...as('agent'));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const approved = await fetch(`${server.url}/api/v1/approvals/${task.approvalId}/approve`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokenOf('alice')}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(approved.status).toBe(200);
+    const decided = await waiting;
+    expect(JSON.parse(decided.out).task.id).toBe(task.id);
+    expect(JSON.parse(decided.out).task.state).toMatch(/^(resumed|executing|completed)$/);
+    const denied = await tollgate('tasks', 'propose', '--action-type', 'code:read', '--title', 'Read', '--args', '{"path":"../../etc/passwd"}', ...as('agent'));
+    expect(denied.code).toBe(4);
+    expect(denied.out).toMatch(/state:\s+denied/);
+    for (const bad of [['--args', '{"path":'], ['--args', '[1]'], ['--ttl-seconds', 'soon'], ['--action-type', 'Not An Action']]) {
+      const run = await tollgate('tasks', 'propose', '--action-type', 'code:read', '--title', 'Read', ...bad, ...as('agent'));
+      expect(run.code, bad.join(' ')).toBe(2);
+      expect(run.err, bad.join(' ')).toMatch(/^tollgate: /);
+    }
+    const observer = await tollgate('tasks', 'propose', '--action-type', 'code:read', '--title', 'Read', ...as('viewer'));
+    expect(observer.code).toBe(1);
+    expect(observer.err).toMatch(/forbidden/);
+  });
+
   it('lists, shows, approves, rejects and reroutes approvals; decidedBy is the token', async () => {
     const submit = async () => {
       const response = await fetch(`${server.url}/api/v1/tasks`, {

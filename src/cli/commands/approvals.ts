@@ -4,12 +4,11 @@ import { parseInput } from '../../engine/validate.ts';
 import { ActionType } from '../../model/action-type.ts';
 import { ApprovalStatus, ApprovalView } from '../../model/approval.ts';
 import { ApprovalOrder } from '../../model/approval-order.ts';
-import { ValidationError } from '../../errors.ts';
-import { JsonObject } from '../../model/json.ts';
 import { RiskLevel } from '../../model/risk.ts';
 import { Task } from '../../model/task.ts';
 import { ApprovalPage, DecisionAnswer, IdParam, MAX_CURSOR_LENGTH } from '../../server/schemas.ts';
 import { clientFrom, withConnection } from '../http-client.ts';
+import { jsonObjectOption } from '../json-option.ts';
 import { formatFields, formatTable, writeOut } from '../output.ts';
 
 const Connection = { url: z.string().optional(), token: z.string().optional(), json: z.boolean().optional() };
@@ -97,7 +96,7 @@ export function registerApprovalCommands(program: Command): void {
       const alternative = {
         actionType: options.actionType,
         ...(options.title ? { title: options.title } : {}),
-        ...(options.args ? { args: parseArgs(options.args) } : {}),
+        ...(options.args ? { args: jsonObjectOption(options.args, '--args') } : {}),
       };
       printDecision(await clientFrom(options).post(`${approvalPath(id)}/reroute`, { reason: options.reason, alternative }, DecisionAnswer), options.json);
     });
@@ -105,16 +104,6 @@ export function registerApprovalCommands(program: Command): void {
 
 function approvalPath(id: string): string {
   return `/api/v1/approvals/${encodeURIComponent(parseInput(IdParam, id, 'approval id'))}`;
-}
-
-function parseArgs(text: string): JsonObject {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new ValidationError(`--args is not valid JSON: ${(error as Error).message}`, [{ path: '--args', message: 'not valid JSON' }]);
-  }
-  return parseInput(JsonObject, json, '--args');
 }
 
 function approvalRow(approval: ApprovalView): string[] {

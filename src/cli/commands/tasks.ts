@@ -4,8 +4,9 @@ import { parseInput } from '../../engine/validate.ts';
 import type { Task } from '../../model/task.ts';
 import { TaskState } from '../../model/task-state.ts';
 import { Task as TaskSchema } from '../../model/task.ts';
-import { DEFAULT_WAIT_MS, IdParam, MAX_WAIT_MS, TaskAnswer, TaskPage } from '../../server/schemas.ts';
-import { clientFrom, withConnection } from '../http-client.ts';
+import { DEFAULT_WAIT_MS, IdParam, MAX_WAIT_MS, TaskAnswer, TaskPage, TaskSubmission } from '../../server/schemas.ts';
+import { type ApiClient, clientFrom, withConnection } from '../http-client.ts';
+import { jsonObjectOption } from '../json-option.ts';
 import { formatFields, formatTable, writeErr, writeOut } from '../output.ts';
 
 const Connection = { url: z.string().optional(), token: z.string().optional(), json: z.boolean().optional() };
@@ -18,15 +19,60 @@ const ListOptions = z.strictObject({
 const ShowOptions = z.strictObject(Connection);
 const CancelOptions = z.strictObject({ ...Connection, reason: z.string().min(1).max(2_000).optional() });
 const WaitOptions = z.strictObject({ ...Connection, timeoutMs: z.coerce.number().int().min(0).max(MAX_WAIT_MS).optional() });
+const ProposeOptions = z.strictObject({
+  ...Connection,
+  actionType: z.string(),
+  title: z.string(),
+  args: z.string().optional(),
+  description: z.string().optional(),
+  department: z.string().optional(),
+  idempotencyKey: z.string().optional(),
+  ttlSeconds: z.coerce.number().optional(),
+  waitMs: z.coerce.number().int().min(0).max(MAX_WAIT_MS).optional(),
+});
 /** `tasks wait`'s exit code when the task is still parked at the timeout (1 and 2 are errors). */
 export const WAIT_TIMED_OUT = 3;
+/** `tasks propose`'s exit code when the action will not run: the task ended without completing (denied, rerouted, failed, …). */
+export const NOT_CLEARED = 4;
 
 /**
- * `tollgate tasks ls|show|wait|cancel`: tasks on a running server.
+ * `tollgate tasks propose|ls|show|wait|cancel`: tasks on a running server.
  * @example registerTaskCommands(program); // tollgate tasks ls --state parked --json
  */
 export function registerTaskCommands(program: Command): void {
   const tasks = program.command('tasks').description('tasks on a running server (--url, --token or TOLLGATE_URL, TOLLGATE_TOKEN)');
+  withConnection(tasks.command('propose').description('propose an action (as the agent of the token); exit 0 once it ran, 3 while parked, 4 when it will not run'))
+    .requiredOption('--action-type <type>', 'category:action, e.g. vcs:push')
+    .requiredOption('--title <text>', 'what the agent wants to do, for the approver')
+    .option('--args <json>', 'its arguments, a JSON object')
+    .option('--description <text>', 'more words for the approver')
+    .option('--department <name>', 'the agent\'s department, if its token allows')
+    .option('--idempotency-key <key>', 'a retry with the same key answers the first task instead of proposing again')
+    .option('--ttl-seconds <n>', 'the request lapses (denied) after this long, if the policy has not ended it sooner')
+    .option('--wait-ms <ms>', 'when it is parked, wait this long for a decision (0-60000)')
+    .action(async (raw: Record<string, unknown>) => {
+      const options = parseInput(ProposeOptions, raw, 'options');
+      const proposal = parseInput(
+        TaskSubmission,
+        {
+          actionType: options.actionType,
+          title: options.title,
+          ...(options.args !== undefined ? { args: jsonObjectOption(options.args, '--args') } : {}),
+          ...(options.description !== undefined ? { description: options.description } : {}),
+          ...(options.department !== undefined ? { department: options.department } : {}),
+          ...(options.idempotencyKey !== undefined ? { idempotencyKey: options.idempotencyKey } : {}),
+          ...(options.ttlSeconds !== undefined ? { ttlSeconds: options.ttlSeconds } : {}),
+        },
+        'proposal',
+      );
+      const client = clientFrom(options);
+      let { task } = await client.post('/api/v1/tasks', proposal, TaskAnswer);
+      if (task.state === 'parked' && options.waitMs) task = await waitFor(client, task.id, options.waitMs);
+      writeOut(options.json ? `${JSON.stringify({ task }, null, 2)}\n` : describeTask(task));
+      // What a script needs to know: may the agent go on (0), is a human still to decide (3), or not (4).
+      if (task.state === 'parked') process.exitCode = WAIT_TIMED_OUT;
+      else if (task.state !== 'completed') process.exitCode = NOT_CLEARED;
+    });
   withConnection(tasks.command('ls').description('list tasks, newest first'))
     .option('--state <state>', 'only tasks in this state')
     .option('--limit <n>', 'at most this many (1-200, default 50)')
@@ -48,9 +94,7 @@ export function registerTaskCommands(program: Command): void {
     .option('--timeout-ms <ms>', 'give up after this long (0-60000, default 30000); still parked then: exit code 3')
     .action(async (id: string, raw: Record<string, unknown>) => {
       const options = parseInput(WaitOptions, raw, 'options');
-      const task = await clientFrom(options).get(`/api/v1/tasks/${encodeURIComponent(parseInput(IdParam, id, 'task id'))}/wait`, TaskSchema, {
-        timeoutMs: options.timeoutMs,
-      });
+      const task = await waitFor(clientFrom(options), parseInput(IdParam, id, 'task id'), options.timeoutMs);
       writeOut(options.json ? `${JSON.stringify(task, null, 2)}\n` : describeTask(task));
       // Still parked: the wait timed out, which a script must be able to tell from a decision.
       if (task.state === 'parked') {
@@ -66,6 +110,11 @@ export function registerTaskCommands(program: Command): void {
       const { task } = await clientFrom(options).post(path, options.reason ? { reason: options.reason } : {}, TaskAnswer);
       writeOut(options.json ? `${JSON.stringify({ task }, null, 2)}\n` : `task ${task.id} is ${task.state}\n`);
     });
+}
+
+/** The task once it is no longer parked, or as it is after `timeoutMs` (the server's default when undefined). */
+function waitFor(client: ApiClient, taskId: string, timeoutMs: number | undefined): Promise<Task> {
+  return client.get(`/api/v1/tasks/${encodeURIComponent(taskId)}/wait`, TaskSchema, { timeoutMs });
 }
 
 function taskRow(task: Task): string[] {
