@@ -12,7 +12,8 @@ export interface BodyRule<S extends z.ZodType> {
   maxBytes?: number;
   /**
    * Called with the body's size once it is read, before it is decoded or validated (throw to
-   * refuse): what a route charges by size, so that an invalid body costs like a valid one.
+   * refuse): what a route charges by size, so that an invalid body costs like a valid one. A body
+   * found too large while it streamed in (no `content-length`) is charged what was read of it.
    */
   onRead?(bytes: number): void;
 }
@@ -47,9 +48,14 @@ export async function readMeasuredJsonBody<S extends z.ZodType>(request: Request
     throw new GateError('unsupported_media_type', `content-encoding ${encoding.slice(0, 100)} is not accepted; send the body uncompressed`);
   }
   const contentType = request.headers.get('content-type');
-  const bytes = await readCapped(request, maxBytes, () => {
-    if (!isJsonMediaType(contentType)) throw unsupported(contentType);
-  });
+  const bytes = await readCapped(
+    request,
+    maxBytes,
+    () => {
+      if (!isJsonMediaType(contentType)) throw unsupported(contentType);
+    },
+    rule.onRead,
+  );
   rule.onRead?.(bytes.length);
   if (bytes.length === 0) return { body: parseInput(rule.schema, {}, 'request body'), bytes: 0 };
   if (!isJsonMediaType(contentType)) throw unsupported(contentType);
@@ -104,7 +110,7 @@ export function isJsonMediaType(header: string | null): boolean {
 }
 
 /** Reads the whole body, failing as soon as it passes `maxBytes`; `onFirstByte` runs before any byte is kept. */
-async function readCapped(request: Request, maxBytes: number, onFirstByte: () => void): Promise<Uint8Array> {
+async function readCapped(request: Request, maxBytes: number, onFirstByte: () => void, onTooLarge?: (bytesRead: number) => void): Promise<Uint8Array> {
   if (!request.body) return new Uint8Array(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -116,7 +122,11 @@ async function readCapped(request: Request, maxBytes: number, onFirstByte: () =>
       if (value.length === 0) continue;
       if (total === 0) onFirstByte();
       total += value.length;
-      if (total > maxBytes) throw tooLarge(maxBytes);
+      if (total > maxBytes) {
+        // Read before it was known to be too large (no content-length): what was read is charged.
+        onTooLarge?.(total);
+        throw tooLarge(maxBytes);
+      }
       chunks.push(value);
     }
   } catch (error) {

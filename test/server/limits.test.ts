@@ -107,6 +107,18 @@ describe('limits per principal and per server (429 too_many_requests with Retry-
       expect((await h.call('POST', '/api/v1/tasks', { as: 'viewer', body: PROPOSALS.auto })).status).toBe(403);
     });
 
+    it('a body found too large as it streams in is charged what was read of it (413 declared up front costs nothing)', async () => {
+      h = new AppHarness({ limits: { proposalsPerSecond: 1, proposalBurst: 300 } });
+      const declared = await h.call('POST', '/api/v1/tasks', { raw: '{}', headers: { 'content-type': 'application/json', 'content-length': String(2 * 1024 * 1024) } });
+      expect(declared.status).toBe(413);
+      await h.submit(PROPOSALS.auto);
+      // No content-length: 1 MiB is read before the server knows it is too much, and that is paid for (256 tokens).
+      const streamed = await h.call('POST', '/api/v1/tasks', { raw: `{"title":"${'a'.repeat(1024 * 1024)}"}`, headers: { 'content-type': 'application/json' } });
+      expect(streamed.status).toBe(413);
+      const big = { ...PROPOSALS.auto, args: { content: 'a'.repeat(200 * 4_096) } }; // 201 tokens: more than is left
+      expect((await h.call('POST', '/api/v1/tasks', { body: big })).status).toBe(429);
+    });
+
     it('charges one token per started 4 KiB of body, so big proposals are limited harder', async () => {
       h = new AppHarness({ limits: { proposalsPerSecond: 4, proposalBurst: 10 } });
       const big = { ...PROPOSALS.auto, args: { content: 'a'.repeat(6 * 4_096) } }; // 7 tokens
