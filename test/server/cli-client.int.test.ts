@@ -14,6 +14,13 @@ import { tollgate } from './support/run-main.ts';
 describe('tollgate tasks / approvals against a server on loopback', () => {
   let server: RunningServer;
   const as = (who: 'agent' | 'alice' | 'bob' | 'carol' | 'viewer') => ['--url', server.url, '--token', tokenOf(who)];
+  /** Alice's vote over HTTP, while a CLI command runs in this process. */
+  const approveOverHttp = (approvalId: string) =>
+    fetch(`${server.url}/api/v1/approvals/${approvalId}/approve`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokenOf('alice')}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
   beforeAll(async () => {
     const engine = createEngine({ store: createMemoryStore() });
     server = await startServer({ engine, tokens: GRANTS, logger: createLogger('silent'), port: 0, sweepIntervalMs: 60_000 });
@@ -56,12 +63,7 @@ describe('tollgate tasks / approvals against a server on loopback', () => {
     // The CLI runs in this process with its output captured: the approval goes over HTTP meanwhile.
     const waiting = tollgate('tasks', 'wait', task.id, '--timeout-ms', '20000', '--json', ...as('viewer'));
     await new Promise((resolve) => setTimeout(resolve, 200));
-    const approved = await fetch(`${server.url}/api/v1/approvals/${task.approvalId}/approve`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${tokenOf('alice')}`, 'content-type': 'application/json' },
-      body: '{}',
-    });
-    expect(approved.status).toBe(200);
+    expect((await approveOverHttp(task.approvalId)).status).toBe(200);
     const decided = await waiting;
     expect([decided.code, decided.err]).toEqual([0, '']);
     // API.md: /wait answers as soon as the task is no longer parked (approved: on its way to completed).
@@ -82,12 +84,7 @@ describe('tollgate tasks / approvals against a server on loopback', () => {
     // The same key again answers the first task; waiting for a decision that comes meanwhile: exit 0.
     const waiting = tollgate('tasks', 'propose', '--action-type', 'vcs:push', '--title', 'Push', '--args', '{"branch":"release/2"}', '--idempotency-key', 'cli-1', '--wait-ms', '20000', '--json', ...as('agent'));
     await new Promise((resolve) => setTimeout(resolve, 200));
-    const approved = await fetch(`${server.url}/api/v1/approvals/${task.approvalId}/approve`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${tokenOf('alice')}`, 'content-type': 'application/json' },
-      body: '{}',
-    });
-    expect(approved.status).toBe(200);
+    expect((await approveOverHttp(task.approvalId)).status).toBe(200);
     const decided = await waiting;
     expect(JSON.parse(decided.out).task.id).toBe(task.id);
     expect(JSON.parse(decided.out).task.state).toMatch(/^(resumed|executing|completed)$/);
