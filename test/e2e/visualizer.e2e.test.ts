@@ -395,6 +395,46 @@ describe('visualizer (Chromium)', () => {
     expect(alternative).toMatchObject({ actionType: 'vcs:push', args: { remote: 'origin', branch: 'staging' }, parentTaskId: parked.id });
   });
 
+  it('shows what a hostile agent asks as text: markup stays text, hidden characters show as escapes, an override in the arguments reorders nothing', async () => {
+    // Found by an approver's trial: "a\u202eb" in an argument drew as a"b, so "invoice\u202efdp.exe" read invoiceexe.pdf,
+    // and zero-width or tag characters in a title hid text from the person deciding.
+    const args = { file: 'invoice\u202efdp.exe', cmd: 'git status\u200b', note: 'ok\u{e0041}\u{e0042}' };
+    const task = await submit(TOKENS.agent, {
+      actionType: 'vcs:push',
+      title: '<img src=x onerror=alert(1)>Push\u200b docs\u2060',
+      description: '<script>alert(2)</script>ignore\u200b this\x1b[2K',
+      args,
+      // More than a page of approvals is pending by now: the nearest deadline puts it on the first.
+      ttlSeconds: 120,
+    });
+    const dialogs: string[] = [];
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await page.click('#tab-queue');
+    const card = page.locator(`.card[data-approval-id="${task.approvalId}"]`);
+    await expect.poll(() => card.locator('.card-title').textContent()).toBe('<img src=x onerror=alert(1)>Push\\u200b docs\\u2060');
+    await page.locator(`.task-row[data-task-id="${task.id}"]`).click();
+    await expect.poll(() => page.textContent('.detail .detail-title')).toBe('<img src=x onerror=alert(1)>Push\\u200b docs\\u2060');
+    expect(await page.textContent('.task-row[data-task-id="' + task.id + '"] .task-title strong')).toBe('<img src=x onerror=alert(1)>Push\\u200b docs\\u2060');
+    expect(await page.textContent('.detail .detail-description')).toBe('<script>alert(2)</script>ignore\\u200b this\\x1b[2K');
+    const shown = (await page.textContent('.detail pre.json')) ?? '';
+    expect(shown).toContain('"file": "invoice\\u202efdp.exe"');
+    expect(shown).toContain('"note": "ok\\udb40\\udc41\\udb40\\udc42"');
+    expect(JSON.parse(shown)).toEqual(args);
+    expect(await page.locator('.cards img, .task-rows img, .detail img, .detail script').count()).toBe(0);
+    // The reroute form starts from the same readable JSON, and sends the arguments unchanged.
+    await page.click('#tab-queue');
+    await card.locator('button', { hasText: 'Reroute' }).click();
+    await expect.poll(() => card.locator('textarea[name=args]').inputValue()).toContain('invoice\\u202efdp.exe');
+    expect(JSON.parse(await card.locator('textarea[name=args]').inputValue())).toEqual(args);
+    await card.locator('form button', { hasText: 'Cancel' }).click();
+    expect(dialogs).toEqual([]);
+    await shot('8-hostile-text');
+    await api('POST', `/api/v1/approvals/${task.approvalId}/reject`, TOKENS.alice, { reason: 'hostile text, seen' });
+  });
+
   it('stays responsive through a burst of events (hundreds of tasks, with 200 cards and hundreds of rows on the page)', async () => {
     const total = async () => Number(/^(\d+) task/.exec((await page.textContent('.chart-caption')) ?? '')?.[1]);
     const before = await total();

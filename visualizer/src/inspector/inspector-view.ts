@@ -1,5 +1,6 @@
 import { type EventStream, followEventStream, type StreamStatus } from '../api/event-stream.ts';
 import type { InspectionRecord } from '../api/types.ts';
+import { visibleJson } from '../logic/visible-text.ts';
 import { activatable, h, replaceChildren } from '../ui/dom.ts';
 import { type ActorNode, buildActorTree, recordKind, recordSummary } from './actor-tree.ts';
 
@@ -126,7 +127,7 @@ export class InspectorView {
     replaceChildren(this.#log, shown.slice(-300).map((record) => this.#logItem(record)));
     if (atBottom && this.#log.parentElement) this.#log.parentElement.scrollTop = this.#log.parentElement.scrollHeight;
     const selected = this.#records.find((r) => r.seq === this.#selectedSeq) ?? this.#records.at(-1);
-    this.#record.textContent = selected ? JSON.stringify(selected, null, 2) : 'No record yet.';
+    this.#record.textContent = selected ? visibleJson(selected) : 'No record yet.';
     if (focusKey) (this.element.querySelector(`[data-key="${CSS.escape(focusKey)}"]`) as HTMLElement | null)?.focus();
   }
 

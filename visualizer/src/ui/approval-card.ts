@@ -3,6 +3,7 @@ import { formatCountdown, msUntil, urgency } from '../logic/countdown.ts';
 import { SETTLING_SENTENCE } from '../logic/card-settling.ts';
 import { type CardRefusal, cardRefusal, decisionLimit, votedSentence } from '../logic/decision-limit.ts';
 import { errorSentence, type UserAction } from '../logic/sentences.ts';
+import { visibleText } from '../logic/visible-text.ts';
 import type { RerouteBody } from '../logic/decision-forms.ts';
 import { rejectForm, rerouteForm } from './decision-form.ts';
 import { h, replaceChildren } from './dom.ts';
@@ -64,7 +65,7 @@ export class ApprovalCard {
         'div',
         { class: 'card-top' },
         h('span', { class: `risk risk-${approval.riskLevel}` }, approval.riskLevel),
-        h('h3', { id: titleId, class: 'card-title' }, approval.title),
+        h('h3', { id: titleId, class: 'card-title' }, visibleText(approval.title)),
         this.#countdown,
       ),
       this.#meta,

@@ -1,5 +1,6 @@
 import { ApiError } from '../api/problem.ts';
 import { checkReject, checkReroute, type FormCheck } from '../logic/decision-forms.ts';
+import { visibleJson } from '../logic/visible-text.ts';
 import { h } from './dom.ts';
 
 /** What a form does when it is valid: send, and resolve, or throw the server's error. */
@@ -51,7 +52,8 @@ export function rerouteForm(
     (value) => {
       args.control.placeholder = '{"branch": "staging"}';
       if (typed || value === null || Object.keys(value).length === 0) return;
-      const text = JSON.stringify(value, null, 2);
+      // Hidden characters as JSON escapes: the same arguments when sent, readable while edited.
+      const text = visibleJson(value);
       args.control.value = text;
       args.control.setAttribute('rows', String(Math.min(8, text.split('\n').length)));
     },

@@ -4,6 +4,7 @@ import { formatCountdown, msUntil } from '../logic/countdown.ts';
 import { quoted } from '../logic/quoted.ts';
 import { stateLabel, stateTone } from '../logic/state-style.ts';
 import { buildTimeline } from '../logic/timeline.ts';
+import { visibleJson, visibleText } from '../logic/visible-text.ts';
 import { type Child, h, replaceChildren } from './dom.ts';
 
 /** What the detail asks the page to do. */
@@ -15,6 +16,7 @@ export interface DetailActions {
 /**
  * The selected task: what it is, the verdict and the rules that matched, its approval and
  * votes, its arguments, and its timeline (history steps and audit entries, oldest first).
+ * Text from agents and executors shows its hidden characters as escapes (`visibleText`).
  * @example const detail = new TaskDetailView(actions); detail.show(live.detail);
  */
 export class TaskDetailView {
@@ -42,15 +44,15 @@ export class TaskDetailView {
         'header',
         { class: 'detail-head' },
         h('div', {}, h('span', { class: `pill tone-${stateTone(task.state)}` }, stateLabel(task.state)), ' ', h('span', { class: 'mono muted' }, task.id)),
-        h('h2', { class: 'detail-title' }, task.title),
-        h('p', { class: 'muted' }, h('span', { class: 'mono' }, task.actionType), ` · by ${task.agentId}`, task.department ? ` · ${task.department}` : '', ` · ${new Date(task.createdAt).toLocaleString()}`),
-        task.description ? h('p', {}, task.description) : null,
+        h('h2', { class: 'detail-title' }, visibleText(task.title)),
+        h('p', { class: 'muted' }, h('span', { class: 'mono' }, task.actionType), ` · by ${task.agentId}`, task.department ? ` · ${visibleText(task.department)}` : '', ` · ${new Date(task.createdAt).toLocaleString()}`),
+        task.description ? h('p', { class: 'detail-description' }, visibleText(task.description, { prose: true })) : null,
         h('button', { type: 'button', onclick: () => this.#actions.inspect(task.id) }, 'Inspect its actors'),
       ),
       section('Verdict', verdict(task)),
       approval ? section('Approval', approvalBlock(approval)) : null,
       outcome(task, this.#actions),
-      section('Arguments', h('pre', { class: 'json' }, JSON.stringify(task.args, null, 2))),
+      section('Arguments', h('pre', { class: 'json' }, visibleJson(task.args))),
       section('Timeline', timeline(task, audit)),
     );
   }
@@ -64,7 +66,7 @@ function verdict(task: Task): Child {
   const v = task.verdict;
   if (!v) return h('p', { class: 'muted' }, 'Not judged yet.');
   return [
-    h('p', {}, h('span', { class: `verdict verdict-${v.decision}` }, v.decision), ' ', v.reason),
+    h('p', {}, h('span', { class: `verdict verdict-${v.decision}` }, v.decision), ' ', visibleText(v.reason)),
     h(
       'dl',
       { class: 'facts' },
@@ -91,7 +93,7 @@ function approvalBlock(approval: Approval): Child {
       h('dd', {}, `${approval.approvals.length} of ${approval.requiredApprovals}`),
       approval.status === 'pending' ? [h('dt', {}, 'Deadline'), h('dd', {}, approval.expiresAt ? `${formatCountdown(left)} left` : 'none')] : null,
       approval.decidedBy ? [h('dt', {}, 'Decided by'), h('dd', {}, approval.decidedBy)] : null,
-      approval.decisionReason ? [h('dt', {}, 'Reason'), h('dd', {}, approval.decisionReason)] : null,
+      approval.decisionReason ? [h('dt', {}, 'Reason'), h('dd', {}, visibleText(approval.decisionReason))] : null,
     ),
     approval.approvals.length > 0
       ? h('ul', { class: 'votes-list' }, approval.approvals.map((vote) => h('li', {}, h('strong', {}, vote.by), ` approved ${new Date(vote.at).toLocaleTimeString()}`, vote.comment ? ` — ${quoted(vote.comment)}` : '')))
@@ -103,12 +105,12 @@ function outcome(task: Task, actions: DetailActions): Child {
   if (task.alternative) {
     return section(
       'Rerouted to',
-      h('p', {}, h('span', { class: 'mono' }, task.alternative.actionType), task.alternative.title ? ` — ${task.alternative.title}` : '', task.alternative.reason ? ` (${task.alternative.reason})` : ''),
+      h('p', {}, h('span', { class: 'mono' }, task.alternative.actionType), task.alternative.title ? ` — ${visibleText(task.alternative.title)}` : '', task.alternative.reason ? ` (${visibleText(task.alternative.reason)})` : ''),
       task.alternativeTaskId ? h('button', { type: 'button', class: 'link', onclick: () => actions.open(task.alternativeTaskId!) }, 'Open the alternative task') : null,
     );
   }
-  if (task.error) return section('Error', h('p', { class: 'error-text' }, h('span', { class: 'mono' }, task.error.code), ' ', task.error.message));
-  if (task.result !== null) return section('Result', h('pre', { class: 'json' }, JSON.stringify(task.result, null, 2)));
+  if (task.error) return section('Error', h('p', { class: 'error-text' }, h('span', { class: 'mono' }, task.error.code), ' ', visibleText(task.error.message)));
+  if (task.result !== null) return section('Result', h('pre', { class: 'json' }, visibleJson(task.result)));
   return null;
 }
 

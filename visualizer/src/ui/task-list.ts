@@ -3,6 +3,7 @@ import { formatAgo, refreshAgo } from '../logic/countdown.ts';
 import { stateLabel, stateTone } from '../logic/state-style.ts';
 import { distinctValues, matchesFilter, NO_FILTER, type TaskFilter } from '../logic/task-filter.ts';
 import { rovingTarget } from '../logic/roving-focus.ts';
+import { visibleText } from '../logic/visible-text.ts';
 import { activatable, h, replaceChildren } from './dom.ts';
 
 /** What the list needs from the page. */
@@ -154,13 +155,13 @@ export class TaskListView {
       'li',
       { class: `task-row${selected ? ' selected' : ''}`, 'data-task-id': task.id, 'aria-current': selected ? 'true' : null },
       h('span', { class: 'cell-state' }, h('span', { class: `pill tone-${stateTone(task.state)}` }, stateLabel(task.state))),
-      h('span', { class: 'task-title' }, h('strong', {}, task.title), h('small', { class: 'mono muted' }, task.id)),
+      h('span', { class: 'task-title' }, h('strong', {}, visibleText(task.title)), h('small', { class: 'mono muted' }, task.id)),
       h('span', { class: 'mono cell-action truncate' }, task.actionType),
       h('span', { class: 'cell-risk' }, task.riskLevel ? h('span', { class: `risk risk-${task.riskLevel}` }, task.riskLevel) : h('span', { class: 'muted' }, '—')),
       h('span', { class: 'truncate cell-agent' }, task.agentId),
       h('span', { class: 'muted cell-updated', title: task.updatedAt }, formatAgo(task.updatedAt, now)),
     );
-    activatable(row, () => this.#handlers.onSelect(task.id), `${task.title}, ${stateLabel(task.state)}, ${task.actionType}`);
+    activatable(row, () => this.#handlers.onSelect(task.id), `${visibleText(task.title)}, ${stateLabel(task.state)}, ${task.actionType}`);
     return row;
   }
 
