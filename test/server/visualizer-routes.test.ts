@@ -32,6 +32,11 @@ describe('visualizer routes', () => {
     expect(csp).toContain("script-src 'self'");
     expect(csp).toContain("connect-src 'self'");
     expect(csp).not.toContain('unsafe');
+    // Its Approve button cannot be framed by another page (clickjacking), by old browsers either.
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(page.headers.get('x-frame-options')).toBe('DENY');
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(page.headers.get('referrer-policy')).toBe('no-referrer');
     const html = await page.text();
     expect(html).toContain('/visualizer/app.js');
     expect(html).toContain('/visualizer/elk.js');

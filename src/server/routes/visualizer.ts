@@ -53,5 +53,8 @@ function send(c: Context<AppEnv>, contentType: string, text: string): Response {
     'content-security-policy': CONTENT_SECURITY_POLICY,
     'x-content-type-options': 'nosniff',
     'referrer-policy': 'no-referrer',
+    // frame-ancestors above is what current browsers obey; this is the same refusal for those that
+    // only know the older header: the Approve button is never under someone else's page.
+    'x-frame-options': 'DENY',
   });
 }
