@@ -55,7 +55,7 @@ describe('tollgate policy check', () => {
     const { stdout, code } = await cli('policy', 'check', file('ok.json', DEFAULT_POLICY));
     expect(code).toBe(0);
     expect(stdout).toContain(`policy ok: ${policyVersion(DEFAULT_POLICY)} (default-1)`);
-    expect(stdout).toMatch(/23 action types \(5 low, 7 medium, 8 high, 3 critical\); 0 hard-denied; autonomy semi .*5\/5 detectors on/);
+    expect(stdout).toMatch(/23 action types \(5 low, 7 medium, 8 high, 3 critical\); 0 hard-denied; autonomy semi .*6\/6 detectors on/);
   });
 
   it('prints JSON with --json, and warns about unknown detector ids', async () => {

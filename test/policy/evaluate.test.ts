@@ -37,7 +37,7 @@ describe('evaluate', () => {
     const relaxed = compilePolicy({ ...DEFAULT_POLICY, detectors: { disabled: ['git-history'] } });
     expect(relaxed.evaluate({ ...input, args: { command: 'git push --force' } }).decision).toBe('allow');
     expect(relaxed.evaluate({ ...input, args: { command: 'rm -rf /' } }).decision).toBe('deny');
-    expect(DEFAULT_DETECTORS.map((detector) => detector.id)).toEqual(['secrets', 'path-traversal', 'destructive-shell', 'destructive-sql', 'git-history']);
+    expect(DEFAULT_DETECTORS.map((detector) => detector.id)).toEqual(['secrets', 'path-traversal', 'destructive-shell', 'destructive-sql', 'git-history', 'remote-code']);
   });
 
   it('puts the hard-deny list before the detectors', () => {

@@ -118,16 +118,42 @@ export function commandsOf(scanned: ScannedString): SimpleCommand[] {
   return commands;
 }
 
+/**
+ * The program a shell or an interpreter "runs" when what it reads on standard input was piped
+ * from a downloader (`curl … | sh`): code from the network, unseen by the gate. Not a name any
+ * real command has (it has a space); the remote-code detector looks for it.
+ */
+export const DOWNLOADED_CODE = 'downloaded code';
+/** Programs that fetch a URL and can write what they fetched to standard output. */
+export const DOWNLOADERS = new Set(['curl', 'wget', 'fetch', 'http', 'https', 'xh', 'aria2c', 'iwr', 'invoke-webrequest', 'irm', 'invoke-restmethod']);
+/** Programs that run the text they read as code, with no argument (PowerShell's `iex`). */
+const EVALUATES_STDIN = new Set(['iex', 'invoke-expression']);
+
+/** Programs that pass what they read on to their output, so downloaded code stays downloaded code (`curl … | tee log | sh`). */
+const PASSES_THROUGH = new Set(['tee', 'cat', 'gunzip', 'zcat', 'gzip', 'bunzip2', 'bzcat', 'xz', 'xzcat', 'unxz', 'zstd', 'zstdcat', 'base64', 'tr', 'sed', 'head', 'tail', 'dd', 'iconv', 'dos2unix', 'stdbuf', 'pv']);
+
 function unwrapAll(commands: readonly ShellCommand[], depth: number, shared?: Budget): SimpleCommand[] {
   const found: SimpleCommand[] = [];
+  let fedDownloadedCode = false;
   commands.forEach((command, index) => {
     const before = commands[index - 1];
-    const fromPipe = before?.pipesInto ? echoed(before.words) : null;
+    let fromPipe: string | null = null;
+    if (before?.pipesInto) {
+      const passedOn = fedDownloadedCode && PASSES_THROUGH.has(basename(before.words[0] ?? ''));
+      fromPipe = echoed(before.words) ?? (passedOn ? DOWNLOADED_CODE : downloaded(before, depth, shared));
+    }
+    fedDownloadedCode = fromPipe === DOWNLOADED_CODE;
     const hereString = command.redirects.find((redirect) => redirect.op === '<<<')?.target ?? null;
     const budget = shared ?? { left: MAX_UNWRAPS };
     found.push(...unwrap(command.words, command.redirects, depth, hereString ?? fromPipe, budget));
   });
   return found;
+}
+
+/** {@link DOWNLOADED_CODE} when the command piping into the next one fetches from the network (through wrappers: `sudo curl …`). */
+function downloaded(command: ShellCommand, depth: number, shared?: Budget): string | null {
+  const budget = shared ?? { left: MAX_UNWRAPS };
+  return unwrap(command.words, [], depth, null, budget).some((inner) => DOWNLOADERS.has(inner.program)) ? DOWNLOADED_CODE : null;
 }
 
 /** What `echo …` / `printf …` writes, when a pipe feeds it to a shell. */
@@ -174,7 +200,12 @@ function unwrap(words: readonly string[], redirects: Redirect[], depth: number, 
   if (SHELLS.has(program)) {
     const { script, operands } = shellInvocation(args);
     if (script !== null) return nested(script);
+    // `bash -s -- args` and `bash -` read the script from standard input too.
+    if (stdin === DOWNLOADED_CODE && (operands === 0 || args.includes('-s') || args[args.length - operands] === '-')) return [{ program: DOWNLOADED_CODE, args: [], redirects }];
     if (operands === 0 && stdin !== null) return nested(stdin);
+  }
+  if (stdin === DOWNLOADED_CODE && (EVALUATES_STDIN.has(program) || (INTERPRETER.test(program) && readsProgramFromStdin(args)))) {
+    return [{ program, args, redirects }, { program: DOWNLOADED_CODE, args: [], redirects }];
   }
   if (INTERPRETER.test(program)) {
     // `python -c "os.system('rm -rf /')"`: what inline code hands to a shell is a command.
@@ -207,6 +238,13 @@ function shellInvocation(args: readonly string[]): { script: string | null; oper
   }
   const operands = args.length - Math.min(i, args.length);
   return { script: inline ? (args[i] ?? '') : null, operands };
+}
+
+/** Whether an interpreter's arguments leave its program to standard input: no script operand, or `-` (`python3 -`, `node`, `perl -w`). */
+function readsProgramFromStdin(args: readonly string[]): boolean {
+  if (args.some((word) => INLINE_CODE.has(word))) return false;
+  const operand = args.find((word) => !word.startsWith('-') || word === '-');
+  return operand === undefined || operand === '-';
 }
 
 /** Drops leading options (and the values of those that take one), assignments and positionals. */
