@@ -108,6 +108,12 @@ export function createApp(options: AppOptions): TollgateApp {
 
   const app = new Hono<AppEnv>();
   app.use('*', requestLog(logger, metrics));
+  // Every answer is what its content-type says, never sniffed into something a browser renders:
+  // a problem's detail may echo a path or a value the caller sent (`<script>` in a 404).
+  app.use('*', async (c, next) => {
+    await next();
+    c.res.headers.set('x-content-type-options', 'nosniff');
+  });
   mountRoutes(app, routes, { tokens, maxBodyBytes: options.maxBodyBytes ?? MAX_BODY_BYTES });
 
   const matchers = routes.map((route) => ({ method: route.method, matches: pathMatcher(route.path) }));

@@ -209,6 +209,8 @@ describe('fuzz: malformed requests', () => {
         statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
         expect(API_STATUSES.has(response.status), `${request.method} ${request.path} → ${response.status} ${text.slice(0, 200)}`).toBe(true);
         expect(response.headers.get('content-type')).toBe('application/problem+json');
+        // A detail may echo what was sent (`<script>` in a path): never sniffed into HTML.
+        expect(response.headers.get('x-content-type-options')).toBe('nosniff');
         const problem = JSON.parse(text);
         expect(problem).toMatchObject({ type: expect.stringMatching(/^urn:tollgate:problem:/), title: expect.any(String), status: response.status, detail: expect.any(String), code: expect.any(String) });
       }),

@@ -13,6 +13,7 @@ describe('tasks API', () => {
   it('submits: 201 with the settled task, agentId from the token', async () => {
     const auto = await h.call('POST', '/api/v1/tasks', { body: PROPOSALS.auto });
     expect(auto.status).toBe(201);
+    expect(auto.headers.get('x-content-type-options')).toBe('nosniff');
     expect(auto.body.task).toMatchObject({ state: 'completed', agentId: 'agent-1', result: { cleared: true }, approvalId: null });
     const parked = await h.call('POST', '/api/v1/tasks', { body: { ...PROPOSALS.human, department: 'platform', metadata: { ticket: 'OPS-1' } } });
     expect(parked.status).toBe(201);
