@@ -27,12 +27,29 @@ const NAMED: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t'
  * @example printable('ok\x1b[2K\rDeploy docs') // 'ok\\x1b[2K\\rDeploy docs'
  */
 export function printable(text: string): string {
-  return text.replace(UNPRINTABLE, (char) => {
-    const named = NAMED[char];
-    if (named) return named;
-    const code = char.charCodeAt(0);
-    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
-  });
+  return text.replace(UNPRINTABLE, escaped).replace(WORD, unmasked);
+}
+
+function escaped(char: string): string {
+  const named = NAMED[char];
+  if (named) return named;
+  const code = char.charCodeAt(0);
+  return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+}
+
+/** A word of letters, digits and `.-_@:/` (one pass: each word is then tested on its own, so the whole is linear). */
+const WORD = /[\p{L}\p{N}.@:/_-]+/gu;
+const LATIN = /\p{Script=Latin}/u;
+const LOOK_ALIKE = /[\p{Script=Cyrillic}\p{Script=Greek}\p{Script=Armenian}]/gu;
+
+/**
+ * A word that mixes Latin letters with Cyrillic, Greek or Armenian ones is a look-alike
+ * (`pаypal.com` with a Cyrillic `а`): its non-Latin letters are written as escapes so that it
+ * cannot pass for the word it imitates. Words wholly in one script are left as they are.
+ */
+function unmasked(word: string): string {
+  LOOK_ALIKE.lastIndex = 0;
+  return LATIN.test(word) && LOOK_ALIKE.test(word) ? word.replace(LOOK_ALIKE, escaped) : word;
 }
 
 /**

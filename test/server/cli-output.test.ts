@@ -18,6 +18,13 @@ describe('the CLI\'s human output', () => {
     );
   });
 
+  it('unmasks look-alike words: Cyrillic, Greek or Armenian letters inside a Latin word are escaped, one-script text is not', () => {
+    expect(printable('https://p\u0430ypal.com/login')).toBe('https://p\\u0430ypal.com/login');
+    expect(printable('admin@g\u043e\u043egle.com')).toBe('admin@g\\u043e\\u043egle.com');
+    expect(printable('x\u03bfr')).toBe('x\\u03bfr');
+    for (const text of ['Привет мир', 'Ελληνικά και English', 'Grüße, naïve café', 'Բարեւ']) expect(printable(text)).toBe(text);
+  });
+
   it('keeps one line per table row and per field, whatever the cells hold', () => {
     const table = formatTable(['id', 'title'], [['1', 'a\nforged  row'], ['2', 'b']]);
     expect(table.split('\n')).toHaveLength(5);
