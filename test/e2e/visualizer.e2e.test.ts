@@ -105,6 +105,16 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
+/**
+ * Opens a card's review (what is asked) and waits until its request is on screen, as an approver
+ * must before any decision is offered.
+ */
+async function review(card: ReturnType<Page['locator']>): Promise<void> {
+  const toggle = card.locator('button.review-toggle');
+  if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+  await card.locator('.card-review pre.json').first().waitFor();
+}
+
 /** What the toasts say, without the bidi isolates around quoted text (U+2068, U+2069). */
 const toastText = async () => (await page.textContent('.toasts'))?.replace(/[\u2068\u2069]/g, '') ?? '';
 
@@ -150,8 +160,43 @@ describe('visualizer (Chromium)', () => {
     await shot('1-live');
   });
 
-  it('approves from the queue and shows the task completing', async () => {
+  it('approves from the queue only after the request is on screen, and shows the task completing', async () => {
+    // Found by an approver's trial: Approve sat on the card, one click from arguments never seen.
     const card = page.locator('.card', { hasText: 'Push the release branch' });
+    expect(await card.locator('button', { hasText: 'Approve' }).isVisible()).toBe(false);
+    // The task is read when the card is opened (held here, to see the card while it waits).
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const { taskId } = await api('GET', `/api/v1/approvals/${await card.getAttribute('data-approval-id')}`, TOKENS.alice);
+    const task = await api('GET', `/api/v1/tasks/${taskId}`, TOKENS.alice);
+    let continued: Promise<void> = Promise.resolve();
+    await page.route(
+      `**/api/v1/tasks/${taskId}`,
+      (route) => {
+        continued = held.then(() => route.continue());
+      },
+      { times: 1 },
+    );
+    try {
+      await card.locator('button', { hasText: 'Review request' }).click();
+      expect(await card.locator('button.review-toggle').getAttribute('aria-expanded')).toBe('true');
+      await expect.poll(() => card.locator('.decision-note').textContent()).toBe('Reading the request… Deciding waits until its arguments are on screen.');
+      for (const verb of ['Approve', 'Reject', 'Reroute']) expect(await card.locator('button', { hasText: verb }).isDisabled()).toBe(true);
+      expect(await card.locator('button', { hasText: 'Approve' }).getAttribute('title')).toMatch(/^Reading the request/);
+      release();
+    } finally {
+      release();
+      await continued;
+      await page.unroute(`**/api/v1/tasks/${taskId}`);
+    }
+    await expect.poll(() => card.locator('.card-review pre.json').textContent()).toBe('{\n  "branch": "release/1.4"\n}');
+    expect(await card.locator('.review-reason').textContent()).toBe(`${task.verdict.decision} ${task.verdict.reason}`);
+    expect(await card.locator('.card-review [aria-label="Matched rules"] li').allTextContents()).toEqual(task.verdict.matchedRules);
+    await expect.poll(() => card.locator('button', { hasText: 'Approve' }).isDisabled()).toBe(false);
+    expect(await card.locator('.decision-note').isVisible()).toBe(false);
+    await shot('2-review-before-approve');
     await card.locator('button', { hasText: 'Approve' }).click();
     await expect.poll(toastText).toContain('Approved “Push the release branch” — the task is completed');
     // The toast covers no button of the queue, and takes no click (found by a new-user trial: it hid the next card's Approve).
@@ -212,12 +257,14 @@ describe('visualizer (Chromium)', () => {
   it('refuses a rejection without a reason, then rejects with one', async () => {
     await page.click('#tab-queue');
     const card = page.locator('.card', { hasText: 'Email the customer' });
+    await review(card);
+    expect(await card.locator('.card-review pre.json').textContent()).toContain('"to": "ops@customer.example"');
     await card.locator('button', { hasText: 'Reject' }).click();
     await card.locator('form button[type=submit]').click();
     await expect.poll(() => card.locator('.field-error').textContent()).toBe('Give a reason: the agent and the audit log will see it.');
-    expect(await card.locator('textarea').getAttribute('aria-invalid')).toBe('true');
+    expect(await card.locator('textarea[name=reason]').getAttribute('aria-invalid')).toBe('true');
     await shot('3-reject-needs-reason');
-    await card.locator('textarea').fill('Wait for the incident review');
+    await card.locator('textarea[name=reason]').fill('Wait for the incident review');
     await card.locator('form button[type=submit]').click();
     await expect.poll(toastText).toContain('Rejected “Email the customer about the outage” — the task is denied');
     await expect.poll(() => badge('denied').textContent()).toBe('1');
@@ -232,15 +279,33 @@ describe('visualizer (Chromium)', () => {
     expect(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { getAttribute(name: string): string | null } } }).document.activeElement.getAttribute('data-state'))).not.toBeNull();
     await page.click('.filters button:has-text("Clear")');
     await expect.poll(() => page.locator('.task-row').count()).toBe(4);
-    // From the top of the page, the first Tab offers the queue; two more reach a card's Approve.
+    // From the top of the page, the first Tab offers the queue; the next a card's review; Enter opens it,
+    // and Tab goes through what is asked (the arguments' box scrolls by keyboard) to Approve.
     await page.reload();
-    await page.waitForSelector('.cards .card button:not([aria-disabled])');
+    await page.waitForSelector('.cards .card button.review-toggle');
+    const focused = () => page.evaluate(() => (globalThis as any).document.activeElement?.textContent);
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => (globalThis as any).document.activeElement?.textContent)).toBe('Skip to the approval queue');
+    expect(await focused()).toBe('Skip to the approval queue');
     await page.keyboard.press('Enter');
     expect(await page.evaluate(() => (globalThis as any).document.activeElement?.id)).toBe('queue-title');
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => (globalThis as any).document.activeElement?.textContent)).toBe('Approve');
+    expect(await focused()).toBe('Review request');
+    await page.keyboard.press('Enter');
+    const first = page.locator('.cards .card').first();
+    await expect.poll(() => first.locator('.card-review pre.json').textContent()).toBe('{\n  "version": "1.4.0"\n}');
+    await expect.poll(() => first.locator('button', { hasText: 'Approve' }).isDisabled()).toBe(false);
+    await expect.poll(() => first.evaluate((card) => card.classList.contains('settling'))).toBe(false);
+    expect(await focused()).toBe('Hide request');
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('Open task');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => (globalThis as any).document.activeElement?.getAttribute('aria-label'))).toBe('Arguments of this request');
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('Approve');
+    for (let i = 0; i < 3; i++) await page.keyboard.press('Shift+Tab');
+    expect(await focused()).toBe('Hide request');
+    await page.keyboard.press('Enter');
+    expect(await first.locator('.card-review').isVisible()).toBe(false);
     // The task list is one tab stop: the arrow keys move between its rows, Tab leaves it.
     const focusedTask = () => page.evaluate(() => (globalThis as any).document.activeElement?.dataset?.taskId ?? null);
     const ids = await page.locator('.task-row').evaluateAll((rows) => rows.map((row) => (row as any).dataset.taskId as string));
@@ -276,9 +341,18 @@ describe('visualizer (Chromium)', () => {
     await page.click('#tab-queue');
     const first = await submit(TOKENS.agent, { actionType: 'vcs:push', title: 'Push topic branch A', args: { branch: 'topic/a' }, ttlSeconds: 600 });
     const second = await submit(TOKENS.agent, { actionType: 'vcs:push', title: 'Push topic branch B', args: { branch: 'topic/b' }, ttlSeconds: 610 });
+    // Cards under B, so that the queue can scroll A's opened card into view with room to spare.
+    const fillers = await Promise.all([620, 630, 640, 650].map((ttlSeconds, i) => submit(TOKENS.agent, { actionType: 'vcs:push', title: `Push filler branch ${i}`, args: { branch: `filler/${i}` }, ttlSeconds })));
     const firstCard = page.locator('.card', { hasText: 'Push topic branch A' });
     const secondCard = page.locator('.card', { hasText: 'Push topic branch B' });
     await expect.poll(() => secondCard.count()).toBe(1);
+    // Both reviewed (the same layout): B's Approve can come to sit where A's was.
+    await review(firstCard);
+    await review(secondCard);
+    await expect.poll(() => secondCard.locator('button', { hasText: 'Approve' }).isDisabled()).toBe(false);
+    // A's Approve in view with enough queue under it: near the end of the queue's scroll, A's
+    // going would pull every card down (the scroll's clamp) instead of B up.
+    await firstCard.locator('button', { hasText: 'Approve' }).scrollIntoViewIfNeeded();
     // The pointer rests on A's Approve (and A has settled: its button takes clicks).
     await expect.poll(() => firstCard.evaluate((card) => card.classList.contains('settling'))).toBe(false);
     const box = (await firstCard.locator('button', { hasText: 'Approve' }).boundingBox())!;
@@ -299,6 +373,7 @@ describe('visualizer (Chromium)', () => {
     await expect.poll(() => secondCard.evaluate((card) => card.classList.contains('settling'))).toBe(false);
     await page.mouse.click(x, y);
     await expect.poll(toastText).toContain('Approved “Push topic branch B”');
+    for (const filler of fillers) await api('POST', `/api/v1/approvals/${filler.approvalId}/reject`, TOKENS.alice, { reason: 'filler' });
   });
 
   it('streams the inspection of a task’s actors', async () => {
@@ -347,6 +422,7 @@ describe('visualizer (Chromium)', () => {
     expect(await page.textContent('.queue-more')).toContain(`The 200 most urgent of ${pending} pending approvals`);
     // Her vote on a two-approver item: the card says it waits for another approver, and Approve is off.
     const deploy = page.locator('.card', { hasText: 'Deploy 1.4.0 to production' });
+    await review(deploy);
     await deploy.locator('button', { hasText: 'Approve' }).click();
     await expect.poll(() => deploy.locator('.card-voted').textContent()).toBe('You approved (1 of 2); waiting for another approver.');
     expect(await deploy.locator('button', { hasText: 'Approve' }).isDisabled()).toBe(true);
@@ -363,6 +439,7 @@ describe('visualizer (Chromium)', () => {
     );
     expect(await critical.locator('button', { hasText: 'Approve' }).isDisabled()).toBe(true);
     const high = page.locator('.card', { hasText: 'Push topic branch 0' }).first();
+    await review(high);
     // (Enabled once the card has settled where it appeared.)
     await expect.poll(() => high.locator('button', { hasText: 'Approve' }).isDisabled()).toBe(false);
     expect(await high.locator('.card-limit').count()).toBe(0);
@@ -380,6 +457,7 @@ describe('visualizer (Chromium)', () => {
     const parked = await submit(TOKENS.agent, { actionType: 'vcs:push', title: 'Push straight to main', args: { remote: 'origin', branch: 'main' }, ttlSeconds: 60 });
     await page.click('#tab-queue');
     const card = page.locator('.card', { hasText: 'Push straight to main' });
+    await review(card);
     await card.locator('button', { hasText: 'Reroute' }).click();
     expect(await card.locator('input[name=actionType]').inputValue()).toBe('vcs:push');
     // The arguments arrive with the task: the person edits them instead of typing them again.
@@ -426,6 +504,13 @@ describe('visualizer (Chromium)', () => {
     expect(await page.locator('.cards img, .task-rows img, .detail img, .detail script').count()).toBe(0);
     // The reroute form starts from the same readable JSON, and sends the arguments unchanged.
     await page.click('#tab-queue');
+    // The card's review shows the same escaped arguments and description before any decision.
+    await review(card);
+    const reviewed = (await card.locator('.card-review pre.json').textContent()) ?? '';
+    expect(reviewed).toContain('"file": "invoice\\u202efdp.exe"');
+    expect(JSON.parse(reviewed)).toEqual(args);
+    expect(await card.locator('.review-description').textContent()).toBe('<script>alert(2)</script>ignore\\u200b this\\x1b[2K');
+    expect(await page.locator('.cards script, .cards img').count()).toBe(0);
     await card.locator('button', { hasText: 'Reroute' }).click();
     await expect.poll(() => card.locator('textarea[name=args]').inputValue()).toContain('invoice\\u202efdp.exe');
     expect(JSON.parse(await card.locator('textarea[name=args]').inputValue())).toEqual(args);
@@ -433,6 +518,63 @@ describe('visualizer (Chromium)', () => {
     expect(dialogs).toEqual([]);
     await shot('8-hostile-text');
     await api('POST', `/api/v1/approvals/${task.approvalId}/reject`, TOKENS.alice, { reason: 'hostile text, seen' });
+  });
+
+  it('shows what is asked before a decision: a force push and a DELETE without WHERE with their arguments, SecOps reasons, matched rules and suggestion; a failed read keeps the decisions off', async () => {
+    // Found by an approver's trial: a card offered Approve beside a title, and a vcs:push whose
+    // arguments said --force or a db:mutate whose SQL had no WHERE could be approved unseen.
+    const push = await submit(TOKENS.agent, { actionType: 'vcs:push', title: 'Sync the release branch', description: 'Brings origin up to date.', args: { cmd: 'git push --force origin main' }, ttlSeconds: 100 });
+    const wipe = await submit(TOKENS.agent, { actionType: 'db:mutate', title: 'Tidy the users table', args: { sql: 'DELETE FROM users' }, ttlSeconds: 110 });
+    await page.click('#tab-queue');
+    const pushCard = page.locator(`.card[data-approval-id="${push.approvalId}"]`);
+    const wipeCard = page.locator(`.card[data-approval-id="${wipe.approvalId}"]`);
+    await review(pushCard);
+    expect(JSON.parse((await pushCard.locator('.card-review pre.json').first().textContent()) ?? '')).toEqual({ cmd: 'git push --force origin main' });
+    expect(await pushCard.locator('.review-description').textContent()).toBe('Brings origin up to date.');
+    expect(await pushCard.locator('.review-reason').textContent()).toBe(`${push.verdict.decision} ${push.verdict.reason}`);
+    const rules = await pushCard.locator('[aria-label="Matched rules"] li').allTextContents();
+    expect(rules).toEqual(push.verdict.matchedRules);
+    expect(rules).toContain('detector:git-push-force');
+    // SecOps' suggested reroute is shown, and Reroute… starts from it.
+    const suggested = push.verdict.suggestedAlternative;
+    expect(suggested?.args).toBeDefined();
+    expect(await pushCard.locator('.review-suggestion').textContent()).toContain(`Reroute to ${suggested.actionType}`);
+    expect(JSON.parse((await pushCard.locator('pre.json[aria-label="Arguments SecOps suggests"]').textContent()) ?? '')).toEqual(suggested.args);
+    await expect.poll(() => pushCard.locator('button', { hasText: 'Reroute' }).isDisabled()).toBe(false);
+    await pushCard.locator('button', { hasText: 'Reroute' }).click();
+    expect(await pushCard.locator('input[name=actionType]').inputValue()).toBe(suggested.actionType);
+    await expect.poll(async () => JSON.parse((await pushCard.locator('textarea[name=args]').inputValue()) || 'null')).toEqual(suggested.args);
+    await pushCard.locator('form button', { hasText: 'Cancel' }).click();
+    await shot('10-review-force-push');
+    // A read that fails leaves every decision off and says so; trying again shows the request.
+    await page.route(`**/api/v1/tasks/${wipe.id}`, (route) => route.fulfill({ status: 503, contentType: 'application/problem+json', body: JSON.stringify({ type: 'about:blank', title: 'x', status: 503, detail: 'store down', code: 'store_unavailable' }) }));
+    try {
+      await wipeCard.locator('button.review-toggle').click();
+      await expect.poll(() => wipeCard.locator('.decision-note').textContent()).toMatch(/^The request could not be read, so it cannot be decided here: /);
+      for (const verb of ['Approve', 'Reject', 'Reroute']) expect(await wipeCard.locator('button', { hasText: verb }).isDisabled()).toBe(true);
+      expect(await wipeCard.locator('pre.json').count()).toBe(0);
+    } finally {
+      await page.unroute(`**/api/v1/tasks/${wipe.id}`);
+    }
+    await wipeCard.locator('button', { hasText: 'Try again' }).click();
+    await expect.poll(() => wipeCard.locator('.card-review pre.json').textContent()).toBe('{\n  "sql": "DELETE FROM users"\n}');
+    expect(await wipeCard.locator('.review-reason').textContent()).toBe(`${wipe.verdict.decision} ${wipe.verdict.reason}`);
+    expect(await wipeCard.locator('[aria-label="Matched rules"] li').allTextContents()).toEqual(wipe.verdict.matchedRules);
+    // Rejected from the review, by keyboard.
+    await expect.poll(() => wipeCard.locator('button', { hasText: 'Reject' }).isDisabled()).toBe(false);
+    await expect.poll(() => wipeCard.evaluate((card) => card.classList.contains('settling'))).toBe(false);
+    await wipeCard.locator('button', { hasText: 'Reject' }).focus();
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('No WHERE: this deletes every user');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => wipeCard.locator('textarea[name=reason]').count()).toBe(1);
+    await wipeCard.locator('form button[type=submit]').focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(toastText).toContain('Rejected “Tidy the users table” — the task is denied');
+    // The decided card is gone and focus went on to the card that took its place, not to the page.
+    await expect.poll(() => wipeCard.count()).toBe(0);
+    await expect.poll(() => page.evaluate(() => (globalThis as any).document.activeElement?.classList.contains('review-toggle'))).toBe(true);
+    await api('POST', `/api/v1/approvals/${push.approvalId}/reject`, TOKENS.alice, { reason: 'force push, seen' });
   });
 
   it('keeps all of a long request in view: unbroken text wraps in the panel, a long argument wraps instead of running off to the right, and many say how many', async () => {
@@ -448,6 +590,23 @@ describe('visualizer (Chromium)', () => {
       ttlSeconds: 120,
     });
     const overflow = (selector: string) => page.locator(selector).first().evaluate((element) => element.scrollWidth - element.clientWidth);
+    // On its card the 500-character title takes two lines (it made a ~550 px card that pushed the
+    // others out of view); opened, the card shows all of it.
+    await page.click('#tab-queue');
+    const longCard = page.locator(`.card[data-approval-id="${long.approvalId}"]`);
+    const title = longCard.locator('.card-title');
+    await expect.poll(() => title.textContent()).toBe('A'.repeat(500));
+    const clamp = () => title.evaluate((element) => ({ hidden: element.scrollHeight - element.clientHeight, lines: Math.round(element.clientHeight / Number.parseFloat((globalThis as any).getComputedStyle(element).lineHeight)) }));
+    expect((await clamp()).lines).toBe(2);
+    expect((await clamp()).hidden).toBeGreaterThan(100);
+    expect((await longCard.boundingBox())!.height).toBeLessThan(150);
+    await review(longCard);
+    expect((await clamp()).hidden).toBe(0);
+    expect((await clamp()).lines).toBeGreaterThan(5);
+    expect(await overflow(`.card[data-approval-id="${long.approvalId}"] .card-review pre.json`)).toBe(0);
+    expect(await longCard.locator('.card-review .args-size').first().textContent()).toMatch(/^3 lines, 3,\d{3} characters/);
+    await longCard.locator('button.review-toggle').click();
+    expect((await clamp()).lines).toBe(2);
     await page.locator(`.task-row[data-task-id="${long.id}"]`).click();
     await expect.poll(() => page.textContent('.detail .detail-title')).toBe('A'.repeat(500));
     for (const selector of ['.detail', '.detail .detail-title', '.detail .detail-description', '.detail pre.json']) expect([selector, await overflow(selector)]).toEqual([selector, 0]);

@@ -206,11 +206,7 @@ export class App {
       reject: (approval, body) => decide(approval, 'reject', body),
       reroute: (approval, body) => decide(approval, 'reroute', body),
       openTask: (taskId) => void this.#open(taskId),
-      taskArgs: (taskId) =>
-        this.#live.api.get<Task>(`/api/v1/tasks/${encodeURIComponent(taskId)}`).then(
-          (task) => task.args,
-          () => null,
-        ),
+      readTask: (taskId) => this.#live.api.get<Task>(`/api/v1/tasks/${encodeURIComponent(taskId)}`),
     };
   }
 }

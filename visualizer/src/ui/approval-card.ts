@@ -1,10 +1,12 @@
-import type { Approval, Principal } from '../api/types.ts';
-import { formatCountdown, msUntil, urgency } from '../logic/countdown.ts';
+import type { Approval, Principal, Task } from '../api/types.ts';
 import { SETTLING_SENTENCE } from '../logic/card-settling.ts';
+import { formatCountdown, msUntil, urgency } from '../logic/countdown.ts';
+import type { RerouteBody } from '../logic/decision-forms.ts';
 import { type CardRefusal, cardRefusal, decisionLimit, votedSentence } from '../logic/decision-limit.ts';
+import { decisionControls, reviewGate } from '../logic/review-gate.ts';
 import { errorSentence, type UserAction } from '../logic/sentences.ts';
 import { visibleText } from '../logic/visible-text.ts';
-import type { RerouteBody } from '../logic/decision-forms.ts';
+import { CardReview } from './card-review.ts';
 import { rejectForm, rerouteForm } from './decision-form.ts';
 import { h, replaceChildren } from './dom.ts';
 
@@ -14,14 +16,15 @@ export interface CardActions {
   reject(approval: Approval, body: { reason: string }): Promise<void>;
   reroute(approval: Approval, body: RerouteBody): Promise<void>;
   openTask(taskId: string): void;
-  /** The arguments of a task (what a reroute starts from); null when they cannot be read. */
-  taskArgs(taskId: string): Promise<Record<string, unknown> | null>;
+  /** The task an approval is for (`GET /tasks/{id}`): what the approver reviews before deciding. */
+  readTask(taskId: string): Promise<Task>;
 }
 
 /**
- * One pending approval in the queue: risk, what and who, votes, a live countdown, and the
- * three decisions. Updated in place when the approval changes, so a half-typed reason
- * survives refreshes of the queue.
+ * One pending approval in the queue: risk, what and who, votes and a live countdown; opened
+ * ("Review request"), what is asked — arguments, description, SecOps' reasons — and under it the
+ * three decisions, which stay off until that is on screen. Updated in place when the approval
+ * changes, so an open review and a half-typed reason survive refreshes of the queue.
  * @example const card = new ApprovalCard(approval, principal, actions); queue.append(card.element);
  */
 export class ApprovalCard {
@@ -35,9 +38,15 @@ export class ApprovalCard {
   readonly #message: HTMLElement;
   /** "You approved; waiting for another approver": the principal's own vote is in. */
   readonly #voted: HTMLElement;
+  /** Why the decisions are off while the review is open ("Reading the request…"). */
+  readonly #decisionNote: HTMLElement;
   readonly #formSlot: HTMLElement;
-  readonly #buttons: HTMLButtonElement[];
-  #refusal: CardRefusal | null = null;
+  readonly #review: CardReview;
+  readonly #buttons: Record<'approve' | 'reject' | 'reroute', HTMLButtonElement>;
+  readonly #refusal: CardRefusal | null;
+  #busy = false;
+  /** Focus was in the card when a decision was sent (a button disabled while it is sent drops focus). */
+  #focusedWhenSent = false;
   /** Until when (performance.now()) decisions are ignored: the card just moved or appeared. */
   #steadyAt = 0;
   #shows = '';
@@ -52,49 +61,54 @@ export class ApprovalCard {
     this.#votes = h('span', { class: 'votes' });
     this.#message = h('p', { class: 'card-message', role: 'alert', hidden: true });
     this.#voted = h('p', { class: 'card-voted', hidden: true });
+    this.#decisionNote = h('p', { class: 'decision-note muted', 'aria-live': 'polite' });
     this.#formSlot = h('div', { class: 'form-slot' });
-    const approve = h('button', { type: 'button', class: 'primary', onclick: () => void this.#approve() }, 'Approve');
-    const reject = h('button', { type: 'button', class: 'danger-outline', onclick: () => this.#open('reject') }, 'Reject');
-    const reroute = h('button', { type: 'button', onclick: () => this.#open('reroute') }, 'Reroute…');
-    this.#buttons = [approve, reject, reroute];
-    const titleId = `approval-${cssSafe(approval.id)}-title`;
+    this.#buttons = {
+      approve: h('button', { type: 'button', class: 'primary', onclick: () => void this.#approve() }, 'Approve'),
+      reject: h('button', { type: 'button', class: 'danger-outline', onclick: () => this.#open('reject') }, 'Reject'),
+      reroute: h('button', { type: 'button', onclick: () => this.#open('reroute') }, 'Reroute…'),
+    };
+    const decisions = h(
+      'div',
+      { class: 'card-decisions' },
+      h(
+        'div',
+        { class: 'decision-buttons' },
+        this.#buttons.approve,
+        this.#buttons.reject,
+        this.#buttons.reroute,
+        // Over the buttons while the card settles: a click aimed at the card that was here lands on this.
+        h('p', { class: 'settle-note', 'aria-hidden': 'true' }, SETTLING_SENTENCE),
+      ),
+      this.#decisionNote,
+      this.#formSlot,
+    );
+    const idBase = `approval-${cssSafe(approval.id)}`;
+    this.#review = new CardReview(`${idBase}-review`, approval.taskId, (taskId) => actions.readTask(taskId), decisions, () => this.#syncDecisions());
     this.element = h(
       'li',
-      { class: `card risk-edge-${approval.riskLevel}`, 'data-approval-id': approval.id, 'aria-labelledby': titleId },
+      { class: `card risk-edge-${approval.riskLevel}`, 'data-approval-id': approval.id, 'aria-labelledby': `${idBase}-title` },
       h(
         'div',
         { class: 'card-top' },
         h('span', { class: `risk risk-${approval.riskLevel}` }, approval.riskLevel),
-        h('h3', { id: titleId, class: 'card-title' }, visibleText(approval.title)),
+        h('h3', { id: `${idBase}-title`, class: 'card-title' }, visibleText(approval.title)),
         this.#countdown,
       ),
       this.#meta,
-      h(
-        'div',
-        { class: 'card-actions' },
-        approve,
-        reject,
-        reroute,
-        h('button', { type: 'button', class: 'link', onclick: () => actions.openTask(approval.taskId) }, 'Open task'),
-        // Over the buttons while the card settles: a click aimed at the card that was here lands on this.
-        h('p', { class: 'settle-note', 'aria-hidden': 'true' }, SETTLING_SENTENCE),
-      ),
+      h('div', { class: 'card-actions' }, this.#review.toggle, h('button', { type: 'button', class: 'link', onclick: () => actions.openTask(approval.taskId) }, 'Open task')),
       this.#voted,
+      this.#review.element,
       this.#message,
-      this.#formSlot,
     );
-    this.update(approval);
     // Not theirs to decide (no deciding role, their own request, above their limit): say so at
     // once, rather than after a refused click.
     this.#refusal = cardRefusal(approval, principal);
     if (this.#refusal) {
-      for (const button of this.#buttons) {
-        button.disabled = true;
-        button.title = this.#refusal.reason;
-      }
       this.element.classList.add('not-yours');
-      if (this.#refusal.sentence) this.#message.before(h('p', { class: 'card-limit muted' }, this.#refusal.sentence));
+      if (this.#refusal.sentence) this.#voted.before(h('p', { class: 'card-limit muted' }, this.#refusal.sentence));
     }
+    this.update(approval);
   }
 
   get approval(): Approval {
@@ -120,8 +134,8 @@ export class ApprovalCard {
       this.#votes,
     );
     const voted = approval.approvals.map((vote) => vote.by);
-    this.#showVoted();
     this.#votes.textContent = `${approval.approvals.length} of ${approval.requiredApprovals} approval${approval.requiredApprovals === 1 ? '' : 's'}${voted.length > 0 ? ` (${voted.join(', ')})` : ''}`;
+    this.#syncDecisions();
     this.#countdown.dataset.expires = approval.expiresAt ?? '';
     this.tick(Date.now());
   }
@@ -141,18 +155,29 @@ export class ApprovalCard {
   unsettle(ms: number): void {
     this.#steadyAt = Math.max(this.#steadyAt, performance.now() + ms);
     this.element.classList.add('settling');
-    for (const button of this.#buttons) button.setAttribute('aria-disabled', 'true');
+    for (const button of Object.values(this.#buttons)) button.setAttribute('aria-disabled', 'true');
     if (this.#settleTimer !== null) clearTimeout(this.#settleTimer);
     this.#settleTimer = setTimeout(() => {
       this.#settleTimer = null;
       this.element.classList.remove('settling');
-      for (const button of this.#buttons) button.removeAttribute('aria-disabled');
+      for (const button of Object.values(this.#buttons)) button.removeAttribute('aria-disabled');
     }, Math.max(0, this.#steadyAt - performance.now()));
   }
 
   /** Whether the card has stayed where it is long enough to be decided. */
   get settled(): boolean {
     return performance.now() >= this.#steadyAt;
+  }
+
+  /** Whether keyboard focus is inside the card (the queue moves it on when the card goes). */
+  get hasFocus(): boolean {
+    const active = document.activeElement;
+    return this.element.contains(active) || (this.#focusedWhenSent && (active === null || active === document.body));
+  }
+
+  /** Moves keyboard focus to the card's "Review request" button. */
+  focus(): void {
+    this.#review.toggle.focus();
   }
 
   /** Shows a sentence on the card (an error, or that it was decided elsewhere). */
@@ -162,32 +187,35 @@ export class ApprovalCard {
   }
 
   async #approve(): Promise<void> {
-    if (!this.settled) return;
+    if (!this.settled || !this.#controls().approve.enabled) return;
     this.say(null);
-    this.#busy(true);
+    this.#setBusy(true);
     try {
       await this.#actions.approve(this.#approval);
     } catch (error) {
       this.say(this.#explain(error, 'approve'));
     } finally {
-      this.#busy(false);
+      this.#setBusy(false);
     }
   }
 
   #open(kind: 'reject' | 'reroute'): void {
-    if (!this.settled) return;
+    const load = this.#review.load;
+    if (!this.settled || !this.#controls()[kind].enabled || load.status !== 'loaded') return;
     this.say(null);
     const close = () => {
       replaceChildren(this.#formSlot);
       this.element.classList.remove('deciding');
-      this.#buttons[kind === 'reject' ? 1 : 2]?.focus();
+      this.#buttons[kind].focus();
     };
+    // Reroute starts from SecOps' suggestion when it made one, else from the request itself.
+    const suggested = load.task.verdict?.suggestedAlternative;
     const form =
       kind === 'reject'
         ? rejectForm((body) => this.#whenSettled(() => this.#actions.reject(this.#approval, body)), (error) => this.#explain(error, 'reject'), close)
         : rerouteForm((body) => this.#whenSettled(() => this.#actions.reroute(this.#approval, body)), (error) => this.#explain(error, 'reroute'), close, {
-            actionType: this.#approval.actionType,
-            args: this.#actions.taskArgs(this.#approval.taskId),
+            actionType: suggested?.actionType ?? this.#approval.actionType,
+            args: Promise.resolve(suggested ? (suggested.args ?? null) : load.task.args),
           });
     this.element.classList.add('deciding');
     replaceChildren(this.#formSlot, form);
@@ -195,31 +223,44 @@ export class ApprovalCard {
 
   /** Sends a form's decision only when the card has settled (the form moved with it). */
   #whenSettled(send: () => Promise<void>): Promise<void> {
-    return this.settled ? send() : Promise.reject(new CardMovedError());
+    if (!this.settled) return Promise.reject(new CardMovedError());
+    this.#focusedWhenSent = this.element.contains(document.activeElement);
+    return send();
   }
 
   #explain(error: unknown, action: UserAction): string {
     if (error instanceof CardMovedError) return error.message;
-    const principal = this.#principal;
-    const maxRisk = decisionLimit(principal);
+    const maxRisk = decisionLimit(this.#principal);
     return errorSentence(error, action, { riskLevel: this.#approval.riskLevel, ...(maxRisk ? { maxRisk } : {}) });
   }
 
-  #busy(busy: boolean): void {
-    for (const button of this.#buttons) button.disabled = busy || this.#refusal !== null;
+  #setBusy(busy: boolean): void {
+    if (busy) this.#focusedWhenSent = this.element.contains(document.activeElement);
+    this.#busy = busy;
     this.element.setAttribute('aria-busy', String(busy));
-    if (!busy) this.#showVoted();
+    this.#syncDecisions();
   }
 
-  /** Their vote is in: Approve again would be refused (already_voted), so it is off and the card says what it waits for. */
-  #showVoted(): void {
-    const sentence = this.#refusal ? null : votedSentence(this.#approval, this.#principal);
-    this.#voted.textContent = sentence ?? '';
-    this.#voted.hidden = sentence === null;
-    const approve = this.#buttons[0];
-    if (!approve || this.#refusal) return;
-    approve.disabled = sentence !== null || this.element.getAttribute('aria-busy') === 'true';
-    approve.title = sentence ?? '';
+  #controls(): ReturnType<typeof decisionControls> {
+    const voted = this.#refusal ? null : votedSentence(this.#approval, this.#principal);
+    return decisionControls({ refusal: this.#refusal, gate: reviewGate(this.#approval, this.#review.load), voted, busy: this.#busy });
+  }
+
+  /** Turns each decision on or off, with why: refusal, what is not reviewed yet, a vote already in. */
+  #syncDecisions(): void {
+    const voted = this.#refusal ? null : votedSentence(this.#approval, this.#principal);
+    this.#voted.textContent = voted ?? '';
+    this.#voted.hidden = voted === null;
+    const controls = this.#controls();
+    for (const kind of ['approve', 'reject', 'reroute'] as const) {
+      const control = controls[kind];
+      this.#buttons[kind].disabled = !control.enabled;
+      this.#buttons[kind].title = control.reason ?? '';
+    }
+    // The card already says a refusal and a vote; what the review still waits for is said here.
+    const gate = reviewGate(this.#approval, this.#review.load);
+    this.#decisionNote.textContent = this.#refusal ? '' : (gate.reason ?? '');
+    this.#decisionNote.hidden = this.#decisionNote.textContent === '';
   }
 }
 

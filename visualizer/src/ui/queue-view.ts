@@ -59,8 +59,11 @@ export class QueueView {
     this.#note.hidden = decides || principal === null;
     this.#note.textContent = principal ? `Signed in as ${principal.id} (${principal.roles.join(', ')}): you can watch the queue; deciding needs the approver or admin role.` : '';
     const ids = new Set(approvals.map((approval) => approval.id));
+    // A card decided (here or elsewhere) while focus is in it: focus goes on to the card that takes its place.
+    let focusFrom: number | null = null;
     for (const [id, card] of this.#cards) {
       if (ids.has(id)) continue;
+      if (card.hasFocus) focusFrom = [...this.#list.children].indexOf(card.element);
       this.#resizes.unobserve(card.element);
       card.element.remove();
       this.#cards.delete(id);
@@ -81,6 +84,7 @@ export class QueueView {
       }
       previous = card.element;
     }
+    if (focusFrom !== null) this.#focusCardAt(focusFrom);
     this.#count.textContent = String(total);
     this.#count.setAttribute('aria-label', `${total} pending`);
     const limit = decisionLimit(principal);
@@ -101,6 +105,18 @@ export class QueueView {
     replaceChildren(this.#list);
     this.#more.hidden = true;
     this.#tickEverySecond(false);
+  }
+
+  /** Focuses the card now at `index` (the last one when the list got shorter); none left: the queue's heading. */
+  #focusCardAt(index: number): void {
+    const element = this.#list.children[Math.min(index, this.#list.children.length - 1)];
+    const card = [...this.#cards.values()].find((candidate) => candidate.element === element);
+    if (card) card.focus();
+    else {
+      const heading = this.element.querySelector<HTMLElement>('#queue-title');
+      heading?.setAttribute('tabindex', '-1');
+      heading?.focus();
+    }
   }
 
   /** Reads where every card sits (one layout, after the queue changed) and unsettles those that moved. */

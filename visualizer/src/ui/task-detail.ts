@@ -4,7 +4,9 @@ import { formatCountdown, msUntil } from '../logic/countdown.ts';
 import { quoted } from '../logic/quoted.ts';
 import { stateLabel, stateTone } from '../logic/state-style.ts';
 import { buildTimeline } from '../logic/timeline.ts';
+import { showArguments } from '../logic/request-summary.ts';
 import { visibleJson, visibleText } from '../logic/visible-text.ts';
+import { argumentsBlock } from './arguments-block.ts';
 import { type Child, h, replaceChildren } from './dom.ts';
 
 /** What the detail asks the page to do. */
@@ -52,7 +54,7 @@ export class TaskDetailView {
       section('Verdict', verdict(task)),
       approval ? section('Approval', approvalBlock(approval)) : null,
       outcome(task, this.#actions),
-      argumentsSection(visibleJson(task.args)),
+      section('Arguments', ...argumentsBlock(showArguments(task.args), 'Arguments')),
       section('Timeline', timeline(task, audit)),
     );
   }
@@ -60,17 +62,6 @@ export class TaskDetailView {
 
 function section(title: string, ...body: Child[]): HTMLElement {
   return h('section', { class: 'detail-section' }, h('h3', {}, title), ...body);
-}
-
-/** Lines beyond which the arguments box scrolls (its max-height): the size is said above it. */
-const ARGS_LINES_SHOWN = 12;
-
-/** The arguments; when they are longer than the box shows, how long, so a tail of them is not taken for all. */
-function argumentsSection(json: string): HTMLElement {
-  const lines = json.split('\n').length;
-  const long = lines > ARGS_LINES_SHOWN || json.length > 1_500;
-  const size = long ? h('p', { class: 'muted args-size' }, `${lines.toLocaleString('en')} lines, ${json.length.toLocaleString('en')} characters — scroll the box to read them all.`) : null;
-  return section('Arguments', size, h('pre', { class: 'json' }, json));
 }
 
 function verdict(task: Task): Child {
