@@ -12,6 +12,7 @@ import { mountRoutes } from './mount-routes.ts';
 import { problemFromError, problemOf, problemResponse } from './problem.ts';
 import { MAX_BODY_BYTES } from './request-body.ts';
 import { createRequestLimits, type RequestLimitOptions } from './request-limits.ts';
+import { allowedHosts } from './allowed-hosts.ts';
 import { requestLog } from './request-log.ts';
 import { type AppEnv, pathMatcher, type Route, type RouteDeps } from './route.ts';
 import { approvalRoutes } from './routes/approvals.ts';
@@ -60,6 +61,11 @@ export interface AppOptions {
   limits?: RequestLimitOptions;
   /** Where the limits read time; default the engine's clock. */
   clock?: Clock;
+  /**
+   * Host names (`Host` header, port ignored) the server answers; others get 403 — against DNS
+   * rebinding of a server on a local interface. Default: any.
+   */
+  allowedHosts?: readonly string[];
 }
 
 /** The Hono app, with the routes it mounted (the OpenAPI document and 405s are built from them). */
@@ -108,6 +114,7 @@ export function createApp(options: AppOptions): TollgateApp {
 
   const app = new Hono<AppEnv>();
   app.use('*', requestLog(logger, metrics));
+  if (options.allowedHosts && options.allowedHosts.length > 0) app.use('*', allowedHosts(options.allowedHosts));
   // Every answer is what its content-type says, never sniffed into something a browser renders:
   // a problem's detail may echo a path or a value the caller sent (`<script>` in a 404).
   app.use('*', async (c, next) => {

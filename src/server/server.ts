@@ -44,6 +44,8 @@ export interface ServerOptions {
   inspection?: InspectionHub;
   /** What one token can make the server do; default `DEFAULT_REQUEST_LIMITS`. */
   limits?: RequestLimitOptions;
+  /** Host names the server answers (others: 403), against DNS rebinding; default any. */
+  allowedHosts?: readonly string[];
 }
 
 /** A server that is listening. */
@@ -110,6 +112,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {}),
     ...(options.inspection ? { inspection: options.inspection } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.allowedHosts ? { allowedHosts: options.allowedHosts } : {}),
   });
   gate.route(app.fetch);
   const address = server.address() as AddressInfo;

@@ -37,6 +37,10 @@ const ServeOptions = z.strictObject({
   proposalBurst: z.coerce.number().int().min(1).max(1_000_000),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   demo: z.boolean().optional(),
+  allowedHosts: z
+    .string()
+    .regex(/^[a-z0-9.:[\]-]+(,[a-z0-9.:[\]-]+)*$/i, 'host names separated by commas, e.g. localhost,127.0.0.1,gate.example.com')
+    .optional(),
 });
 type ServeOptions = z.infer<typeof ServeOptions>;
 
@@ -69,6 +73,7 @@ export function registerServeCommand(program: Command): void {
     .option('--proposal-rate <n>', `POST /api/v1/tasks tokens per second per principal (a proposal costs 1 per started ${DEFAULT_REQUEST_LIMITS.proposalBytesPerToken / 1024} KiB of body); 0: no limit`, String(DEFAULT_REQUEST_LIMITS.proposalsPerSecond))
     .option('--proposal-burst <n>', 'proposal tokens a principal may spend at once (its bucket)', String(DEFAULT_REQUEST_LIMITS.proposalBurst))
     .option('--worker-id <id>', 'this worker’s id in task leases (default: local on SQLite, unique per process on PostgreSQL)')
+    .option('--allowed-hosts <names>', 'answer only requests whose Host is one of these names (comma-separated, e.g. localhost,127.0.0.1): against DNS rebinding; default any')
     .option('--demo', `demo mode: ${DEMO_DB}, tokens in ${DEMO_TOKENS} (made on first run), demo tasks parked`)
     .action(async (raw: Record<string, unknown>) => {
       const options = parseInput(ServeOptions, raw, 'serve options');
@@ -122,6 +127,7 @@ async function serve(options: ServeOptions): Promise<void> {
       sweepIntervalMs: options.sweepIntervalMs,
       inspection,
       limits: { maxStreamsPerPrincipal: options.maxStreamsPerPrincipal, proposalsPerSecond: options.proposalRate, proposalBurst: options.proposalBurst },
+      ...(options.allowedHosts ? { allowedHosts: options.allowedHosts.split(',') } : {}),
     });
   } catch (error) {
     shutdown.cancel();
