@@ -544,7 +544,18 @@ describe('visualizer (Chromium)', () => {
     await pushCard.locator('button', { hasText: 'Reroute' }).click();
     expect(await pushCard.locator('input[name=actionType]').inputValue()).toBe(suggested.actionType);
     await expect.poll(async () => JSON.parse((await pushCard.locator('textarea[name=args]').inputValue()) || 'null')).toEqual(suggested.args);
-    await pushCard.locator('form button', { hasText: 'Cancel' }).click();
+    // Escape closes the form first (focus back on Reroute…), then the card (focus back on its Review button).
+    const focused = () => page.evaluate(() => (globalThis as any).document.activeElement?.textContent);
+    await pushCard.locator('textarea[name=args]').focus();
+    await page.keyboard.press('Escape');
+    expect(await pushCard.locator('form').count()).toBe(0);
+    expect(await pushCard.locator('.card-review').isVisible()).toBe(true);
+    expect(await focused()).toBe('Reroute…');
+    await page.keyboard.press('Escape');
+    expect(await pushCard.locator('.card-review').isVisible()).toBe(false);
+    expect(await pushCard.locator('button.review-toggle').getAttribute('aria-expanded')).toBe('false');
+    expect(await focused()).toBe('Review request');
+    await review(pushCard);
     await shot('10-review-force-push');
     // A read that fails leaves every decision off and says so; trying again shows the request.
     await page.route(`**/api/v1/tasks/${wipe.id}`, (route) => route.fulfill({ status: 503, contentType: 'application/problem+json', body: JSON.stringify({ type: 'about:blank', title: 'x', status: 503, detail: 'store down', code: 'store_unavailable' }) }));

@@ -101,6 +101,14 @@ export class ApprovalCard {
       this.#review.element,
       this.#message,
     );
+    // Escape closes the open review (after any form in it, which takes the first Escape) and
+    // gives focus back to the button that opened it.
+    this.element.addEventListener('keydown', (event) => {
+      if (event.key !== 'Escape' || event.defaultPrevented || !this.#review.isOpen) return;
+      event.preventDefault();
+      this.#review.setOpen(false);
+      this.#review.toggle.focus();
+    });
     // Not theirs to decide (no deciding role, their own request, above their limit): say so at
     // once, rather than after a refused click.
     this.#refusal = cardRefusal(approval, principal);

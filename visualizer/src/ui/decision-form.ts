@@ -116,7 +116,10 @@ function decisionForm<T>(verb: string, fields: Field[], read: () => FormCheck<T>
     message.hidden = text === null;
   };
   form.addEventListener('keydown', (event) => {
-    if (event.key === 'Escape') close();
+    if (event.key !== 'Escape') return;
+    // Handled: the card around the form closes on the next Escape, not on this one.
+    event.preventDefault();
+    close();
   });
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
