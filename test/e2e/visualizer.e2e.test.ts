@@ -557,6 +557,12 @@ describe('visualizer (Chromium)', () => {
     expect(await focused()).toBe('Review request');
     await review(pushCard);
     await shot('10-review-force-push');
+    // The Task tab's detail shows the suggestion too, escaped as the card shows it.
+    await pushCard.locator('button', { hasText: 'Open task' }).click();
+    await expect.poll(() => page.textContent('.detail .detail-title')).toBe('Sync the release branch');
+    expect(await page.textContent('.detail .detail-suggestion')).toContain(`SecOps suggests instead: reroute to ${suggested.actionType}`);
+    expect(JSON.parse((await page.locator('.detail pre.json[aria-label="Arguments SecOps suggests"]').textContent()) ?? '')).toEqual(suggested.args);
+    await page.click('#tab-queue');
     // A read that fails leaves every decision off and says so; trying again shows the request.
     await page.route(`**/api/v1/tasks/${wipe.id}`, (route) => route.fulfill({ status: 503, contentType: 'application/problem+json', body: JSON.stringify({ type: 'about:blank', title: 'x', status: 503, detail: 'store down', code: 'store_unavailable' }) }));
     try {

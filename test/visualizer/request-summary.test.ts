@@ -55,6 +55,11 @@ describe('what an approver reads on a card before deciding', () => {
     });
   });
 
+  it('escapes the suggested action type like the rest of the suggestion', () => {
+    const verdict = { decision: 'escalate' as const, reason: 'r', matchedRules: [], policyVersion: 'p1', argsHash: 'h', suggestedAlternative: { actionType: 'vcs:pսsh\u200b' } };
+    expect(summarizeRequest({ ...base, verdict } as Task).suggestion?.actionType).toBe('vcs:p\\u057dsh\\u200b');
+  });
+
   it('says when there is no description, no verdict and no suggestion', () => {
     expect(summarizeRequest(base)).toEqual({ title: 'Push the release', description: null, args: { json: '{}', size: null }, verdict: null, suggestion: null });
   });

@@ -54,7 +54,7 @@ export function summarizeRequest(task: Task): RequestSummary {
     verdict: verdict ? { decision: verdict.decision, reason: visibleText(verdict.reason), matchedRules: verdict.matchedRules.map((rule) => visibleText(rule)) } : null,
     suggestion: suggested
       ? {
-          actionType: suggested.actionType,
+          actionType: visibleText(suggested.actionType),
           args: suggested.args ? showArguments(suggested.args) : null,
           title: suggested.title ? visibleText(suggested.title) : null,
           reason: suggested.reason ? visibleText(suggested.reason) : null,

@@ -4,7 +4,7 @@ import { formatCountdown, msUntil } from '../logic/countdown.ts';
 import { quoted } from '../logic/quoted.ts';
 import { stateLabel, stateTone } from '../logic/state-style.ts';
 import { buildTimeline } from '../logic/timeline.ts';
-import { showArguments } from '../logic/request-summary.ts';
+import { showArguments, summarizeRequest } from '../logic/request-summary.ts';
 import { visibleJson, visibleText } from '../logic/visible-text.ts';
 import { argumentsBlock } from './arguments-block.ts';
 import { type Child, h, replaceChildren } from './dom.ts';
@@ -16,7 +16,7 @@ export interface DetailActions {
 }
 
 /**
- * The selected task: what it is, the verdict and the rules that matched, its approval and
+ * The selected task: what it is, the verdict, the rules that matched and the reroute SecOps suggested, its approval and
  * votes, its arguments, and its timeline (history steps and audit entries, oldest first).
  * Text from agents and executors shows its hidden characters as escapes (`visibleText`).
  * @example const detail = new TaskDetailView(actions); detail.show(live.detail);
@@ -80,6 +80,17 @@ function verdict(task: Task): Child {
       h('dd', { class: 'mono' }, v.policyVersion),
     ),
     v.matchedRules.length > 0 ? h('ul', { class: 'chips', 'aria-label': 'Matched rules' }, v.matchedRules.map((rule) => h('li', { class: 'chip mono' }, rule))) : h('p', { class: 'muted' }, 'No rule matched.'),
+    suggestion(task),
+  ];
+}
+
+/** The reroute SecOps suggested (escaped as the queue card shows it), when it suggested one. */
+function suggestion(task: Task): Child {
+  const suggested = summarizeRequest(task).suggestion;
+  if (!suggested) return null;
+  return [
+    h('p', { class: 'detail-suggestion' }, 'SecOps suggests instead: reroute to ', h('span', { class: 'mono' }, suggested.actionType), suggested.title ? ` — ${suggested.title}` : '', suggested.reason ? ` (${suggested.reason})` : ''),
+    suggested.args ? argumentsBlock(suggested.args, 'Arguments SecOps suggests') : null,
   ];
 }
 
