@@ -376,6 +376,50 @@ describe('visualizer (Chromium)', () => {
     for (const filler of fillers) await api('POST', `/api/v1/approvals/${filler.approvalId}/reject`, TOKENS.alice, { reason: 'filler' });
   });
 
+  it('a click never decides the approval that slid under the pointer when the queue, scrolled to its end, pulls the cards above a decided one down', async () => {
+    // Found by a trial: at the end of the queue's scroll, a card going shortens the list, the
+    // scroll position clamps, and every card above it moves down on screen without moving in the list.
+    await page.click('#tab-queue');
+    const [above, aimed, going] = await Promise.all(
+      ['W', 'X', 'R'].map((name, i) => submit(TOKENS.agent, { actionType: 'vcs:push', title: `Push slide branch ${name}`, args: { branch: `slide/${name.toLowerCase()}` }, ttlSeconds: 3_000 + 10 * i })),
+    );
+    const cardOf = (approvalId: string) => page.locator(`.card[data-approval-id="${approvalId}"]`);
+    const [aboveCard, aimedCard, goingCard] = [cardOf(above.approvalId), cardOf(aimed.approvalId), cardOf(going.approvalId)];
+    // A taller window, so that at the end of the queue's scroll the aimed card's Approve is in view.
+    await page.setViewportSize({ width: 1280, height: 1300 });
+    // All three reviewed (the same layout): the card above comes to sit where the aimed one was.
+    for (const card of [aboveCard, aimedCard, goingCard]) await review(card);
+    await expect.poll(() => aboveCard.locator('button', { hasText: 'Approve' }).isDisabled()).toBe(false);
+    const scroller = page.locator('.queue-scroll');
+    await scroller.evaluate((element) => {
+      element.scrollTop = element.scrollHeight;
+    });
+    expect(await scroller.evaluate((element) => element.scrollTop > 0 && element.scrollTop + element.clientHeight >= element.scrollHeight - 1)).toBe(true);
+    await expect.poll(() => aimedCard.evaluate((card) => card.classList.contains('settling'))).toBe(false);
+    await expect.poll(() => aboveCard.evaluate((card) => card.classList.contains('settling'))).toBe(false);
+    const box = (await aimedCard.locator('button', { hasText: 'Approve' }).boundingBox())!;
+    const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
+    await page.mouse.move(x, y);
+    const cardAt = () => page.evaluate(([px, py]) => (globalThis as any).document.elementFromPoint(px, py)?.closest('.card')?.dataset.approvalId ?? '', [x, y]);
+    expect(await cardAt()).toBe(aimed.approvalId);
+    // Someone else decides the card below: the list shortens, the scroll clamps, the card above slides under the pointer...
+    await api('POST', `/api/v1/approvals/${going.approvalId}/approve`, TOKENS.bob, {});
+    await expect.poll(() => goingCard.count()).toBe(0);
+    expect(await cardAt()).toBe(above.approvalId);
+    // ...and it says it just moved: the click meant for the aimed card does not approve it.
+    expect(await page.evaluate(([px, py]) => (globalThis as any).document.elementFromPoint(px, py)?.className, [x, y])).toBe('settle-note');
+    await page.mouse.click(x, y);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await api('GET', `/api/v1/approvals/${above.approvalId}`, TOKENS.alice)).toMatchObject({ status: 'pending', approvals: [] });
+    // Scrolling by hand moves nothing under a pointer unseen: it does not make the cards settle again.
+    await expect.poll(() => aboveCard.evaluate((card) => card.classList.contains('settling'))).toBe(false);
+    await page.mouse.wheel(0, -40);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await aboveCard.evaluate((card) => card.classList.contains('settling'))).toBe(false);
+    for (const approval of [above, aimed]) await api('POST', `/api/v1/approvals/${approval.approvalId}/reject`, TOKENS.alice, { reason: 'slide test' });
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
   it('streams the inspection of a task’s actors', async () => {
     const parked = await submit(TOKENS.agent, { actionType: 'db:mutate', title: 'Backfill invoice totals', args: { sql: 'UPDATE invoices SET total = net + tax WHERE total IS NULL' } });
     await page.locator('.task-row', { hasText: 'Backfill invoice totals' }).click();

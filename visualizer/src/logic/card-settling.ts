@@ -11,8 +11,9 @@ export const SETTLING_SENTENCE = 'The queue just changed: check this card before
 
 /**
  * Where each card of the queue sits (its offset in the list, in CSS pixels) and since when, so
- * the queue can tell which cards moved under a pointer. Times are injected: `now` is whatever
- * monotonic clock the caller uses.
+ * the queue can tell which cards moved under a pointer — in the list, or on screen with the list
+ * itself (its scroll position clamped when it got shorter). Times are injected: `now` is
+ * whatever monotonic clock the caller uses.
  * @example
  * const positions = new CardPositions();
  * positions.note([['a-1', 0], ['a-2', 140]], 0); // ['a-1', 'a-2'] (they just appeared)
@@ -24,14 +25,18 @@ export class CardPositions {
   /**
    * Records where the cards are now and returns the ids of those that appeared or moved since
    * the last note. Cards not listed are forgotten (a card that comes back counts as new).
+   * @param scrolledBy how far the list's scroll position moved with the change being noted (a
+   *   clamp when it got shorter; never the person's own scrolling): a card moved on screen when
+   *   its offset did not follow it, even if it kept its place in the list.
+   * @example positions.note([['a-1', 0]], 300, -140) // ['a-1'] (the list scrolled back under it)
    */
-  note(positions: Iterable<readonly [id: string, top: number]>, now: number): string[] {
+  note(positions: Iterable<readonly [id: string, top: number]>, now: number, scrolledBy = 0): string[] {
     const moved: string[] = [];
     const present = new Set<string>();
     for (const [id, top] of positions) {
       present.add(id);
       const seen = this.#seen.get(id);
-      if (seen && Math.abs(seen.top - top) < 1) continue;
+      if (seen && Math.abs(seen.top - top) < 1 && Math.abs(seen.top - (top - scrolledBy)) < 1) continue;
       this.#seen.set(id, { top, since: now });
       moved.push(id);
     }

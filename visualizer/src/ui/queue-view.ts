@@ -26,6 +26,7 @@ export class QueueView {
   readonly #positions = new CardPositions();
   /** Cards also move when one above them grows or shrinks (a vote, a message, a form). */
   readonly #resizes = new ResizeObserver(() => this.#notePositions());
+  readonly #scroller: HTMLElement;
 
   constructor(actions: CardActions) {
     this.#actions = actions;
@@ -45,7 +46,7 @@ export class QueueView {
       { class: 'queue', 'aria-labelledby': 'queue-title' },
       h('header', { class: 'panel-head' }, h('h2', { id: 'queue-title' }, 'Pending approvals'), this.#count, h('span', { class: 'muted' }, 'riskiest and most urgent first')),
       this.#note,
-      h('div', { class: 'queue-scroll' }, this.#list, this.#more, this.#empty),
+      (this.#scroller = h('div', { class: 'queue-scroll' }, this.#list, this.#more, this.#empty)),
     );
   }
 
@@ -58,6 +59,10 @@ export class QueueView {
     const decides = principal ? principal.roles.some((role) => role === 'approver' || role === 'admin') : false;
     this.#note.hidden = decides || principal === null;
     this.#note.textContent = principal ? `Signed in as ${principal.id} (${principal.roles.join(', ')}): you can watch the queue; deciding needs the approver or admin role.` : '';
+    // A card can move on screen while it keeps its place in the list: at the end of the scroll,
+    // a card going shortens the list, the scroll position clamps, and every card above it slides
+    // down under the pointer. What the scroll did during the change is noted with it.
+    const scrolledFrom = this.#scrollOffset();
     const ids = new Set(approvals.map((approval) => approval.id));
     // A card decided (here or elsewhere) while focus is in it: focus goes on to the card that takes its place.
     let focusFrom: number | null = null;
@@ -94,7 +99,7 @@ export class QueueView {
     this.#more.textContent = sentence;
     this.#empty.hidden = approvals.length > 0;
     this.#tickEverySecond(approvals.some((approval) => approval.expiresAt !== null));
-    this.#notePositions();
+    this.#notePositions(this.#scrollOffset() - scrolledFrom);
   }
 
   /** Clears the queue (signed out). */
@@ -119,14 +124,24 @@ export class QueueView {
     }
   }
 
-  /** Reads where every card sits (one layout, after the queue changed) and unsettles those that moved. */
-  #notePositions(): void {
+  /**
+   * Reads where every card sits (one layout, after the queue changed) and unsettles those that
+   * moved in the list or, with the scroll position (`scrolledBy`), on screen. Offsets and scroll
+   * positions, not bounding boxes: a box per card per change is a measurement too many with 200 cards.
+   */
+  #notePositions(scrolledBy = 0): void {
     const now = performance.now();
     const moved = this.#positions.note(
       [...this.#cards].map(([id, card]) => [id, card.element.offsetTop] as const),
       now,
+      scrolledBy,
     );
     for (const id of moved) this.#cards.get(id)?.unsettle(this.#positions.settlingLeft(id, now));
+  }
+
+  /** How far the queue and the page are scrolled: what moves every card on screen at once. */
+  #scrollOffset(): number {
+    return this.#scroller.scrollTop + window.scrollY;
   }
 
   #tickEverySecond(on: boolean): void {
