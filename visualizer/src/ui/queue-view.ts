@@ -41,12 +41,13 @@ export class QueueView {
       h('p', { class: 'empty-title' }, 'Nothing waits for a decision.'),
       h('p', { class: 'muted' }, 'When an agent proposes an action that needs a human, it appears here at once — riskiest and most urgent first.'),
     );
+    this.#scroller = h('div', { class: 'queue-scroll' }, this.#list, this.#more, this.#empty);
     this.element = h(
       'section',
       { class: 'queue', 'aria-labelledby': 'queue-title' },
       h('header', { class: 'panel-head' }, h('h2', { id: 'queue-title' }, 'Pending approvals'), this.#count, h('span', { class: 'muted' }, 'riskiest and most urgent first')),
       this.#note,
-      (this.#scroller = h('div', { class: 'queue-scroll' }, this.#list, this.#more, this.#empty)),
+      this.#scroller,
     );
   }
 
