@@ -9,14 +9,15 @@ export function writeErr(text: string): void {
 }
 
 /**
- * Characters a terminal does not simply print: C0 and C1 controls and DEL (escape sequences
- * that move the cursor, erase lines, recolour, retitle the window; carriage returns and
- * newlines that overwrite or forge lines), Unicode's line and paragraph separators, and the
- * invisible format characters that reorder or hide text (bidirectional controls, zero-width
- * characters, the BOM).
+ * Characters a terminal does not simply print: controls (C0, C1, DEL: escape sequences that move
+ * the cursor, erase lines, recolour, retitle the window; carriage returns and newlines that
+ * overwrite or forge lines), line and paragraph separators, and the invisible characters that
+ * reorder or hide text: format characters (bidirectional controls, zero-width characters, the
+ * BOM, soft hyphens, tag characters), the combining grapheme joiner and the Hangul fillers. The
+ * visualizer escapes the same ones (visualizer/src/logic/visible-text.ts).
  */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\u034f\u115f\u1160\u3164\uffa0]/gu;
 const NAMED: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
 /**
@@ -27,18 +28,24 @@ const NAMED: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t'
  * @example printable('ok\x1b[2K\rDeploy docs') // 'ok\\x1b[2K\\rDeploy docs'
  */
 export function printable(text: string): string {
-  return text.replace(UNPRINTABLE, escaped).replace(WORD, unmasked);
+  // Words first: an escape written for a hidden character (`\u200b`) must not make the word beside it look mixed.
+  return text.replace(WORD, unmasked).replace(UNPRINTABLE, escaped);
 }
 
 function escaped(char: string): string {
   const named = NAMED[char];
   if (named) return named;
-  const code = char.charCodeAt(0);
-  return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  const code = char.codePointAt(0) ?? 0;
+  if (code <= 0xff) return `\\x${code.toString(16).padStart(2, '0')}`;
+  return code <= 0xffff ? `\\u${code.toString(16).padStart(4, '0')}` : `\\u{${code.toString(16)}}`;
 }
 
-/** A word of letters, digits and `.-_@:/` (one pass: each word is then tested on its own, so the whole is linear). */
-const WORD = /[\p{L}\p{N}.@:/_-]+/gu;
+/**
+ * A word of letters, their combining marks, digits and `.-_@:/` (one pass: each word is then
+ * tested on its own, so the whole is linear). Marks belong to the word: an invisible one
+ * (U+034F) must not cut a look-alike into parts that are each of one script.
+ */
+const WORD = /[\p{L}\p{M}\p{N}.@:/_-]+/gu;
 const LATIN = /\p{Script=Latin}/u;
 const LOOK_ALIKE = /[\p{Script=Cyrillic}\p{Script=Greek}\p{Script=Armenian}]/gu;
 

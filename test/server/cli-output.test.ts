@@ -23,6 +23,12 @@ describe('the CLI\'s human output', () => {
     expect(printable('admin@g\u043e\u043egle.com')).toBe('admin@g\\u043e\\u043egle.com');
     expect(printable('x\u03bfr')).toBe('x\\u03bfr');
     for (const text of ['Привет мир', 'Ελληνικά και English', 'Grüße, naïve café', 'Բարեւ']) expect(printable(text)).toBe(text);
+    // An invisible combining mark does not cut the word into one-script parts.
+    expect(printable('p\u034f\u0430ypal')).toBe('p\\u034f\\u0430ypal');
+    // A hidden character's escape does not make the one-script word beside it look mixed.
+    expect(printable('\u200bпривет')).toBe('\\u200bпривет');
+    // A look-alike outside the basic plane is escaped whole (U+10140, a Greek numeral).
+    expect(printable('x\u{10140}')).toBe('x\\u{10140}');
   });
 
   it('keeps one line per table row and per field, whatever the cells hold', () => {
