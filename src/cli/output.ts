@@ -16,8 +16,7 @@ export function writeErr(text: string): void {
  * BOM, soft hyphens, tag characters), the combining grapheme joiner and the Hangul fillers. The
  * visualizer escapes the same ones (visualizer/src/logic/visible-text.ts).
  */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
-const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\u034f\u115f\u1160\u3164\uffa0]/gu;
+const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\u115f\u1160\u3164\uffa0]|\u034f/gu;
 const NAMED: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
 /**
