@@ -1,28 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Task } from '../../visualizer/src/api/types.ts';
 import { showArguments, summarizeRequest } from '../../visualizer/src/logic/request-summary.ts';
+import { parkedTask } from './support/parked-task.ts';
 
-const base: Task = {
-  id: 't-1',
-  state: 'parked',
-  actionType: 'vcs:push',
-  title: 'Push the release',
-  description: null,
-  args: {},
-  agentId: 'agent-1',
-  department: null,
-  riskLevel: 'high',
-  autonomy: 'semi',
-  verdict: null,
-  approvalId: 'a-1',
-  alternative: null,
-  alternativeTaskId: null,
-  parentTaskId: null,
-  result: null,
-  error: null,
-  createdAt: '2025-01-01T00:00:00.000Z',
-  updatedAt: '2025-01-01T00:00:00.000Z',
-};
+const base: Task = parkedTask();
 
 describe('what an approver reads on a card before deciding', () => {
   it('gives the arguments, description, SecOps reason, matched rules and suggestion, hidden characters as escapes', () => {

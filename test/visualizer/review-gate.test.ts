@@ -1,30 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { Task } from '../../visualizer/src/api/types.ts';
 import { decisionControls, REVIEW_FIRST, reviewGate } from '../../visualizer/src/logic/review-gate.ts';
+import { parkedTask } from './support/parked-task.ts';
 
 const approval = { taskId: 't-1', argsHash: 'hash-1' };
-const task = (overrides: Partial<Task> = {}): Task => ({
-  id: 't-1',
-  state: 'parked',
-  actionType: 'vcs:push',
-  title: 'Push',
-  description: null,
-  args: { branch: 'main' },
-  agentId: 'agent-1',
-  department: null,
-  riskLevel: 'high',
-  autonomy: 'semi',
-  verdict: { decision: 'escalate', reason: 'high risk', matchedRules: ['matrix:high/semi'], policyVersion: 'p1', argsHash: 'hash-1' },
-  approvalId: 'a-1',
-  alternative: null,
-  alternativeTaskId: null,
-  parentTaskId: null,
-  result: null,
-  error: null,
-  createdAt: '2025-01-01T00:00:00.000Z',
-  updatedAt: '2025-01-01T00:00:00.000Z',
-  ...overrides,
-});
+const task = (overrides: Partial<Task> = {}): Task =>
+  parkedTask({
+    title: 'Push',
+    args: { branch: 'main' },
+    verdict: { decision: 'escalate', reason: 'high risk', matchedRules: ['matrix:high/semi'], policyVersion: 'p1', argsHash: 'hash-1' },
+    ...overrides,
+  });
 
 describe('nothing is decided from the queue before the request is on screen', () => {
   it('keeps every decision off until the task is read, and says why', () => {
