@@ -1,6 +1,6 @@
 import { type EventStream, followEventStream, type StreamStatus } from '../api/event-stream.ts';
 import type { InspectionRecord } from '../api/types.ts';
-import { visibleJson } from '../logic/visible-text.ts';
+import { visibleJson } from '../../../src/util/visible-text.ts';
 import { activatable, h, replaceChildren } from '../ui/dom.ts';
 import { type ActorNode, buildActorTree, recordKind, recordSummary } from './actor-tree.ts';
 

@@ -1,4 +1,4 @@
-import { visibleText } from './visible-text.ts';
+import { visibleText } from '../../../src/util/visible-text.ts';
 
 /**
  * Someone's text (a title, a reason, a comment) quoted inside one of our sentences, bidi-isolated

@@ -1,5 +1,5 @@
 import type { Task } from '../api/types.ts';
-import { visibleJson, visibleText } from './visible-text.ts';
+import { visibleJson, visibleText } from '../../../src/util/visible-text.ts';
 
 /** Lines beyond which an arguments box scrolls (its max-height): its size is then said above it. */
 const ARGS_LINES_SHOWN = 12;

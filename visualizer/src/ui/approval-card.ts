@@ -5,7 +5,7 @@ import type { RerouteBody } from '../logic/decision-forms.ts';
 import { type CardRefusal, cardRefusal, decisionLimit, votedSentence } from '../logic/decision-limit.ts';
 import { decisionControls, reviewGate } from '../logic/review-gate.ts';
 import { errorSentence, type UserAction } from '../logic/sentences.ts';
-import { visibleText } from '../logic/visible-text.ts';
+import { visibleText } from '../../../src/util/visible-text.ts';
 import { CardReview } from './card-review.ts';
 import { rejectForm, rerouteForm } from './decision-form.ts';
 import { h, replaceChildren } from './dom.ts';

@@ -1,6 +1,6 @@
 import { ApiError } from '../api/problem.ts';
 import { checkReject, checkReroute, type FormCheck } from '../logic/decision-forms.ts';
-import { visibleJson } from '../logic/visible-text.ts';
+import { visibleJson } from '../../../src/util/visible-text.ts';
 import { h } from './dom.ts';
 
 /** What a form does when it is valid: send, and resolve, or throw the server's error. */

@@ -5,7 +5,7 @@ import { quoted } from '../logic/quoted.ts';
 import { stateLabel, stateTone } from '../logic/state-style.ts';
 import { buildTimeline } from '../logic/timeline.ts';
 import { showArguments, summarizeRequest } from '../logic/request-summary.ts';
-import { visibleJson, visibleText } from '../logic/visible-text.ts';
+import { visibleJson, visibleText } from '../../../src/util/visible-text.ts';
 import { argumentsBlock } from './arguments-block.ts';
 import { type Child, h, replaceChildren } from './dom.ts';
 

@@ -3,7 +3,7 @@ import { formatAgo, refreshAgo } from '../logic/countdown.ts';
 import { stateLabel, stateTone } from '../logic/state-style.ts';
 import { distinctValues, matchesFilter, NO_FILTER, type TaskFilter } from '../logic/task-filter.ts';
 import { rovingTarget } from '../logic/roving-focus.ts';
-import { visibleText } from '../logic/visible-text.ts';
+import { visibleText } from '../../../src/util/visible-text.ts';
 import { activatable, h, replaceChildren } from './dom.ts';
 
 /** What the list needs from the page. */

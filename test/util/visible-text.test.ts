@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { visibleJson, visibleText } from '../../visualizer/src/logic/visible-text.ts';
+import { visibleJson, visibleText } from '../../src/util/visible-text.ts';
 
 describe('visibleText', () => {
   it('writes every character that would hide itself or reorder the page as an escape', () => {

@@ -1,17 +1,21 @@
 /**
- * Characters a page does not show as themselves: C0 and C1 controls and DEL (a browser draws
- * them as nothing or as an empty box), Unicode's line and paragraph separators, the invisible
- * format characters (bidirectional controls, zero-width characters, the BOM, the soft hyphen,
- * the tag characters U+E0000–U+E007F that spell hidden ASCII) and the Hangul fillers, letters
- * that draw blank. The same set as the CLI's `printable`, and the format characters beyond it.
+ * Characters a page or a terminal does not show as themselves: C0 and C1 controls and DEL (a
+ * browser draws them as nothing or as an empty box; a terminal obeys them — escape sequences that
+ * move the cursor, erase lines; carriage returns and newlines that overwrite or forge lines),
+ * Unicode's line and paragraph separators, the invisible format characters (bidirectional
+ * controls, zero-width characters, the BOM, the soft hyphen, the tag characters U+E0000–U+E007F
+ * that spell hidden ASCII) and the Hangul fillers, letters that draw blank. Shared by the
+ * visualizer and the CLI (`printable`, cli/output.ts).
  */
 const HIDDEN = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\u115f\u1160\u3164\uffa0]/gu;
 const NAMED: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
-/** How `visibleText` treats line breaks. */
+/** How `visibleText` treats line breaks, and what else it escapes. */
 export interface VisibleTextOptions {
   /** Keep `\n` and `\t` as they are (prose, whose white space the page folds into spaces); default false. */
   prose?: boolean;
+  /** Characters to escape besides the hidden ones (a global, unicode RegExp): the CLI's combining grapheme joiner. */
+  alsoHidden?: RegExp;
 }
 
 /**
@@ -19,17 +23,19 @@ export interface VisibleTextOptions {
  * deciding: every character that would hide itself or reorder what is around it is written as a
  * visible escape (`\u200b`, `\u202e`, `\x1b`, `\n`), the way the CLI writes it, and so are the
  * Cyrillic, Greek or Armenian letters of a word that has Latin ones (`p\u0430ypal.com`), so what
- * the approver reads is what was asked.
+ * the approver reads is what was asked. The CLI writes its tables and views through it.
  * @example visibleText('Deploy\u200b docs') // 'Deploy\\u200b docs'
  * @example visibleText('pаypal.com') // 'p\\u0430ypal.com'
  */
 export function visibleText(text: string, options: VisibleTextOptions = {}): string {
-  return unmaskWords(text, WORD, textEscape).replace(HIDDEN, (char) => {
+  const shown = unmaskWords(text, WORD, textEscape).replace(HIDDEN, (char) => {
     if (options.prose && (char === '\n' || char === '\t')) return char;
     const named = NAMED[char];
     if (named) return named;
     return textEscape(char);
   });
+  // The escapes written so far are ASCII: a second pass cannot touch them.
+  return options.alsoHidden ? shown.replace(options.alsoHidden, textEscape) : shown;
 }
 
 function textEscape(char: string): string {
