@@ -2,7 +2,7 @@ import type { Hono } from 'hono';
 import { ForbiddenError } from '../errors.ts';
 import { parseInput } from '../engine/validate.ts';
 import { mayAccess, type TokenTable } from './auth.ts';
-import { readMeasuredJsonBody } from './request-body.ts';
+import { readJsonBody } from './request-body.ts';
 import { parseQuery } from './request-query.ts';
 import { type AppEnv, honoPath, type Route } from './route.ts';
 import { IdParam } from './schemas.ts';
@@ -17,9 +17,8 @@ export interface MountOptions {
  * Mounts route definitions on a Hono app. Each request goes through the same steps, in the
  * order a client can fix things: token (401), role (403), the route's `admit` (429: before
  * anything is read), path and query (400), body (415, 413; then the route's `chargeBody` by its
- * size, 429; then 400); only then does the handler
- * call the engine. A request rejected by any step has changed nothing, but for what its body's
- * size was charged.
+ * size, 429; then 400); only then does the handler call the engine. A request rejected by any
+ * step has changed nothing, but for what its body's size was charged.
  * @example mountRoutes(app, taskRoutes(deps), { tokens, maxBodyBytes: MAX_BODY_BYTES });
  */
 export function mountRoutes(app: Hono<AppEnv>, routes: readonly Route[], options: MountOptions): void {
@@ -39,9 +38,10 @@ export function mountRoutes(app: Hono<AppEnv>, routes: readonly Route[], options
         params[name] = parseInput(IdParam, value, `path parameter ${name}`);
       }
       const query = route.query ? parseQuery(new URL(c.req.url), route.query) : undefined;
-      const charge = route.chargeBody && principal ? { onRead: (bytes: number) => route.chargeBody?.(principal, bytes) } : {};
-      const read = route.body ? await readMeasuredJsonBody(c.req.raw, { schema: route.body, maxBytes: options.maxBodyBytes, ...charge }) : undefined;
-      return route.handle({ c, principal, params, query, body: read?.body, bodyBytes: read?.bytes ?? 0 });
+      const { chargeBody } = route;
+      const charge = chargeBody && principal ? { onRead: (bytes: number) => chargeBody(principal, bytes) } : {};
+      const body = route.body ? await readJsonBody(c.req.raw, { schema: route.body, maxBytes: options.maxBodyBytes, ...charge }) : undefined;
+      return route.handle({ c, principal, params, query, body });
     });
   }
 }

@@ -23,21 +23,12 @@ export interface BodyRule<S extends z.ZodType> {
  * things: size (413, counted while the body streams in, whatever `content-length` claims),
  * content encoding (415 unless none or `identity`), media type (415), UTF-8 and JSON syntax (400), shape (400). An empty body (no bytes at all,
  * whatever its media type) reads as `{}`, so the schema says what is missing. Nothing is
- * changed when it throws.
+ * changed when it throws, but for what `onRead` charged. The size a route charges by (`onRead`)
+ * is the bytes received, whatever `content-length` said or did not say.
  * @throws GateError unsupported_media_type | payload_too_large, ValidationError
  * @example const body = await readJsonBody(c.req.raw, { schema: RejectBody });
  */
 export async function readJsonBody<S extends z.ZodType>(request: Request, rule: BodyRule<S>): Promise<z.infer<S>> {
-  return (await readMeasuredJsonBody(request, rule)).body;
-}
-
-/**
- * `readJsonBody`, also answering how many bytes the body had (what a route charges by size
- * counts: the bytes received, whatever `content-length` said or did not say).
- * @throws GateError unsupported_media_type | payload_too_large, ValidationError
- * @example const { body, bytes } = await readMeasuredJsonBody(c.req.raw, { schema: TaskSubmission });
- */
-export async function readMeasuredJsonBody<S extends z.ZodType>(request: Request, rule: BodyRule<S>): Promise<{ body: z.infer<S>; bytes: number }> {
   const maxBytes = rule.maxBytes ?? MAX_BODY_BYTES;
   const declared = request.headers.get('content-length');
   if (declared !== null && /^\d+$/.test(declared) && Number(declared) > maxBytes) throw tooLarge(maxBytes);
@@ -57,7 +48,7 @@ export async function readMeasuredJsonBody<S extends z.ZodType>(request: Request
     rule.onRead,
   );
   rule.onRead?.(bytes.length);
-  if (bytes.length === 0) return { body: parseInput(rule.schema, {}, 'request body'), bytes: 0 };
+  if (bytes.length === 0) return parseInput(rule.schema, {}, 'request body');
   if (!isJsonMediaType(contentType)) throw unsupported(contentType);
   let text: string;
   try {
@@ -81,7 +72,7 @@ export async function readMeasuredJsonBody<S extends z.ZodType>(request: Request
       ]);
     }
   }
-  return { body: parseInput(rule.schema, json, 'request body'), bytes: bytes.length };
+  return parseInput(rule.schema, json, 'request body');
 }
 
 const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;

@@ -35,8 +35,6 @@ export interface RouteInput<Q, B> {
   params: Record<string, string>;
   query: Q;
   body: B;
-  /** The request body's size in bytes as received; 0 on routes without a body. */
-  bodyBytes: number;
 }
 
 type Parsed<S> = S extends z.ZodType ? z.infer<S> : undefined;
