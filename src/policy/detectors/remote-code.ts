@@ -1,9 +1,9 @@
 import type { Detector, Finding } from './detector.ts';
 import { commandTexts } from './scan.ts';
-import { DOWNLOADED_CODE, DOWNLOADERS, INTERPRETER, type SimpleCommand, basename, commandsOf } from './shell-commands.ts';
+import { DOWNLOADED_CODE, DOWNLOADERS, INTERPRETER, SHELLS, type SimpleCommand, basename, commandsOf } from './shell-commands.ts';
 
 /** Programs that run a file they are given — a process substitution `<(…)` is such a file. */
-const RUNS_FILE = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'mksh', 'ash', 'fish', 'source', '.']);
+const RUNS_FILE = new Set([...SHELLS, 'source', '.']);
 
 /** Whether a command runs the output of a substitution: `sh -c "$(…)"`, `eval "$(…)"`, `bash <(…)`, `source <(…)`. */
 function runsSubstitution(command: SimpleCommand): boolean {

@@ -55,7 +55,8 @@ const WRAPPERS: Record<string, Wrapper> = {
   flock: wrapper(['-w', '--timeout', '--conflict-exit-code'], ['-e'], 1),
 };
 
-const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'mksh', 'ash', 'fish', 'rbash']);
+/** POSIX-like shells: their `-c` value, and without one what they read on standard input, is a command line. */
+export const SHELLS: ReadonlySet<string> = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'mksh', 'ash', 'fish', 'rbash']);
 const SHELL_WITH_VALUE = new Set(['-o', '+o', '--rcfile', '--init-file']);
 const SSH = wrapper(['-b', '-d', '-e', '-i', '-j', '-l', '-o', '-p', '-r', '-w'], ['-c', '-f', '-m', '-q', '-s'], 1);
 const WATCH = wrapper(['-n', '--interval']);
