@@ -54,6 +54,9 @@ export function beyondTrackedDepth(cwd: string): boolean {
   return depth > MAX_TRACKED_CWD_DEPTH;
 }
 
+/** A path that does not depend on the working directory: absolute, or from a home (`~`, `$HOME`). */
+const ANCHORED = /^(\/|~|\$home|\$\{home\})/;
+
 /** A token as a path from `cwd`, with `~` and `$HOME` read as a home directory. */
 function resolveFrom(cwd: string, token: string): string {
   return posix.resolve(cwd, token.replace(/^(~[a-z0-9_.-]*|\$home|\$\{home\})(?=\/|$)/, HOME));
@@ -82,7 +85,7 @@ export const pathTraversal: Detector = {
       const check = (token: string): void => {
         if (found || (!token.includes('/') && token !== '..' && !token.startsWith('..;'))) return;
         const plain = token.replace(/(^|\/)\.\.;[^/]*/g, '$1..');
-        if (cwd === null && !/^(\/|~|\$home|\$\{home\})/.test(plain)) return;
+        if (cwd === null && !ANCHORED.test(plain)) return;
         const resolved = resolveFrom(cwd ?? START, plain);
         if (/(^|\/)\.{4,}\/\//.test(plain) || (cwd !== null && underStart(cwd) && !plain.startsWith('/') && resolved !== START && !underStart(resolved) && !resolved.startsWith(HOME))) {
           found = { rule: 'detector:path-traversal', severity: 'deny', reason: `path escapes its root in ${at}`, path };
@@ -95,7 +98,7 @@ export const pathTraversal: Detector = {
         const target = tokens[i + 1];
         if ((token === 'cd' || token === 'pushd') && target !== undefined && !target.startsWith('-')) {
           check(target);
-          cwd = cwd === null && !/^(\/|~|\$home|\$\{home\})/.test(target) ? null : resolveFrom(cwd ?? START, target);
+          cwd = cwd === null && !ANCHORED.test(target) ? null : resolveFrom(cwd ?? START, target);
           if (cwd !== null && beyondTrackedDepth(cwd)) {
             cwd = null;
             untracked ??= { rule: 'detector:path-untracked-cwd', severity: 'escalate', reason: `changes directory deeper than can be followed in ${at}`, path };
