@@ -27,11 +27,22 @@ export function requestReview(summary: RequestSummary): Child[] {
     suggestion
       ? part(
           'SecOps suggests instead',
-          h('p', { class: 'review-suggestion' }, 'Reroute to ', h('span', { class: 'mono' }, suggestion.actionType), suggestion.title ? ` — ${suggestion.title}` : '', suggestion.reason ? ` (${suggestion.reason})` : ''),
-          suggestion.args ? argumentsBlock(suggestion.args, 'Arguments SecOps suggests') : null,
+          ...suggestedReroute(suggestion, { class: 'review-suggestion', lead: 'Reroute to ' }),
           h('p', { class: 'muted small' }, 'Reroute… starts from this suggestion.'),
         )
       : null,
+  ];
+}
+
+/**
+ * SecOps' suggested reroute as a line — its action, title and reason, after `lead` — and its
+ * arguments: the queue card and the task view show it alike.
+ * @example panel.append(...suggestedReroute(summary.suggestion, { class: 'detail-suggestion', lead: 'Reroute to ' }));
+ */
+export function suggestedReroute(suggestion: NonNullable<RequestSummary['suggestion']>, line: { class: string; lead: string }): Child[] {
+  return [
+    h('p', { class: line.class }, line.lead, h('span', { class: 'mono' }, suggestion.actionType), suggestion.title ? ` — ${suggestion.title}` : '', suggestion.reason ? ` (${suggestion.reason})` : ''),
+    suggestion.args ? argumentsBlock(suggestion.args, 'Arguments SecOps suggests') : null,
   ];
 }
 

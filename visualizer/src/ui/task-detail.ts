@@ -8,6 +8,7 @@ import { showArguments, summarizeRequest } from '../logic/request-summary.ts';
 import { visibleJson, visibleText } from '../../../src/util/visible-text.ts';
 import { argumentsBlock } from './arguments-block.ts';
 import { type Child, h, replaceChildren } from './dom.ts';
+import { suggestedReroute } from './request-review.ts';
 
 /** What the detail asks the page to do. */
 export interface DetailActions {
@@ -88,10 +89,7 @@ function verdict(task: Task): Child {
 function suggestion(task: Task): Child {
   const suggested = summarizeRequest(task).suggestion;
   if (!suggested) return null;
-  return [
-    h('p', { class: 'detail-suggestion' }, 'SecOps suggests instead: reroute to ', h('span', { class: 'mono' }, suggested.actionType), suggested.title ? ` — ${suggested.title}` : '', suggested.reason ? ` (${suggested.reason})` : ''),
-    suggested.args ? argumentsBlock(suggested.args, 'Arguments SecOps suggests') : null,
-  ];
+  return suggestedReroute(suggested, { class: 'detail-suggestion', lead: 'SecOps suggests instead: reroute to ' });
 }
 
 function approvalBlock(approval: Approval): Child {
