@@ -45,6 +45,8 @@ const randomPolicy: fc.Arbitrary<Policy> = fc
   .record({ table, hardDeny: fc.subarray(['vcs:push', 'db:admin', 'org:fire', 'made:up']), company: autonomy, agents: fc.dictionary(fc.constantFrom('agent', 'bot', 'constructor'), autonomy) })
   .map(({ table: decisionTable, hardDeny, company, agents }) => parsePolicy({ ...structuredClone(DEFAULT_POLICY), decisionTable, hardDeny, autonomy: { company, departments: {}, agents } }));
 
+/** Whether a verdict found a private key (whole, or split across string values). */
+const findsKey = (verdict: Verdict) => verdict.matchedRules.includes('detector:private-key');
 const withoutDuration = ({ durationMs: _, ...rest }: Verdict) => rest;
 /**
  * A verdict but for `durationMs` and, when the arguments are withheld, `argsHash`: that one is
@@ -155,6 +157,11 @@ describe('policy properties', () => {
         const shuffled = reorder(input, seed) as JsonObject;
         const a = compilePolicy(DEFAULT_POLICY).evaluate({ actionType: type, args: input, agentId: 'x' });
         const b = compilePolicy(DEFAULT_POLICY).evaluate({ actionType: type, args: shuffled, agentId: 'x' });
+        // The one part of a verdict that reads values in the order given: a private key cut across
+        // string values is looked for in them joined in that order (secrets.ts, splitPrivateKey),
+        // so `{"a":"-----BEGIN RSA PRIV","b":"ATE KEY-----"}` reordered holds no key (a whole key is
+        // found in any order, so only a split one can tell the two apart); split-secrets.test.ts covers it.
+        if (findsKey(a) !== findsKey(b)) return;
         if (!a.argsWithheld) expect(b.argsHash).toBe(a.argsHash);
         expect(comparable(b)).toEqual(comparable(a));
       }),
