@@ -15,7 +15,13 @@ export const WAL_AUTOCHECKPOINT_PAGES = 4000;
 
 /**
  * Gives a connection the store's settings: WAL and its checkpoint size, the chosen durability,
- * a busy timeout, foreign keys. Every connection of the store — the reading one and the writer thread's — gets them
+ * a busy timeout, foreign keys, temporary storage in memory. The last is for the statement
+ * journal: inside a group-commit transaction each statement keeps the original of every page it
+ * changes in a sub-journal (to undo that statement alone), which SQLite spilled to a temporary
+ * file — two `pwrite`s per page (strace: 45,000 of them in 4,000 parks and resumes, as many as the
+ * WAL's own writes). Kept in memory, the same resumes took 6–12 % less CPU (five pairs of runs side
+ * by side). Tollgate's reads are served by indexes, so no query builds a large temporary table.
+ * Every connection of the store — the reading one and the writer thread's — gets them
  * here, so they cannot disagree.
  * @example configureSqliteConnection(new Database(path), 'FULL');
  */
@@ -25,6 +31,7 @@ export function configureSqliteConnection(db: Database.Database, synchronous: Sq
     db.pragma(`synchronous = ${synchronous}`);
     db.pragma('busy_timeout = 10000');
     db.pragma('foreign_keys = ON');
+    db.pragma('temp_store = MEMORY');
     db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
   } catch (error) {
     db.close();

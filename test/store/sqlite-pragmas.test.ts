@@ -12,7 +12,7 @@ describe('configureSqliteConnection', () => {
   it.each([
     ['FULL', 2],
     ['NORMAL', 1],
-  ] as const)('gives a connection WAL, synchronous=%s, the checkpoint size, a busy timeout and foreign keys', (synchronous, level) => {
+  ] as const)('gives a connection WAL, synchronous=%s, the checkpoint size, a busy timeout, foreign keys and temporary storage in memory', (synchronous, level) => {
     const db = configureSqliteConnection(new Database(join(dir, `${synchronous}.db`)), synchronous);
     try {
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
@@ -20,6 +20,8 @@ describe('configureSqliteConnection', () => {
       expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(WAL_AUTOCHECKPOINT_PAGES);
       expect(db.pragma('busy_timeout', { simple: true })).toBe(10_000);
       expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+      // 2 = MEMORY: statement journals stay off the disk (sqlite-pragmas.ts says why).
+      expect(db.pragma('temp_store', { simple: true })).toBe(2);
     } finally {
       db.close();
     }
