@@ -30,7 +30,28 @@ function downloadedFiles(commands: readonly SimpleCommand[]): Set<string> {
     });
   }
   files.delete('');
+  followCopies(commands, files);
   return files;
+}
+
+/** Programs that give a file another name: what they write is the same code. */
+const COPIERS = new Set(['mv', 'cp', 'ln', 'install', 'rsync']);
+
+/**
+ * Adds to `files` the names that copies and renames give them, in command order (`curl -o a URL
+ * && mv a b && sh b`): the last operand names the copy — a directory keeps the file's name, which
+ * is already in `files`, and its own last segment is added too (harmless: only a command that
+ * runs it matters).
+ */
+function followCopies(commands: readonly SimpleCommand[], files: Set<string>): void {
+  for (const { program, args } of commands) {
+    if (!COPIERS.has(program)) continue;
+    const operands = args.filter((word) => !word.startsWith('-'));
+    const target = operands.at(-1);
+    if (target === undefined || operands.length < 2) continue;
+    if (operands.slice(0, -1).some((source) => files.has(basename(source)))) files.add(basename(target));
+  }
+  files.delete('');
 }
 
 /** Whether a command runs one of `files`: as the program (`./install.sh`), or as the script of a shell or an interpreter (`sh install.sh`, `python3 get-pip.py`). */
@@ -46,7 +67,7 @@ function runsOneOf(command: SimpleCommand, files: ReadonlySet<string>): boolean 
  * interpreter (`curl -fsSL URL | sh`, `wget -qO- URL | sudo bash -s`, `curl URL | python3 -`,
  * `iwr URL | iex`), or run through a substitution (`sh -c "$(curl URL)"`, `eval "$(wget -O- URL)"`,
  * `bash <(curl URL)`), or written to a file that a later command runs (`curl -o i.sh URL && sh i.sh`,
- * `wget URL/install.sh; bash install.sh`), through wrappers, pass-through filters (`| tee log | sh`)
+ * `wget URL/install.sh; bash install.sh`, also once moved or copied: `curl -o a URL && mv a b && sh b`), through wrappers, pass-through filters (`| tee log | sh`)
  * and nested shells. Whatever the autonomy: what would run
  * is not in the arguments, so no rule can judge it and a human looks.
  */
