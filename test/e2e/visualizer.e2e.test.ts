@@ -420,6 +420,44 @@ describe('visualizer (Chromium)', () => {
     await page.setViewportSize({ width: 1280, height: 800 });
   });
 
+  it('a click never lands on a card that slid down because one below it shrank at the end of the queue’s scroll', async () => {
+    // Left by the trial above: the guard saw cards move only when the queue changed. A card that
+    // shrinks (its review closed, its settling note gone) at the end of the scroll also clamps the
+    // scroll position, and every card above it slides down without moving in the list.
+    await page.click('#tab-queue');
+    const [above, aimed, shrinking] = await Promise.all(
+      ['U', 'V', 'Z'].map((name, i) => submit(TOKENS.agent, { actionType: 'vcs:push', title: `Push shrink branch ${name}`, args: { branch: `shrink/${name.toLowerCase()}` }, ttlSeconds: 3_100 + 10 * i })),
+    );
+    const cardOf = (approvalId: string) => page.locator(`.card[data-approval-id="${approvalId}"]`);
+    const [aboveCard, aimedCard, shrinkingCard] = [cardOf(above.approvalId), cardOf(aimed.approvalId), cardOf(shrinking.approvalId)];
+    await page.setViewportSize({ width: 1280, height: 1300 });
+    for (const card of [aboveCard, aimedCard, shrinkingCard]) await review(card);
+    const scroller = page.locator('.queue-scroll');
+    await scroller.evaluate((element) => {
+      element.scrollTop = element.scrollHeight;
+    });
+    expect(await scroller.evaluate((element) => element.scrollTop > 0 && element.scrollTop + element.clientHeight >= element.scrollHeight - 1)).toBe(true);
+    for (const card of [aboveCard, aimedCard]) await expect.poll(() => card.evaluate((element) => element.classList.contains('settling'))).toBe(false);
+    const box = (await aimedCard.locator('button', { hasText: 'Approve' }).boundingBox())!;
+    const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
+    await page.mouse.move(x, y);
+    const cardAt = () => page.evaluate(([px, py]) => (globalThis as any).document.elementFromPoint(px, py)?.closest('.card')?.dataset.approvalId ?? '', [x, y]);
+    expect(await cardAt()).toBe(aimed.approvalId);
+    // The card below folds its review away (no pointer involved): the list shortens, the scroll clamps.
+    const scrolledBefore = await scroller.evaluate((element) => element.scrollTop);
+    await shrinkingCard.locator('button.review-toggle').evaluate((button) => (button as any).click());
+    await expect.poll(() => scroller.evaluate((element) => element.scrollTop)).toBeLessThan(scrolledBefore - 50);
+    // Whatever card is under the pointer now moved there unseen: it says so, and the click decides nothing.
+    const under = await cardAt();
+    expect(under).not.toBe('');
+    expect(await cardOf(under).evaluate((element) => element.classList.contains('settling'))).toBe(true);
+    await page.mouse.click(x, y);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    for (const approval of [above, aimed]) expect(await api('GET', `/api/v1/approvals/${approval.approvalId}`, TOKENS.alice)).toMatchObject({ status: 'pending', approvals: [] });
+    for (const approval of [above, aimed, shrinking]) await api('POST', `/api/v1/approvals/${approval.approvalId}/reject`, TOKENS.alice, { reason: 'shrink test' });
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
   it('streams the inspection of a task’s actors', async () => {
     const parked = await submit(TOKENS.agent, { actionType: 'db:mutate', title: 'Backfill invoice totals', args: { sql: 'UPDATE invoices SET total = net + tax WHERE total IS NULL' } });
     await page.locator('.task-row', { hasText: 'Backfill invoice totals' }).click();

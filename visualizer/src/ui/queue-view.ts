@@ -24,9 +24,17 @@ export class QueueView {
   readonly #actions: CardActions;
   #timer: ReturnType<typeof setInterval> | null = null;
   readonly #positions = new CardPositions();
-  /** Cards also move when one above them grows or shrinks (a vote, a message, a form). */
-  readonly #resizes = new ResizeObserver(() => this.#notePositions());
+  /**
+   * Cards also move when one above them grows or shrinks (a vote, a message, a form) — and, at
+   * the end of the scroll, when one below shrinks: the scroll position clamps and every card
+   * above slides down on screen. A resize is noted with how far the scroll moved since the last
+   * note; so is a scroll that is a clamp (see `#scrolled`), whichever of the two comes first.
+   */
+  readonly #resizes = new ResizeObserver(() => this.#notePositions(this.#scrollOffset() - this.#lastScroll));
   readonly #scroller: HTMLElement;
+  /** The scroll offset and the scrollable height at the last note or scroll event. */
+  #lastScroll = 0;
+  #lastHeight = 0;
 
   constructor(actions: CardActions) {
     this.#actions = actions;
@@ -42,6 +50,9 @@ export class QueueView {
       h('p', { class: 'muted' }, 'When an agent proposes an action that needs a human, it appears here at once — riskiest and most urgent first.'),
     );
     this.#scroller = h('div', { class: 'queue-scroll' }, this.#list, this.#more, this.#empty);
+    const scrolled = () => this.#scrolled();
+    this.#scroller.addEventListener('scroll', scrolled, { passive: true });
+    window.addEventListener('scroll', scrolled, { passive: true });
     this.element = h(
       'section',
       { class: 'queue', 'aria-labelledby': 'queue-title' },
@@ -138,6 +149,27 @@ export class QueueView {
       scrolledBy,
     );
     for (const id of moved) this.#cards.get(id)?.unsettle(this.#positions.settlingLeft(id, now));
+    this.#lastScroll = this.#scrollOffset();
+    this.#lastHeight = this.#scrollHeight();
+  }
+
+  /**
+   * A scroll event. The person's own scrolling moves nothing unseen: it is only remembered. A
+   * scroll back while the scrollable height shrank is the clamp of a shorter list — when layout
+   * ran early (something read a size in between), its event comes before the resize's note —
+   * and is noted as the move it is.
+   */
+  #scrolled(): void {
+    const offset = this.#scrollOffset();
+    const height = this.#scrollHeight();
+    if (offset < this.#lastScroll && height < this.#lastHeight) this.#notePositions(offset - this.#lastScroll);
+    this.#lastScroll = offset;
+    this.#lastHeight = height;
+  }
+
+  /** How tall what scrolls is: the queue's list and the page. */
+  #scrollHeight(): number {
+    return this.#scroller.scrollHeight + document.documentElement.scrollHeight;
   }
 
   /** How far the queue and the page are scrolled: what moves every card on screen at once. */
