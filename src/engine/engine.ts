@@ -325,8 +325,14 @@ function toTaskProposal(proposal: Proposal): TaskContext['proposal'] {
   return task;
 }
 
-/** A parsed query without the keys zod left undefined (the stores' types are exact about optional keys). */
-function stripUndefined<T extends object>(query: T): T {
+/** An object type whose optional keys, when present, are not `undefined`. */
+type WithoutUndefined<T> = { [K in keyof T]: Exclude<T[K], undefined> };
+
+/**
+ * A parsed query without the keys zod left undefined (the stores' types are exact about optional
+ * keys, and so is a host's tsc under `exactOptionalPropertyTypes`: it checks these sources too).
+ */
+function stripUndefined<T extends object>(query: T): WithoutUndefined<T> {
   for (const key of Object.keys(query) as Array<keyof T>) if (query[key] === undefined) delete query[key];
-  return query;
+  return query as WithoutUndefined<T>;
 }

@@ -1,5 +1,4 @@
 import type { ExecutorInput } from '../../machines/child-inputs.ts';
-import type { JsonValue } from '../model/json.ts';
 
 /**
  * What the host's executor is asked to run: an approved (or auto-approved) action — the task
@@ -15,11 +14,16 @@ export type ExecutionRequest = ExecutorInput;
  * `Idempotency-Key`) is called again after the restart; any other executor is never called a
  * second time and the task ends `failed` with code `execution_outcome_unknown`.
  *
+ * `execute` resolves to the action's result, kept with the task as `JSON.stringify` writes it
+ * (a `Date` becomes its ISO string, `undefined` null). It is typed `unknown` because it is
+ * checked when it arrives: a result that cannot be JSON, or is over 1 MiB, fails the task with
+ * `executor_result_invalid`. A throw fails the task (`execution_failed`, or the thrown `code`).
+ *
  * @example
  * const executor: Executor = { idempotent: true, execute: async (req) => callMyService(req) };
  */
 export interface Executor {
-  execute(request: ExecutionRequest): Promise<JsonValue>;
+  execute(request: ExecutionRequest): Promise<unknown>;
   idempotent?: boolean;
 }
 

@@ -23,6 +23,12 @@ export interface HttpExecutorOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
+/** The executor createHttpExecutor builds: idempotent, and its results are the endpoint's JSON. */
+export interface HttpExecutor extends Executor {
+  execute(request: ExecutionRequest): Promise<JsonValue>;
+  readonly idempotent: true;
+}
+
 /** What createHttpExecutor accepts, checked at once (an embedder's mistake is a ValidationError, not a failed task later). */
 const HttpExecutorOptionsSchema = z.object({
   url: z
@@ -76,7 +82,7 @@ export class HttpExecutorError extends Error {
  * The answer is the endpoint's JSON body, or `{ status }` when it has none.
  * @example createEngine({ store, executor: createHttpExecutor({ url: 'https://ops.example/run' }) })
  */
-export function createHttpExecutor(options: HttpExecutorOptions): Executor {
+export function createHttpExecutor(options: HttpExecutorOptions): HttpExecutor {
   parseInput(HttpExecutorOptionsSchema, options, 'HTTP executor options (createHttpExecutor)');
   // The endpoint as messages name it: task errors are kept in the task and the audit for good,
   // and read by every token, so never a query string (tokens travel there) or a user:password.

@@ -7,7 +7,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // The README's "Embedding" section, tried as a host would: its code sample copied into an app
-// outside the repository that imports 'tollgate' as a dependency, run with the package's loader hook.
+// outside the repository that imports 'tollgate' as a dependency, run with the package's loader
+// hook, and type-checked by a TypeScript host with the tsconfig the section names.
 
 const run = promisify(execFile);
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -68,4 +69,23 @@ describe("the README's Embedding section, in a host app", () => {
     expect(report.seen).toEqual(expect.arrayContaining(['approval.approved', 'task.resumed', 'task.executing', 'task.completed']));
   });
 
+  it('type-checks in a strict TypeScript host with the compilerOptions the section names', async () => {
+    const named = JSON.parse(block('json')) as { compilerOptions: Record<string, unknown> };
+    const tsconfig = {
+      compilerOptions: {
+        ...named.compilerOptions,
+        // A strict host's extras, which the section says Tollgate's sources compile under.
+        strict: true,
+        noUncheckedIndexedAccess: true,
+        exactOptionalPropertyTypes: true,
+        types: ['node'],
+        typeRoots: [join(ROOT, 'node_modules', '@types')],
+      },
+      files: ['app.ts'],
+    };
+    writeFileSync(join(host, 'tsconfig.json'), JSON.stringify(tsconfig));
+    const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+    const result = await run(process.execPath, [tsc, '-p', host], { cwd: host, timeout: 120_000 }).catch((error: { stdout: string }) => ({ stdout: error.stdout }));
+    expect(result.stdout).toBe('');
+  });
 });
