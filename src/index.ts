@@ -4,12 +4,14 @@
 // Engine
 export { createEngine } from './engine/engine.ts';
 export type { DecisionResult, Engine, EngineOptions, RecoverOptions, RecoveryReport, SubmitResult } from './engine/engine-types.ts';
+export type { ApprovalListQuery, TaskListQuery } from './engine/list-queries.ts';
+export { DEFAULT_ERROR_RATE_RULE, type ErrorRateRule } from './engine/error-rate.ts';
 export { SimulatedClock, systemClock, type Clock } from './engine/clock.ts';
 export { recordExecutor, type ExecutionRequest, type Executor } from './engine/executor.ts';
 export { createIdGenerator, type IdGenerator } from './engine/ids.ts';
 export { createLogger, type Logger } from './engine/logger.ts';
 export { defaultPolicyRuntime, policyRuntime } from './engine/default-policy-runtime.ts';
-export type { DeadlinePlan, PolicyRuntime } from './engine/policy-runtime.ts';
+export type { DeadlinePlan, PolicyAutonomy, PolicyRuntime } from './engine/policy-runtime.ts';
 
 // Stores
 export type { ApprovalQuery, PendingApprovalSummary, Store, TaskQuery } from './store/store.ts';
@@ -37,7 +39,7 @@ export { TokenTable, type Access } from './server/auth.ts';
 export { loadTokensFile, parseTokens, TokenGrant, TokensFile } from './server/tokens-file.ts';
 export { Problem, PROBLEM_CONTENT_TYPE } from './server/problem.ts';
 export { buildOpenApi } from './server/openapi.ts';
-export { createHttpExecutor, HttpExecutorError, type HttpExecutorOptions } from './engine/http-executor.ts';
+export { createHttpExecutor, type HttpExecutor, HttpExecutorError, type HttpExecutorOptions } from './engine/http-executor.ts';
 export { waitForTask, type WaitOptions } from './engine/task-waiter.ts';
 export { startSweeper, type Sweeper } from './engine/sweeper.ts';
 

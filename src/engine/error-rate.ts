@@ -22,7 +22,7 @@ export const INFRASTRUCTURE_FAILURES: ReadonlySet<string> = new Set([
 ]);
 
 /** The default rule: half of the last 20 executions failed, with at least 10 seen. */
-export const DEFAULT_ERROR_RATE_RULE: ErrorRateRule = { threshold: 0.5, window: 20, minSamples: 10 };
+export const DEFAULT_ERROR_RATE_RULE: Readonly<ErrorRateRule> = Object.freeze({ threshold: 0.5, window: 20, minSamples: 10 });
 
 /**
  * Counts each agent's recent execution outcomes and says when its failure rate crossed the
