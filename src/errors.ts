@@ -182,8 +182,14 @@ export class ClosedError extends GateError {
  * them again.
  */
 export class StoreInUseError extends GateError {
-  constructor(path: string) {
-    super('store_in_use', `${path} is in use by another Tollgate process: stop it first (an embedded SQLite store has one owner; share PostgreSQL to run several)`);
+  /** `by`: another process holds the store, or this one does (it is open here already). */
+  constructor(path: string, by: 'another process' | 'this process' = 'another process') {
+    super(
+      'store_in_use',
+      by === 'this process'
+        ? `${path} is already open in this process: close that store first, or share its Store object (an embedded SQLite store has one owner)`
+        : `${path} is in use by another Tollgate process: stop it first (an embedded SQLite store has one owner; share PostgreSQL to run several)`,
+    );
   }
 }
 

@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { GateError, StoreMisconfiguredError, ValidationError, hasCode } from '../errors.ts';
 import { storeUnavailableReason } from '../store/store-outage.ts';
@@ -45,7 +45,7 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
   if (path === null) throw new ValidationError(`--db ${describeStoreUrl(url)}: expected sqlite:PATH, memory: or postgres://…`);
   if (readOnly && !existsSync(path)) throw new ValidationError(`--db ${url}: no such database file`, [{ path: '--db', message: 'no such database file' }]);
   const file = resolve(path);
-  const fresh = !readOnly && isNewFile(url, file);
+  const fresh = !readOnly && isNewFile(file);
   let store: Store;
   try {
     store = await openSqliteStore({ path: file, readOnly, ...(options.logger ? { logger: options.logger } : {}) });
@@ -59,34 +59,16 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
   return store;
 }
 
-/** Whether opening would create the file, or finds an empty one (SQLite makes a database of it); throws when its directory is missing. */
-function isNewFile(url: string, file: string): boolean {
-  const directory = dirname(file);
-  const stat = statSync(directory, { throwIfNoEntry: false });
-  if (!stat?.isDirectory()) {
-    throw new StoreMisconfiguredError(`--db ${url}: the directory ${directory} ${stat ? 'is not a directory' : 'does not exist'} (a mistyped path? nothing was created)`);
-  }
+/** Whether opening would create the file, or finds an empty one (SQLite makes a database of it). */
+function isNewFile(file: string): boolean {
   const existing = statSync(file, { throwIfNoEntry: false });
   return !existing || (existing.isFile() && existing.size === 0);
 }
 
-/** Errno and SQLite codes of a file this user cannot open, create or write. */
-const NOT_PERMITTED = /^(EACCES|EPERM|EROFS|SQLITE_CANTOPEN|SQLITE_READONLY|SQLITE_PERM|SQLITE_AUTH)/;
-
-/** Why an SQLite store could not be opened, as one sentence naming the file (and its lock file). */
+/** An SQLite store's opening error with the `--db` URL in front (the store's own errors name the file; some, the schema's, do not). */
 function sqliteOpenError(url: string, file: string, error: unknown): unknown {
-  if (error instanceof StoreMisconfiguredError) return new StoreMisconfiguredError(`--db ${url} (${file}): ${error.message}`);
-  if (error instanceof GateError) return error;
-  const code: unknown = (error as { code?: unknown })?.code;
-  const message = String((error as Error)?.message ?? error);
-  if (typeof code === 'string' && NOT_PERMITTED.test(code)) {
-    return new StoreMisconfiguredError(
-      `--db ${url}: cannot open or create ${file} or its lock file ${file}-lock (${message}): this user must be able to write both, and the directory ${dirname(file)}, where SQLite also keeps the -wal and -shm files`,
-    );
-  }
-  if (code === 'SQLITE_NOTADB') return new StoreMisconfiguredError(`--db ${url}: ${file} is not an SQLite database (${message})`);
-  if (code === 'EISDIR') return new StoreMisconfiguredError(`--db ${url}: ${file} is a directory, not a database file`);
-  return error;
+  if (!(error instanceof StoreMisconfiguredError)) return error;
+  return new StoreMisconfiguredError(error.message.includes(file) ? `--db ${url}: ${error.message}` : `--db ${url} (${file}): ${error.message}`);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreInUseError } from '../errors.ts';
 
@@ -24,6 +25,10 @@ export interface OwnerLock {
  */
 export function takeOwnerLock(databasePath: string): OwnerLock {
   const path = `${databasePath}-lock`;
+  // SQLite's locks are the process's: a second connection here would be refused as if another
+  // process held the file. Told apart, so the error says which.
+  const key = resolve(path);
+  if (heldHere.has(key)) throw new StoreInUseError(databasePath, 'this process');
   const lock = new Database(path);
   try {
     lock.pragma('busy_timeout = 0');
@@ -38,5 +43,15 @@ export function takeOwnerLock(databasePath: string): OwnerLock {
     if ((error as { code?: unknown }).code === 'SQLITE_BUSY') throw new StoreInUseError(databasePath);
     throw error;
   }
-  return { path, release: () => lock.close() };
+  heldHere.add(key);
+  return {
+    path,
+    release: () => {
+      heldHere.delete(key);
+      lock.close();
+    },
+  };
 }
+
+/** The lock files this process holds (resolved paths). */
+const heldHere = new Set<string>();

@@ -9,6 +9,7 @@ import type { TaskState } from '../model/task-state.ts';
 import { ChainWalk, GENESIS_HASH } from './audit-chain.ts';
 import { type SqliteSynchronous, configureSqliteConnection } from './sqlite-pragmas.ts';
 import { type ApprovalRow, type JournalRow, type TaskRow, approvalFromRow, auditFromRow, eventFromRow, taskFromRow } from './sqlite-rows.ts';
+import { checkSqliteDirectory, sqliteOpenError } from './sqlite-open-errors.ts';
 import { type OwnerLock, takeOwnerLock } from './sqlite-owner-lock.ts';
 import { SQLITE_DUE_APPROVALS, SQLITE_MIGRATIONS, migrateSqlite } from './sqlite-schema.ts';
 import { InlineSqliteWriter, ReadOnlyWriter, type SqliteWriter } from './sqlite-writer.ts';
@@ -59,7 +60,13 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
   checkStoreOptions(SqliteStoreOptionsSchema, options, 'SQLite store options (openSqliteStore({ path }))');
   if (options.readOnly) return openReadOnly(options.path);
   const synchronous = options.synchronous ?? 'FULL';
-  const owner = takeOwnerLock(options.path);
+  checkSqliteDirectory(options.path);
+  let owner: OwnerLock;
+  try {
+    owner = takeOwnerLock(options.path);
+  } catch (error) {
+    throw sqliteOpenError(options.path, error);
+  }
   let db: Database.Database | undefined;
   try {
     db = configureSqliteConnection(new Database(options.path), synchronous);
@@ -74,7 +81,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
   } catch (error) {
     db?.close();
     owner.release();
-    throw error;
+    throw sqliteOpenError(options.path, error);
   }
 }
 

@@ -79,7 +79,7 @@ describe('tollgate serve and its store: a failed start changes nothing, what ope
     const missing = join(files.dir, 'no-such-dir');
     const result = await tollgate('serve', '--port', '0', '--db', `sqlite:${missing}/t.db`, '--tokens', files.tokens, '--log-level', 'silent');
     expect(result.code).toBe(2);
-    expect(result.err).toBe(`tollgate: --db sqlite:${missing}/t.db: the directory ${missing} does not exist (a mistyped path? nothing was created) (store_misconfigured)\n`);
+    expect(result.err).toBe(`tollgate: --db sqlite:${missing}/t.db: the directory ${missing} of ${missing}/t.db does not exist (a mistyped path? nothing was created) (store_misconfigured)\n`);
     expect(existsSync(missing)).toBe(false);
   });
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -18,12 +18,24 @@ describe('the owner of a SQLite store', () => {
     const path = join(dir, 'one.db');
     const first = await openSqliteStore({ path });
     await expect(openSqliteStore({ path })).rejects.toBeInstanceOf(StoreInUseError);
-    await expect(openSqliteStore({ path, writer: 'inline' })).rejects.toMatchObject({ code: 'store_in_use' });
+    // Held here, not by another process: the message says which (it said "another process").
+    await expect(openSqliteStore({ path, writer: 'inline' })).rejects.toMatchObject({ code: 'store_in_use', message: expect.stringContaining('already open in this process') });
     // The refused opens left the owner's store working.
     expect(await first.lastEventId()).toBe(0);
     await first.close();
     const second = await openSqliteStore({ path });
     await second.close();
+  });
+
+  it('refuses what is not a database, or is a directory, as store_misconfigured naming the file (the library said only what SQLite said)', async () => {
+    const notADatabase = join(dir, 'notes.db');
+    writeFileSync(notADatabase, 'these are my notes, not a database, but long enough to have a header of sorts'.repeat(20));
+    await expect(openSqliteStore({ path: notADatabase })).rejects.toMatchObject({ code: 'store_misconfigured', message: expect.stringContaining(`${notADatabase} is not an SQLite database`) });
+    // Refused before anything was written: the file is as it was, and it can be opened again by its owner.
+    expect(readFileSync(notADatabase, 'utf8')).toMatch(/^these are my notes/);
+    const folder = join(dir, 'folder.db');
+    mkdirSync(folder);
+    await expect(openSqliteStore({ path: folder })).rejects.toMatchObject({ code: 'store_misconfigured' });
   });
 
   it('a second server on the same file refuses to start, before it recovers anything; a killed owner leaves no lock', async () => {

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -68,8 +68,13 @@ describe('the SQLite writer thread', () => {
     await next.close();
   });
 
-  it('fails to open with the database error when the file cannot be opened, and changes nothing', async () => {
-    await expect(openSqliteStore({ path: join(dir, 'missing-folder', 'x.db'), writer: 'thread' })).rejects.toThrow(/directory does not exist|unable to open/);
+  it('fails to open with a store_misconfigured error naming the directory when the file cannot be opened, and changes nothing', async () => {
+    const path = join(dir, 'missing-folder', 'x.db');
+    await expect(openSqliteStore({ path, writer: 'thread' })).rejects.toMatchObject({
+      code: 'store_misconfigured',
+      message: `the directory ${join(dir, 'missing-folder')} of ${path} does not exist (a mistyped path? nothing was created)`,
+    });
+    expect(existsSync(join(dir, 'missing-folder'))).toBe(false);
   });
 
   it('lets a process that never closes its store exit once its commits are acknowledged, with every one of them written', () => {
