@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { EngineOptions } from './engine-types.ts';
+import { MAX_EXECUTOR_TIMEOUT_MS } from './executor-timeout.ts';
 import { parseInput } from './validate.ts';
 
 /** An object of the host's that must have these methods (checked by shape: it is the host's own class). */
@@ -42,6 +43,7 @@ export const EngineOptionsSchema = z.strictObject({
       return idempotent === undefined || typeof idempotent === 'boolean';
     }, { message: 'idempotent must be true or false (or left out: false)', path: ['idempotent'] })
     .optional(),
+  executorTimeoutMs: z.number().int().min(1).max(MAX_EXECUTOR_TIMEOUT_MS).optional(),
   clock: withMethods('a Clock', ['now']).optional(),
   ids: withMethods('an IdGenerator', ['next']).optional(),
   logger: withMethods('a pino logger', ['debug', 'info', 'warn', 'error']).optional(),

@@ -24,6 +24,12 @@ export interface EngineOptions {
   policy?: PolicyRuntime;
   /** Runs cleared actions; default: `recordExecutor` (marks the task completed, `{ cleared: true }`). */
   executor?: Executor;
+  /**
+   * How long an execution may take (real time, ms, up to 7 days): past it the request's `signal`
+   * is aborted and the task fails with `execution_outcome_unknown` (it may have run). Default:
+   * no limit — an executor that never answers keeps its task `executing` until a restart.
+   */
+  executorTimeoutMs?: number;
   clock?: Clock;
   ids?: IdGenerator;
   logger?: Logger;

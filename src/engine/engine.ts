@@ -105,7 +105,12 @@ class GateEngine implements Engine {
         onRest: (record) => this.#countExecution(record),
         ...(options.inspect ? { inspect: options.inspect } : {}),
       },
-      { executor: options.executor ?? recordExecutor, leases: this.#leases, policyVersion: this.#policyVersion },
+      {
+        executor: options.executor ?? recordExecutor,
+        ...(options.executorTimeoutMs !== undefined ? { executorTimeoutMs: options.executorTimeoutMs } : {}),
+        leases: this.#leases,
+        policyVersion: this.#policyVersion,
+      },
     );
     this.#decisions = { store: this.store, runner: this.#runner, clock: this.clock, policyVersion: this.#policyVersion, applyTimeouts: (due, now) => this.#applyTimeouts(due, now) };
     this.#takeover = new Takeover(this.#runner, this.store, this.#leases, this.#logger);

@@ -4,7 +4,13 @@ import type { ExecutorInput } from '../../machines/child-inputs.ts';
  * What the host's executor is asked to run: an approved (or auto-approved) action — the task
  * machine's `executor` input as it is (`idempotencyKey` is the task id, stable across restarts).
  */
-export type ExecutionRequest = ExecutorInput;
+export type ExecutionRequest = ExecutorInput & {
+  /**
+   * Aborted when the engine's `executorTimeoutMs` runs out before the executor answers (its
+   * reason: the `execution_outcome_unknown` error the task fails with). Only with that option.
+   */
+  signal?: AbortSignal;
+};
 
 /**
  * The host's side of the gate: runs an action once Tollgate has cleared it.

@@ -96,13 +96,15 @@ export function createHttpExecutor(options: HttpExecutorOptions): HttpExecutor {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
 
   const attempt = async (request: ExecutionRequest): Promise<{ retry: false; value: JsonValue } | { retry: true; error: HttpExecutorError; afterMs?: number }> => {
+    // The engine's stop signal (executorTimeoutMs) ends the attempt too; it is no part of the body.
+    const { signal: stop, ...body } = request;
     let response: Response;
     try {
       response = await doFetch(options.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'idempotency-key': request.idempotencyKey, ...options.headers },
-        body: JSON.stringify(request),
-        signal: AbortSignal.timeout(timeoutMs),
+        body: JSON.stringify(body),
+        signal: stop ? AbortSignal.any([AbortSignal.timeout(timeoutMs), stop]) : AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
       const reached = !neverSent(error);
@@ -128,6 +130,8 @@ export function createHttpExecutor(options: HttpExecutorOptions): HttpExecutor {
       let last: HttpExecutorError | undefined;
       let unknown: HttpExecutorError | undefined;
       for (let n = 1; n <= maxAttempts; n += 1) {
+        // Stopped by the engine (its executorTimeoutMs ran out): no more attempts.
+        if (request.signal?.aborted) break;
         const outcome = await attempt(request);
         if (!outcome.retry) return outcome.value;
         last = outcome.error;

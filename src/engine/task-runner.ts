@@ -9,6 +9,7 @@ import { isTerminal, type TaskState } from '../model/task-state.ts';
 import type { TaskRecord } from '../store/task-record.ts';
 import type { Executor } from './executor.ts';
 import { executorResultAsJson } from './executor-result.ts';
+import { executeWithin } from './executor-timeout.ts';
 import { quarantineTask } from './quarantine.ts';
 import { type RestoreOptions, TaskLoadError, loadTaskRun } from './restore.ts';
 import { KeyedLocks } from './task-locks.ts';
@@ -29,16 +30,18 @@ export class TaskRunner {
   readonly locks = new KeyedLocks();
   readonly #deps: TaskRunDeps;
   readonly #executor: Executor;
+  readonly #executorTimeoutMs: number | undefined;
   readonly #leases: WorkerLeases;
   readonly #policyVersion: string;
 
   /** `machine` builds the task machine around the runner's executor guard, {@link TaskRunner.execute}. */
   constructor(
     deps: Omit<TaskRunDeps, 'onEnd' | 'machine'> & { machine(execute: (input: ExecutorInput) => Promise<JsonValue>): TaskRunDeps['machine'] },
-    options: { executor: Executor; leases: WorkerLeases; policyVersion: string },
+    options: { executor: Executor; executorTimeoutMs?: number; leases: WorkerLeases; policyVersion: string },
   ) {
     this.#deps = { ...deps, machine: deps.machine((input) => this.execute(input)), onEnd: (run) => this.runs.delete(run) };
     this.#executor = options.executor;
+    this.#executorTimeoutMs = options.executorTimeoutMs;
     this.#leases = options.leases;
     this.#policyVersion = options.policyVersion;
   }
@@ -125,7 +128,8 @@ export class TaskRunner {
         'the process stopped while this action was executing; the executor is not idempotent, so it is not run again',
       );
     }
-    return executorResultAsJson(await this.#executor.execute({ ...input }));
+    const timeoutMs = this.#executorTimeoutMs;
+    return executorResultAsJson(await (timeoutMs === undefined ? this.#executor.execute({ ...input }) : executeWithin(this.#executor, input, timeoutMs)));
   }
 
   /** Submits the alternative of a rerouted task as a new linked task (idempotent: its id is derived). */
