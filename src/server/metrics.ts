@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { TASK_MACHINE_VERSION } from '../../machines/version.ts';
+import { StoreUnavailableError } from '../errors.ts';
 import type { Engine } from '../engine/engine-types.ts';
 import type { Logger } from '../engine/logger.ts';
 import type { LifecycleEvent } from '../model/lifecycle-event.ts';
 import { RISK_LEVELS } from '../model/risk.ts';
 import type { PendingApprovalSummary } from '../store/store.ts';
+import { failureSummary, storeUnavailableReason } from '../store/store-outage.ts';
 import { TaskStateCounts } from './task-state-counts.ts';
 
 /** Human decisions counted by the routes, and what the sweeper decides. */
@@ -127,7 +129,10 @@ export function createMetrics(engine: Engine, options: { logger: Logger; default
     pendingRead ??= withinTime(engine.store.pendingApprovalSummary(), STORE_READ_TIMEOUT_MS)
       .catch((error: unknown) => {
         storeErrors.inc({ where: 'metrics' });
-        options.logger.warn({ err: error }, 'metrics: could not read the pending approvals');
+        // An outage is one line with its reason, no stack (as a request's 503 is): a scrape
+        // every few seconds on every worker would otherwise fill the log with traces.
+        const outage = storeUnavailableReason(error) !== undefined;
+        options.logger.warn(outage ? failureSummary(error) : { err: error }, 'metrics: could not read the pending approvals');
         return null;
       })
       .finally(() => {
@@ -240,7 +245,7 @@ function readPackageVersion(): string {
 function withinTime<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`the store did not answer within ${ms} ms`)), ms);
+    timer = setTimeout(() => reject(new StoreUnavailableError(`no answer within ${ms} ms`)), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

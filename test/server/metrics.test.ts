@@ -117,6 +117,10 @@ describe('/metrics while the store is down', () => {
     expect(lines.find((line) => line.route === '/readyz')).toMatchObject({ level: 30, status: 503 });
     expect(lines.find((line) => line.route === '/api/v1/tasks')).toMatchObject({ level: 40, status: 503 });
     expect(lines.filter((line) => line.level >= 50)).toEqual([]);
+    // The scrape's failed read: one warn line with the reason and no stack, like a request's
+    // (a trial on PostgreSQL logged a stack trace at every scrape of every worker during an outage).
+    expect(lines.find((line) => (line as { msg?: string }).msg?.startsWith('metrics:'))).toMatchObject({ level: 40, code: 'ECONNREFUSED' });
+    expect(JSON.stringify(lines)).not.toMatch(/"stack"|\\n\s+at /);
     expect(sample(text, 'tollgate_store_errors_total{where="request"}')).toBe(1);
     expect(sample(text, 'tollgate_store_errors_total{where="metrics"}')).toBe(1);
 
@@ -130,11 +134,15 @@ describe('/metrics while the store is down', () => {
     try {
       const outage = new StoreOutage(createMemoryStore());
       const engine = createEngine({ store: outage.store });
-      const metrics = createMetrics(engine, { logger: createLogger('silent') });
+      const lines: Record<string, unknown>[] = [];
+      const metrics = createMetrics(engine, { logger: pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line)) }) });
       outage.hang();
       const text = metrics.registry.metrics();
       await vi.advanceTimersByTimeAsync(2_000);
       expect(sample(await text, 'tollgate_store_errors_total{where="metrics"}')).toBe(1);
+      // A store that does not answer is an outage too: one warn line, its reason, no stack.
+      expect(lines).toEqual([expect.objectContaining({ level: 40, code: 'store_unavailable' })]);
+      expect(JSON.stringify(lines)).not.toMatch(/"stack"/);
       metrics.close();
     } finally {
       vi.useRealTimers();
