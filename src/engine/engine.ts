@@ -286,9 +286,9 @@ class GateEngine implements Engine {
   async maintain(): Promise<void> {
     this.#assertOpen();
     if (!this.store.shared) return;
-    // Other workers: their dead ones' tasks, their autonomy changes, their events.
-    const report = await this.#takeover.run();
-    if (report.resumed + report.quarantined > 0) this.#logger.info(report, 'took over tasks of a worker whose lease expired');
+    // Other workers: their dead ones' tasks (restored and running, not awaited: their executions
+    // must not hold up the sweep's deadlines), their autonomy changes, their events.
+    await this.#takeover.startRun();
     await this.#autonomy.reload();
     await this.#follower.catchUp();
   }

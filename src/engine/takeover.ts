@@ -1,6 +1,7 @@
 import { decodeEnvelope } from '../../machines/envelope.ts';
 import type { TaskState } from '../model/task-state.ts';
 import type { Store } from '../store/store.ts';
+import { failureSummary } from '../store/store-outage.ts';
 import type { RecoveryReport } from './engine-types.ts';
 import type { Logger } from './logger.ts';
 import { TaskLoadError } from './restore.ts';
@@ -85,6 +86,32 @@ export class Takeover {
       report.alternativesSubmitted += await this.#submitMissingAlternatives();
     }
     return report;
+  }
+
+  /**
+   * A takeover as a sweep runs it: resolves once the tasks it took are restored and running,
+   * not once they are at rest (that is logged later). A sweep that waited for their executions
+   * applied no deadline, took nothing else over and held up its worker's shutdown for as long as
+   * an executor took (minutes, with retries). Rejects when the takeover fails before that.
+   * @example await takeover.startRun(); // the sweep goes on to the deadlines
+   */
+  startRun(): Promise<void> {
+    return new Promise<void>((restored, failed) => {
+      let running = false;
+      this.run(() => {
+        running = true;
+        restored();
+      }).then(
+        (report) => {
+          if (report.resumed + report.quarantined > 0) this.#logger.info(report, 'took over tasks of a worker whose lease expired');
+          restored();
+        },
+        (error: unknown) => {
+          if (running) this.#logger.warn(failureSummary(error), 'takeover: finishing the tasks taken over failed');
+          else failed(error);
+        },
+      );
+    });
   }
 
   /** Alternatives a crash kept from being submitted after their task was rerouted (the id is derived, so this is idempotent). */
