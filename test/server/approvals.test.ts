@@ -29,6 +29,17 @@ describe('approvals API', () => {
     expect((await h.call('POST', `/api/v1/approvals/${empty.approvalId}/approve`, { as: 'admin' })).body.approval.decidedBy).toBe('admin');
   });
 
+  it('a vote sent again after it decided the approval is 409 not_pending, and the approval shows it counted (README, store outages)', async () => {
+    // A trial retried a vote whose connection was cut (its worker killed) at another worker and
+    // got not_pending, where the README promised already_voted: the README now says both.
+    const task = await h.submit(PROPOSALS.human);
+    const path = `/api/v1/approvals/${task.approvalId}/approve`;
+    expect((await h.call('POST', path, { as: 'carol', body: {} })).status).toBe(200);
+    const retry = await h.call('POST', path, { as: 'carol', body: {} });
+    expect([retry.status, problemCode(retry)]).toEqual([409, 'not_pending']);
+    expect((await h.call('GET', `/api/v1/approvals/${task.approvalId}`)).body.approvals).toEqual([expect.objectContaining({ by: 'carol' })]);
+  });
+
   it('a body cannot choose who decided (decidedBy is not a field: 400)', async () => {
     const task = await h.submit(PROPOSALS.human);
     const answer = await h.call('POST', `/api/v1/approvals/${task.approvalId}/approve`, { as: 'carol', body: { decidedBy: 'alice' } });
