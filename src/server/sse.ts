@@ -1,5 +1,6 @@
 import type { Logger } from '../engine/logger.ts';
 import type { LifecycleEvent } from '../model/lifecycle-event.ts';
+import { failureSummary, storeUnavailableReason } from '../store/store-outage.ts';
 import type { EventFeed } from './event-feed.ts';
 
 /** How an event stream behaves. */
@@ -70,7 +71,10 @@ export function sseResponse(feed: EventFeed, options: SseOptions): Response {
         }
         controller.enqueue(encoder.encode(batch.length > 0 ? batch.map(formatSseEvent).join('') : ': heartbeat\n\n'));
       } catch (error) {
-        if (!ended) options.logger.error({ err: error }, 'event stream failed');
+        // The store away (an outage, not a bug): one warn line with the reason, no stack; the
+        // client reconnects with Last-Event-ID (retry: 2000) and is replayed what it missed.
+        if (!ended && storeUnavailableReason(error) !== undefined) options.logger.warn(failureSummary(error), 'event stream ended: the store is unavailable');
+        else if (!ended) options.logger.error({ err: error }, 'event stream failed');
         end();
         closeQuietly();
       }
