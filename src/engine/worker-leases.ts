@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Store } from '../store/store.ts';
 import type { TaskLease } from '../store/task-record.ts';
+import { FailureStreak } from '../util/failure-streak.ts';
 import { type Clock, isoNow } from './clock.ts';
 import type { Logger } from './logger.ts';
 
@@ -33,6 +34,7 @@ export class WorkerLeases {
   readonly #clock: Clock;
   readonly #logger: Logger;
   readonly #held: () => string[];
+  readonly #beats: FailureStreak;
   #timer: NodeJS.Timeout | undefined;
 
   constructor(store: Store, clock: Clock, logger: Logger, options: { workerId: string; leaseMs: number }, held: () => string[]) {
@@ -44,6 +46,7 @@ export class WorkerLeases {
     this.workerId = options.workerId;
     this.leaseMs = options.leaseMs;
     this.#held = held;
+    this.#beats = new FailureStreak(logger, 'lease heartbeat', () => clock.now());
   }
 
   /**
@@ -106,8 +109,11 @@ export class WorkerLeases {
       if (renewed.length < ids.length) {
         this.#logger.warn({ lost: ids.filter((id) => !renewed.includes(id)) }, 'leases of running tasks were taken over by another worker');
       }
+      this.#beats.succeeded();
     } catch (error) {
-      this.#logger.warn({ err: error }, 'lease heartbeat failed; trying again');
+      // The store away: said once (no stack), then at most once a minute, as the sweeper does —
+      // not a stack trace at every beat (a third of a lease) for as long as the outage lasts.
+      this.#beats.failed(error);
     }
   }
 
