@@ -2,7 +2,7 @@ import { setMaxListeners } from 'node:events';
 import { Hono } from 'hono';
 import type { Clock } from '../engine/clock.ts';
 import type { Engine } from '../engine/engine-types.ts';
-import { TooManyRequestsError } from '../errors.ts';
+import { ClosedError, TooManyRequestsError } from '../errors.ts';
 import { createLogger, type Logger } from '../engine/logger.ts';
 import { asStoreUnavailable } from '../store/store-outage.ts';
 import { TokenTable } from './auth.ts';
@@ -155,7 +155,9 @@ export function createApp(options: AppOptions): TollgateApp {
     const problem = problemFromError(error);
     problem.requestId = c.get('requestId');
     if (unavailable) c.set('storeUnavailable', unavailable.reason);
-    else if (problem.status >= 500) logger.error({ err: error, reqId: problem.requestId }, 'request failed (a bug)');
+    // The engine or store closed under a request: the shutdown ended it (README "Shutdown",
+    // step 5), not a bug; its request line says 503 at warn.
+    else if (problem.status >= 500 && !(error instanceof ClosedError)) logger.error({ err: error, reqId: problem.requestId }, 'request failed (a bug)');
     const headers: Record<string, string> = {};
     if (unavailable) headers['retry-after'] = String(unavailable.retryAfterSeconds);
     if (problem.code === 'unauthorized') headers['www-authenticate'] = 'Bearer realm="tollgate"';
