@@ -6,6 +6,7 @@ import type { JsonValue } from '../model/json.ts';
 import type { Task } from '../model/task.ts';
 import { SYSTEM_ACTOR } from '../model/principal.ts';
 import { isTerminal, type TaskState } from '../model/task-state.ts';
+import { storeUnavailableReason } from '../store/store-outage.ts';
 import type { TaskRecord } from '../store/task-record.ts';
 import type { Executor } from './executor.ts';
 import { executorResultAsJson } from './executor-result.ts';
@@ -110,6 +111,9 @@ export class TaskRunner {
         await run.settled;
         return true;
       } catch (error) {
+        // The store away: the sweep fails (the sweeper says so once, not a stack per approval)
+        // and the deadline, still due, is applied by a later sweep.
+        if (storeUnavailableReason(error) !== undefined) throw error;
         if (error instanceof GateError && error.code !== 'internal') return false;
         this.#deps.logger.error({ approvalId: approval.id, err: error }, 'expiring an approval failed');
         return false;
