@@ -1,7 +1,7 @@
 import { decodeEnvelope } from '../../machines/envelope.ts';
 import type { TaskState } from '../model/task-state.ts';
 import type { Store } from '../store/store.ts';
-import { failureSummary } from '../store/store-outage.ts';
+import { failureSummary, storeUnavailableReason } from '../store/store-outage.ts';
 import type { RecoveryReport } from './engine-types.ts';
 import type { Logger } from './logger.ts';
 import { TaskLoadError } from './restore.ts';
@@ -73,6 +73,9 @@ export class Takeover {
             if (error instanceof TaskLoadError && error.quarantined) report.quarantined += 1;
             // Listed while interrupted, then finished by the worker that ran it before the claim landed: nothing to take over.
             else if (error instanceof TaskLoadError && !error.snapshotError) this.#logger.debug({ taskId: record.id, reason: error.message }, 'task came to rest before the takeover');
+            // The store away: an outage, not a bug (no stack). On PostgreSQL its lease runs out and
+            // a later sweep takes the task over again; on a single-process store, the next start.
+            else if (storeUnavailableReason(error) !== undefined) this.#logger.warn({ taskId: record.id, ...failureSummary(error) }, 'recovery of a task failed: the store is unavailable');
             else this.#logger.error({ taskId: record.id, err: error }, 'recovery of a task failed');
           } finally {
             countStarted();
