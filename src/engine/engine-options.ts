@@ -56,7 +56,8 @@ export const EngineOptionsSchema = z.strictObject({
     ])
     .optional(),
   workerId: z.string().min(1).max(200).optional(),
-  leaseMs: z.number().int().min(100).max(24 * 3600 * 1000).optional(),
+  // At least a second: heartbeats come every third of it, and WorkerLeases refuses less.
+  leaseMs: z.number().int().min(1_000).max(24 * 3600 * 1000).optional(),
   inspect: z
     .custom<object>((value) => typeof value === 'function' || (typeof value === 'object' && value !== null), { message: 'expected a function or an observer' })
     .optional(),

@@ -9,6 +9,8 @@ describe('createEngine options', () => {
     ['a --db URL where a store was due', { store: 'sqlite:./tollgate.db' }, 'store'],
     ['a misspelt option', { store: createMemoryStore(), exectuor: { execute: async () => ({}) } }, 'exectuor'],
     ['a negative lease', { store: createMemoryStore(), leaseMs: -5 }, 'leaseMs'],
+    // Found by a PostgreSQL trial: 500 passed the schema and then threw a bare RangeError.
+    ['a lease under a second', { store: createMemoryStore(), leaseMs: 500 }, 'leaseMs'],
     ['an executor without execute', { store: createMemoryStore(), executor: { run: async () => ({}) } }, 'executor'],
     ['an executor whose idempotent is not a boolean (found by a README walkthrough)', { store: createMemoryStore(), executor: { idempotent: 'yes', execute: async () => ({}) } }, 'executor.idempotent'],
     ['an error-rate rule that can never trip', { store: createMemoryStore(), errorRateDowngrade: { threshold: 0.5, window: 5, minSamples: 10 } }, 'errorRateDowngrade.minSamples'],
