@@ -33,6 +33,8 @@ export const ERROR_CODES = {
   shutting_down: 503,
   /** The CLI could not reach the server (refused, timed out, DNS): nothing was asked. */
   server_unreachable: 503,
+  /** The CLI's request went out and no answer came (the connection was cut: a server killed mid-request): it may have been done. */
+  server_no_answer: 503,
   listen_failed: 500,
   execution_outcome_unknown: 500,
   executor_result_invalid: 500,

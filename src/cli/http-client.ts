@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import type { z } from 'zod';
 import { parseInput } from '../engine/validate.ts';
-import { ERROR_CODES, type ErrorCode, GateError, ValidationError } from '../errors.ts';
+import { ERROR_CODES, type ErrorCode, GateError, ValidationError, hasCode } from '../errors.ts';
 import { retryAfterMs } from '../util/retry-after.ts';
+import { fetchNeverSent } from '../util/fetch-failure.ts';
 
 /** Where the server is and who is calling. */
 export interface ApiClientOptions {
@@ -67,16 +68,18 @@ export class ApiClient {
 
   /**
    * A GET reads and changes nothing, so a 503 (`shutting_down` while a server restarts,
-   * `store_unavailable` while its database is away) is tried again after its `Retry-After`, a
-   * few times: `tasks wait` outlives a rolling restart. A POST is never repeated here.
+   * `store_unavailable` while its database is away) or an answer cut off is tried again after
+   * its `Retry-After` (1 s when it has none), a few times: `tasks wait` outlives a rolling restart. A POST is never repeated here.
    */
   async #readWithRetry<S extends z.ZodType>(path: string, schema: S): Promise<z.infer<S>> {
     for (let attempt = 1; ; attempt += 1) {
       try {
         return await this.#call(path, { method: 'GET' }, schema);
       } catch (error) {
-        if (!(error instanceof ApiError && error.status === 503) || attempt >= GET_ATTEMPTS) throw error;
-        await this.#sleep(Math.min(MAX_RETRY_WAIT_MS, error.retryAfterMs ?? 1_000));
+        // A GET cut off (its server killed mid-answer, a rolling restart) changed nothing either.
+        const retried = (error instanceof ApiError && error.status === 503) || hasCode(error, 'server_no_answer');
+        if (!retried || attempt >= GET_ATTEMPTS) throw error;
+        await this.#sleep(Math.min(MAX_RETRY_WAIT_MS, (error instanceof ApiError ? error.retryAfterMs : undefined) ?? 1_000));
       }
     }
   }
@@ -96,7 +99,10 @@ export class ApiClient {
     } catch (error) {
       const { cause: reason } = error as { cause?: { code?: string; message?: string } };
       const cause = reason?.code ?? reason?.message ?? (error as Error).message;
-      throw new GateError('server_unreachable', `cannot reach the server at ${this.#url}: ${cause}`);
+      if (fetchNeverSent(error)) throw new GateError('server_unreachable', `cannot reach the server at ${this.#url}: ${cause}`);
+      // Sent, and the connection went (a worker killed mid-request): what it asked may be done.
+      const then = init.method === 'GET' ? 'nothing was changed; try again' : 'it may have been done: read it back (tasks show, approvals show) before asking again';
+      throw new GateError('server_no_answer', `no answer from the server at ${this.#url} (${cause}): ${then}`);
     }
     const text = await response.text();
     let json: unknown;

@@ -5,6 +5,7 @@ import { secrets } from '../policy/detectors/secrets.ts';
 import { retryAfterMs } from '../util/retry-after.ts';
 import { parseInput } from './validate.ts';
 import type { ExecutionRequest, Executor } from './executor.ts';
+import { fetchNeverSent } from '../util/fetch-failure.ts';
 
 /** How the HTTP executor calls the host's endpoint. */
 export interface HttpExecutorOptions {
@@ -107,7 +108,7 @@ export function createHttpExecutor(options: HttpExecutorOptions): HttpExecutor {
         signal: stop ? AbortSignal.any([AbortSignal.timeout(timeoutMs), stop]) : AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
-      const reached = !neverSent(error);
+      const reached = !fetchNeverSent(error);
       const code = reached ? 'execution_outcome_unknown' : 'executor_unreachable';
       const what = reached ? `no answer (${describeFetchError(error, timeoutMs)}): the endpoint may have run it` : `failed: ${describeFetchError(error, timeoutMs)}`;
       return { retry: true, error: new HttpExecutorError(code, `POST ${endpoint} ${what}`, null, 0) };
@@ -196,20 +197,6 @@ function answerExcerpt(text: string, configured: readonly string[]): string {
   const excerpt = masked(text.slice(0, 500 + (configured[0]?.length ?? 0)), configured).slice(0, 500);
   const answer = { answer: excerpt };
   return secrets.detect(scanStrings(answer), answer).length > 0 ? '(the answer held a credential; not kept)' : excerpt;
-}
-
-/** Errors of a connection that was never made: the request cannot have reached the endpoint. */
-const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'ERR_INVALID_URL']);
-
-/** Refusals of fetch itself, before any connection (a port browsers block, a URL it cannot parse). */
-const NOT_ATTEMPTED = new Set(['bad port', 'invalid URL']);
-
-/** Whether a fetch failure happened before the request could have been sent; anything else may have reached the endpoint. */
-function neverSent(error: unknown): boolean {
-  const cause = (error as { cause?: { code?: unknown; message?: unknown } })?.cause;
-  const code = typeof cause?.code === 'string' ? cause.code : (error as { code?: unknown })?.code;
-  if (typeof code === 'string') return NOT_CONNECTED.has(code);
-  return typeof cause?.message === 'string' && NOT_ATTEMPTED.has(cause.message);
 }
 
 function describeFetchError(error: unknown, timeoutMs: number): string {

@@ -50,6 +50,30 @@ describe('the CLI\'s API client', () => {
     expect(waits).toEqual([5_000, 5_000, 5_000]);
   });
 
+  it('tries a GET again when its answer was cut off (server_no_answer), and says a POST cut off may have been done', async () => {
+    const cut = Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) });
+    let calls = 0;
+    const fetch = (async () => {
+      calls += 1;
+      if (calls === 1) throw cut;
+      return new Response(JSON.stringify({ ok: true }), { status: 200, headers: { 'content-type': 'application/json' } });
+    }) as unknown as typeof globalThis.fetch;
+    const waits: number[] = [];
+    await expect(new ApiClient({ url: 'http://gate', token: 't', fetch, sleep: async (ms) => void waits.push(ms) }).get('/api/v1/tasks', Answer)).resolves.toEqual({ ok: true });
+    expect([calls, waits]).toEqual([2, [1_000]]);
+    const once = (async () => {
+      throw cut;
+    }) as unknown as typeof globalThis.fetch;
+    await expect(new ApiClient({ url: 'http://gate', token: 't', fetch: once, sleep: async () => {} }).post('/api/v1/tasks', {}, Answer)).rejects.toMatchObject({
+      code: 'server_no_answer',
+      message: expect.stringContaining('it may have been done'),
+    });
+    const refused = (async () => {
+      throw Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) });
+    }) as unknown as typeof globalThis.fetch;
+    await expect(new ApiClient({ url: 'http://gate', token: 't', fetch: refused, sleep: async () => {} }).post('/api/v1/tasks', {}, Answer)).rejects.toMatchObject({ code: 'server_unreachable' });
+  });
+
   it('never repeats a POST, nor a GET refused for another reason', async () => {
     const post = scripted([shuttingDown, { status: 200, body: { ok: true } }]);
     const client = new ApiClient({ url: 'http://gate', token: 't', fetch: post.fetch, sleep: async () => {} });

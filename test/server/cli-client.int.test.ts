@@ -318,6 +318,35 @@ describe('tollgate tasks / approvals against a server on loopback', () => {
     expect([down.code, down.err]).toEqual([1, expect.stringMatching(/cannot reach the server at http:\/\/127\.0\.0\.1:1: .+ \(server_unreachable\)/)]);
   });
 
+  it('tells a request cut off after it was sent (server_no_answer: it may have been done) from one that never reached the server (found by a PostgreSQL trial: a worker killed mid-request read as server_unreachable, "nothing was asked")', async () => {
+    // A server that reads each request whole, then drops the connection without an answer.
+    let requests = 0;
+    const cutter = createServer((socket) => {
+      let seen = '';
+      socket.on('data', (chunk) => {
+        seen += chunk;
+        const end = seen.indexOf('\r\n\r\n');
+        const length = Number(/content-length: (\d+)/i.exec(seen)?.[1] ?? 0);
+        if (end >= 0 && seen.length >= end + 4 + length) {
+          requests += 1;
+          socket.destroy();
+        }
+      });
+    });
+    await new Promise<void>((resolve) => cutter.listen(0, '127.0.0.1', resolve));
+    const cutUrl = `http://127.0.0.1:${(cutter.address() as { port: number }).port}`;
+    try {
+      const post = await tollgate('approvals', 'approve', 'some-approval', '--url', cutUrl, '--token', tokenOf('alice'));
+      expect([post.code, post.err]).toEqual([1, expect.stringMatching(/no answer from the server at http:\/\/127\.0\.0\.1:\d+ \(.+\): it may have been done: read it back .* \(server_no_answer\)/)]);
+      // A POST is never repeated by the CLI.
+      expect(requests).toBe(1);
+      const down = await tollgate('approvals', 'approve', 'some-approval', '--url', `http://127.0.0.1:${await freePort()}`, '--token', tokenOf('alice'));
+      expect([down.code, down.err]).toEqual([1, expect.stringMatching(/cannot reach the server .* \(server_unreachable\)/)]);
+    } finally {
+      await new Promise<void>((resolve) => cutter.close(() => resolve()));
+    }
+  });
+
   it('exits 2 on bad usage — an unknown option or command, a missing argument — and 0 for help (found by a new-user trial)', async () => {
     for (const argv of [['tasks', 'ls', '--bogus'], ['tasks', 'show'], ['approvals', 'reject', 'some-id'], ['nonsense'], []]) {
       const answer = await tollgate(...argv);
