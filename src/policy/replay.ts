@@ -12,8 +12,13 @@ export interface VerdictChange {
   agentId: string;
   /** The task's state in the store. */
   state: string;
-  from: { decision: VerdictDecision; requiredApprovals: number; policyVersion: string };
-  to: { decision: VerdictDecision; requiredApprovals: number };
+  /**
+   * The stored verdict and the new one, each with the autonomy it was judged at: the new one at
+   * the agent's autonomy now. When the two differ, part of the change (or all of it, under the
+   * same policy) is the autonomy's, not the policy's.
+   */
+  from: { decision: VerdictDecision; requiredApprovals: number; policyVersion: string; autonomy: AutonomyLevel };
+  to: { decision: VerdictDecision; requiredApprovals: number; autonomy: AutonomyLevel };
   /** Why the new policy decides as it does. */
   reason: string;
   matchedRules: string[];
@@ -92,8 +97,8 @@ export async function replayPolicy(store: Store, policy: Policy, options: Replay
         actionType,
         agentId,
         state: record.state,
-        from: { decision: old.decision, requiredApprovals: old.requiredApprovals, policyVersion: old.policyVersion },
-        to: { decision: now.decision, requiredApprovals: now.requiredApprovals },
+        from: { decision: old.decision, requiredApprovals: old.requiredApprovals, policyVersion: old.policyVersion, autonomy: old.autonomy },
+        to: { decision: now.decision, requiredApprovals: now.requiredApprovals, autonomy: now.autonomy },
         reason: now.reason,
         matchedRules: now.matchedRules,
       });

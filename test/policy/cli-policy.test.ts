@@ -213,8 +213,9 @@ describe('tollgate policy replay', () => {
     expect(code).toBe(0);
     expect(stdout).toContain(`replayed 5 of 6 tasks in sqlite:${resolve(dbPath)}`);
     expect(stdout).toContain('2 verdicts would change, 3 unchanged, 1 unreadable (skipped)');
-    expect(stdout).toMatch(new RegExp(`${ids.write} +code:write +allow → escalate +medium risk at supervised autonomy`));
-    expect(stdout).toMatch(new RegExp(`${ids.push} +vcs:push +escalate → deny +vcs:push is on the hard-deny list`));
+    // The new file lowers the company's autonomy: the change says at which levels it was judged.
+    expect(stdout).toMatch(new RegExp(`${ids.write} +code:write +allow at semi → escalate at supervised +medium risk at supervised autonomy`));
+    expect(stdout).toMatch(new RegExp(`${ids.push} +vcs:push +escalate at semi → deny at supervised +vcs:push is on the hard-deny list`));
     expect(dump(dbPath)).toBe(before);
   });
 
@@ -235,6 +236,23 @@ describe('tollgate policy replay', () => {
   it('finds nothing to change under the policy the tasks were judged by', async () => {
     const { stdout } = await cli('policy', 'replay', '--policy', file('same.json', DEFAULT_POLICY), '--db', dbPath, '--json');
     expect(JSON.parse(stdout)).toMatchObject({ replayed: 5, unchanged: 5, changes: [] });
+  });
+
+  it('says when a change is the autonomy\'s: a task judged while its agent was locked, replayed under the same policy now that it is not (found by a PostgreSQL trial)', async () => {
+    const path = join(dir, 'autonomy.db');
+    const store = await openSqliteStore({ path });
+    const engine = createEngine({ store });
+    const admin = { id: 'root', roles: ['admin' as const] };
+    await engine.setAutonomy({ scope: 'agent', subject: 'bot', level: 'locked', reason: 'incident' }, admin);
+    const locked = (await engine.submit({ actionType: 'code:read', title: 'read', args: { path: 'src/a.ts' }, agentId: 'bot' })).task;
+    await engine.setAutonomy({ scope: 'agent', subject: 'bot', level: 'semi', reason: 'incident over' }, admin);
+    await engine.close();
+    await store.close();
+    const same = file('same-again.json', DEFAULT_POLICY);
+    const json = JSON.parse((await cli('policy', 'replay', '--policy', same, '--db', path, '--json')).stdout);
+    expect(json.changes).toEqual([expect.objectContaining({ taskId: locked.id, from: expect.objectContaining({ autonomy: 'locked' }), to: expect.objectContaining({ decision: 'allow', autonomy: 'semi' }) })]);
+    const { stdout } = await cli('policy', 'replay', '--policy', same, '--db', path);
+    expect(stdout).toMatch(new RegExp(`${locked.id} +code:read +\\S+ at locked → allow at semi`));
   });
 
   it('refuses a database that does not exist, without creating it (exit 2)', async () => {

@@ -154,12 +154,15 @@ async function replay(raw: Record<string, unknown>): Promise<void> {
 
 function formatReplay(report: ReplayReport, db: string): string {
   const label = (side: { decision: string; requiredApprovals: number }) => (side.decision === 'escalate' && side.requiredApprovals > 1 ? `escalate×${side.requiredApprovals}` : side.decision);
+  // A change judged at another autonomy than the stored verdict says so: under the same policy, all of it is the autonomy's.
+  const change = ({ from, to }: ReplayReport['changes'][number]) =>
+    from.autonomy === to.autonomy ? `${label(from)} → ${label(to)}` : `${label(from)} at ${from.autonomy} → ${label(to)} at ${to.autonomy}`;
   const skipped = report.unreadable.length > 0 ? `, ${report.unreadable.length} unreadable (skipped)` : '';
   const head =
     `replayed ${report.replayed} of ${report.tasks} tasks in ${db} under policy ${report.policyVersion}: ` +
     `${report.changes.length} verdict${report.changes.length === 1 ? '' : 's'} would change, ${report.unchanged} unchanged${skipped}\n`;
   if (report.changes.length === 0) return head;
-  const rows = report.changes.map((change) => [change.taskId, change.actionType, `${label(change.from)} → ${label(change.to)}`, change.reason]);
+  const rows = report.changes.map((each) => [each.taskId, each.actionType, change(each), each.reason]);
   return `${head}\n${formatTable(['task', 'action', 'old → new', 'reason'], rows)}`;
 }
 
