@@ -115,6 +115,36 @@ async function review(card: ReturnType<Page['locator']>): Promise<void> {
   await card.locator('.card-review pre.json').first().waitFor();
 }
 
+/**
+ * Three pushes reviewed in the queue (the same layout each), in a window tall enough that the
+ * middle one's Approve is in view at the end of the queue's scroll, scrolled there, none of the
+ * top two still settling; the pointer rests on the middle one's Approve. For the tests of cards
+ * that slide under the pointer.
+ */
+async function threeCardsAtTheEnd(label: string, names: [string, string, string], ttlFrom: number) {
+  await page.click('#tab-queue');
+  const approvals = await Promise.all(
+    names.map((name, i) => submit(TOKENS.agent, { actionType: 'vcs:push', title: `Push ${label} branch ${name}`, args: { branch: `${label}/${name.toLowerCase()}` }, ttlSeconds: ttlFrom + 10 * i })),
+  );
+  const cards = approvals.map((approval) => page.locator(`.card[data-approval-id="${approval.approvalId}"]`));
+  await page.setViewportSize({ width: 1280, height: 1300 });
+  for (const card of cards) await review(card);
+  await expect.poll(() => cards[0]!.locator('button', { hasText: 'Approve' }).isDisabled()).toBe(false);
+  const scroller = page.locator('.queue-scroll');
+  await scroller.evaluate((element) => {
+    element.scrollTop = element.scrollHeight;
+  });
+  expect(await scroller.evaluate((element) => element.scrollTop > 0 && element.scrollTop + element.clientHeight >= element.scrollHeight - 1)).toBe(true);
+  for (const card of cards.slice(0, 2)) await expect.poll(() => card.evaluate((element) => element.classList.contains('settling'))).toBe(false);
+  const box = (await cards[1]!.locator('button', { hasText: 'Approve' }).boundingBox())!;
+  const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
+  await page.mouse.move(x, y);
+  /** The approval of the card under the pointer ('' for none). */
+  const cardAt = () => page.evaluate(([px, py]) => (globalThis as any).document.elementFromPoint(px, py)?.closest('.card')?.dataset.approvalId ?? '', [x, y]);
+  expect(await cardAt()).toBe(approvals[1].approvalId);
+  return { approvals, cards, scroller, x, y, cardAt };
+}
+
 /** What the toasts say, without the bidi isolates around quoted text (U+2068, U+2069). */
 const toastText = async () => (await page.textContent('.toasts'))?.replace(/[\u2068\u2069]/g, '') ?? '';
 
@@ -379,29 +409,9 @@ describe('visualizer (Chromium)', () => {
   it('a click never decides the approval that slid under the pointer when the queue, scrolled to its end, pulls the cards above a decided one down', async () => {
     // Found by a trial: at the end of the queue's scroll, a card going shortens the list, the
     // scroll position clamps, and every card above it moves down on screen without moving in the list.
-    await page.click('#tab-queue');
-    const [above, aimed, going] = await Promise.all(
-      ['W', 'X', 'R'].map((name, i) => submit(TOKENS.agent, { actionType: 'vcs:push', title: `Push slide branch ${name}`, args: { branch: `slide/${name.toLowerCase()}` }, ttlSeconds: 3_000 + 10 * i })),
-    );
-    const cardOf = (approvalId: string) => page.locator(`.card[data-approval-id="${approvalId}"]`);
-    const [aboveCard, aimedCard, goingCard] = [cardOf(above.approvalId), cardOf(aimed.approvalId), cardOf(going.approvalId)];
-    // A taller window, so that at the end of the queue's scroll the aimed card's Approve is in view.
-    await page.setViewportSize({ width: 1280, height: 1300 });
-    // All three reviewed (the same layout): the card above comes to sit where the aimed one was.
-    for (const card of [aboveCard, aimedCard, goingCard]) await review(card);
-    await expect.poll(() => aboveCard.locator('button', { hasText: 'Approve' }).isDisabled()).toBe(false);
-    const scroller = page.locator('.queue-scroll');
-    await scroller.evaluate((element) => {
-      element.scrollTop = element.scrollHeight;
-    });
-    expect(await scroller.evaluate((element) => element.scrollTop > 0 && element.scrollTop + element.clientHeight >= element.scrollHeight - 1)).toBe(true);
-    await expect.poll(() => aimedCard.evaluate((card) => card.classList.contains('settling'))).toBe(false);
-    await expect.poll(() => aboveCard.evaluate((card) => card.classList.contains('settling'))).toBe(false);
-    const box = (await aimedCard.locator('button', { hasText: 'Approve' }).boundingBox())!;
-    const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
-    await page.mouse.move(x, y);
-    const cardAt = () => page.evaluate(([px, py]) => (globalThis as any).document.elementFromPoint(px, py)?.closest('.card')?.dataset.approvalId ?? '', [x, y]);
-    expect(await cardAt()).toBe(aimed.approvalId);
+    const { approvals, cards, x, y, cardAt } = await threeCardsAtTheEnd('slide', ['W', 'X', 'R'], 3_000);
+    const [above, aimed, going] = approvals;
+    const [aboveCard, goingCard] = [cards[0]!, cards[2]!];
     // Someone else decides the card below: the list shortens, the scroll clamps, the card above slides under the pointer...
     await api('POST', `/api/v1/approvals/${going.approvalId}/approve`, TOKENS.bob, {});
     await expect.poll(() => goingCard.count()).toBe(0);
@@ -424,25 +434,10 @@ describe('visualizer (Chromium)', () => {
     // Left by the trial above: the guard saw cards move only when the queue changed. A card that
     // shrinks (its review closed, its settling note gone) at the end of the scroll also clamps the
     // scroll position, and every card above it slides down without moving in the list.
-    await page.click('#tab-queue');
-    const [above, aimed, shrinking] = await Promise.all(
-      ['U', 'V', 'Z'].map((name, i) => submit(TOKENS.agent, { actionType: 'vcs:push', title: `Push shrink branch ${name}`, args: { branch: `shrink/${name.toLowerCase()}` }, ttlSeconds: 3_100 + 10 * i })),
-    );
+    const { approvals, cards, scroller, x, y, cardAt } = await threeCardsAtTheEnd('shrink', ['U', 'V', 'Z'], 3_100);
+    const [above, aimed, shrinking] = approvals;
+    const shrinkingCard = cards[2]!;
     const cardOf = (approvalId: string) => page.locator(`.card[data-approval-id="${approvalId}"]`);
-    const [aboveCard, aimedCard, shrinkingCard] = [cardOf(above.approvalId), cardOf(aimed.approvalId), cardOf(shrinking.approvalId)];
-    await page.setViewportSize({ width: 1280, height: 1300 });
-    for (const card of [aboveCard, aimedCard, shrinkingCard]) await review(card);
-    const scroller = page.locator('.queue-scroll');
-    await scroller.evaluate((element) => {
-      element.scrollTop = element.scrollHeight;
-    });
-    expect(await scroller.evaluate((element) => element.scrollTop > 0 && element.scrollTop + element.clientHeight >= element.scrollHeight - 1)).toBe(true);
-    for (const card of [aboveCard, aimedCard]) await expect.poll(() => card.evaluate((element) => element.classList.contains('settling'))).toBe(false);
-    const box = (await aimedCard.locator('button', { hasText: 'Approve' }).boundingBox())!;
-    const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
-    await page.mouse.move(x, y);
-    const cardAt = () => page.evaluate(([px, py]) => (globalThis as any).document.elementFromPoint(px, py)?.closest('.card')?.dataset.approvalId ?? '', [x, y]);
-    expect(await cardAt()).toBe(aimed.approvalId);
     // The card below folds its review away (no pointer involved): the list shortens, the scroll clamps.
     const scrolledBefore = await scroller.evaluate((element) => element.scrollTop);
     await shrinkingCard.locator('button.review-toggle').evaluate((button) => (button as any).click());
