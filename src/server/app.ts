@@ -94,6 +94,7 @@ export function createApp(options: AppOptions): TollgateApp {
     signal,
     heartbeatMs: options.heartbeatMs ?? 15_000,
     limits: createRequestLimits(options.limits ?? {}, options.clock ?? options.engine.clock),
+    departmentOfAgent: (agentId) => tokens.departmentOf(agentId),
   };
   const routes: Route[] = [];
   routes.push(

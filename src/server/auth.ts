@@ -23,6 +23,15 @@ export class TokenTable {
     this.#entries = grants.map((grant) => ({ digest: digest(grant.token), principal: structuredClone(grant.principal) }));
   }
 
+  /**
+   * The department a token names for a principal id (an agent's tasks are that department's),
+   * or undefined when none of its tokens names one.
+   * @example tokens.departmentOf('eng-bot') // 'engineering'
+   */
+  departmentOf(principalId: string): string | undefined {
+    return this.#entries.find((entry) => entry.principal.id === principalId && entry.principal.department !== undefined)?.principal.department;
+  }
+
   /** How many tokens the table holds. */
   get size(): number {
     return this.#entries.length;

@@ -110,4 +110,6 @@ export interface RouteDeps {
   heartbeatMs: number;
   /** What one token can make the server do: streams per principal, proposal rate, verify pacing. */
   limits: RequestLimits;
+  /** The department an agent's token names (its tasks are filed under it), if any. */
+  departmentOfAgent?: (agentId: string) => string | undefined;
 }

@@ -100,4 +100,19 @@ describe('autonomy API', () => {
     expect(escaped.body.detail).toMatch(/ops-agent belongs to department ops \(its token\)/);
     expect((await h.submit(medium)).state).toBe('completed');
   });
+
+  it("an agent's level in force and its downgrades are reckoned in its token's department (a budget downgrade is never a silent no-op)", async () => {
+    // The company is stricter than ops: ops-agent's tasks run at ops' semi, not the company's supervised.
+    expect((await h.call('POST', '/api/v1/autonomy', { as: 'admin', body: { scope: 'company', level: 'supervised', reason: 'rollout' } })).status).toBe(200);
+    expect((await h.call('POST', '/api/v1/autonomy', { as: 'admin', body: { scope: 'department', subject: 'ops', level: 'semi', reason: 'ops' } })).status).toBe(200);
+    const medium = { actionType: 'code:write', title: 'Edit the billing module', args: { path: 'src/billing.ts' } };
+    expect((await h.submit(medium, 'opsAgent')).state).toBe('completed');
+    for (const as of ['opsAgent', 'admin'] as const) {
+      const seen = await h.call('GET', '/api/v1/autonomy?agentId=ops-agent', { as });
+      expect(seen.body.effective).toEqual({ agentId: 'ops-agent', department: 'ops', level: 'semi' });
+    }
+    const downgrade = await h.call('POST', '/api/v1/autonomy/downgrades', { as: 'admin', body: { agentId: 'ops-agent', cause: 'budget_exhausted', reason: 'spent' } });
+    expect(downgrade.body.setting).toMatchObject({ scope: 'agent', subject: 'ops-agent', level: 'supervised', previous: 'semi', cause: 'budget_exhausted' });
+    expect((await h.submit(medium, 'opsAgent')).state).toBe('parked');
+  });
 });

@@ -26,7 +26,11 @@ export const AutonomyAnswer = z.strictObject({ setting: AutonomySetting.nullable
  * is an audit entry.
  * @example mountRoutes(app, autonomyRoutes(deps), options);
  */
-export function autonomyRoutes({ engine }: RouteDeps): Route[] {
+export function autonomyRoutes({ engine, departmentOfAgent }: RouteDeps): Route[] {
+  // An agent whose token names a department has its tasks filed under it: its level in force,
+  // and a downgrade of it, are reckoned there (without it, a budget downgrade of an agent whose
+  // department is looser than the company read 'already as low' and changed nothing).
+  const departmentFor = (agentId: string, named: string | undefined) => departmentOfAgent?.(agentId) ?? named;
   return [
     defineRoute({
       method: 'GET',
@@ -38,8 +42,9 @@ export function autonomyRoutes({ engine }: RouteDeps): Route[] {
       handle: async ({ c, query }) => {
         const items = await engine.listAutonomy();
         if (query.agentId === undefined) return c.json({ items });
-        const level = await engine.autonomyOf(query.agentId, query.department);
-        return c.json({ items, effective: { agentId: query.agentId, department: query.department ?? null, level } });
+        const department = departmentFor(query.agentId, query.department);
+        const level = await engine.autonomyOf(query.agentId, department);
+        return c.json({ items, effective: { agentId: query.agentId, department: department ?? null, level } });
       },
     }),
     defineRoute({
@@ -60,7 +65,7 @@ export function autonomyRoutes({ engine }: RouteDeps): Route[] {
       body: DowngradeBody,
       responses: { 200: { description: 'the level now stored, or null if it was already as low', schema: AutonomyAnswer } },
       handle: async ({ c, body }) =>
-        c.json({ setting: await engine.downgradeAutonomy(body.agentId, body.cause, body.reason, body.department) }),
+        c.json({ setting: await engine.downgradeAutonomy(body.agentId, body.cause, body.reason, departmentFor(body.agentId, body.department)) }),
     }),
   ];
 }
