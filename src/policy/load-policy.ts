@@ -3,6 +3,7 @@ import { ValidationError } from '../errors.ts';
 import { parseInput } from '../engine/validate.ts';
 import { canonicalJson, sha256Hex } from '../util/canonical-json.ts';
 import { jsonErrorOffset, lineAndColumn } from '../util/json-syntax.ts';
+import { findDuplicateKey } from './duplicate-keys.ts';
 import { Policy } from './policy-schema.ts';
 
 /**
@@ -20,12 +21,13 @@ export function parsePolicy(json: unknown): Policy {
  * @example const policy = loadPolicyFile('./policy.json');
  */
 export function loadPolicyFile(path: string): Policy {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(path, 'utf8');
+    bytes = readFileSync(path);
   } catch (error) {
     throw new ValidationError(`cannot read policy file ${path}: ${(error as Error).message}`);
   }
+  const text = decodePolicyText(bytes, path);
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -36,7 +38,29 @@ export function loadPolicyFile(path: string): Policy {
     const where = at === null ? '' : ` at line ${at.line}, column ${at.column}`;
     throw new ValidationError(`policy file ${path} is not valid JSON${where}: ${(error as Error).message}`);
   }
+  const duplicate = findDuplicateKey(text);
+  if (duplicate !== null) {
+    const at = lineAndColumn(text, duplicate.offset);
+    throw new ValidationError(`policy file ${path} names ${duplicate.path} twice (again at line ${at.line}, column ${at.column}): JSON would keep the last one unseen; say it once`, [
+      { path: duplicate.path, message: `named twice (again at line ${at.line}, column ${at.column})` },
+    ]);
+  }
   return parsePolicy(json);
+}
+
+/**
+ * A policy file's text: UTF-8 (a leading byte-order mark, as some editors write, is skipped);
+ * anything else is refused by name rather than read as replacement characters.
+ * @throws ValidationError
+ */
+function decodePolicyText(bytes: Buffer, path: string): string {
+  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bom ? bytes.subarray(3) : bytes);
+  } catch {
+    const utf16 = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
+    throw new ValidationError(`policy file ${path} is not UTF-8 text${utf16 ? ' (it looks like UTF-16: save it as UTF-8)' : ''}`);
+  }
 }
 
 /**

@@ -4,6 +4,22 @@ import { AUTONOMY_LEVELS, AutonomyLevel } from '../model/autonomy.ts';
 import { RISK_LEVELS, RiskLevel } from '../model/risk.ts';
 
 const ActionTypeKey = z.string().regex(ACTION_TYPE_PATTERN, 'must look like category:action');
+/** An agent or department name: at most 200 characters, as the HTTP API takes them. */
+const Subject = z.string().min(1).max(200);
+
+/**
+ * Levels by agent or department. zod passes over a `__proto__` key without a word (it cannot be
+ * copied into a plain object), so that agent's level would be silently dropped: refused by name.
+ */
+const LevelsByName = z
+  .unknown()
+  .superRefine((value, ctx) => {
+    if (value !== null && typeof value === 'object' && Object.hasOwn(value, '__proto__')) {
+      ctx.addIssue({ code: 'custom', path: ['__proto__'], message: 'reserved name: __proto__ cannot be an agent or department' });
+    }
+  })
+  .pipe(z.record(Subject, AutonomyLevel));
+
 const Seconds = z.number().int().min(1).max(365 * 24 * 3600);
 
 /** What the decision table says for one risk × autonomy cell. */
@@ -81,8 +97,8 @@ export const Policy = z.strictObject({
   hardDeny: z.array(ActionTypeKey),
   autonomy: z.strictObject({
     company: AutonomyLevel,
-    departments: z.record(z.string().min(1), AutonomyLevel),
-    agents: z.record(z.string().min(1), AutonomyLevel),
+    departments: LevelsByName,
+    agents: LevelsByName,
   }),
   timeouts: Timeouts,
   detectors: z.strictObject({ disabled: z.array(z.string()).optional() }).optional(),
