@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { AutonomyRegistry } from '../../engine/autonomy-registry.ts';
@@ -21,6 +22,7 @@ import { formatTable, writeErr, writeOut } from '../output.ts';
 const ExplainOptions = z.strictObject({
   action: ActionType,
   args: z.string().optional(),
+  argsFile: z.string().min(1).optional(),
   autonomy: AutonomyLevel.optional(),
   agent: z.string().min(1).max(200),
   department: z.string().min(1).max(200).optional(),
@@ -48,9 +50,35 @@ function parseArgs(text: string | undefined): JsonObject {
     throw new ValidationError(`--args is not valid JSON: ${(error as Error).message}`, [{ path: '--args', message: 'not valid JSON' }]);
   }
   const parsed = JsonObject.safeParse(json);
-  if (!parsed.success) throw new ValidationError('--args must be a JSON object', [{ path: '--args', message: 'must be a JSON object' }]);
-  return parsed.data;
+  if (parsed.success) return parsed.data;
+  // An object that fails is too deep or holds a number JSON cannot carry back (1e999): say so, as the API would refuse it.
+  const message =
+    json !== null && typeof json === 'object' && !Array.isArray(json)
+      ? 'must be plain JSON: finite numbers, at most 64 levels deep (as a proposal\'s arguments)'
+      : 'must be a JSON object';
+  throw new ValidationError(`--args ${message}`, [{ path: '--args', message }]);
 }
+
+/** The text of `--args`, or of the file `--args-file` names (arguments too long for a command line). */
+function argsText(options: { args?: string | undefined; argsFile?: string | undefined }): string | undefined {
+  if (options.argsFile === undefined) return options.args;
+  if (options.args !== undefined) throw new ValidationError('give --args or --args-file, not both', [{ path: '--args-file', message: 'not with --args' }]);
+  try {
+    return readFileSync(options.argsFile, 'utf8');
+  } catch (error) {
+    throw new ValidationError(`cannot read --args-file ${options.argsFile}: ${(error as Error).message}`, [{ path: '--args-file', message: 'cannot be read' }]);
+  }
+}
+
+/** What each built-in detector stops, for the warning `policy check` gives when one is switched off. */
+const DETECTOR_DUTIES: Readonly<Record<string, string>> = {
+  secrets: 'credentials in the arguments are kept in the store and judged by the decision table alone',
+  'path-traversal': 'paths escaping their root and system secrets (/etc/shadow) are judged by the decision table alone',
+  'destructive-shell': '`rm -rf /`, `mkfs` and fork bombs are judged by the decision table alone',
+  'destructive-sql': '`DROP DATABASE`, `DROP TABLE` and `DELETE` without `WHERE` are judged by the decision table alone',
+  'git-history': 'force pushes and `git reset --hard` are judged by the decision table alone',
+  'remote-code': 'downloaded code run at once (`curl … | sh`) is judged by the decision table alone',
+};
 
 /** What `policy check` says of a valid policy, beyond its version. */
 function summarise(policy: Policy) {
@@ -70,7 +98,19 @@ function summarise(policy: Policy) {
       autonomy: { company: policy.autonomy.company, departments: Object.keys(policy.autonomy.departments).length, agents: Object.keys(policy.autonomy.agents).length },
       detectorsOn: DEFAULT_DETECTORS.filter((detector) => !disabled.includes(detector.id)).map((detector) => detector.id),
     },
-    warnings: disabled.flatMap((id, index) => (known.has(id) ? [] : [{ path: `detectors.disabled.${index}`, message: `unknown detector "${id}" (known: ${[...known].join(', ')})` }])),
+    warnings: [
+      ...disabled.flatMap((id, index) => [
+        known.has(id)
+          ? { path: `detectors.disabled.${index}`, message: `detector ${id} is off: ${DETECTOR_DUTIES[id] ?? 'what it finds is judged by the decision table alone'}` }
+          : { path: `detectors.disabled.${index}`, message: `unknown detector "${id}" (known: ${[...known].join(', ')})` },
+      ]),
+      // A hard-deny entry that names no action type in the taxonomy is most often a typo, and a typo denies nothing.
+      ...policy.hardDeny.flatMap((actionType, index) =>
+        Object.hasOwn(taxonomy, actionType)
+          ? []
+          : [{ path: `hardDeny.${index}`, message: `${actionType} is no action type of the policy or the built-in taxonomy: a typo here denies nothing` }],
+      ),
+    ],
   };
 }
 
@@ -104,7 +144,7 @@ function check(file: string, json: boolean): void {
 function explain(raw: Record<string, unknown>): void {
   if (raw.action === undefined) throw new ValidationError('--action is required (e.g. --action vcs:push)', [{ path: '--action', message: 'required' }]);
   const options = parseOptions(ExplainOptions, { agent: 'cli', ...raw });
-  const args = parseArgs(options.args);
+  const args = parseArgs(argsText(options));
   const policy = options.policy === undefined ? DEFAULT_POLICY : loadPolicyFile(options.policy);
   const compiled = compilePolicy(policy);
   const input = { actionType: options.action, args, agentId: options.agent, ...(options.department === undefined ? {} : { department: options.department }) };
@@ -189,6 +229,7 @@ export function registerPolicyCommands(program: Command): void {
     .description('print the verdict the policy gives a proposal')
     .option('--action <type>', 'action type, e.g. vcs:push')
     .option('--args <json>', 'the arguments, a JSON object')
+    .option('--args-file <file>', 'read the arguments from this JSON file (for arguments too long for a command line)')
     .option('--autonomy <level>', 'judge at this autonomy level (locked, supervised, semi, full)')
     .option('--agent <id>', 'agent id (autonomy from the policy file)')
     .option('--department <name>', "the agent's department")
