@@ -37,8 +37,9 @@ const ALL_PAGES = 0x7fffffff;
  * The copy is owner read-write only (0600), or as strict as the store if that is stricter. An
  * existing `to` is refused unless `force`, and even then when `to-wal` exists (a server may be
  * running on it, and a stale log would be replayed over the new file); a directory, the store
- * itself and its own files (`-wal`, `-shm`, `-lock`, `-journal`) are always refused.
- * @throws ValidationError when `from` is not a Tollgate SQLite store of this version, or `to` is taken
+ * itself and its own files (`-wal`, `-shm`, `-lock`, `-journal`, `-lock-journal`) are always refused.
+ * A store of an older schema is copied as it is (the backup to take before upgrading).
+ * @throws ValidationError when `from` is not a Tollgate SQLite store of this or an older version, or `to` is taken
  * @example const report = await backupSqliteStore('./tollgate.db', './backups/tollgate-2026-12-07.db');
  */
 export async function backupSqliteStore(from: string, to: string, options: { force?: boolean } = {}): Promise<SqliteBackupReport> {
@@ -95,8 +96,13 @@ export async function backupSqliteStore(from: string, to: string, options: { for
 /** Owner read-write at most (the copy is also made with it, before the source's mode is applied). */
 const COPY_MODE = 0o600;
 
-/** Files of a live SQLite store beside its database: a copy over any of them breaks the store (a replaced -lock lets a second server in; a replaced -wal loses commits). */
-const STORE_FILE_SUFFIXES = ['', '-wal', '-shm', '-lock', '-journal'] as const;
+/**
+ * Files of a live SQLite store beside its database: a copy over any of them breaks the store (a
+ * replaced -lock lets a second server in; a replaced -wal loses commits), or is lost with it: the
+ * owner lock's own rollback journal (`-lock-journal`, kept while the server runs) is deleted
+ * when the server stops, a copy renamed over it with it.
+ */
+const STORE_FILE_SUFFIXES = ['', '-wal', '-shm', '-lock', '-journal', '-lock-journal'] as const;
 
 /**
  * Refuses a target that is the store or one of its files, however it is named: by path (real
@@ -143,11 +149,12 @@ function openSource(path: string, given: string): Database.Database {
   try {
     db.pragma('busy_timeout = 10000');
     const version = db.pragma('user_version', { simple: true }) as number;
-    if (version !== SQLITE_MIGRATIONS.length) {
+    // An older schema is copied as it is: that is the backup "Upgrading" asks for before a new
+    // Tollgate migrates the store (the copy is pages; nothing of this version's schema is needed).
+    if (version === 0) throw new ValidationError(`--db ${given}: not a Tollgate store`);
+    if (version > SQLITE_MIGRATIONS.length) {
       throw new ValidationError(
-        version === 0
-          ? `--db ${given}: not a Tollgate store`
-          : `--db ${given} has schema version ${version} and this Tollgate reads version ${SQLITE_MIGRATIONS.length}: back it up with the Tollgate that wrote it (or migrate it first)`,
+        `--db ${given} has schema version ${version}, newer than this Tollgate's ${SQLITE_MIGRATIONS.length}: back it up with the Tollgate that migrated it`,
       );
     }
     return db;
@@ -163,7 +170,11 @@ function describeCopy(partial: string, target: string): SqliteBackupReport {
   const copy = new Database(partial, { fileMustExist: true });
   try {
     const tasks = (copy.prepare('SELECT COUNT(*) AS n FROM tasks').get() as { n: number }).n;
-    const head = copy.prepare('SELECT seq, hash FROM journal_head WHERE id = 1').get() as { seq: number; hash: string } | undefined;
+    // journal_head came with schema 6; in an older copy the journal's last entry is its head.
+    const hasHead = copy.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'journal_head'").get() !== undefined;
+    const head = copy.prepare(hasHead ? 'SELECT seq, hash FROM journal_head WHERE id = 1' : 'SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1').get() as
+      | { seq: number; hash: string }
+      | undefined;
     return { path: target, tasks, entries: head?.seq ?? 0, ...(head ? { head: { seq: head.seq, hash: head.hash } } : {}) };
   } finally {
     copy.close();
