@@ -10,6 +10,7 @@ import { ChainWalk, GENESIS_HASH } from './audit-chain.ts';
 import { type SqliteSynchronous, configureSqliteConnection } from './sqlite-pragmas.ts';
 import { type ApprovalRow, type JournalRow, type TaskRow, approvalFromRow, auditFromRow, eventFromRow, taskFromRow } from './sqlite-rows.ts';
 import { checkSqliteDirectory, sqliteOpenError } from './sqlite-open-errors.ts';
+import { refuseALostWriteAheadLog } from './sqlite-lost-log.ts';
 import { type OwnerLock, takeOwnerLock } from './sqlite-owner-lock.ts';
 import { SQLITE_DUE_APPROVALS, SQLITE_MIGRATIONS, migrateSqlite } from './sqlite-schema.ts';
 import { InlineSqliteWriter, ReadOnlyWriter, type SqliteWriter } from './sqlite-writer.ts';
@@ -69,6 +70,8 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
   }
   let db: Database.Database | undefined;
   try {
+    // Under the owner lock (no server is writing the log meanwhile), before SQLite opens the file.
+    refuseALostWriteAheadLog(options.path);
     db = configureSqliteConnection(new Database(options.path), synchronous);
     const from = db.pragma('user_version', { simple: true }) as number;
     const to = migrateSqlite(db);
@@ -86,6 +89,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
 }
 
 function openReadOnly(path: string): Store {
+  refuseALostWriteAheadLog(path);
   let db: Database.Database;
   try {
     db = new Database(path, { readonly: true, fileMustExist: true });
