@@ -1,7 +1,7 @@
 import { chmodSync, closeSync, existsSync, openSync, realpathSync, renameSync, rmSync, type Stats, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { ValidationError } from '../errors.ts';
+import { GateError, ValidationError } from '../errors.ts';
 import { SQLITE_MIGRATIONS } from './sqlite-schema.ts';
 
 /** What a backup holds. */
@@ -89,8 +89,21 @@ export async function backupSqliteStore(from: string, to: string, options: { for
       rmSync(partial, { force: true });
       rmSync(`${partial}-journal`, { force: true });
     }
-    throw error;
+    throw backupFailure(error, to);
   }
+}
+
+/**
+ * A backup that failed for want of room or an I/O error (SQLITE_FULL, ENOSPC, an unwritable
+ * target), as one line naming the target and saying that nothing was left behind, not a stack
+ * (code `store_unavailable`: the command failed, exit 1). Tollgate's own refusals pass as they are.
+ * @example throw backupFailure(error, './backups/tollgate.db');
+ */
+function backupFailure(error: unknown, to: string): unknown {
+  if (error instanceof GateError) return error;
+  const code = (error as { code?: unknown })?.code;
+  const reason = typeof code === 'string' ? code : 'error';
+  return new GateError('store_unavailable', `the backup to ${to} failed: ${(error as Error)?.message ?? String(error)} (${reason}); no copy or temporary file was left`, { reason });
 }
 
 /** Owner read-write at most (the copy is also made with it, before the source's mode is applied). */
