@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_POLICY } from '../../src/policy/default-policy.ts';
 import { SQLITE_MIGRATIONS } from '../../src/store/sqlite-schema.ts';
 import { TEST_PG_URL, TestDatabase, testSchemaName } from '../store/postgres-harness.ts';
 import { tollgate } from './support/run-main.ts';
@@ -65,6 +66,21 @@ describe('tollgate serve and its store: a failed start changes nothing, what ope
       await server.stop();
     }
     expect(schemaOf(db)).toEqual({ version: SQLITE_MIGRATIONS.length, journalHead: true });
+  });
+
+  it('says at start what its policy file lets through: a detector switched off, a hard-deny entry that names no action (found by the policy trial: only `policy check` said so)', async () => {
+    const policyFile = join(files.dir, 'lax-policy.json');
+    writeFileSync(policyFile, JSON.stringify({ ...DEFAULT_POLICY, hardDeny: ['org:firee'], detectors: { disabled: ['remote-code'] } }));
+    const server = await ServerProcess.start(files, ['--db', `sqlite:${join(files.dir, 'policy.db')}`, '--policy', policyFile]);
+    await server.stop();
+    const warnings = server.stderr
+      .split('\n')
+      .filter((line) => line.includes('"policy: '))
+      .map((line) => JSON.parse(line) as { level: number; msg: string; path: string });
+    expect(warnings.map((line) => [line.level, line.path, line.msg])).toEqual([
+      [40, 'detectors.disabled.0', expect.stringContaining('policy: detector remote-code is off: downloaded code run at once')],
+      [40, 'hardDeny.0', expect.stringContaining('policy: org:firee is no action type')],
+    ]);
   });
 
   it('says loudly when it created a new, empty database (a mistyped path)', async () => {

@@ -18,6 +18,7 @@ import { type ReplayReport, replayPolicy } from '../../policy/replay.ts';
 import { DEFAULT_ACTION_RISKS, riskOf } from '../../policy/taxonomy.ts';
 import { describeStoreUrl, openStore } from '../open-store.ts';
 import { formatTable, writeErr, writeOut } from '../output.ts';
+import { policyWarnings } from '../../policy/policy-warnings.ts';
 
 const ExplainOptions = z.strictObject({
   action: ActionType,
@@ -70,19 +71,8 @@ function argsText(options: { args?: string | undefined; argsFile?: string | unde
   }
 }
 
-/** What each built-in detector stops, for the warning `policy check` gives when one is switched off. */
-const DETECTOR_DUTIES: Readonly<Record<string, string>> = {
-  secrets: 'credentials in the arguments are kept in the store and judged by the decision table alone',
-  'path-traversal': 'paths escaping their root and system secrets (/etc/shadow) are judged by the decision table alone',
-  'destructive-shell': '`rm -rf /`, `mkfs` and fork bombs are judged by the decision table alone',
-  'destructive-sql': '`DROP DATABASE`, `DROP TABLE` and `DELETE` without `WHERE` are judged by the decision table alone',
-  'git-history': 'force pushes and `git reset --hard` are judged by the decision table alone',
-  'remote-code': 'downloaded code run at once (`curl … | sh`) is judged by the decision table alone',
-};
-
 /** What `policy check` says of a valid policy, beyond its version. */
 function summarise(policy: Policy) {
-  const known = new Set(DEFAULT_DETECTORS.map((detector) => detector.id));
   const disabled = policy.detectors?.disabled ?? [];
   const byRisk = Object.fromEntries(RISK_LEVELS.map((risk) => [risk, 0])) as Record<(typeof RISK_LEVELS)[number], number>;
   // The file's action risks are merged over the built-in taxonomy (as `compilePolicy` does).
@@ -98,19 +88,7 @@ function summarise(policy: Policy) {
       autonomy: { company: policy.autonomy.company, departments: Object.keys(policy.autonomy.departments).length, agents: Object.keys(policy.autonomy.agents).length },
       detectorsOn: DEFAULT_DETECTORS.filter((detector) => !disabled.includes(detector.id)).map((detector) => detector.id),
     },
-    warnings: [
-      ...disabled.flatMap((id, index) => [
-        known.has(id)
-          ? { path: `detectors.disabled.${index}`, message: `detector ${id} is off: ${DETECTOR_DUTIES[id] ?? 'what it finds is judged by the decision table alone'}` }
-          : { path: `detectors.disabled.${index}`, message: `unknown detector "${id}" (known: ${[...known].join(', ')})` },
-      ]),
-      // A hard-deny entry that names no action type in the taxonomy is most often a typo, and a typo denies nothing.
-      ...policy.hardDeny.flatMap((actionType, index) =>
-        Object.hasOwn(taxonomy, actionType)
-          ? []
-          : [{ path: `hardDeny.${index}`, message: `${actionType} is no action type of the policy or the built-in taxonomy: a typo here denies nothing` }],
-      ),
-    ],
+    warnings: policyWarnings(policy),
   };
 }
 

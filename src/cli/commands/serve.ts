@@ -18,6 +18,7 @@ import { describeStoreUrl, openStore } from '../open-store.ts';
 import { formatTable, writeOut } from '../output.ts';
 import { ensureDemoTokens, seedDemoTasks } from '../serve-demo.ts';
 import { shutdownOnSignal } from '../shutdown-on-signal.ts';
+import { policyWarnings } from '../../policy/policy-warnings.ts';
 
 const ServeOptions = z.strictObject({
   port: z.coerce.number().int().min(0).max(65_535),
@@ -84,8 +85,11 @@ export function registerServeCommand(program: Command): void {
 async function serve(options: ServeOptions): Promise<void> {
   // Everything that can be wrong with the configuration fails here, before anything opens.
   const grants = readGrants(options);
-  const policy = options.policy ? policyRuntime(loadPolicyFile(options.policy)) : undefined;
+  const policyFile = options.policy ? loadPolicyFile(options.policy) : undefined;
+  const policy = policyFile ? policyRuntime(policyFile) : undefined;
   const logger = pino({ level: options.logLevel, base: { service: 'tollgate' } }, pino.destination({ dest: 2, sync: true }));
+  // What `policy check` warns of, said where an operator looks: a detector off, a hard-deny typo.
+  for (const warning of policyFile ? policyWarnings(policyFile) : []) logger.warn({ policy: options.policy, path: warning.path }, `policy: ${warning.message}`);
   const db = options.db ?? (options.demo ? DEMO_DB : 'sqlite:./tollgate.db');
   // The visualizer's inspector: XState's inspection stream of every task actor.
   const inspection = new InspectionHub();
