@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { ValidationError } from '../errors.ts';
 import { parseInput } from '../engine/validate.ts';
 import { canonicalJson, sha256Hex } from '../util/canonical-json.ts';
@@ -15,6 +15,9 @@ export function parsePolicy(json: unknown): Policy {
   return parseInput(Policy, json, 'policy');
 }
 
+/** The largest policy file read (4 MiB: about 80,000 per-agent levels), so a stray file cannot hold a start for seconds and hundreds of MB. */
+export const MAX_POLICY_FILE_BYTES = 4 * 1024 * 1024;
+
 /**
  * Reads and validates a policy file.
  * @throws ValidationError (unreadable file, bad JSON, invalid policy)
@@ -23,8 +26,13 @@ export function parsePolicy(json: unknown): Policy {
 export function loadPolicyFile(path: string): Policy {
   let bytes: Buffer;
   try {
+    const size = statSync(path).size;
+    if (size > MAX_POLICY_FILE_BYTES) {
+      throw new ValidationError(`policy file ${path} is ${size} bytes, more than ${MAX_POLICY_FILE_BYTES} (4 MiB): a policy this large is no longer one a person can review; keep per-agent levels in the autonomy store (the autonomy routes) instead`);
+    }
     bytes = readFileSync(path);
   } catch (error) {
+    if (error instanceof ValidationError) throw error;
     throw new ValidationError(`cannot read policy file ${path}: ${(error as Error).message}`);
   }
   const text = decodePolicyText(bytes, path);
