@@ -32,6 +32,12 @@ describe('encoded payloads are judged decoded', () => {
     [{ sql: hex('DROP DATABASE production') }, 'detector:drop-database'],
     [{ command: String.raw`printf '\x72\x6d\x20\x2d\x72\x66\x20\x2f' | sh` }, 'detector:rm-rf-root'],
     [{ command: String.raw`printf '\162\155 -rf /' | sh` }, 'detector:rm-rf-root'],
+    // Padding in the middle ends one stream and `base64 -d` decodes the next: a newline, then the
+    // payload. Split over words it passed (joined, Node's decoder stopped at the first '='); in one
+    // word each stream is a run of its own and was already read (the two after it stay guarded).
+    [{ command: 'echo a b c d Cg== cm0g LXJm IC8= | base64 -di | sh' }, 'detector:rm-rf-root'],
+    [{ command: `echo ${b64('true\n')}${b64('rm -rf /')} | base64 -d | sh` }, 'detector:rm-rf-root'],
+    [{ script: `${b64('# setup\n')}${b64('DROP DATABASE production')}` }, 'detector:drop-database'],
   ] as Array<[JsonObject, string]>)('%j → deny', (args, rule) => {
     const verdict = judge(args);
     expect(verdict.decision).toBe('deny');

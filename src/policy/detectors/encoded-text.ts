@@ -135,7 +135,20 @@ function decodeWord(run: string, cued: boolean): string | null {
   }
   // Base64 of text mixes cases; a path, a kebab-case name or a hex digest does not, and is not decoded.
   if (word.length % 4 === 1 || (!cued && !(/[A-Z]/.test(word) && /[a-z]/.test(word)))) return null;
-  return printable(Buffer.from(word, 'base64'));
+  return printable(base64Bytes(word));
+}
+
+/** Padding followed by more base64: where one encoded stream ends and the next begins. */
+const STREAM_END = /(?<==)(?=[^=])/;
+
+/**
+ * Base64 decoded as `base64 -d` does: padding in the middle (`Cg==cm0g…`) ends one stream and the
+ * next is decoded too. Node's decoder stops at the first `=`, which let `echo a b c d Cg== cm0g
+ * LXJm IC8= | base64 -di | sh` (a newline, then `rm -rf /`) pass unread.
+ */
+function base64Bytes(word: string): Buffer {
+  if (!word.includes('=')) return Buffer.from(word, 'base64');
+  return Buffer.concat(word.split(STREAM_END).map((stream) => Buffer.from(stream, 'base64')));
 }
 
 /** `\x72\x6d`, `\u0072`, `\162` escapes (printf, echo -e, string literals) decoded in place. */
