@@ -38,6 +38,10 @@ describe('encoded payloads are judged decoded', () => {
     [{ command: 'echo a b c d Cg== cm0g LXJm IC8= | base64 -di | sh' }, 'detector:rm-rf-root'],
     [{ command: `echo ${b64('true\n')}${b64('rm -rf /')} | base64 -d | sh` }, 'detector:rm-rf-root'],
     [{ script: `${b64('# setup\n')}${b64('DROP DATABASE production')}` }, 'detector:drop-database'],
+    // Wrapper words before the printing command shift a split payload out of alignment unless
+    // each start is tried (only the first two were: `sudo nice nohup echo` is 17 characters).
+    [{ command: 'sudo nice nohup echo cm0g LXJm IC8= | base64 -di | sh' }, 'detector:rm-rf-root'],
+    [{ command: 'time nice builtin echo cm0g LXJm IC8= | base64 -di | bash' }, 'detector:rm-rf-root'],
   ] as Array<[JsonObject, string]>)('%j → deny', (args, rule) => {
     const verdict = judge(args);
     expect(verdict.decision).toBe('deny');

@@ -165,6 +165,8 @@ function unescaped(text: string): string {
  */
 const SPLIT_BASE64 = /(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/]+={0,2}(?:(?:\s|\\[nrt])+[A-Za-z0-9+/]+={0,2})+/g;
 const SEPARATORS = /(?:\s|\\[nrt])+/;
+/** How many leading words of split base64 may be the command printing it (`sudo nice nohup echo`). */
+const PRINTER_WORDS = 8;
 
 /**
  * What the encoded parts of a text decode to, one per line, or null when it holds none: base64
@@ -201,9 +203,11 @@ export function decodedText(text: string, cued: boolean, budget: DecodeBudget): 
   if (cued) {
     for (const match of text.matchAll(SPLIT_BASE64)) {
       const words = match[0].split(SEPARATORS);
-      // The first word may be the command that prints the rest (`echo cm0g LXJm`): tried with and without it.
-      for (const joined of [words.join(''), words.slice(1).join('')]) {
-        const decoded = decodeWord(joined, true);
+      // The first words may be the command that prints the rest (`echo cm0g LXJm`, `sudo nice
+      // nohup echo cm0g …`): tried from each of the first few words, so a prefix of any length
+      // cannot shift the rest out of alignment. At most PRINTER_WORDS + 1 decodes per match: linear.
+      for (let from = 0; from < Math.min(words.length, PRINTER_WORDS + 1); from += 1) {
+        const decoded = decodeWord(words.slice(from).join(''), true);
         if (decoded !== null) found.push(decoded);
       }
     }
