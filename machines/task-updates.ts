@@ -1,6 +1,7 @@
 import type { Approval } from '../src/model/approval.ts';
 import { type Alternative, type Verdict, WITHHELD_ARGS } from '../src/model/verdict.ts';
 import type { JsonValue } from '../src/model/json.ts';
+import { compareRisk } from '../src/model/risk.ts';
 import type { TaskContext, TaskError } from './task-context.ts';
 import type { ApproveEvent, CancelEvent, RejectEvent, RerouteEvent, TimeoutEvent } from './task-events.ts';
 
@@ -114,20 +115,24 @@ export const withPolicyAtResume = (context: TaskContext, policyVersion: string |
 
 /**
  * Whether a verdict under the policy now in force still lets a released task run: not a
- * denial, and no more approvals needed than were given (a release on timeout gave none: fail closed).
+ * denial, no riskier than the approval its approvers were judged against (each approver's
+ * `maxRisk` covered that risk, not the new one), and no more approvals needed than were given
+ * (a release on timeout gave none: fail closed).
  */
 export function releaseStands(context: TaskContext, verdict: Verdict): boolean {
   if (verdict.decision === 'deny') return false;
+  if (context.approval && compareRisk(verdict.riskLevel, context.approval.riskLevel) > 0) return false;
   if (verdict.decision === 'escalate') return (context.approval?.approvals.length ?? 0) >= verdict.requiredApprovals;
   return true;
 }
 
 /** Records why the policy now in force stopped an approved task. */
-export const withPolicyDenial = (context: TaskContext, verdict: Verdict): TaskContext =>
-  withError(context, {
-    code: 'policy_changed',
-    message:
-      verdict.decision === 'deny'
-        ? `the policy changed while the task was parked (${context.approval?.policyVersion ?? '?'} → ${verdict.policyVersion}) and now denies it: ${verdict.reason}`
-        : `the policy changed while the task was parked (${context.approval?.policyVersion ?? '?'} → ${verdict.policyVersion}) and now needs ${verdict.requiredApprovals} approvals; submit it again`,
-  });
+export const withPolicyDenial = (context: TaskContext, verdict: Verdict): TaskContext => {
+  const change = `the policy changed while the task was parked (${context.approval?.policyVersion ?? '?'} → ${verdict.policyVersion})`;
+  const given = context.approval?.approvals.length ?? 0;
+  let message: string;
+  if (verdict.decision === 'deny') message = `${change} and now denies it: ${verdict.reason}`;
+  else if (verdict.decision === 'escalate' && given < verdict.requiredApprovals) message = `${change} and now needs ${verdict.requiredApprovals} approvals; submit it again`;
+  else message = `${change} and now rates it ${verdict.riskLevel} risk, above the ${context.approval?.riskLevel ?? '?'} its approval was given for; submit it again`;
+  return withError(context, { code: 'policy_changed', message });
+};

@@ -76,4 +76,22 @@ describe('an approval binds the policy it was given under', () => {
     const done = await harness.engine.decide(task.approvalId as string, { kind: 'approve' }, bob);
     expect(done.task.state).toBe('completed');
   });
+
+  it('denies a task the new policy rates riskier than the approval its approver was allowed to give', async () => {
+    // Found by the decisions security trial: carol (maxRisk medium) approved a medium push, the
+    // policy changed while it was parked to rate it high, and her approval released it.
+    const supervised = (policy: Policy): Policy => ({ ...policy, autonomy: { ...policy.autonomy, company: 'supervised' } });
+    const medium = variant((policy) => supervised({ ...policy, actions: { ...policy.actions, 'vcs:push': 'medium' } }));
+    harness = await EngineHarness.open({ policy: medium });
+    const { task } = await harness.engine.submit(push);
+    expect(task.state).toBe('parked');
+    expect(task.riskLevel).toBe('medium');
+    await harness.restart({ policy: variant(supervised) });
+    const carol: Principal = { id: 'carol', roles: ['approver'], maxRisk: 'medium' };
+    const done = await harness.engine.decide(task.approvalId as string, { kind: 'approve' }, carol);
+    expect(done.task.state).toBe('denied');
+    expect(done.task.error).toMatchObject({ code: 'policy_changed' });
+    expect(done.task.error?.message).toContain('high risk');
+    expect(harness.executor.calls).toHaveLength(0);
+  });
 });
