@@ -309,4 +309,25 @@ describe('approvals API', () => {
       expect([path, answer.status, problemCode(answer)]).toEqual([path, 400, 'validation_failed']);
     }
   });
+
+  it("a reroute's alternative title follows a proposal's title rules: no NUL, no bidirectional controls (400, nothing changes)", async () => {
+    // Found by the decisions security trial: the alternative's title became a new task's title
+    // unchecked (`ok\u0000\u202eexe.pdf`), where POST /tasks refuses both; a NUL cannot be stored in PostgreSQL's TEXT.
+    const task = await h.submit(PROPOSALS.human);
+    const path = `/api/v1/approvals/${task.approvalId}/reroute`;
+    for (const title of ['ok\u0000x', 'invoice\u202efdp.exe']) {
+      const answer = await h.call('POST', path, { as: 'carol', body: { reason: 'safer', alternative: { actionType: 'code:read', title } } });
+      expect([answer.status, problemCode(answer)]).toEqual([400, 'validation_failed']);
+    }
+    expect((await h.call('GET', `/api/v1/approvals/${task.approvalId}`)).body.status).toBe('pending');
+  });
+
+  it('comments and reasons shown to the other approvers may not hold bidirectional controls (400), as descriptions may not', async () => {
+    const task = await h.submit(PROPOSALS.critical);
+    const approve = await h.call('POST', `/api/v1/approvals/${task.approvalId}/approve`, { as: 'alice', body: { comment: 'checked: runs \u202eexe.pdf' } });
+    expect([approve.status, problemCode(approve)]).toEqual([400, 'validation_failed']);
+    const reject = await h.call('POST', `/api/v1/approvals/${task.approvalId}/reject`, { as: 'alice', body: { reason: 'no \u2066x\u2069' } });
+    expect([reject.status, problemCode(reject)]).toEqual([400, 'validation_failed']);
+    expect((await h.call('GET', `/api/v1/approvals/${task.approvalId}`)).body).toMatchObject({ status: 'pending', approvals: [] });
+  });
 });
