@@ -2,6 +2,7 @@ import { ForbiddenError, ConflictError } from '../errors.ts';
 import type { Approval } from '../model/approval.ts';
 import type { Decision } from '../model/decision.ts';
 import type { Principal } from '../model/principal.ts';
+import { sameIdentity } from '../model/principal-id.ts';
 import { compareRisk, type RiskLevel } from '../model/risk.ts';
 
 /**
@@ -16,7 +17,8 @@ export function decisionCeiling(principal: Principal): RiskLevel {
 
 /**
  * Checks that a principal may make this decision on this approval, in the order API.md
- * promises: role, self-approval, risk ceiling, state, double vote.
+ * promises: role, self-approval, risk ceiling, state, double vote. The requester and the voters
+ * are compared by {@link sameIdentity}: `Deploy-Bot` may not approve what `deploy-bot` asked for.
  * @throws ForbiddenError (forbidden | self_approval | risk_exceeds_role), ConflictError (not_pending | already_voted)
  * @example assertMayDecide(approval, { kind: 'approve' }, alice);
  */
@@ -24,7 +26,8 @@ export function assertMayDecide(approval: Approval, decision: Decision, principa
   if (!principal.roles.includes('approver') && !principal.roles.includes('admin')) {
     throw new ForbiddenError(`${principal.id} is not an approver`);
   }
-  if (approval.requestedBy === principal.id) {
+  // Ids that read the same (case, look-alikes, spaces: model/principal-id.ts) are one identity here.
+  if (sameIdentity(approval.requestedBy, principal.id)) {
     throw new ForbiddenError(`${principal.id} requested this action and may not decide on it`, 'self_approval');
   }
   const ceiling = decisionCeiling(principal);
@@ -37,7 +40,7 @@ export function assertMayDecide(approval: Approval, decision: Decision, principa
   if (approval.status !== 'pending') {
     throw new ConflictError('not_pending', `approval ${approval.id} is ${approval.status}`);
   }
-  if (decision.kind === 'approve' && approval.approvals.some((vote) => vote.by === principal.id)) {
+  if (decision.kind === 'approve' && approval.approvals.some((vote) => sameIdentity(vote.by, principal.id))) {
     throw new ConflictError('already_voted', `${principal.id} has already approved ${approval.id}`);
   }
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { parseInput } from '../engine/validate.ts';
 import { ValidationError } from '../errors.ts';
 import { Principal, SYSTEM_ACTOR } from '../model/principal.ts';
+import { identityKey } from '../model/principal-id.ts';
 import { jsonErrorOffset, lineAndColumn } from '../util/json-syntax.ts';
 
 /** One bearer token and whom it authenticates. */
@@ -26,7 +27,20 @@ export const TokensFile = z
   .superRefine((grants, ctx) => {
     const seen = new Set<string>();
     const principals = new Map<string, string>();
+    // Ids a person reads as one (case, look-alike letters, spaces, invisible characters) must be
+    // spelt one way: the queue and the audit would show two principals as one.
+    const spellings = new Map<string, string>();
     grants.forEach((grant, index) => {
+      const key = identityKey(grant.principal.id);
+      const spelt = spellings.get(key);
+      if (spelt !== undefined && spelt !== grant.principal.id) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [index, 'principal', 'id'],
+          message: `${visibleId(grant.principal.id)} reads as ${visibleId(spelt)} of an earlier token (case, look-alike letters, spaces or invisible characters differ): spell one principal one way, give different principals ids that read differently`,
+        });
+      }
+      if (spelt === undefined) spellings.set(key, grant.principal.id);
       // One identity, one definition: tokens of the same principal (rotation) must agree on it. An id
       // that is an agent under one token and an approver under another could raise its own autonomy.
       const definition = JSON.stringify([[...grant.principal.roles].sort(), grant.principal.maxRisk ?? null, grant.principal.department ?? null]);
@@ -42,7 +56,7 @@ export const TokensFile = z
       if (seen.has(grant.token)) ctx.addIssue({ code: 'custom', path: [index, 'token'], message: 'this token appears twice' });
       seen.add(grant.token);
       // `system` is the engine's own name in the audit (sweeper, recovery): nobody may act as it.
-      if (grant.principal.id === SYSTEM_ACTOR) ctx.addIssue({ code: 'custom', path: [index, 'principal', 'id'], message: `"${SYSTEM_ACTOR}" is reserved for the engine` });
+      if (key === SYSTEM_ACTOR) ctx.addIssue({ code: 'custom', path: [index, 'principal', 'id'], message: `${visibleId(grant.principal.id)} is reserved for the engine` });
       if (grant.principal.id.trim() === '') ctx.addIssue({ code: 'custom', path: [index, 'principal', 'id'], message: 'an id needs a visible character' });
       // API.md: an admin decides up to critical. A lower ceiling on an admin is a contradiction, refused rather than guessed at.
       if (grant.principal.roles.includes('admin') && grant.principal.maxRisk !== undefined && grant.principal.maxRisk !== 'critical') {
@@ -93,4 +107,9 @@ function whereInJson(text: string): string {
   if (offset === null) return 'the syntax error is not located';
   const { line, column } = lineAndColumn(text, offset);
   return `line ${line}, column ${column}`;
+}
+
+/** An id quoted with every character outside printable ASCII as `\uXXXX`, so two spellings show their difference. */
+function visibleId(id: string): string {
+  return JSON.stringify(id).replace(/[^\x20-\x7e]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -26,6 +26,12 @@ describe('tokens file and bearer authentication', () => {
       [[grant('a'.repeat(16), 'root', ['admin'], { maxRisk: 'low' })], /0\.principal\.maxRisk: an admin decides up to critical \(API\.md\): drop maxRisk "low"/],
       [[grant('a'.repeat(16), 'bot', ['agent']), grant('b'.repeat(16), 'bot', ['approver'], { maxRisk: 'high' })], /1\.principal: principal "bot" is defined differently by an earlier token/],
       [[grant('a'.repeat(16), 'a', ['agent'], { department: '' })], /0\.principal\.department/],
+      // Found by the decisions security trial: ids one reads as the same (case, look-alikes, spaces, invisible characters) passed as two principals.
+      [[grant('a'.repeat(16), 'bot', ['agent']), grant('b'.repeat(16), 'Bot', ['approver'], { maxRisk: 'high' })], /1\.principal\.id: "Bot" reads as "bot" of an earlier token/],
+      [[grant('a'.repeat(16), 'alice', ['approver']), grant('b'.repeat(16), '\u0430lice', ['agent'])], /1\.principal\.id: "\\u0430lice" reads as "alice"/],
+      [[grant('a'.repeat(16), 'ops-bot', ['agent']), grant('b'.repeat(16), 'ops-bot ', ['approver'])], /1\.principal\.id: "ops-bot " reads as "ops-bot"/],
+      [[grant('a'.repeat(16), 'carol', ['agent']), grant('b'.repeat(16), 'car\u200bol', ['approver'])], /1\.principal\.id/],
+      [[grant('a'.repeat(16), 'System', ['approver'])], /0\.principal\.id: "System" is reserved for the engine/],
       [[grant('a'.repeat(16), '', ['agent'])], /0\.principal\.id/],
       [[grant('with space inside!!', 'a', ['agent'])], /0\.token: a token is printable ASCII/],
       [[grant('a'.repeat(16), 'a', ['agent']), grant('a'.repeat(16), 'b', ['agent'])], /1\.token: this token appears twice/],
