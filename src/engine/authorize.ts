@@ -17,12 +17,13 @@ export function decisionCeiling(principal: Principal): RiskLevel {
 
 /**
  * Checks that a principal may make this decision on this approval, in the order API.md
- * promises: role, self-approval, risk ceiling, state, double vote. The requester and the voters
+ * promises: role, self-approval, risk ceiling (of the approval, and of a reroute's alternative
+ * when its risk is given), state, double vote. The requester and the voters
  * are compared by {@link sameIdentity}: `Deploy-Bot` may not approve what `deploy-bot` asked for.
  * @throws ForbiddenError (forbidden | self_approval | risk_exceeds_role), ConflictError (not_pending | already_voted)
  * @example assertMayDecide(approval, { kind: 'approve' }, alice);
  */
-export function assertMayDecide(approval: Approval, decision: Decision, principal: Principal): void {
+export function assertMayDecide(approval: Approval, decision: Decision, principal: Principal, alternativeRisk?: RiskLevel): void {
   if (!principal.roles.includes('approver') && !principal.roles.includes('admin')) {
     throw new ForbiddenError(`${principal.id} is not an approver`);
   }
@@ -34,6 +35,14 @@ export function assertMayDecide(approval: Approval, decision: Decision, principa
   if (compareRisk(approval.riskLevel, ceiling) > 0) {
     throw new ForbiddenError(
       `this approval is ${approval.riskLevel} risk; ${principal.id} may decide up to ${ceiling}`,
+      'risk_exceeds_role',
+    );
+  }
+  // A reroute decides its alternative too: it is run for the agent, at the agent's autonomy, and
+  // may run at once; an approver may not send the agent to an action riskier than they may decide.
+  if (decision.kind === 'reroute' && alternativeRisk !== undefined && compareRisk(alternativeRisk, ceiling) > 0) {
+    throw new ForbiddenError(
+      `the alternative ${decision.alternative.actionType} is ${alternativeRisk} risk; ${principal.id} may decide up to ${ceiling}`,
       'risk_exceeds_role',
     );
   }

@@ -1,6 +1,7 @@
 import { type Approval, type ApprovalView, toApprovalView } from '../model/approval.ts';
 import type { Decision } from '../model/decision.ts';
 import type { Principal } from '../model/principal.ts';
+import type { RiskLevel } from '../model/risk.ts';
 import { NotFoundError, hasCode } from '../errors.ts';
 import type { Store } from '../store/store.ts';
 import type { TaskRecord } from '../store/task-record.ts';
@@ -20,6 +21,8 @@ export interface DecisionDeps {
   clock: Clock;
   /** The version of the policy in force (an approval given under another is judged again). */
   policyVersion: string;
+  /** The risk the policy in force gives an action type (a reroute's alternative is judged by it). */
+  riskOf(actionType: string): RiskLevel;
   /** Applies the timeouts of approvals past their deadline (claiming their tasks first). */
   applyTimeouts(due: readonly Approval[], now: string): Promise<number>;
 }
@@ -33,6 +36,8 @@ export interface DecisionDeps {
  */
 export async function applyDecision(deps: DecisionDeps, approvalId: string, decision: Decision, principal: Principal): Promise<DecisionResult> {
   const { store, runner, clock } = deps;
+  const alternativeRisk = decision.kind === 'reroute' ? deps.riskOf(decision.alternative.actionType) : undefined;
+  const judge = (approval: Approval) => assertMayDecide(approval, decision, principal, alternativeRisk);
   const first = await store.getApproval(approvalId);
   if (!first) throw new NotFoundError('approval', approvalId);
   // Past its deadline, an approval is judged as the sweeper would have left it: its timeout is
@@ -51,7 +56,7 @@ export async function applyDecision(deps: DecisionDeps, approvalId: string, deci
       const approval = fresh ?? (await store.getApproval(approvalId));
       fresh = null;
       if (!approval) throw new NotFoundError('approval', approvalId);
-      assertMayDecide(approval, decision, principal);
+      judge(approval);
       let run: TaskRun;
       try {
         run = await runner.restore(approval.taskId, ['parked'], { recovered: false, storedApproval: approval });
@@ -60,14 +65,14 @@ export async function applyDecision(deps: DecisionDeps, approvalId: string, deci
         // another worker): the approval as it is now says why (not_pending), not the task's state.
         if (error instanceof TaskLoadError && !error.quarantined) {
           const now = await store.getApproval(approvalId);
-          if (now) assertMayDecide(now, decision, principal);
+          if (now) judge(now);
         }
         throw error;
       }
       try {
         // Judged again on the approval the task was restored with: another worker's vote may
         // have landed between the two reads (already_voted, not an ignored event).
-        assertMayDecide(contextOf(run).approval ?? approval, decision, principal);
+        judge(contextOf(run).approval ?? approval);
       } catch (error) {
         run.abandon(error);
         throw error;

@@ -113,7 +113,10 @@ class GateEngine implements Engine {
         policyVersion: this.#policyVersion,
       },
     );
-    this.#decisions = { store: this.store, runner: this.#runner, clock: this.clock, policyVersion: this.#policyVersion, applyTimeouts: (due, now) => this.#applyTimeouts(due, now) };
+    this.#decisions = { store: this.store, runner: this.#runner, clock: this.clock, policyVersion: this.#policyVersion,
+      // Only the action type decides a risk; the rest of the input is a placeholder (an evaluation that fails says critical).
+      riskOf: (actionType) => policy.evaluate({ taskId: 'reroute-alternative', actionType, args: {}, agentId: 'reroute-alternative' }, 'locked').riskLevel,
+      applyTimeouts: (due, now) => this.#applyTimeouts(due, now) };
     this.#takeover = new Takeover(this.#runner, this.store, this.#leases, this.#logger);
     this.#leases.start();
     this.#follower.start();
