@@ -1,6 +1,7 @@
 import { assign, emit, fromPromise, setup } from 'xstate';
 import type { Approval } from '../src/model/approval.ts';
 import type { LifecycleEventType } from '../src/model/lifecycle-event.ts';
+import { identityKey, sameIdentity } from '../src/model/principal-id.ts';
 import type { TaskState } from '../src/model/task-state.ts';
 import type { TaskContext, TaskInput } from './task-context.ts';
 import { type ApprovalStoreInput, type ExecutorInput, type SecOpsInput, executorInput, secOpsInput } from './child-inputs.ts';
@@ -47,11 +48,17 @@ function proposerOf(context: TaskContext): string {
   return context.proposal.proposedBy ?? context.proposal.agentId;
 }
 
-/** Whether the approval has enough distinct votes once `newVoter`'s vote is counted. */
+/**
+ * Whether the approval has enough distinct votes once `newVoter`'s vote is counted. Voters are
+ * counted by identity (model/principal-id.ts), as the engine judges them: `Alice` and `alice` are one.
+ */
 function quorumMetWith(approval: Approval | null, newVoter: string): boolean {
   if (!approval) return false;
-  const voters = new Set(approval.approvals.map((vote) => vote.by));
-  voters.add(newVoter);
+  // Settled without reading ids: one vote is a quorum of one; too few votes are none.
+  if (approval.requiredApprovals <= 1) return true;
+  if (approval.approvals.length + 1 < approval.requiredApprovals) return false;
+  const voters = new Set(approval.approvals.map((vote) => identityKey(vote.by)));
+  voters.add(identityKey(newVoter));
   return voters.size >= approval.requiredApprovals;
 }
 
@@ -96,7 +103,7 @@ export const taskMachine = setup({
     verdictIs: ({ event }, params: { decision: SecOpsOutput['decision'] }) =>
       (event as unknown as { output: SecOpsOutput }).output.decision === params.decision,
     alreadyVoted: ({ context, event }) =>
-      event.type === 'APPROVE' && (context.approval?.approvals.some((vote) => vote.by === event.by) ?? false),
+      event.type === 'APPROVE' && (context.approval?.approvals.some((vote) => sameIdentity(vote.by, event.by)) ?? false),
     approvalNotPending: ({ context }) => context.approval?.status !== 'pending',
     approvalPending: ({ context }) => context.approval?.status === 'pending',
     voteCompletesQuorum: ({ context, event }) =>

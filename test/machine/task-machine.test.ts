@@ -93,6 +93,18 @@ describe('task machine', () => {
     expect(live.getSnapshot().context.approval).toMatchObject({ status: 'approved', decidedBy: 'bob' });
   });
 
+  it('counts voters by identity, as the engine judges them: Alice, alice and a Cyrillic а-lice are one voter', async () => {
+    const { actor } = start('escalate', { verdict: () => verdictOf('escalate', { requiredApprovals: 2, riskLevel: 'critical' }) });
+    await waitFor(actor, (s) => s.value === 'parked');
+    actor.send({ type: 'APPROVE', by: 'alice', at: '2026-01-01T00:01:00.000Z' });
+    for (const alike of ['Alice', '\u0430lice', ' alice ']) actor.send({ type: 'APPROVE', by: alike, at: '2026-01-01T00:02:00.000Z' });
+    expect(actor.getSnapshot().value).toBe('parked');
+    expect(actor.getSnapshot().context.approval?.approvals.map((vote) => vote.by)).toEqual(['alice']);
+    actor.send({ type: 'APPROVE', by: 'bob', at: '2026-01-01T00:03:00.000Z' });
+    await waitFor(actor, (s) => s.status === 'done');
+    expect(actor.getSnapshot().value).toBe('completed');
+  });
+
   it('refuses to release a task whose approval is bound to other arguments', async () => {
     const { actor } = start('escalate', {
       verdict: () => verdictOf('escalate'),
