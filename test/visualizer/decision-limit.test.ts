@@ -20,6 +20,9 @@ describe('what a signed-in principal may decide in the queue', () => {
       reason: 'You requested this action, so someone else must decide on it.',
       sentence: 'You requested this action, so someone else must decide on it.',
     });
+    // An id that reads as theirs is theirs, as the server judges it (self_approval): Carol's request, a Cyrillic с.
+    for (const alike of ['Carol', '\u0441arol', ' carol']) expect(cardRefusal({ requestedBy: alike, riskLevel: 'low' }, carol)?.sentence).toMatch(/You requested this action/);
+    expect(votedSentence({ approvals: [{ by: 'Carol' }], requiredApprovals: 2 }, carol)).toMatch(/^You approved/);
     // No deciding role: buttons off, and the queue says why once (no sentence on every card).
     expect(cardRefusal({ requestedBy: 'agent-1', riskLevel: 'low' }, { id: 'bot', roles: ['agent'] })).toEqual({ reason: 'Deciding needs the approver or admin role.', sentence: null });
     expect(cardRefusal({ requestedBy: 'agent-1', riskLevel: 'low' }, null)).toBeNull();

@@ -1,5 +1,6 @@
 import type { Principal, RiskLevel } from '../api/types.ts';
 import { riskLimitSentence } from './sentences.ts';
+import { sameIdentity } from '../../../src/model/principal-id.ts';
 
 const RANK: Record<RiskLevel, number> = { low: 0, medium: 1, high: 2, critical: 3 };
 
@@ -51,7 +52,8 @@ export interface CardRefusal {
 export function cardRefusal(approval: { requestedBy: string; riskLevel: RiskLevel }, principal: Principal | null): CardRefusal | null {
   if (!principal) return null;
   if (decisionLimit(principal) === null) return { reason: 'Deciding needs the approver or admin role.', sentence: null };
-  if (approval.requestedBy === principal.id) {
+  // Compared as the server compares them (model/principal-id.ts): `Sam` may not decide what `sam` asked.
+  if (sameIdentity(approval.requestedBy, principal.id)) {
     const sentence = 'You requested this action, so someone else must decide on it.';
     return { reason: sentence, sentence };
   }
@@ -66,7 +68,7 @@ export function cardRefusal(approval: { requestedBy: string; riskLevel: RiskLeve
  * @example votedSentence({ approvals: [{ by: 'alice' }], requiredApprovals: 2 }, alice) // 'You approved (1 of 2); waiting for another approver.'
  */
 export function votedSentence(approval: { approvals: readonly { by: string }[]; requiredApprovals: number }, principal: Principal | null): string | null {
-  if (!principal || !approval.approvals.some((vote) => vote.by === principal.id)) return null;
+  if (!principal || !approval.approvals.some((vote) => sameIdentity(vote.by, principal.id))) return null;
   const left = Math.max(0, approval.requiredApprovals - approval.approvals.length);
   const waiting = left <= 1 ? 'another approver' : `${left} more approvers`;
   return `You approved (${approval.approvals.length} of ${approval.requiredApprovals}); waiting for ${waiting}.`;

@@ -9,6 +9,7 @@ import { visibleText } from '../../../src/util/visible-text.ts';
 import { CardReview } from './card-review.ts';
 import { rejectForm, rerouteForm } from './decision-form.ts';
 import { h, replaceChildren } from './dom.ts';
+import { sameIdentity } from '../../../src/model/principal-id.ts';
 
 /** What a card asks the page to do. */
 export interface CardActions {
@@ -129,7 +130,7 @@ export class ApprovalCard {
     this.#approval = approval;
     if (shows === this.#shows) return;
     this.#shows = shows;
-    const mine = this.#principal?.id === approval.requestedBy;
+    const mine = this.#principal ? sameIdentity(this.#principal.id, approval.requestedBy) : false;
     const tier = approval.escalationTier > 0 ? ` · escalated (tier ${approval.escalationTier})` : '';
     replaceChildren(
       this.#meta,
