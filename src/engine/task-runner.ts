@@ -16,7 +16,7 @@ import { type RestoreOptions, TaskLoadError, loadTaskRun } from './restore.ts';
 import { KeyedLocks } from './task-locks.ts';
 import { type TaskRun, type TaskRunDeps, TaskRun as Run } from './task-run.ts';
 import { TaskKeyedRuns } from './task-runs.ts';
-import { alternativeTaskId, toTaskView } from './task-view.ts';
+import { alternativeTaskId, alternativeTitle, toTaskView } from './task-view.ts';
 import type { WorkerLeases } from './worker-leases.ts';
 
 /**
@@ -143,7 +143,7 @@ export class TaskRunner {
     const id = alternativeTaskId(record.id);
     const altProposal: TaskContext['proposal'] = {
       actionType: alternative.actionType,
-      title: alternative.title ?? `${proposal.title} (alternative)`,
+      title: alternative.title ?? alternativeTitle(proposal.title),
       args: alternative.args ?? {},
       agentId: proposal.agentId,
       parentTaskId: record.id,

@@ -1,12 +1,20 @@
 import { decodeEnvelope } from '../../machines/envelope.ts';
 import type { TaskContext } from '../../machines/task-context.ts';
-import type { Task } from '../model/task.ts';
-import type { Verdict } from '../model/verdict.ts';
+import type { Task, TaskAlternative } from '../model/task.ts';
+import type { Alternative, Verdict } from '../model/verdict.ts';
 import type { TaskRecord } from '../store/task-record.ts';
 
 /** The id of the task submitted for a rerouted task's alternative: derived, so resubmitting is idempotent. */
 export function alternativeTaskId(taskId: string): string {
   return `${taskId}-alt`;
+}
+
+/**
+ * The title of a rerouted task's alternative when the reroute named none.
+ * @example alternativeTitle('Push the release') // 'Push the release (alternative)'
+ */
+export function alternativeTitle(title: string): string {
+  return `${title} (alternative)`;
 }
 
 /**
@@ -39,7 +47,7 @@ export function toTaskView(record: TaskRecord, context?: TaskContext | null, opt
     autonomy: verdict?.autonomy ?? null,
     verdict: verdict ? verdictView(verdict) : null,
     approvalId: record.approvalId,
-    alternative: ctx?.alternative ?? null,
+    alternative: ctx?.alternative ? alternativeView(ctx.alternative, record.title) : null,
     alternativeTaskId: record.state === 'rerouted' && ctx?.alternative ? alternativeTaskId(record.id) : null,
     parentTaskId: record.parentTaskId,
     result: ctx?.result ?? null,
@@ -55,6 +63,16 @@ export function toTaskView(record: TaskRecord, context?: TaskContext | null, opt
   if (ctx?.proposal.metadata !== undefined) task.metadata = ctx.proposal.metadata;
   if (options.history) task.history = record.history;
   return task;
+}
+
+/** The alternative as API.md lists it, every field present: what its alternative task was submitted with. */
+function alternativeView(alternative: Alternative, title: string): TaskAlternative {
+  return {
+    actionType: alternative.actionType,
+    args: alternative.args ?? {},
+    title: alternative.title ?? alternativeTitle(title),
+    reason: alternative.reason ?? null,
+  };
 }
 
 /** What a task shows of its verdict: API.md's fields, and on an escalation the reroute SecOps suggests. */

@@ -48,11 +48,16 @@ export const Approval = z.strictObject({
 });
 export type Approval = z.infer<typeof Approval>;
 
+/** A vote as the API shows it: API.md's `{ by, at, comment }`, `comment` null when none was given. */
+export const ApprovalVoteView = ApprovalVote.extend({ comment: z.string().nullable() });
+export type ApprovalVoteView = z.infer<typeof ApprovalVoteView>;
+
 /**
  * An approval as the API and the engine show it: every field of API.md present, `description`
- * null when the proposal had none (the stored approval, inside task snapshots, leaves it out).
+ * null when the proposal had none, and each vote's `comment` null when it had none (the stored
+ * approval, inside task snapshots, leaves them out).
  */
-export const ApprovalView = Approval.extend({ description: z.string().nullable() });
+export const ApprovalView = Approval.extend({ description: z.string().nullable(), approvals: z.array(ApprovalVoteView) });
 export type ApprovalView = z.infer<typeof ApprovalView>;
 
 /**
@@ -60,5 +65,8 @@ export type ApprovalView = z.infer<typeof ApprovalView>;
  * @example toApprovalView(approval).description // null when the proposal gave none
  */
 export function toApprovalView(approval: Approval): ApprovalView {
-  return approval.description === undefined ? Object.assign({}, approval, { description: null }) : (approval as ApprovalView);
+  return Object.assign({}, approval, {
+    description: approval.description ?? null,
+    approvals: approval.approvals.map((vote) => ({ ...vote, comment: vote.comment ?? null })),
+  });
 }

@@ -15,6 +15,19 @@ export const HistoryEntry = z.strictObject({
 });
 export type HistoryEntry = z.infer<typeof HistoryEntry>;
 
+/**
+ * A rerouted task's alternative as the API shows it: API.md's `{ actionType, args, title, reason }`,
+ * each present — `args` and `title` those its alternative task was submitted with (`{}` and
+ * "<title> (alternative)" when the reroute named none), `reason` null when there was none.
+ */
+export const TaskAlternative = z.strictObject({
+  actionType: ActionType,
+  args: JsonObject,
+  title: z.string(),
+  reason: z.string().nullable(),
+});
+export type TaskAlternative = z.infer<typeof TaskAlternative>;
+
 /** A task as the API shows it. */
 export const Task = z.strictObject({
   id: z.string(),
@@ -39,7 +52,7 @@ export const Task = z.strictObject({
     })
     .nullable(),
   approvalId: z.string().nullable(),
-  alternative: Alternative.nullable(),
+  alternative: TaskAlternative.nullable(),
   /** The task submitted for the alternative, when rerouted. */
   alternativeTaskId: z.string().nullable(),
   /** The task this one is the alternative of. */

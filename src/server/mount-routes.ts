@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { Hono } from 'hono';
 import { ForbiddenError } from '../errors.ts';
 import { parseInput } from '../engine/validate.ts';
@@ -12,6 +13,9 @@ export interface MountOptions {
   tokens: TokenTable;
   maxBodyBytes: number;
 }
+
+/** The query of a route that takes none: any parameter but a cache-buster (`_=…`) is a 400. */
+const NO_QUERY = z.object({});
 
 /**
  * Mounts route definitions on a Hono app. Each request goes through the same steps, in the
@@ -37,7 +41,11 @@ export function mountRoutes(app: Hono<AppEnv>, routes: readonly Route[], options
       for (const [name, value] of Object.entries(c.req.param() as Record<string, string>)) {
         params[name] = parseInput(IdParam, value, `path parameter ${name}`);
       }
-      const query = route.query ? parseQuery(new URL(c.req.url), route.query) : undefined;
+      // A route that takes no query still refuses one it was given (`/api/v1/events?lastEventId=7`
+      // would otherwise replay nothing, silently); public routes (probes, scrapers) are left alone.
+      const url = new URL(c.req.url);
+      const query = route.query ? parseQuery(url, route.query) : undefined;
+      if (!route.query && route.access !== 'public') parseQuery(url, NO_QUERY);
       const { chargeBody } = route;
       const charge = chargeBody && principal ? { onRead: (bytes: number) => chargeBody(principal, bytes) } : {};
       const body = route.body ? await readJsonBody(c.req.raw, { schema: route.body, maxBytes: options.maxBodyBytes, ...charge }) : undefined;
