@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Approval } from '../model/approval.ts';
+import { ApprovalView } from '../model/approval.ts';
 import { JsonObject, JsonValue } from '../model/json.ts';
 import { AuditEntry, LifecycleEvent } from '../model/lifecycle-event.ts';
 import { Task } from '../model/task.ts';
@@ -35,7 +35,8 @@ const RETRY_AFTER_HEADER = {
 /** Model schemas shown once under `components.schemas` and referenced by name. */
 const NAMED: Record<string, z.ZodType> = {
   Task,
-  Approval,
+  // What the API answers (every field of API.md present), not the stored approval.
+  Approval: ApprovalView,
   LifecycleEvent,
   AuditEntry,
   Problem,
@@ -138,7 +139,8 @@ export function errorAnswers(route: Route): Map<number, ProblemCode[]> {
   const codes: ProblemCode[] = [];
   if (route.access !== 'public') codes.push('unauthorized');
   if (Array.isArray(route.access)) codes.push('forbidden');
-  if (route.query || route.body || route.path.includes('{')) codes.push('validation_failed');
+  // Every /api/v1 route refuses a query parameter it does not take (and /events a bad Last-Event-ID).
+  if (route.access !== 'public' || route.query || route.body || route.path.includes('{')) codes.push('validation_failed');
   if (route.body) codes.push('payload_too_large', 'unsupported_media_type');
   codes.push(...(route.errors ?? []));
   const byStatus = new Map<number, ProblemCode[]>();

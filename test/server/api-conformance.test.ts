@@ -48,3 +48,26 @@ describe('API.md conformance', () => {
     expect((await h.call('GET', '/healthz?probe=1', { as: null })).status).toBe(200);
   });
 });
+
+describe('API.md conformance: the OpenAPI document says what the server answers', () => {
+  let h: AppHarness;
+  beforeEach(() => {
+    h = new AppHarness();
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it('names the approval as answered (description and a vote comment nullable, both required), and every /api/v1 route may answer 400', async () => {
+    const doc = (await h.call('GET', '/api/v1/openapi.json', { as: 'viewer' })).body;
+    const approval = doc.components.schemas.Approval;
+    expect(approval.properties.description.type).toEqual(['string', 'null']);
+    expect(approval.required).toContain('description');
+    const vote = approval.properties.approvals.items;
+    expect([vote.properties.comment.type, vote.required]).toEqual([['string', 'null'], ['by', 'at', 'comment']]);
+    expect(doc.paths['/api/v1/approvals/{id}'].get.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Approval' });
+    const bad = await h.call('GET', '/api/v1/events', { as: 'viewer', headers: { 'last-event-id': 'x' } });
+    expect(bad.status).toBe(400);
+    for (const path of ['/api/v1/events', '/api/v1/machines/task']) expect(Object.keys(doc.paths[path].get.responses)).toContain('400');
+  });
+});
