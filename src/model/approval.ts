@@ -67,6 +67,7 @@ export type ApprovalView = z.infer<typeof ApprovalView>;
 export function toApprovalView(approval: Approval): ApprovalView {
   return Object.assign({}, approval, {
     description: approval.description ?? null,
-    approvals: approval.approvals.map((vote) => ({ ...vote, comment: vote.comment ?? null })),
+    // Built field by field: a spread that adds a key is a slow path in V8, and this runs per decision.
+    approvals: approval.approvals.map((vote) => ({ by: vote.by, at: vote.at, comment: vote.comment ?? null })),
   });
 }
