@@ -81,7 +81,9 @@ export function enumerateLifecyclePaths(): LifecyclePath[] {
     { type: 'APPROVE', by: 'approver-0', at: 'now', policyVersion: CHANGED_POLICY } as GraphEvent,
     { type: 'APPROVE', by: 'approver-1', at: 'now', policyVersion: CHANGED_POLICY } as GraphEvent,
     { type: 'TIMEOUT', at: 'now', policyVersion: CHANGED_POLICY } as GraphEvent,
-    { type: 'xstate.done.actor.recheck', output: verdictOf('allow', { policyVersion: CHANGED_POLICY }) },
+    // As changedTestPolicy('allows') judges on the engine: allowed, at low risk (a recheck that
+    // rates the action riskier than its approval denies it: machine and engine tests cover that).
+    { type: 'xstate.done.actor.recheck', output: verdictOf('allow', { policyVersion: CHANGED_POLICY, riskLevel: 'low' }) },
     { type: 'xstate.done.actor.recheck', output: verdictOf('deny', { policyVersion: CHANGED_POLICY }) },
     { type: 'xstate.error.actor.recheck', output: new Error('rule threw') },
     { type: 'CANCEL', by: 'agent', at: 'now' } as GraphEvent,
