@@ -68,6 +68,6 @@ export function toApprovalView(approval: Approval): ApprovalView {
   return Object.assign({}, approval, {
     description: approval.description ?? null,
     // Built field by field: a spread that adds a key is a slow path in V8, and this runs per decision.
-    approvals: approval.approvals.map((vote) => ({ by: vote.by, at: vote.at, comment: vote.comment ?? null })),
+    approvals: approval.approvals.length === 0 ? [] : approval.approvals.map((vote) => ({ by: vote.by, at: vote.at, comment: vote.comment ?? null })),
   });
 }
