@@ -1,30 +1,14 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.ts';
+import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY } from '../../src/policy/default-policy.ts';
+import { tollgate } from '../server/support/run-main.ts';
 
-/** Runs `tollgate …` in-process and captures what it prints and its exit code. */
+/** Runs `tollgate …` in-process (test/server/support/run-main.ts) and captures what it prints and its exit code. */
 async function cli(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    await main(['node', 'tollgate', ...args]);
-    return { stdout, stderr, code: Number(process.exitCode ?? 0) };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-    process.exitCode = 0;
-  }
+  const { code, out, err } = await tollgate(...args);
+  return { stdout: out, stderr: err, code };
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'tollgate-cli-policy-trial-'));
