@@ -4,13 +4,12 @@ import { createSecOpsActor } from '../../actors/secops.ts';
 import type { TaskContext, TaskError } from '../../machines/task-context.ts';
 import { decodeEnvelope } from '../../machines/envelope.ts';
 import { taskMachine } from '../../machines/task.machine.ts';
-import { ClosedError, ConflictError, DuplicateIdempotencyKeyError, NotFoundError, ValidationError } from '../errors.ts';
+import { ClosedError, DuplicateIdempotencyKeyError, NotFoundError, ValidationError } from '../errors.ts';
 import { type Approval, type ApprovalView, toApprovalView } from '../model/approval.ts';
 import { CancelReason, Decision } from '../model/decision.ts';
 import { Principal } from '../model/principal.ts';
 import { Proposal } from '../model/proposal.ts';
 import type { Task } from '../model/task.ts';
-import { isTerminal } from '../model/task-state.ts';
 import type { TaskRecord } from '../store/task-record.ts';
 import { assertMayCancel } from './authorize.ts';
 import { retryLostCas } from './cas-retry.ts';
@@ -138,11 +137,8 @@ class GateEngine implements Engine {
     const { idempotencyKey } = proposal;
     const taskProposal = toTaskProposal(proposal);
     const replay = async (found: TaskRecord): Promise<SubmitResult> => {
-      // A task this worker is still running (recovered after a restart, say) is answered once it
-      // is settled, as its first submit would have been: a retry after a crash must not read
-      // `executing` where the first answer would have said `completed`.
-      const running = this.#runner.runs.get(found.id);
-      const existing = running ? await running.settled.catch(async () => (await this.store.getTask(found.id)) ?? found) : await this.#settledReplay(found);
+      // Answered once settled, as its first submit would have been (TaskRunner.atRest).
+      const existing = await this.#runner.atRest(found);
       return { task: toTaskView(existing), created: false, replayDifferences: replayDifferences(existing, taskProposal) };
     };
     if (idempotencyKey !== undefined) {
@@ -158,22 +154,6 @@ class GateEngine implements Engine {
         if (existing) return replay(existing);
       }
       throw error;
-    }
-  }
-
-  /**
-   * A replayed task that is not running here, once it is at rest. On PostgreSQL another worker
-   * may still be evaluating or executing it (the first submit, or its takeover after a crash):
-   * answering `executing` would read as "will not run" to an agent (the CLI's exit 4). Waits as
-   * a decision taken over by another worker does (up to 3 leases), then answers it as it is.
-   */
-  async #settledReplay(found: TaskRecord): Promise<TaskRecord> {
-    if (found.state === 'parked' || isTerminal(found.state)) return found;
-    try {
-      return await this.#runner.settledElsewhere(found.id);
-    } catch (error) {
-      if (!(error instanceof ConflictError)) throw error;
-      return (await this.store.getTask(found.id)) ?? found;
     }
   }
 

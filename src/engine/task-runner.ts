@@ -85,6 +85,25 @@ export class TaskRunner {
     }
   }
 
+  /**
+   * A stored task as it is once at rest (parked or terminal) — what an idempotent replay answers,
+   * as the first submit would have: a retry must not read `executing` where the first answer said
+   * `completed` (an agent, the CLI's exit 4, reads it as "will not run"). Running here (recovered
+   * after a restart, say): once its run settles. Running on another worker (PostgreSQL: the first
+   * submit, or a takeover): as a decision waits for it, up to 3 leases, then as it is.
+   */
+  async atRest(found: TaskRecord): Promise<TaskRecord> {
+    const running = this.runs.get(found.id);
+    if (running) return running.settled.catch(async () => (await this.#deps.store.getTask(found.id)) ?? found);
+    if (found.state === 'parked' || isTerminal(found.state)) return found;
+    try {
+      return await this.settledElsewhere(found.id);
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+      return (await this.#deps.store.getTask(found.id)) ?? found;
+    }
+  }
+
   /** The task once another worker has brought it to rest (parked or terminal). */
   async settledElsewhere(taskId: string): Promise<TaskRecord> {
     // Real time, whatever the engine's clock: this is how long a caller waits.
