@@ -1,4 +1,5 @@
 import { GateError } from '../errors.ts';
+import { withinTime } from '../util/deadline.ts';
 import type { ExecutionRequest, Executor } from './executor.ts';
 
 /** The longest `executorTimeoutMs` (7 days): a deploy may take hours, nothing takes weeks. */
@@ -12,22 +13,14 @@ export const MAX_EXECUTOR_TIMEOUT_MS = 7 * 24 * 3600 * 1000;
  * @throws GateError execution_outcome_unknown, or what the executor threw
  * @example await executeWithin(executor, request, 60_000)
  */
-export async function executeWithin(executor: Executor, request: ExecutionRequest, timeoutMs: number): Promise<unknown> {
+export function executeWithin(executor: Executor, request: ExecutionRequest, timeoutMs: number): Promise<unknown> {
   const controller = new AbortController();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timedOut = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const error = new GateError(
-        'execution_outcome_unknown',
-        `the executor gave no answer within ${timeoutMs} ms (executorTimeoutMs): the action may have run; it was asked to stop (request.signal)`,
-      );
-      controller.abort(error);
-      reject(error);
-    }, timeoutMs);
+  return withinTime(executor.execute({ ...request, signal: controller.signal }), timeoutMs, () => {
+    const error = new GateError(
+      'execution_outcome_unknown',
+      `the executor gave no answer within ${timeoutMs} ms (executorTimeoutMs): the action may have run; it was asked to stop (request.signal)`,
+    );
+    controller.abort(error);
+    return error;
   });
-  try {
-    return await Promise.race([executor.execute({ ...request, signal: controller.signal }), timedOut]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -9,6 +9,7 @@ import { RISK_LEVELS } from '../model/risk.ts';
 import type { PendingApprovalSummary } from '../store/store.ts';
 import { failureSummary, storeUnavailableReason } from '../store/store-outage.ts';
 import { TaskStateCounts } from './task-state-counts.ts';
+import { withinTime } from '../util/deadline.ts';
 
 /** Human decisions counted by the routes, and what the sweeper decides. */
 export type DecisionKind = 'approve' | 'reject' | 'reroute' | 'cancel' | 'expire' | 'escalate' | 'approve_on_timeout';
@@ -126,7 +127,7 @@ export function createMetrics(engine: Engine, options: { logger: Logger; default
   // scrape in the same tick, so the second finds the first's read under way).
   let pendingRead: Promise<PendingApprovalSummary | null> | null = null;
   const readPending = () => {
-    pendingRead ??= withinTime(engine.store.pendingApprovalSummary(), STORE_READ_TIMEOUT_MS)
+    pendingRead ??= withinTime(engine.store.pendingApprovalSummary(), STORE_READ_TIMEOUT_MS, () => new StoreUnavailableError(`no answer within ${STORE_READ_TIMEOUT_MS} ms`))
       .catch((error: unknown) => {
         storeErrors.inc({ where: 'metrics' });
         // An outage is one line with its reason, no stack (as a request's 503 is): a scrape
@@ -239,13 +240,4 @@ function readPackageVersion(): string {
   } catch {
     return 'unknown';
   }
-}
-
-/** The promise, or a rejection after `ms`. */
-function withinTime<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new StoreUnavailableError(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
