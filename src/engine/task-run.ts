@@ -9,18 +9,15 @@ import type { LifecycleEvent } from '../model/lifecycle-event.ts';
 import type { HistoryEntry } from '../model/task.ts';
 import type { TaskState } from '../model/task-state.ts';
 import type { Store } from '../store/store.ts';
-import { failureSummary, storeUnavailableReason } from '../store/store-outage.ts';
-import { type CommitReceipt, type StampedEventDraft, type TaskCommit, type TaskLease, type TaskRecord, stampEvent } from '../store/task-record.ts';
+import { type StampedEventDraft, type TaskCommit, type TaskLease, type TaskRecord, stampEvent } from '../store/task-record.ts';
 import { type Clock, isoNow } from './clock.ts';
 import { type Deferred, deferred } from './deferred.ts';
 import { persistedSnapshotOf } from './persisted-snapshot.ts';
 import type { Logger } from './logger.ts';
+import { commitOutcomeWhenBack } from './outcome-retry.ts';
 
 type TaskMachine = typeof taskMachine;
 
-/** The wait before the first retry of an execution's outcome commit in a store outage, doubling up to the next. */
-const OUTCOME_RETRY_FIRST_MS = 100;
-const OUTCOME_RETRY_MAX_MS = 5_000;
 type TaskActor = Actor<TaskMachine>;
 type TaskSnapshot = ReturnType<TaskActor['getSnapshot']>;
 
@@ -287,7 +284,9 @@ export class TaskRun {
       ({ eventIds } = await this.#deps.store.commit(change));
     } catch (error) {
       try {
-        ({ eventIds } = await this.#retryOutcome(change, error));
+        // Only a commit that records an execution's outcome waits for the store; before one, nothing ran.
+        if (!this.#executed || change.task.state === 'executing') throw error;
+        ({ eventIds } = await commitOutcomeWhenBack(this.#deps.store, change, error, { logger: this.#deps.logger, taskId: this.taskId, stopped: () => this.#failure }));
       } catch (final) {
         this.#fail(final);
         return;
@@ -311,33 +310,6 @@ export class TaskRun {
       this.#end();
       this.#deps.onRest?.(change.task);
       this.#settled.resolve(change.task);
-    }
-  }
-
-  /**
-   * A commit that failed with `error`, tried again when it records what an execution did (its
-   * result or its failure) and the store is away: until the store is back, or the run is
-   * abandoned (shutdown). Failing the run there would leave the task `executing` with its outcome
-   * known only to this process — on a single-process store until a restart, which runs it again.
-   * Said once at warn, and at info when it landed. Any other failed commit is thrown as it was
-   * (before an execution, nothing ran).
-   */
-  async #retryOutcome(change: TaskCommit, error: unknown): Promise<CommitReceipt> {
-    if (!this.#executed || change.task.state === 'executing' || storeUnavailableReason(error) === undefined) throw error;
-    this.#deps.logger.warn(
-      { taskId: this.taskId, state: change.task.state, ...failureSummary(error) },
-      'the outcome of an execution could not be recorded: the store is unavailable; trying again until it is back',
-    );
-    for (let attempt = 2; ; attempt += 1) {
-      await new Promise((resolve) => setTimeout(resolve, Math.min(OUTCOME_RETRY_MAX_MS, OUTCOME_RETRY_FIRST_MS * 2 ** Math.min(attempt - 2, 10))).unref());
-      if (this.#failure !== null) throw this.#failure;
-      try {
-        const receipt = await this.#deps.store.commit(change);
-        this.#deps.logger.info({ taskId: this.taskId, state: change.task.state, attempts: attempt }, 'the outcome of an execution was recorded once the store was back');
-        return receipt;
-      } catch (again) {
-        if (storeUnavailableReason(again) === undefined) throw again;
-      }
     }
   }
 
