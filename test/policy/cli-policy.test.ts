@@ -12,13 +12,10 @@ import { DEFAULT_POLICY } from '../../src/policy/default-policy.ts';
 import { policyVersion } from '../../src/policy/load-policy.ts';
 import type { Policy } from '../../src/policy/policy-schema.ts';
 import { openSqliteStore } from '../../src/store/sqlite.ts';
-import { tollgate } from '../server/support/run-main.ts';
+import { tollgateStd } from '../server/support/run-main.ts';
 
-/** Runs `tollgate …` in-process (test/server/support/run-main.ts) and captures what it prints and its exit code. */
-async function cli(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-  const { code, out, err } = await tollgate(...args);
-  return { stdout: out, stderr: err, code };
-}
+/** Runs `tollgate …` in-process and captures what it prints and its exit code. */
+const cli = tollgateStd;
 
 const dir = mkdtempSync(join(tmpdir(), 'tollgate-cli-policy-'));
 const file = (name: string, content: unknown) => {

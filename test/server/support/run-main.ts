@@ -23,3 +23,9 @@ export async function tollgate(...args: string[]): Promise<{ code: number; out: 
     process.exitCode = 0;
   }
 }
+
+/** {@link tollgate} with its output named as a process's: `stdout`, `stderr`, `code`. */
+export async function tollgateStd(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
+  const { code, out, err } = await tollgate(...args);
+  return { stdout: out, stderr: err, code };
+}
