@@ -2,6 +2,7 @@ import { GateError } from '../../errors.ts';
 import { storeUnavailableReason } from '../../store/store-outage.ts';
 import type { Logger } from '../../engine/logger.ts';
 import type { Store } from '../../store/store.ts';
+import { withinTime } from '../../util/deadline.ts';
 import { defineRoute, type Route, type RouteDeps } from '../route.ts';
 import { ReadinessAnswer } from '../schemas.ts';
 
@@ -34,26 +35,21 @@ export function readinessRoutes({ engine, signal, logger }: RouteDeps): Route[] 
   ];
 }
 
+/** The store's read did not settle within READINESS_TIMEOUT_MS. */
+const NO_ANSWER = Symbol('no answer');
+
 /** Null when the store answers a trivial read in time; otherwise why not, in words safe to show anyone. */
 async function storeNotReady(store: Store, logger: Logger): Promise<string | null> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<string>((resolve) => {
-    timer = setTimeout(() => resolve(`the store did not answer within ${READINESS_TIMEOUT_MS} ms`), READINESS_TIMEOUT_MS);
-  });
-  const read = store.lastEventId().then(
-    () => null,
-    (error: unknown) => {
-      // Only codes go out: an error's message may name a host, a file or a user.
-      const unavailable = storeUnavailableReason(error);
-      if (unavailable !== undefined) return `the store is unavailable (${unavailable})`;
-      if (error instanceof GateError) return `the store refused to read (${error.code})`;
-      logger.warn({ err: error }, 'readiness: the store read failed');
-      return 'the store read failed (see the server log)';
-    },
-  );
   try {
-    return await Promise.race([read, late]);
-  } finally {
-    clearTimeout(timer);
+    await withinTime(store.lastEventId(), READINESS_TIMEOUT_MS, () => NO_ANSWER);
+    return null;
+  } catch (error) {
+    if (error === NO_ANSWER) return `the store did not answer within ${READINESS_TIMEOUT_MS} ms`;
+    // Only codes go out: an error's message may name a host, a file or a user.
+    const unavailable = storeUnavailableReason(error);
+    if (unavailable !== undefined) return `the store is unavailable (${unavailable})`;
+    if (error instanceof GateError) return `the store refused to read (${error.code})`;
+    logger.warn({ err: error }, 'readiness: the store read failed');
+    return 'the store read failed (see the server log)';
   }
 }
