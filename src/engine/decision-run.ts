@@ -38,28 +38,35 @@ export async function applyDecision(deps: DecisionDeps, approvalId: string, deci
   const { store, runner, clock } = deps;
   const alternativeRisk = decision.kind === 'reroute' ? deps.riskOf(decision.alternative.actionType) : undefined;
   const judge = (approval: Approval) => assertMayDecide(approval, decision, principal, alternativeRisk);
-  const first = await store.getApproval(approvalId);
-  if (!first) throw new NotFoundError('approval', approvalId);
+  // The approval and its task in one read: both from the same commit.
+  const read = await store.getApprovalWithTask(approvalId);
+  if (!read) throw new NotFoundError('approval', approvalId);
+  const first = read.approval;
   // Past its deadline, an approval is judged as the sweeper would have left it: its timeout is
   // applied first (expired, escalated, approved on timeout), whenever the sweeper runs next.
   const now = isoNow(clock);
   const overdue = first.status === 'pending' && first.expiresAt !== null && first.expiresAt <= now;
   if (overdue) await deps.applyTimeouts([first], now);
-  // Nothing of this worker can change the approval between that read and taking the lock:
-  // it is read once. (Another worker's commit may lie between; the restore below compares it
-  // with the task's snapshot and reads it again then, and the decision is judged on the snapshot's.)
-  let fresh: Approval | null = overdue || runner.locks.busy(first.taskId) ? null : first;
+  // Nothing of this worker can change the approval or the task between that read and taking the
+  // lock: they are read once. (Another worker's commit may lie between; the task's revision is
+  // compared when the decision commits, and a lost compare-and-set reads both again.)
+  let fresh = overdue || runner.locks.busy(first.taskId) ? null : read;
   // A lost compare-and-set means another worker decided first: reload and judge again,
   // which turns the loss into the right 409 (not_pending, already_voted).
   return runner.locks.run(first.taskId, () =>
     retryLostCas(first.taskId, async () => {
-      const approval = fresh ?? (await store.getApproval(approvalId));
+      const approval = fresh?.approval ?? (await store.getApproval(approvalId));
+      const task = fresh?.task ?? undefined;
       fresh = null;
       if (!approval) throw new NotFoundError('approval', approvalId);
       judge(approval);
       let run: TaskRun;
       try {
-        run = await runner.restore(approval.taskId, ['parked'], { recovered: false, storedApproval: approval });
+        run = await runner.restore(approval.taskId, ['parked'], {
+          recovered: false,
+          storedApproval: approval,
+          ...(task ? { storedTask: task } : {}),
+        });
       } catch (error) {
         // The task moved on since the approval was read (decided, expired or cancelled by
         // another worker): the approval as it is now says why (not_pending), not the task's state.

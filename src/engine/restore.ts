@@ -30,6 +30,11 @@ export interface RestoreOptions {
    * (a decision, an expiry): checked against the snapshot instead of reading it once more.
    */
   storedApproval?: Approval;
+  /**
+   * The task's row as the caller read it together with `storedApproval` (one read, under the
+   * task's lock): restored from instead of reading it once more.
+   */
+  storedTask?: TaskRecord;
 }
 
 /**
@@ -47,7 +52,7 @@ export async function loadTaskRun(
   allowed: readonly TaskState[],
   options: RestoreOptions,
 ): Promise<TaskRun> {
-  const record = await deps.store.getTask(taskId);
+  const record = options.storedTask?.id === taskId ? options.storedTask : await deps.store.getTask(taskId);
   if (!record) throw new NotFoundError('task', taskId);
   if (record.state === 'quarantined') {
     throw new TaskLoadError(`task ${taskId} is quarantined: ${record.quarantineReason ?? 'unreadable snapshot'}`, record);

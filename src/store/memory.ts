@@ -9,7 +9,7 @@ import type { TaskState } from '../model/task-state.ts';
 import { copyJson } from '../util/canonical-json.ts';
 import { type AuditBody, GENESIS_HASH, auditHash, verifyChain } from './audit-chain.ts';
 import { pendingByRisk } from './pending-summary.ts';
-import type { ApprovalQuery, PendingApprovalSummary, Store, TaskQuery } from './store.ts';
+import type { ApprovalQuery, ApprovalWithTask, PendingApprovalSummary, Store, TaskQuery } from './store.ts';
 import type { CommitReceipt, TaskCommit, TaskLease, TaskRecord } from './task-record.ts';
 
 
@@ -120,6 +120,14 @@ class MemoryStore implements Store {
     this.#assertOpen();
     const approval = this.#approvals.get(id);
     return approval ? copyApproval(approval) : null;
+  }
+
+  async getApprovalWithTask(approvalId: string): Promise<ApprovalWithTask | null> {
+    this.#assertOpen();
+    const approval = this.#approvals.get(approvalId);
+    if (!approval) return null;
+    const task = this.#tasks.get(approval.taskId);
+    return { approval: copyApproval(approval), task: task ? copyTask(task) : null };
   }
 
   async listApprovals(query: ApprovalQuery): Promise<{ items: Approval[]; total: number }> {

@@ -6,7 +6,17 @@ import { type JournalRow, auditFromRow, eventFromRow } from './sqlite-rows.ts';
 // The PostgreSQL tables have the SQLite columns and types (TEXT, an INTEGER revision), so the
 // SQL row converters are shared; only BIGINT differs: pg returns it as a string.
 
-export { approvalFromRow, taskFromRow, taskToParams, type ApprovalRow, type JournalRow, type TaskRow } from './sqlite-rows.ts';
+export {
+  APPROVAL_TASK_COLUMNS,
+  approvalFromRow,
+  approvalWithTaskFromRow,
+  taskFromRow,
+  taskToParams,
+  type ApprovalRow,
+  type ApprovalTaskRow,
+  type JournalRow,
+  type TaskRow,
+} from './sqlite-rows.ts';
 
 /** The column list of `approvals` that `approvalFromRow` reads: the record and the columns it is checked against. */
 export const APPROVAL_COLUMNS = 'id, task_id, status, risk_level, action_type, created_at, expires_at, record';

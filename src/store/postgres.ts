@@ -9,13 +9,26 @@ import { AutonomySetting } from '../model/autonomy-setting.ts';
 import type { AuditEntry, AuditVerification, LifecycleEvent } from '../model/lifecycle-event.ts';
 import type { TaskState } from '../model/task-state.ts';
 import { ChainWalk } from './audit-chain.ts';
-import { APPROVAL_COLUMNS, type ApprovalRow, type PgJournalRow, TASK_COLUMNS, type TaskRow, approvalFromRow, auditFromPg, eventFromPg, taskFromRow } from './postgres-rows.ts';
+import {
+  APPROVAL_COLUMNS,
+  APPROVAL_TASK_COLUMNS,
+  type ApprovalRow,
+  type ApprovalTaskRow,
+  type PgJournalRow,
+  TASK_COLUMNS,
+  type TaskRow,
+  approvalFromRow,
+  approvalWithTaskFromRow,
+  auditFromPg,
+  eventFromPg,
+  taskFromRow,
+} from './postgres-rows.ts';
 import { type PostgresTables, migratePostgres, postgresTables, quoteSchema } from './postgres-schema.ts';
 import { GroupCommitWriter } from './postgres-writer.ts';
 import { type WriteStatements, autonomyWrite, taskCommitWrite, writeStatements } from './postgres-writes.ts';
 import { type ApprovalFilterTerm, approvalFilterTerms, readSegments } from './approval-order-sql.ts';
 import { pendingByRisk } from './pending-summary.ts';
-import type { ApprovalQuery, PendingApprovalSummary, Store, TaskQuery } from './store.ts';
+import type { ApprovalQuery, ApprovalWithTask, PendingApprovalSummary, Store, TaskQuery } from './store.ts';
 import type { CommitReceipt, TaskCommit, TaskLease, TaskRecord } from './task-record.ts';
 import { JournalWatch } from './postgres-journal-watch.ts';
 
@@ -193,6 +206,14 @@ class PostgresStore implements Store {
     const rows = await this.#rows<ApprovalRow>(`SELECT ${APPROVAL_COLUMNS} FROM ${this.#t.approvals} WHERE id = $1`, [id]);
     return rows[0] ? approvalFromRow(rows[0]) : null;
   }
+  async getApprovalWithTask(approvalId: string): Promise<ApprovalWithTask | null> {
+    const rows = await this.#rows<ApprovalTaskRow>(
+      `SELECT ${APPROVAL_TASK_COLUMNS} FROM ${this.#t.approvals} a LEFT JOIN ${this.#t.tasks} t ON t.id = a.task_id WHERE a.id = $1`,
+      [approvalId],
+    );
+    return rows[0] ? approvalWithTaskFromRow(rows[0]) : null;
+  }
+
 
   async listApprovals(query: ApprovalQuery): Promise<{ items: Approval[]; total: number }> {
     const counted = withPlaceholders(approvalFilterTerms(query, { forRows: false }));

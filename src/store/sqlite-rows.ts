@@ -122,6 +122,36 @@ export function approvalFromRow(row: ApprovalRow): Approval {
   };
 }
 
+/**
+ * An approval's row joined with its task's (`LEFT JOIN`): the approval's columns prefixed `a_`,
+ * the task's as they are — all null when the task row is missing.
+ */
+export type ApprovalTaskRow = { [K in keyof ApprovalRow as `a_${K}`]: ApprovalRow[K] } & (TaskRow | { [K in keyof TaskRow]: null });
+
+/** The select list of an {@link ApprovalTaskRow}, from `approvals a LEFT JOIN tasks t ON t.id = a.task_id` (both SQL stores). */
+export const APPROVAL_TASK_COLUMNS = [
+  ...['id', 'task_id', 'status', 'risk_level', 'action_type', 'created_at', 'expires_at', 'record'].map((column) => `a.${column} AS a_${column}`),
+  ...[
+    'id', 'state', 'action_type', 'title', 'agent_id', 'department', 'risk_level', 'approval_id', 'parent_task_id',
+    'idempotency_key', 'revision', 'envelope', 'history', 'quarantine_reason', 'created_at', 'updated_at',
+  ].map((column) => `t.${column}`),
+].join(', ');
+
+/** Converts an approval's row joined with its task's: the approval as `approvalFromRow` reads it, and the task or null. */
+export function approvalWithTaskFromRow(row: ApprovalTaskRow): { approval: Approval; task: TaskRecord | null } {
+  const approval = approvalFromRow({
+    id: row.a_id,
+    task_id: row.a_task_id,
+    status: row.a_status,
+    risk_level: row.a_risk_level,
+    action_type: row.a_action_type,
+    created_at: row.a_created_at,
+    expires_at: row.a_expires_at,
+    record: row.a_record,
+  });
+  return { approval, task: row.id === null ? null : taskFromRow(row as TaskRow) };
+}
+
 /** A journal row as an outbox event. */
 export function eventFromRow(row: JournalRow): LifecycleEvent {
   const data = JSON.parse(row.data) as Record<string, unknown>;

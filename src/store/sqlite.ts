@@ -8,7 +8,18 @@ import { AutonomySetting } from '../model/autonomy-setting.ts';
 import type { TaskState } from '../model/task-state.ts';
 import { ChainWalk, GENESIS_HASH } from './audit-chain.ts';
 import { type SqliteSynchronous, configureSqliteConnection } from './sqlite-pragmas.ts';
-import { type ApprovalRow, type JournalRow, type TaskRow, approvalFromRow, auditFromRow, eventFromRow, taskFromRow } from './sqlite-rows.ts';
+import {
+  APPROVAL_TASK_COLUMNS,
+  type ApprovalRow,
+  type ApprovalTaskRow,
+  type JournalRow,
+  type TaskRow,
+  approvalFromRow,
+  approvalWithTaskFromRow,
+  auditFromRow,
+  eventFromRow,
+  taskFromRow,
+} from './sqlite-rows.ts';
 import { checkSqliteDirectory, sqliteOpenError } from './sqlite-open-errors.ts';
 import { refuseALostWriteAheadLog } from './sqlite-lost-log.ts';
 import { type OwnerLock, takeOwnerLock } from './sqlite-owner-lock.ts';
@@ -17,7 +28,7 @@ import { InlineSqliteWriter, ReadOnlyWriter, type SqliteWriter } from './sqlite-
 import { ThreadSqliteWriter } from './sqlite-writer-client.ts';
 import { type ApprovalFilterTerm, approvalFilterTerms, readSegments, readsPendingByUrgency } from './approval-order-sql.ts';
 import { pendingByRisk } from './pending-summary.ts';
-import type { ApprovalQuery, PendingApprovalSummary, Store, TaskQuery } from './store.ts';
+import type { ApprovalQuery, ApprovalWithTask, PendingApprovalSummary, Store, TaskQuery } from './store.ts';
 import { SqliteStoreOptionsSchema, checkStoreOptions } from './store-options.ts';
 import type { CommitReceipt, TaskCommit, TaskLease, TaskRecord } from './task-record.ts';
 
@@ -129,6 +140,9 @@ class SqliteStore implements Store {
       getTask: db.prepare<[string], TaskRow>('SELECT * FROM tasks WHERE id = ?'),
       getTaskByKey: db.prepare<[string, string], TaskRow>('SELECT * FROM tasks WHERE agent_id = ? AND idempotency_key = ?'),
       getApproval: db.prepare<[string], ApprovalRow>('SELECT * FROM approvals WHERE id = ?'),
+      getApprovalWithTask: db.prepare<[string], ApprovalTaskRow>(
+        `SELECT ${APPROVAL_TASK_COLUMNS} FROM approvals a LEFT JOIN tasks t ON t.id = a.task_id WHERE a.id = ?`,
+      ),
       dueApprovals: db.prepare<[string, number], ApprovalRow>(SQLITE_DUE_APPROVALS),
       readEvents: db.prepare<[number, number], JournalRow>('SELECT * FROM journal WHERE seq > ? AND task_id IS NOT NULL ORDER BY seq LIMIT ?'),
       allAutonomy: db.prepare<[], { record: string }>('SELECT record FROM autonomy ORDER BY scope, subject'),
@@ -208,6 +222,11 @@ class SqliteStore implements Store {
     const row = this.#open().getApproval.get(id);
     return row ? approvalFromRow(row) : null;
   }
+  async getApprovalWithTask(approvalId: string): Promise<ApprovalWithTask | null> {
+    const row = this.#open().getApprovalWithTask.get(approvalId);
+    return row ? approvalWithTaskFromRow(row) : null;
+  }
+
 
   async listApprovals(query: ApprovalQuery): Promise<{ items: Approval[]; total: number }> {
     this.#open();

@@ -40,6 +40,12 @@ export interface PendingApprovalSummary {
   oldestCreatedAt: string | null;
 }
 
+/** An approval and its task's row as one read gives them (`Store.getApprovalWithTask`). */
+export interface ApprovalWithTask {
+  approval: Approval;
+  task: TaskRecord | null;
+}
+
 /**
  * Where Tollgate keeps everything durable. Async because PostgreSQL needs it; every backend
  * passes `test/store/conformance.ts`.
@@ -77,6 +83,12 @@ export interface Store {
    */
   listReroutesWithoutAlternative(limit: number): Promise<TaskRecord[]>;
   getApproval(id: string): Promise<Approval | null>;
+  /**
+   * An approval and its task's row, read together (one statement on the SQL stores, so both come
+   * from the same commit): what a decision needs first. Null when there is no such approval;
+   * `task` is null when the approval's task row is missing.
+   */
+  getApprovalWithTask(approvalId: string): Promise<ApprovalWithTask | null>;
   listApprovals(query: ApprovalQuery): Promise<{ items: Approval[]; total: number }>;
   /** Pending approvals whose `expiresAt` ≤ `now`, earliest deadline first. */
   listDueApprovals(now: string, limit: number): Promise<Approval[]>;

@@ -10,31 +10,42 @@ const alice: Principal = { id: 'alice', roles: ['approver'], maxRisk: 'critical'
 const bob: Principal = { id: 'bob', roles: ['approver'], maxRisk: 'critical' };
 
 /**
- * Two workers on one store: a task's row and its approval are written in one transaction but read
- * in two statements, so a worker can read them across another worker's commit. That is a race,
- * not a damaged row: the decision is read again, never the task quarantined.
+ * Two workers on one store: another worker's commit can land between a decision's read of the
+ * approval and its task and the decision's own commit, and a cancel reads the task and its
+ * approval in two statements, across such a commit. That is a race, not a damaged row: the
+ * decision or cancel is read again, never the task quarantined.
  */
 describe('a decision racing another worker’s commit on the same task', () => {
-  /** A store whose next read of a kind first lets `work` run (the other worker's commit). */
+  type Read = 'getTask' | 'getApproval' | 'getApprovalWithTask';
+  /**
+   * A store whose next read of a kind lets `work` run (the other worker's commit): before the
+   * read, or after it and before its answer is handed back (the answer is then stale).
+   */
   function racingStore(store: Store) {
-    const pending = new Map<'getTask' | 'getApproval', () => Promise<unknown>>();
+    const pending = new Map<Read, { work: () => Promise<unknown>; after: boolean }>();
     const racing = new Proxy(store, {
       get(target, key) {
         const value = Reflect.get(target, key, target);
         if (typeof value !== 'function') return value;
-        if (key !== 'getTask' && key !== 'getApproval') return value.bind(target);
+        if (key !== 'getTask' && key !== 'getApproval' && key !== 'getApprovalWithTask') return value.bind(target);
         return async (id: string) => {
-          const work = pending.get(key);
+          const race = pending.get(key);
           pending.delete(key);
-          if (work) await work();
-          return value.call(target, id);
+          if (race && !race.after) await race.work();
+          const answer = await value.call(target, id);
+          if (race?.after) await race.work();
+          return answer;
         };
       },
     });
-    return { store: racing, beforeNext: (read: 'getTask' | 'getApproval', work: () => Promise<unknown>) => pending.set(read, work) };
+    return {
+      store: racing,
+      beforeNext: (read: Read, work: () => Promise<unknown>) => pending.set(read, { work, after: false }),
+      afterNext: (read: Read, work: () => Promise<unknown>) => pending.set(read, { work, after: true }),
+    };
   }
 
-  it('reads again and counts both votes when the other vote lands between its approval read and its task read', async () => {
+  it('reads again and counts both votes when the other vote lands after it read the approval and the task', async () => {
     const shared = createMemoryStore();
     const race = racingStore(shared);
     const policy = testPolicy();
@@ -44,8 +55,9 @@ describe('a decision racing another worker’s commit on the same task', () => {
     try {
       const { task } = await there.submit({ actionType: TEST_ACTIONS.quorum, title: 'deploy', agentId: 'agent-1' });
       const approvalId = task.approvalId as string;
-      // Here reads the approval (no votes), then, before it reads the task, bob's vote commits there.
-      race.beforeNext('getTask', () => there.decide(approvalId, { kind: 'approve' }, bob));
+      // Here reads the approval and the task (no votes), then bob's vote commits there: here's
+      // vote is applied to the stale task, its compare-and-set loses, it reads both again.
+      race.afterNext('getApprovalWithTask', () => there.decide(approvalId, { kind: 'approve' }, bob));
       const decided = await here.decide(approvalId, { kind: 'approve' }, alice);
 
       expect(decided.task.state).toBe('completed');
@@ -85,7 +97,7 @@ describe('a decision racing another worker’s commit on the same task', () => {
   it.each([
     ['the same approver\'s vote', 'already_voted', (there: ReturnType<typeof createEngine>, id: string) => there.decide(id, { kind: 'approve' }, alice)],
     ['a rejection', 'not_pending', (there: ReturnType<typeof createEngine>, id: string) => there.decide(id, { kind: 'reject', reason: 'no' }, bob)],
-  ])('answers %s landing between the two reads with %s, not invalid_transition (found by a new-user trial)', async (_name, code, other) => {
+  ])('answers %s landing after its read with %s, not invalid_transition (found by a new-user trial)', async (_name, code, other) => {
     const shared = createMemoryStore();
     const race = racingStore(shared);
     const policy = testPolicy();
@@ -94,7 +106,7 @@ describe('a decision racing another worker’s commit on the same task', () => {
     try {
       const { task } = await there.submit({ actionType: TEST_ACTIONS.quorum, title: 'deploy', agentId: 'agent-1' });
       const approvalId = task.approvalId as string;
-      race.beforeNext('getTask', () => other(there, approvalId));
+      race.afterNext('getApprovalWithTask', () => other(there, approvalId));
       await expect(here.decide(approvalId, { kind: 'approve' }, alice)).rejects.toMatchObject({ code });
       expect(here.inFlight).toBe(0);
     } finally {

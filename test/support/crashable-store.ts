@@ -38,6 +38,7 @@ export class CrashableStore implements Store {
   listTasksInStates: Store['listTasksInStates'] = (states, limit, options) => this.#inner.listTasksInStates(states, limit, options);
   listReroutesWithoutAlternative: Store['listReroutesWithoutAlternative'] = (limit) => this.#inner.listReroutesWithoutAlternative(limit);
   getApproval: Store['getApproval'] = (id) => this.#inner.getApproval(id);
+  getApprovalWithTask: Store['getApprovalWithTask'] = (id) => this.#inner.getApprovalWithTask(id);
   listApprovals: Store['listApprovals'] = (query) => this.#inner.listApprovals(query);
   listDueApprovals: Store['listDueApprovals'] = (now, limit) => this.#inner.listDueApprovals(now, limit);
   pendingApprovalSummary: Store['pendingApprovalSummary'] = () => this.#inner.pendingApprovalSummary();

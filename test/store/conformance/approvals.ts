@@ -43,6 +43,25 @@ export function describeApprovals(subject: StoreSubject): void {
     });
   });
 
+  describe('getApprovalWithTask', () => {
+    it('reads an approval and its task together, each as its own read gives it, the latest commit of both', async () => {
+      const { store } = subject;
+      const task = taskRecord(1);
+      const approval = approvalOf(task);
+      expect(await store.getApprovalWithTask(approval.id)).toBeNull();
+      await store.commit(insertOf(task, { approval }));
+      expect(await store.getApprovalWithTask(approval.id)).toStrictEqual({ approval, task: await store.getTask(task.id) });
+
+      const decided: Approval = { ...approval, status: 'approved', decidedAt: isoAt(30), decidedBy: 'bob' };
+      const resumed = nextRevision(task, { state: 'resumed' });
+      await store.commit({ task: resumed, expectedRevision: 1, approval: decided, events: [] });
+      const read = await store.getApprovalWithTask(approval.id);
+      expect(read).toStrictEqual({ approval: decided, task: await store.getTask(task.id) });
+      expect(read?.task).toMatchObject({ id: task.id, state: 'resumed', revision: 2 });
+      expect(await store.getApprovalWithTask(`${approval.id}-other`)).toBeNull();
+    });
+  });
+
   describe('listApprovals', () => {
     const fixtures: Array<Partial<Approval>> = [
       { status: 'pending', riskLevel: 'high', actionType: 'vcs:push' },

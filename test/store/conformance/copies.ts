@@ -29,6 +29,10 @@ export function describeCopies(subject: StoreSubject): void {
       gotApproval.status = 'approved';
       gotApproval.approvals[0]!.by = 'mallory';
       gotApproval.escalationDeadlines.push('never');
+      const both = (await store.getApprovalWithTask(approval.id))!;
+      both.approval.approvals.push({ by: 'mallory', at: task.createdAt });
+      both.task!.history.length = 0;
+      both.task!.state = 'completed';
       const listedApproval = (await store.listApprovals({ offset: 0, limit: 10 })).items[0]!;
       listedApproval.approvals.push({ by: 'mallory', at: task.createdAt });
       (await store.listDueApprovals('9999', 10))[0]!.escalationDeadlines.length = 0;
