@@ -121,10 +121,17 @@ export class TaskRunner {
   /** Applies a passed deadline to a parked task; false when there was nothing (left) to apply. */
   async expire(approval: Approval, now: string): Promise<boolean> {
     return this.locks.run(approval.taskId, async () => {
-      const current = await this.#deps.store.getApproval(approval.id);
+      // Under the task's lock, the approval and its task in one read (both from the same commit).
+      const read = await this.#deps.store.getApprovalWithTask(approval.id);
+      const current = read?.approval;
       if (current?.status !== 'pending' || current.expiresAt === null || current.expiresAt > now) return false;
       try {
-        const run = await this.restore(current.taskId, ['parked'], { recovered: false, leased: this.#leases.enabled, storedApproval: current });
+        const run = await this.restore(current.taskId, ['parked'], {
+          recovered: false,
+          leased: this.#leases.enabled,
+          storedApproval: current,
+          ...(read?.task ? { storedTask: read.task } : {}),
+        });
         run.start();
         if (!run.send({ type: 'TIMEOUT', at: now, policyVersion: this.#policyVersion })) return false;
         await run.settled;

@@ -14,7 +14,7 @@ import { connectionRefused } from '../support/outage-store.ts';
 /** A memory store whose task reads and commits fail while `down`; listing due approvals still works. */
 function storeFailingInsideExpiry(inner: Store): { store: Store; setDown: (down: boolean) => void } {
   let down = false;
-  const failing = new Set(['getTask', 'commit']);
+  const failing = new Set(['getTask', 'getApprovalWithTask', 'commit']);
   const store = new Proxy(inner, {
     get(target, property) {
       const value: unknown = Reflect.get(target, property, target);

@@ -14,6 +14,7 @@ function everyOperation(store: Store): Array<[string, () => Promise<unknown>]> {
     ['listTasks', () => store.listTasks({ limit: 10 })],
     ['listTasksInStates', () => store.listTasksInStates(['parked'], 10)],
     ['getApproval', () => store.getApproval('appr-1')],
+    ['getApprovalWithTask', () => store.getApprovalWithTask('appr-1')],
     ['listApprovals', () => store.listApprovals({ offset: 0, limit: 10 })],
     ['listDueApprovals', () => store.listDueApprovals(task.createdAt, 10)],
     ['readEvents', () => store.readEvents(0, 10)],
