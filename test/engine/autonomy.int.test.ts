@@ -127,7 +127,6 @@ describe.each(['memory', 'sqlite'] as const)('autonomy on %s', (kind) => {
   });
 
   it('keeps levels across a restart', async () => {
-    if (kind === 'memory') return;
     const engine = await open();
     await engine.setAutonomy({ scope: 'agent', subject: bot.id, level: 'full', reason: 'trusted' }, admin);
     await harness.restart();
