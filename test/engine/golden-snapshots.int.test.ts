@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeEnvelope } from '../../machines/envelope.ts';
+import { TASK_MACHINE_VERSION } from '../../machines/version.ts';
 import type { Approval } from '../../src/model/approval.ts';
 import type { Principal } from '../../src/model/principal.ts';
 import type { TaskState } from '../../src/model/task-state.ts';
@@ -60,6 +61,14 @@ describe('golden snapshots of every released machine version restore and run to 
 
   it('has fixtures for v1', () => {
     expect(fixtures.filter((f) => f.version === 'v1').length).toBeGreaterThanOrEqual(5);
+  });
+
+  it('has fixtures for every released machine version up to the current one, each in its version\'s folder', () => {
+    // A version bump without its fixtures (version.ts asks for them) would otherwise restore nothing of it.
+    const versions = Array.from({ length: TASK_MACHINE_VERSION }, (_, i) => `v${i + 1}`);
+    expect([...new Set(fixtures.map((f) => f.version))].sort()).toEqual(versions.sort());
+    for (const version of versions) expect(fixtures.filter((f) => f.version === version).length, version).toBeGreaterThan(0);
+    for (const fixture of fixtures) expect(`v${fixture.envelope.machineVersion}`, `${fixture.version}/${fixture.file}`).toBe(fixture.version);
   });
 
   it.each(fixtures.map((f) => [`${f.version}/${f.file}`, f] as const))('%s', async (_name, fixture) => {
