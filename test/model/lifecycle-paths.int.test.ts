@@ -97,12 +97,14 @@ describe('model-based: every path through the task machine, replayed on the engi
     for (const [offset, step] of rest.entries()) {
       // A release under a changed policy runs in a process that has the new policy deployed.
       const change = 'policyChange' in step ? step.policyChange : undefined;
-      await harness.restart({ policy: change ? changedTestPolicy(change, CHANGED_POLICY) : testPolicy() });
+      await harness.restart({ crash: true, policy: change ? changedTestPolicy(change, CHANGED_POLICY) : testPolicy() });
       await apply(harness.engine, harness, step, taskId, approvalId);
       const now = await harness.engine.get(taskId);
       expect(now.state, `after ${step.kind}`).toBe(path.states[offset + 1]);
     }
-    await harness.restart({ policy: testPolicy() });
+    await harness.restart({ crash: true, policy: testPolicy() });
+    // A crash before every step but the submit, and one after the last.
+    expect(harness.restarts).toBe(rest.length + 1);
     const final = await harness.engine.get(taskId);
     expect(final.state).toBe(path.states.at(-1));
     if (final.state !== 'parked') await pokeTerminal(harness.engine, harness, taskId, approvalId);
