@@ -82,6 +82,41 @@ describe('model-based: every path through the task machine, replayed on the engi
     expect(paths.length).toBeGreaterThanOrEqual(50);
     const finals = new Set(paths.map((path) => path.name.split('⇒ ')[1]));
     expect([...finals].sort()).toEqual(['cancelled', 'completed', 'denied', 'expired', 'failed', 'parked', 'rerouted']);
+    // Every kind of step, submission and release under a changed policy is replayed somewhere: an
+    // event dropped from the traversal would otherwise only thin the paths out, unnoticed.
+    const kinds = new Set(
+      paths.flatMap((path) =>
+        path.steps.map((step) =>
+          step.kind === 'submit'
+            ? `submit ${step.verdict}${step.verdict === 'escalate' ? ` ${step.risk}/${step.quorum}` : ''} ${step.executor}`
+            : `${step.kind}${'policyChange' in step && step.policyChange ? ` [policy ${step.policyChange}]` : ''}`,
+        ),
+      ),
+    );
+    expect([...kinds].sort()).toEqual(
+      expect.arrayContaining([
+        'approve',
+        'approve [policy allows]',
+        'approve [policy denies]',
+        'approve [policy throws]',
+        'cancel',
+        'reject',
+        'reroute',
+        'submit allow ok',
+        'submit allow fails',
+        'submit alternative ok',
+        'submit deny ok',
+        'submit escalate critical/2 ok',
+        'submit escalate high/1 ok',
+        'submit escalate low/1 ok',
+        'submit escalate medium/1 ok',
+        'submit throws ok',
+        'timeout',
+        'timeout [policy allows]',
+        'timeout [policy denies]',
+        'timeout [policy throws]',
+      ]),
+    );
   });
 
   it.each(paths.map((path, index) => [path.name, path, index] as const))('%s', async (_name, path, index) => {
