@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Principal } from '../../src/model/principal.ts';
 import { EngineHarness } from '../support/engine-harness.ts';
 import { RecordingExecutor } from '../support/recording-executor.ts';
@@ -228,8 +228,8 @@ describe('engine recovery on sqlite', () => {
     });
     harness = await EngineHarness.open({ executor: slow });
     const submitted = harness.engine.submit({ actionType: TEST_ACTIONS.allow, title: 'slow', agentId: agent.id }).catch(() => undefined);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(executor.calls).toHaveLength(1);
+    // Until the execution has started (a fixed sleep is too short on a loaded machine).
+    await vi.waitFor(() => expect(executor.calls).toHaveLength(1), { timeout: 10_000 });
     await harness.restart({ crash: true });
     release();
     await submitted;
@@ -251,7 +251,8 @@ describe('engine recovery on sqlite', () => {
     });
     harness = await EngineHarness.open({ executor });
     void harness.engine.submit({ actionType: TEST_ACTIONS.allow, title: 'hangs', agentId: agent.id }).catch(() => undefined);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Until the first execution hangs (a fixed sleep is too short on a loaded machine).
+    await vi.waitFor(() => expect(calls).toHaveLength(1), { timeout: 10_000 });
     hang = false;
     await harness.restart({ crash: true });
     const [record] = (await harness.store.listTasks({ limit: 1 })).items;
