@@ -11,7 +11,8 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'main', include: ['test/**/*.test.ts'], exclude: HEAVY, sequence: { groupOrder: 0 } },
+        // expect.poll waits for background work (an execution, a recovery): 1 s (the default) is a flake on a loaded machine.
+        test: { name: 'main', include: ['test/**/*.test.ts'], exclude: HEAVY, sequence: { groupOrder: 0 }, expect: { poll: { timeout: 10_000 } } },
       },
       {
         // On 2 cores, a browser and a 4-process cluster running side by side starve each other.
