@@ -1,27 +1,42 @@
 import { describe, expect, it } from 'vitest';
 import { ClosedError } from '../../../src/errors.ts';
 import type { Store } from '../../../src/store/store.ts';
-import { approvalOf, eventOf, insertOf, nextRevision, taskRecord } from '../fixtures.ts';
+import { approvalOf, eventOf, insertOf, isoAt, nextRevision, taskRecord } from '../fixtures.ts';
 import { type StoreSubject, contentsOf, expectRejection } from './harness.ts';
 
-/** Every operation of a store, each called once. */
+/** A store's operations: its methods but close, and watchJournal (optional, a subscription, not a call that answers). */
+type Operation = Exclude<keyof Store, 'kind' | 'shared' | 'close' | 'watchJournal'>;
+
+/**
+ * Every operation of a store, each called once. A Record over Store's methods, so a method added
+ * to Store without a line here does not compile (the test says "every").
+ */
 function everyOperation(store: Store): Array<[string, () => Promise<unknown>]> {
   const task = taskRecord(9);
-  return [
-    ['commit', () => store.commit(insertOf(task))],
-    ['getTask', () => store.getTask(task.id)],
-    ['findTaskByIdempotencyKey', () => store.findTaskByIdempotencyKey('agent-1', 'k')],
-    ['listTasks', () => store.listTasks({ limit: 10 })],
-    ['listTasksInStates', () => store.listTasksInStates(['parked'], 10)],
-    ['getApproval', () => store.getApproval('appr-1')],
-    ['getApprovalWithTask', () => store.getApprovalWithTask('appr-1')],
-    ['listApprovals', () => store.listApprovals({ offset: 0, limit: 10 })],
-    ['listDueApprovals', () => store.listDueApprovals(task.createdAt, 10)],
-    ['readEvents', () => store.readEvents(0, 10)],
-    ['lastEventId', () => store.lastEventId()],
-    ['readAudit', () => store.readAudit({})],
-    ['verifyAudit', () => store.verifyAudit()],
-  ];
+  const lease = { owner: 'worker-a', expiresAt: isoAt(10) };
+  const operations: Record<Operation, () => Promise<unknown>> = {
+    commit: () => store.commit(insertOf(task)),
+    getTask: () => store.getTask(task.id),
+    findTaskByIdempotencyKey: () => store.findTaskByIdempotencyKey('agent-1', 'k'),
+    listTasks: () => store.listTasks({ limit: 10 }),
+    listTasksInStates: () => store.listTasksInStates(['parked'], 10),
+    listReroutesWithoutAlternative: () => store.listReroutesWithoutAlternative(10),
+    getApproval: () => store.getApproval('appr-1'),
+    getApprovalWithTask: () => store.getApprovalWithTask('appr-1'),
+    listApprovals: () => store.listApprovals({ offset: 0, limit: 10 }),
+    listDueApprovals: () => store.listDueApprovals(task.createdAt, 10),
+    pendingApprovalSummary: () => store.pendingApprovalSummary(),
+    setAutonomy: () =>
+      store.setAutonomy({ scope: 'agent', subject: 'agent-1', level: 'supervised', previous: 'semi', reason: 'closed', setBy: 'system', setAt: isoAt(5), cause: 'error_rate' }),
+    listAutonomy: () => store.listAutonomy(),
+    claimTasks: () => store.claimTasks([task.id], lease, isoAt(0)),
+    renewLeases: () => store.renewLeases([task.id], lease),
+    readEvents: () => store.readEvents(0, 10),
+    lastEventId: () => store.lastEventId(),
+    readAudit: () => store.readAudit({}),
+    verifyAudit: () => store.verifyAudit(),
+  };
+  return Object.entries(operations);
 }
 
 /** Closing, and (for durable backends) surviving a reopen. */
