@@ -150,7 +150,8 @@ describe('error rate tracker', () => {
   });
 });
 
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 2_000): Promise<void> {
+/** Polls until `condition` holds (the downgrade is written in the background); a loaded machine may take seconds. */
+async function waitFor(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
   const started = Date.now();
   while (!(await condition())) {
     if (Date.now() - started > timeoutMs) throw new Error('condition not met in time');
