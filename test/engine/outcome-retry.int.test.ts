@@ -1,5 +1,5 @@
 import { type Logger, pino } from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createEngine } from '../../src/engine/engine.ts';
 import type { Engine } from '../../src/engine/engine-types.ts';
 import type { Executor } from '../../src/engine/executor.ts';
@@ -18,6 +18,11 @@ function recordingLogger(): { logger: Logger; lines: Line[] } {
 }
 
 const read = { actionType: 'code:read', title: 'read', args: { path: 'a.ts' }, agentId: 'bot' };
+
+/** Until the engine says it is waiting for the store to record an outcome (not a fixed sleep: a loaded machine may be slower). */
+async function waitingForTheStore(lines: Line[]): Promise<void> {
+  await vi.waitFor(() => expect(lines.some((line) => line.msg.startsWith('the outcome of an execution could not be recorded'))).toBe(true), { timeout: 10_000 });
+}
 
 /** An executor that takes the store away while it runs (the outage starts before its outcome is written). */
 function executorThatBreaks(outage: StoreOutage, calls: string[]): Executor {
@@ -43,7 +48,7 @@ describe("an execution's outcome in a store outage", () => {
     const { logger, lines } = recordingLogger();
     engine = createEngine({ store: outage.store, executor: executorThatBreaks(outage, calls), logger });
     const submitted = engine.submit(read);
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    await waitingForTheStore(lines);
     outage.restore();
     const { task } = await submitted;
     expect(task).toMatchObject({ state: 'completed', result: { done: true } });
@@ -59,9 +64,10 @@ describe("an execution's outcome in a store outage", () => {
   it('gives up when the engine closes, leaving the task executing for the next recover() (no hang)', async () => {
     const outage = new StoreOutage(createMemoryStore());
     const inner = outage.store;
-    engine = createEngine({ store: inner, executor: executorThatBreaks(outage, []), logger: recordingLogger().logger });
+    const { logger, lines } = recordingLogger();
+    engine = createEngine({ store: inner, executor: executorThatBreaks(outage, []), logger });
     const submitted = engine.submit(read).catch((error: unknown) => error);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await waitingForTheStore(lines);
     const closing = engine.close({ timeoutMs: 100 });
     engine = undefined;
     await closing;
