@@ -1,5 +1,5 @@
 import { pino } from 'pino';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createEngine } from '../../src/engine/engine.ts';
 import { createMemoryStore } from '../../src/store/memory.ts';
 import type { Store } from '../../src/store/store.ts';
@@ -15,7 +15,8 @@ describe('a takeover whose task read meets a store outage', () => {
     const inner = createMemoryStore();
     const first = createEngine({ store: inner, executor: { idempotent: true, execute: () => new Promise(() => undefined) } });
     void first.submit({ actionType: 'code:read', title: 'read', agentId: 'agent-o' }).catch(() => undefined);
-    for (let i = 0; i < 100 && (await inner.listTasksInStates(['executing'], 10)).length === 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+    // Until the task is stored as executing (a loaded machine may take more than a second).
+    await vi.waitFor(async () => expect(await inner.listTasksInStates(['executing'], 10)).toHaveLength(1), { timeout: 10_000 });
     await first.close({ timeoutMs: 10 });
 
     const down = new Proxy(inner, {
