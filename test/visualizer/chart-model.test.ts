@@ -55,6 +55,9 @@ describe('chart model', () => {
     const { default: ELK } = (await import('elkjs/lib/elk.bundled.js')) as unknown as { default: new () => { layout(graph: ElkNode): Promise<ElkNode> } };
     const model = buildChartModel(definition, measure);
     const laidOut = await new ELK().layout(model.graph);
+    // Every state and transition comes back laid out (the checks below would pass on none).
+    expect(laidOut.children).toHaveLength(definition.states.length);
+    expect(laidOut.edges).toHaveLength(model.edges.size);
     for (const child of laidOut.children ?? []) expect(child.x).toBeGreaterThanOrEqual(0);
     expect(laidOut.edges?.every((edge) => (edge.sections?.length ?? 0) > 0)).toBe(true);
     expect(readFileSync(new URL('../../visualizer/index.html', import.meta.url), 'utf8')).toContain('/visualizer/elk.js');
