@@ -145,6 +145,7 @@ describe('the urgency order of pending approvals on PostgreSQL', () => {
     expect(plan).toContain('approvals_pending_urgency');
     expect(plan).not.toMatch(/\bSort\b/);
     const page = await (store as Store).listApprovals(query);
+    expect(page.items.length).toBeGreaterThan(0);
     expect(page.items.every((approval) => approval.status === 'pending')).toBe(true);
   });
 
