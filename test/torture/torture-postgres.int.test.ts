@@ -17,6 +17,14 @@ describe('crash torture on PostgreSQL (the real server, SIGKILLed while clients 
     expect(report.violations, text).toEqual([]);
     expect(report.kills.length).toBeGreaterThanOrEqual(3);
     expect(report.verdict.counts.acknowledged).toBeGreaterThanOrEqual(500);
+    // The checks above hold on nothing too: the run must have exercised what they check (about
+    // 70% of tasks complete, ~5% expire, and nearly every task is seen terminal at least once).
+    const { counts } = report.verdict;
+    expect(counts.completed, text).toBeGreaterThanOrEqual(500 / 4);
+    expect(counts.approvalsExpired, text).toBeGreaterThan(0);
+    expect(report.decisions.won, text).toBeGreaterThan(0);
+    expect(report.decisions.conflicts, text).toBeGreaterThan(0);
+    expect(counts.terminalObservationsChecked, text).toBeGreaterThanOrEqual(500 / 2);
     expect(report.quarantine.snapshotVictim.state).toBe('quarantined');
     expect(report.quarantine.approvalVictim.state).toBe('quarantined');
     expect(report.quarantine.approvalVictim.listStatus).toBe(200);
