@@ -764,6 +764,23 @@ describe('visualizer (Chromium)', () => {
     expect(await page.locator('.task-row').count()).toBeGreaterThan(300);
   });
 
+  it('a filter that matches nothing loaded offers the older tasks, instead of saying no task matches', async () => {
+    // Found by a new user's trial: filtering by an agent whose tasks were older than the first
+    // page said "No task matches these filters" with only Clear filters to press.
+    await page.reload();
+    await page.waitForSelector('.chart-svg [data-state="parked"]', { timeout: 15_000 });
+    await expect.poll(() => page.locator('.task-row').count()).toBe(100);
+    await page.fill('#filter-agent', 'sam');
+    await expect.poll(() => page.textContent('.list-footer')).toContain('None of the 100 tasks loaded matches these filters');
+    for (let more = 0; more < 10 && (await page.locator('.task-row', { hasText: 'Sam pushes a hotfix' }).count()) === 0; more++) {
+      const loaded = Number(/of (\d+) loaded/.exec((await page.textContent('.tasks-panel .panel-head')) ?? '')?.[1]);
+      await page.click('.list-footer button:has-text("Load older tasks")');
+      await expect.poll(async () => Number(/of (\d+) loaded/.exec((await page.textContent('.tasks-panel .panel-head')) ?? '')?.[1])).toBeGreaterThan(loaded);
+    }
+    expect(await page.locator('.task-row', { hasText: 'Sam pushes a hotfix' }).count()).toBe(1);
+    await page.click('.filters button:has-text("Clear")');
+  });
+
   it('says so when the server goes away', async () => {
     // A crash, not a shutdown: a graceful one waits for the page's open connections.
     server.kill('SIGKILL');

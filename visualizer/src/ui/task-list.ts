@@ -116,15 +116,26 @@ export class TaskListView {
     const children = this.#rows.children;
     if (children.length !== rows.length || rows.some((row, index) => children[index] !== row)) this.#rows.replaceChildren(...rows);
     const filtered = JSON.stringify(filter) !== JSON.stringify(NO_FILTER);
-    if (shown.length === 0) {
+    const loadOlder = () => h('button', { type: 'button', class: 'ghost', onclick: () => this.#handlers.onLoadMore() }, 'Load older tasks');
+    if (shown.length === 0 && filtered) {
+      // Action, risk and agent are matched in the loaded pages only: older tasks may still match.
       replaceChildren(
         this.#footer,
-        filtered
-          ? h('div', { class: 'empty' }, h('p', {}, 'No task matches these filters.'), h('button', { type: 'button', onclick: () => this.#clear() }, 'Clear filters'))
-          : h('div', { class: 'empty' }, h('p', {}, 'No tasks yet.'), h('p', { class: 'muted' }, 'Agents propose actions with POST /api/v1/tasks (or tollgate tasks submit); they appear here as they arrive.')),
+        h(
+          'div',
+          { class: 'empty' },
+          h('p', {}, hasMore ? `None of the ${tasks.length} tasks loaded matches these filters; older ones may.` : 'No task matches these filters.'),
+          hasMore ? loadOlder() : null,
+          h('button', { type: 'button', onclick: () => this.#clear() }, 'Clear filters'),
+        ),
+      );
+    } else if (shown.length === 0) {
+      replaceChildren(
+        this.#footer,
+        h('div', { class: 'empty' }, h('p', {}, 'No tasks yet.'), h('p', { class: 'muted' }, 'Agents propose actions with POST /api/v1/tasks (or tollgate tasks submit); they appear here as they arrive.')),
       );
     } else {
-      replaceChildren(this.#footer, hasMore ? h('button', { type: 'button', class: 'ghost', onclick: () => this.#handlers.onLoadMore() }, 'Load older tasks') : null);
+      replaceChildren(this.#footer, hasMore ? loadOlder() : null);
     }
     const drawnRows = [...this.#rows.children] as HTMLElement[];
     const stop = [focusedId, this.#tabStopId, selectedId].map((id) => drawnRows.findIndex((row) => id != null && row.dataset.taskId === id)).find((index) => index >= 0);
