@@ -169,6 +169,8 @@ describe('visualizer (Chromium)', () => {
     expect(await page.locator('.edge-label', { hasText: 'EVALUATE' }).count()).toBe(1);
     await expect.poll(() => page.textContent('.queue-empty')).toContain('Nothing waits for a decision');
     await expect.poll(() => page.textContent('.tasks-panel .empty')).toContain('No tasks yet');
+    // The command it names exists (it said `tollgate tasks submit`, which the CLI refuses).
+    expect(await page.textContent('.tasks-panel .empty')).toContain('tollgate tasks propose');
   });
 
   it('counts tasks on the chart live as they are submitted through the API', async () => {

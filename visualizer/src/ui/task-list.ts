@@ -132,7 +132,7 @@ export class TaskListView {
     } else if (shown.length === 0) {
       replaceChildren(
         this.#footer,
-        h('div', { class: 'empty' }, h('p', {}, 'No tasks yet.'), h('p', { class: 'muted' }, 'Agents propose actions with POST /api/v1/tasks (or tollgate tasks submit); they appear here as they arrive.')),
+        h('div', { class: 'empty' }, h('p', {}, 'No tasks yet.'), h('p', { class: 'muted' }, 'Agents propose actions with POST /api/v1/tasks (or tollgate tasks propose); they appear here as they arrive.')),
       );
     } else {
       replaceChildren(this.#footer, hasMore ? loadOlder() : null);
