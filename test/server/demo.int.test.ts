@@ -40,6 +40,8 @@ describe('npm start (tollgate serve --demo)', () => {
     expect(first.out).toMatch(/^listening on http:\/\/127\.0\.0\.1:\d+\n/);
     expect(first.out).toMatch(/alice\s+approver\s+critical\s+tg_/);
     expect(first.out.match(/ parked /g)).toHaveLength(4);
+    // Where the data goes is said beside the tokens' file (it was only in the JSON log on stderr).
+    expect(first.out).toContain(`store: sqlite:${join(cwd, 'tollgate-demo.db')}\n`);
     const tokens = JSON.parse(readFileSync(join(cwd, 'tollgate-demo-tokens.json'), 'utf8'));
     expect(tokens.map((t: { principal: { id: string } }) => t.principal.id)).toEqual(['admin', 'alice', 'bob', 'carol', 'agent-atlas', 'viewer']);
     expect(statSync(join(cwd, 'tollgate-demo-tokens.json')).mode & 0o077).toBe(0);

@@ -143,7 +143,8 @@ async function serve(options: ServeOptions): Promise<void> {
   if (options.demo && engine) {
     const tasks = await seedDemoTasks(engine);
     writeOut(`listening on ${server.url}\n`);
-    writeOut(`visualizer: ${server.url}/ (paste a token from below)\n\n`);
+    writeOut(`visualizer: ${server.url}/ (paste a token from below)\n`);
+    writeOut(`store: ${describeStoreUrl(db)}\n\n`);
     writeOut(`demo tokens (${resolve(options.tokens ?? DEMO_TOKENS)}):\n`);
     writeOut(formatTable(['principal', 'roles', 'maxRisk', 'token'], grants.map((g) => [g.principal.id, g.principal.roles.join(','), g.principal.maxRisk ?? '', g.token])));
     writeOut(`\ndemo tasks:\n${formatTable(['task', 'state', 'title'], tasks.map((t) => [t.id, t.state, t.title]))}`);
