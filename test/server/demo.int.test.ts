@@ -42,6 +42,9 @@ describe('npm start (tollgate serve --demo)', () => {
     expect(first.out.match(/ parked /g)).toHaveLength(4);
     // Where the data goes is said beside the tokens' file (it was only in the JSON log on stderr).
     expect(first.out).toContain(`store: sqlite:${join(cwd, 'tollgate-demo.db')}\n`);
+    // The command to try is one that works where the demo was started, not only in this
+    // repository (`node bin/tollgate.mjs` is not there when Tollgate is a dependency).
+    expect(first.out).toMatch(/\ntry: TOLLGATE_URL=http:\/\/127\.0\.0\.1:\d+ TOLLGATE_TOKEN=tg_\S+ npx tollgate approvals ls\n/);
     const tokens = JSON.parse(readFileSync(join(cwd, 'tollgate-demo-tokens.json'), 'utf8'));
     expect(tokens.map((t: { principal: { id: string } }) => t.principal.id)).toEqual(['admin', 'alice', 'bob', 'carol', 'agent-atlas', 'viewer']);
     expect(statSync(join(cwd, 'tollgate-demo-tokens.json')).mode & 0o077).toBe(0);

@@ -149,7 +149,7 @@ async function serve(options: ServeOptions): Promise<void> {
     writeOut(formatTable(['principal', 'roles', 'maxRisk', 'token'], grants.map((g) => [g.principal.id, g.principal.roles.join(','), g.principal.maxRisk ?? '', g.token])));
     writeOut(`\ndemo tasks:\n${formatTable(['task', 'state', 'title'], tasks.map((t) => [t.id, t.state, t.title]))}`);
     const approver = grants.find((g) => g.principal.id === 'alice') ?? grants[0];
-    writeOut(`\ntry: TOLLGATE_URL=${server.url} TOLLGATE_TOKEN=${approver?.token} node bin/tollgate.mjs approvals ls\n`);
+    writeOut(`\ntry: TOLLGATE_URL=${server.url} TOLLGATE_TOKEN=${approver?.token} npx tollgate approvals ls\n`);
   } else {
     writeOut(`listening on ${server.url}\n`);
   }
