@@ -225,18 +225,23 @@ export class StoreMisconfiguredError extends GateError {
   }
 }
 
-/** The server could not listen: the port is taken, the host unknown, or binding it is not allowed. */
+/**
+ * The server could not listen: the port is taken, the host unknown, or binding it is not allowed.
+ * `portOption` is how the caller picks another port (`npm start -- --port N` under npm start,
+ * where a bare `--port` is npm's own option).
+ */
 export class ListenError extends GateError {
-  constructor(host: string, port: number, cause: Error) {
+  constructor(host: string, port: number, cause: Error, portOption = '--port') {
     const code: unknown = (cause as { code?: unknown }).code;
     const errno = typeof code === 'string' ? code : undefined;
     const why =
       errno === 'EADDRINUSE'
-        ? 'the port is in use by another process (stop it, or pick another with --port; 0 picks a free one)'
+        ? `the port is in use by another process (stop it, or pick another with ${portOption}; 0 picks a free one)`
         : errno === 'EACCES'
           ? 'not allowed to bind this port (ports below 1024 need privileges)'
           : cause.message;
     super('listen_failed', `cannot listen on ${host}:${port}: ${why}`, errno ? { errno } : undefined);
+    this.cause = cause;
   }
 }
 

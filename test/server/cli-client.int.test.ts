@@ -271,6 +271,21 @@ describe('tollgate tasks / approvals against a server on loopback', () => {
     }
   });
 
+  it('under npm start, a taken port says how to pass --port through npm (found by a new-user trial: `npm start --port 3001` is npm\'s option, and serve refused the stray 3001)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tollgate-taken-npm-'));
+    vi.stubEnv('npm_lifecycle_event', 'start');
+    try {
+      const tokens = join(dir, 'tokens.json');
+      writeFileSync(tokens, JSON.stringify(GRANTS));
+      const taken = await tollgate('serve', '--port', new URL(server.url).port, '--db', join(dir, 'taken.db'), '--tokens', tokens);
+      expect([taken.code, taken.out]).toEqual([1, '']);
+      expect(taken.err).toMatch(/the port is in use by another process \(stop it, or pick another with npm start -- --port N; 0 picks a free one\) \(listen_failed\)/);
+    } finally {
+      vi.unstubAllEnvs();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('shows an agent\'s text as written, never as terminal commands: escapes, carriage returns, newlines and invisible characters are escaped (found by a new-user trial)', async () => {
     // An agent's title that would erase its own line and draw a harmless-looking one in its place.
     const title = 'Wipe prod\x1b[2K\rRead the docs\nabc  parked';

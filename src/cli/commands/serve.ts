@@ -7,7 +7,7 @@ import { createEngine } from '../../engine/engine.ts';
 import type { Engine, EngineOptions } from '../../engine/engine-types.ts';
 import { createHttpExecutor } from '../../engine/http-executor.ts';
 import { parseInput } from '../../engine/validate.ts';
-import { ValidationError } from '../../errors.ts';
+import { ListenError, ValidationError } from '../../errors.ts';
 import { loadPolicyFile } from '../../policy/load-policy.ts';
 import { InspectionHub } from '../../server/inspection-hub.ts';
 import { DEFAULT_REQUEST_LIMITS } from '../../server/request-limits.ts';
@@ -137,6 +137,10 @@ async function serve(options: ServeOptions): Promise<void> {
     shutdown.cancel();
     await engine?.close({ timeoutMs: 1_000 }).catch(() => undefined);
     await store?.close().catch(() => undefined);
+    // Under `npm start` a bare `--port 3001` is npm's option (serve gets a stray `3001`): say how to pass it through.
+    if (error instanceof ListenError && process.env.npm_lifecycle_event === 'start' && error.cause instanceof Error) {
+      throw new ListenError(options.host, options.port, error.cause, 'npm start -- --port N');
+    }
     throw error;
   }
   if (shutdown.attach(server)) return;
