@@ -27,6 +27,18 @@ describe('errorSentence', () => {
     expect(errorSentence(new ApiError(503, 'store_closed', ''), 'approve')).toMatch(/shutting down/);
   });
 
+  it('says what a down server means for what was being done (found by a new-user trial: sign-in promised a reconnection that never came)', () => {
+    // The sign-in form does not retry: it says to try again, not that the page reconnects.
+    const signIn = errorSentence(new NetworkError(), 'sign-in');
+    expect(signIn).toBe('The server is not answering. It may be down or restarting: sign in again in a moment.');
+    // A decision is not sent again by the page: say it may not have been recorded, and how to see.
+    expect(errorSentence(new NetworkError(), 'approve')).toBe(
+      'The server did not answer, so your approval may not have been recorded. The page reconnects on its own; the card then shows where it stands — decide again if it is still pending.',
+    );
+    expect(errorSentence(new NetworkError(), 'reroute')).toMatch(/^The server did not answer, so your reroute may not have been recorded\./);
+    expect(errorSentence(new NetworkError(), 'load')).toBe('The server is not answering. It may be down or restarting; this page reconnects on its own.');
+  });
+
   it('reads a problem that is not JSON', () => {
     const error = problemOf(502, '<html>Bad gateway</html>');
     expect(error.code).toBe('http_502');

@@ -28,13 +28,31 @@ export function riskLimitSentence(riskLevel: string, maxRisk: string): string {
   return `This is a ${riskLevel}-risk action and your role decides up to ${maxRisk} risk. Ask an approver with a higher limit.`;
 }
 
+/** The noun of a decision, for "your approval may not have been recorded". */
+const DECISION: Partial<Record<UserAction, string>> = { approve: 'approval', reject: 'rejection', reroute: 'reroute' };
+
+/**
+ * What a server that did not answer means for what the user was doing. The page reconnects its
+ * live view by itself, but neither signs in again nor sends a decision again: a decision's
+ * request may have landed before the connection was cut (a second approval is refused as
+ * already_voted, so deciding again is safe).
+ */
+function networkSentence(action: UserAction): string {
+  if (action === 'sign-in') return 'The server is not answering. It may be down or restarting: sign in again in a moment.';
+  const decision = DECISION[action];
+  if (decision) {
+    return `The server did not answer, so your ${decision} may not have been recorded. The page reconnects on its own; the card then shows where it stands — decide again if it is still pending.`;
+  }
+  return 'The server is not answering. It may be down or restarting; this page reconnects on its own.';
+}
+
 /**
  * A plain sentence for an error, as a person reads it: what happened and what to do. Never a
  * status code alone, never a stack.
  * @example errorSentence(new ApiError(403, 'self_approval', '…'), 'approve') // 'You requested this action, so someone else must approve it.'
  */
 export function errorSentence(error: unknown, action: UserAction, context: SentenceContext = {}): string {
-  if (error instanceof NetworkError) return 'The server is not answering. It may be down or restarting; this page reconnects on its own.';
+  if (error instanceof NetworkError) return networkSentence(action);
   if (!(error instanceof ApiError)) return `Something went wrong in this page: ${error instanceof Error ? error.message : String(error)}.`;
   switch (error.code) {
     case 'self_approval':
