@@ -61,6 +61,17 @@ describe('npm start (tollgate serve --demo)', () => {
   });
 });
 
+describe('the files npm start makes in the repository', () => {
+  it('are ignored by git: the store and every file SQLite and the owner lock keep beside it, and the tokens (found by a new-user trial: git status showed tollgate-demo.db-lock-journal while the demo ran)', () => {
+    const patterns = readFileSync(resolve(import.meta.dirname, '../../.gitignore'), 'utf8')
+      .split('\n')
+      .filter((line) => line.trim() !== '' && !line.startsWith('#'))
+      .map((line) => new RegExp(`^${line.trim().replace(/^\//, '').replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')}$`));
+    const made = ['', '-wal', '-shm', '-journal', '-lock', '-lock-journal'].map((suffix) => `tollgate-demo.db${suffix}`).concat('tollgate-demo-tokens.json');
+    expect(made.filter((file) => !patterns.some((pattern) => pattern.test(file)))).toEqual([]);
+  });
+});
+
 describe('tollgate demo', () => {
   it('runs a batch through the engine on memory: and summarises where the tasks ended', async () => {
     const { code, out } = await tollgate('demo', '--db', 'memory:', '--tasks', '30', '--concurrency', '4');
