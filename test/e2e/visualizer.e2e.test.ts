@@ -783,6 +783,26 @@ describe('visualizer (Chromium)', () => {
     await page.click('.filters button:has-text("Clear")');
   });
 
+  it('a hidden tab holds no event stream and catches up once shown (found by a new-user trial: three tabs inspecting took the browser\'s six connections to the server, and a fourth tab could not load the page)', async () => {
+    const streams = async () => Number(/^tollgate_sse_clients (\d+)$/m.exec(await (await fetch(`${url}/metrics`)).text())?.[1]);
+    const setHidden = (hidden: boolean) =>
+      page.evaluate((value) => {
+        const document = (globalThis as any).document;
+        Object.defineProperty(document, 'hidden', { configurable: true, get: () => value });
+        Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (value ? 'hidden' : 'visible') });
+        document.dispatchEvent(new (globalThis as any).Event('visibilitychange'));
+      }, hidden);
+    await expect.poll(() => page.textContent('.connection')).toBe('Live');
+    await expect.poll(streams).toBe(1);
+    await setHidden(true);
+    await expect.poll(streams).toBe(0);
+    await submit(TOKENS.agent, { actionType: 'vcs:push', title: 'Pushed while the tab was hidden', args: { branch: 'hidden/1' } });
+    await setHidden(false);
+    await expect.poll(streams).toBe(1);
+    await expect.poll(() => page.textContent('.connection')).toBe('Live');
+    await expect.poll(() => page.locator('.task-row', { hasText: 'Pushed while the tab was hidden' }).count()).toBe(1);
+  });
+
   it('says so when the server goes away', async () => {
     // A crash, not a shutdown: a graceful one waits for the page's open connections.
     server.kill('SIGKILL');

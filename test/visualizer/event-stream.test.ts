@@ -47,3 +47,76 @@ describe('followEventStream', () => {
     replacement.close();
   });
 });
+
+describe('followEventStream in a hidden page', () => {
+  it('lets its connection go while the page is hidden and resumes after the last event once shown (found by a new-user trial: with three tabs inspecting, a fourth could not even load the page — a browser holds six connections to a server)', async () => {
+    const open = new Set<unknown>();
+    const lastIds: (string | null)[] = [];
+    server = createServer((request, response) => {
+      open.add(request);
+      request.on('close', () => open.delete(request));
+      lastIds.push((request.headers['last-event-id'] as string | undefined) ?? null);
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      response.write(`id: ${lastIds.length}\ndata: {}\n\n`);
+    });
+    await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/events`;
+    let hidden = false;
+    const listeners = new Set<() => void>();
+    const visibility = {
+      hidden: () => hidden,
+      onChange: (listener: () => void) => {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+    };
+    const setHidden = (value: boolean) => {
+      hidden = value;
+      for (const listener of [...listeners]) listener();
+    };
+    const statuses: StreamStatus[] = [];
+    let received = 0;
+    const stream = followEventStream({ url, token: () => 'token', onMessage: () => {
+        received += 1;
+      }, onStatus: (status) => statuses.push(status), visibility });
+    await expect.poll(() => received).toBe(1);
+    expect(open.size).toBe(1);
+    setHidden(true);
+    await expect.poll(() => open.size).toBe(0);
+    // Hidden is not down: no retries meanwhile, and no reconnection until shown.
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect([open.size, lastIds.length, statuses.includes('retrying')]).toEqual([0, 1, false]);
+    setHidden(false);
+    await expect.poll(() => received).toBe(2);
+    expect(lastIds).toEqual([null, '1']);
+    expect(statuses.at(-1)).toBe('live');
+    stream.close();
+  });
+
+  it('does not connect while the page opens hidden (a tab opened in the background)', async () => {
+    const url = await sseServer();
+    let received = 0;
+    const listeners = new Set<() => void>();
+    let hidden = true;
+    const stream = followEventStream({
+      url,
+      token: () => 'token',
+      onMessage: () => {
+        received += 1;
+      },
+      visibility: {
+        hidden: () => hidden,
+        onChange: (listener) => {
+          listeners.add(listener);
+          return () => listeners.delete(listener);
+        },
+      },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(received).toBe(0);
+    hidden = false;
+    for (const listener of listeners) listener();
+    await expect.poll(() => received).toBe(1);
+    stream.close();
+  });
+});

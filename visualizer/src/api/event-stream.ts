@@ -1,3 +1,4 @@
+import { documentVisibility, type PageVisibility, whenShown } from './page-visibility.ts';
 import { NetworkError, problemOf } from './problem.ts';
 import { type SseMessage, SseParser } from './sse-parser.ts';
 
@@ -17,6 +18,8 @@ export interface EventStreamOptions {
   lastEventId?: string | null;
   /** Longest wait between reconnections; default 10 s. */
   maxBackoffMs?: number;
+  /** Whether the page is shown (default: the document's): hidden, the stream lets its connection go. */
+  visibility?: PageVisibility;
 }
 
 /** A followed stream: `close()` ends it for good, and it reports no status after that. */
@@ -28,7 +31,9 @@ export interface EventStream {
  * Follows a Server-Sent Events stream with `fetch()`, so the token travels in the
  * Authorization header (EventSource cannot send one, and a token in a URL leaks into logs).
  * Reconnects with backoff and `Last-Event-ID`, so nothing is missed across a server restart;
- * stops on 401/403 (retrying a refused token cannot help).
+ * stops on 401/403 (retrying a refused token cannot help). While the page is hidden it holds no
+ * connection, and resumes after the last event it had once the page is shown again (a browser
+ * holds six connections to one server across its tabs: a background tab must not take them).
  * @example const stream = followEventStream({ url: '/api/v1/events', token: () => tokens.get(), onMessage });
  */
 export function followEventStream(options: EventStreamOptions): EventStream {
@@ -42,19 +47,29 @@ export function followEventStream(options: EventStreamOptions): EventStream {
     if (!controller.signal.aborted) options.onStatus?.(value, detail);
   };
 
+  const visibility = options.visibility ?? documentVisibility();
   const run = async () => {
     while (!controller.signal.aborted) {
+      await whenShown(visibility, controller.signal);
+      if (controller.signal.aborted) break;
       const token = options.token();
       if (!token) {
         status('refused');
         return;
       }
       status(failures === 0 ? 'connecting' : 'retrying');
+      // This connection ends when the stream is closed, or when the page is hidden.
+      const connection = new AbortController();
+      const end = () => connection.abort();
+      controller.signal.addEventListener('abort', end, { once: true });
+      const stopWatching = visibility.onChange(() => {
+        if (visibility.hidden()) end();
+      });
       try {
         const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'text/event-stream' };
         if (lastId !== null) headers['last-event-id'] = lastId;
         // Asserted: Node's RequestInit (tests type-check this file too) lacks the browser's `cache`.
-        const response = await fetch(options.url, { headers, signal: controller.signal, cache: 'no-store' } as RequestInit);
+        const response = await fetch(options.url, { headers, signal: connection.signal, cache: 'no-store' } as RequestInit);
         if (response.status === 401 || response.status === 403 || response.status === 400) {
           status('refused', problemOf(response.status, await response.text()));
           return;
@@ -74,8 +89,16 @@ export function followEventStream(options: EventStreamOptions): EventStream {
         }
       } catch {
         if (controller.signal.aborted) break;
+      } finally {
+        stopWatching();
+        controller.signal.removeEventListener('abort', end);
       }
       if (controller.signal.aborted) break;
+      // Hidden, not down: wait to be shown, then resume after the last event (no backoff).
+      if (connection.signal.aborted) {
+        status('connecting');
+        continue;
+      }
       failures += 1;
       status('retrying');
       await sleep(Math.min(options.maxBackoffMs ?? 10_000, 500 * 2 ** Math.min(failures - 1, 5)), controller.signal);

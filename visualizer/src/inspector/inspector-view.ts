@@ -61,7 +61,7 @@ export class InspectorView {
     this.#title.textContent = `Inspector · ${taskId}`;
     replaceChildren(
       this.#body,
-      h('p', { class: 'muted small' }, 'Live while this tab is open: contexts and event data are recorded while the task is inspected; earlier records show what happened, without the data.'),
+      h('p', { class: 'muted small' }, 'Live while this tab is shown: contexts and event data are recorded while the task is inspected; earlier records, and those made while the tab was hidden, show what happened without the data.'),
       h('h3', {}, 'Actors'),
       this.#tree,
       h('h3', {}, 'Events'),
