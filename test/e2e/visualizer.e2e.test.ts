@@ -794,6 +794,12 @@ describe('visualizer (Chromium)', () => {
       }, hidden);
     await expect.poll(() => page.textContent('.connection')).toBe('Live');
     await expect.poll(streams).toBe(1);
+    // Older pages loaded before (the test above) stay: coming back resumes after the last event
+    // the page had, it does not reload the list.
+    await submit(TOKENS.agent, { actionType: 'vcs:push', title: 'Pushed before the tab was hidden', args: { branch: 'hidden/0' } });
+    await expect.poll(() => page.locator('.task-row', { hasText: 'Pushed before the tab was hidden' }).count()).toBe(1);
+    const rows = await page.locator('.task-row').count();
+    expect(rows).toBeGreaterThan(100);
     await setHidden(true);
     await expect.poll(streams).toBe(0);
     await submit(TOKENS.agent, { actionType: 'vcs:push', title: 'Pushed while the tab was hidden', args: { branch: 'hidden/1' } });
@@ -801,6 +807,7 @@ describe('visualizer (Chromium)', () => {
     await expect.poll(streams).toBe(1);
     await expect.poll(() => page.textContent('.connection')).toBe('Live');
     await expect.poll(() => page.locator('.task-row', { hasText: 'Pushed while the tab was hidden' }).count()).toBe(1);
+    expect(await page.locator('.task-row').count()).toBeGreaterThanOrEqual(rows);
   });
 
   it('says so when the server goes away', async () => {

@@ -89,7 +89,9 @@ describe('followEventStream in a hidden page', () => {
     setHidden(false);
     await expect.poll(() => received).toBe(2);
     expect(lastIds).toEqual([null, '1']);
-    expect(statuses.at(-1)).toBe('live');
+    // A pause is not a reconnection: nothing says `connecting`, so the page reloads nothing
+    // (the events missed meanwhile are replayed instead).
+    expect(statuses).toEqual(['connecting', 'live', 'live']);
     stream.close();
   });
 
@@ -117,6 +119,47 @@ describe('followEventStream in a hidden page', () => {
     hidden = false;
     for (const listener of listeners) listener();
     await expect.poll(() => received).toBe(1);
+    stream.close();
+  });
+});
+
+describe('followEventStream resuming with no event yet', () => {
+  it('says connecting again when it has no event id to resume after, so the page reloads what it shows (a stream starting now would miss what happened while hidden)', async () => {
+    const lastIds: (string | null)[] = [];
+    server = createServer((request, response) => {
+      lastIds.push((request.headers['last-event-id'] as string | undefined) ?? null);
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      response.write(': quiet\n\n');
+    });
+    await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/events`;
+    let hidden = false;
+    const listeners = new Set<() => void>();
+    const setHidden = (value: boolean) => {
+      hidden = value;
+      for (const listener of [...listeners]) listener();
+    };
+    const statuses: StreamStatus[] = [];
+    const stream = followEventStream({
+      url,
+      token: () => 'token',
+      onMessage: () => undefined,
+      onStatus: (status) => statuses.push(status),
+      visibility: {
+        hidden: () => hidden,
+        onChange: (listener) => {
+          listeners.add(listener);
+          return () => listeners.delete(listener);
+        },
+      },
+    });
+    await expect.poll(() => statuses.at(-1)).toBe('live');
+    setHidden(true);
+    await expect.poll(() => statuses.at(-1)).toBe('connecting');
+    setHidden(false);
+    await expect.poll(() => lastIds.length).toBe(2);
+    await expect.poll(() => statuses.at(-1)).toBe('live');
+    expect(lastIds).toEqual([null, null]);
     stream.close();
   });
 });

@@ -40,6 +40,9 @@ export function followEventStream(options: EventStreamOptions): EventStream {
   const controller = new AbortController();
   let lastId = options.lastEventId ?? null;
   let failures = 0;
+  // Let go of while the page was hidden: the next connection resumes quietly (the page keeps
+  // what it shows, and the events missed meanwhile are replayed after `lastId`).
+  let paused = false;
   // Once closed, the stream reports nothing more: its owner closed it, and may already follow a new
   // one whose statuses a late `closed` from this one would overwrite (seen: a page stuck on
   // "Connecting…" after signing in again).
@@ -57,7 +60,7 @@ export function followEventStream(options: EventStreamOptions): EventStream {
         status('refused');
         return;
       }
-      status(failures === 0 ? 'connecting' : 'retrying');
+      if (!paused) status(failures === 0 ? 'connecting' : 'retrying');
       // This connection ends when the stream is closed, or when the page is hidden.
       const connection = new AbortController();
       const end = () => connection.abort();
@@ -76,6 +79,7 @@ export function followEventStream(options: EventStreamOptions): EventStream {
         }
         if (!response.ok || !response.body) throw new NetworkError(`stream answered ${response.status}`);
         failures = 0;
+        paused = false;
         status('live');
         const parser = new SseParser();
         const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
@@ -94,11 +98,14 @@ export function followEventStream(options: EventStreamOptions): EventStream {
         controller.signal.removeEventListener('abort', end);
       }
       if (controller.signal.aborted) break;
-      // Hidden, not down: wait to be shown, then resume after the last event (no backoff).
+      // Hidden, not down: wait to be shown, then resume after the last event (no backoff). With
+      // no event yet there is nothing to resume after: say `connecting`, so the page reloads.
       if (connection.signal.aborted) {
-        status('connecting');
+        paused = lastId !== null;
+        if (!paused) status('connecting');
         continue;
       }
+      paused = false;
       failures += 1;
       status('retrying');
       await sleep(Math.min(options.maxBackoffMs ?? 10_000, 500 * 2 ** Math.min(failures - 1, 5)), controller.signal);
