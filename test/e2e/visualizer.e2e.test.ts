@@ -816,6 +816,32 @@ describe('visualizer (Chromium)', () => {
     expect(await page.locator('.task-row').count()).toBeGreaterThanOrEqual(rows);
   });
 
+  it('says when the server refuses another event stream for the token, and still shows the queue (found by a new-user trial: it said the server was not answering, over an empty queue)', async () => {
+    // Every stream carol may open, held by other clients of her token.
+    const held = new AbortController();
+    const opened = await Promise.all(
+      Array.from({ length: 16 }, () => fetch(`${url}/api/v1/events`, { headers: { authorization: `Bearer ${TOKENS.carol}` }, signal: held.signal })),
+    );
+    try {
+      expect(opened.map((response) => response.status)).toEqual(Array(16).fill(200));
+      const { total } = await api('GET', '/api/v1/approvals?status=pending', TOKENS.carol);
+      expect(total).toBeGreaterThan(0);
+      await page.click('.who button');
+      await page.fill('#token', TOKENS.carol);
+      await page.click('.sign-in-form button[type=submit]');
+      await expect.poll(() => page.textContent('.connection')).toBe('Too many open streams — retrying');
+      expect(await page.textContent('.banner')).toContain('carol has 16 event streams open');
+      // What the server answers besides the stream is shown, not empty lists.
+      await expect.poll(() => page.textContent('#tab-queue')).toContain(String(total));
+      await expect.poll(() => page.locator('.card').count()).toBeGreaterThan(0);
+      await expect.poll(() => page.locator('.task-row').count()).toBeGreaterThan(0);
+    } finally {
+      held.abort();
+    }
+    await expect.poll(() => page.textContent('.connection'), { timeout: 15_000 }).toBe('Live');
+    expect(await page.isVisible('.banner')).toBe(false);
+  });
+
   it('says so when the server goes away', async () => {
     // A crash, not a shutdown: a graceful one waits for the page's open connections.
     server.kill('SIGKILL');

@@ -163,3 +163,29 @@ describe('followEventStream resuming with no event yet', () => {
     stream.close();
   });
 });
+
+describe('followEventStream refused for now (429)', () => {
+  it('reports the server’s problem with its retry, and waits Retry-After before trying again (found by a new-user trial: too many streams read as a server not answering)', async () => {
+    const at: number[] = [];
+    server = createServer((_request, response) => {
+      at.push(Date.now());
+      if (at.length === 1) {
+        response.writeHead(429, { 'content-type': 'application/problem+json', 'retry-after': '1' });
+        response.end(JSON.stringify({ code: 'too_many_requests', detail: 'alice has 16 event streams open, the most one principal may; close one first' }));
+        return;
+      }
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      response.write('id: 1\ndata: {}\n\n');
+    });
+    await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/events`;
+    const reports: { status: StreamStatus; detail: unknown }[] = [];
+    const stream = followEventStream({ url, token: () => 'token', onMessage: () => undefined, onStatus: (status, detail) => reports.push({ status, detail }) });
+    await expect.poll(() => reports.at(-1)?.status, { timeout: 5_000 }).toBe('live');
+    const retrying = reports.find((report) => report.status === 'retrying');
+    expect(retrying?.detail).toMatchObject({ status: 429, code: 'too_many_requests', detail: expect.stringContaining('16 event streams') });
+    // Retry-After: 1 (the plain backoff would have tried again after 0.5 s).
+    expect(at[1]! - at[0]!).toBeGreaterThanOrEqual(950);
+    stream.close();
+  });
+});

@@ -1,5 +1,5 @@
 import { documentVisibility, type PageVisibility, whenShown } from './page-visibility.ts';
-import { NetworkError, problemOf } from './problem.ts';
+import { type ApiError, NetworkError, problemOf } from './problem.ts';
 import { type SseMessage, SseParser } from './sse-parser.ts';
 
 /** Where a stream stands, for the connection indicator. */
@@ -12,7 +12,11 @@ export interface EventStreamOptions {
   /** The bearer token; asked for on every (re)connection, so a new token is used at once. */
   token: () => string | null;
   onMessage: (message: SseMessage) => void;
-  /** `refused` carries the ApiError (401: the token is no longer valid; it does not retry). */
+  /**
+   * `refused` carries the ApiError (401: the token is no longer valid; it does not retry);
+   * `retrying` carries the server's ApiError when it answered 429 (too many streams for the
+   * token: it is up, and retries after its Retry-After), nothing when it did not answer.
+   */
   onStatus?: (status: StreamStatus, detail?: unknown) => void;
   /** Resume after this id on the first connection (default: none, the stream starts now). */
   lastEventId?: string | null;
@@ -43,6 +47,9 @@ export function followEventStream(options: EventStreamOptions): EventStream {
   // Let go of while the page was hidden: the next connection resumes quietly (the page keeps
   // what it shows, and the events missed meanwhile are replayed after `lastId`).
   let paused = false;
+  // The server's 429 to the last attempt, and how long it asked to wait (Retry-After).
+  let refusal: ApiError | null = null;
+  let refusalWaitMs: number | null = null;
   // Once closed, the stream reports nothing more: its owner closed it, and may already follow a new
   // one whose statuses a late `closed` from this one would overwrite (seen: a page stuck on
   // "Connecting…" after signing in again).
@@ -60,7 +67,10 @@ export function followEventStream(options: EventStreamOptions): EventStream {
         status('refused');
         return;
       }
-      if (!paused) status(failures === 0 ? 'connecting' : 'retrying');
+      // After a pause or a 429 the stream says nothing until it knows more (live, or why not).
+      const quiet = paused || refusal !== null;
+      refusal = null;
+      if (!quiet) status(failures === 0 ? 'connecting' : 'retrying');
       // This connection ends when the stream is closed, or when the page is hidden.
       const connection = new AbortController();
       const end = () => connection.abort();
@@ -76,6 +86,11 @@ export function followEventStream(options: EventStreamOptions): EventStream {
         if (response.status === 401 || response.status === 403 || response.status === 400) {
           status('refused', problemOf(response.status, await response.text()));
           return;
+        }
+        if (response.status === 429) {
+          refusal = problemOf(response.status, await response.text());
+          refusalWaitMs = retryAfterMs(response.headers.get('retry-after'));
+          throw refusal;
         }
         if (!response.ok || !response.body) throw new NetworkError(`stream answered ${response.status}`);
         failures = 0;
@@ -107,12 +122,19 @@ export function followEventStream(options: EventStreamOptions): EventStream {
       }
       paused = false;
       failures += 1;
-      status('retrying');
-      await sleep(Math.min(options.maxBackoffMs ?? 10_000, 500 * 2 ** Math.min(failures - 1, 5)), controller.signal);
+      status('retrying', refusal ?? undefined);
+      const backoffMs = Math.min(options.maxBackoffMs ?? 10_000, 500 * 2 ** Math.min(failures - 1, 5));
+      await sleep(refusal !== null && refusalWaitMs !== null ? refusalWaitMs : backoffMs, controller.signal);
     }
   };
   void run();
   return { close: () => controller.abort() };
+}
+
+/** A Retry-After of whole seconds as milliseconds (0.5 s to a minute), or null when there is none. */
+function retryAfterMs(header: string | null): number | null {
+  const seconds = header === null ? Number.NaN : Number(header.trim());
+  return Number.isFinite(seconds) && seconds >= 0 ? Math.min(60_000, Math.max(500, seconds * 1_000)) : null;
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

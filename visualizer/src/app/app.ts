@@ -87,8 +87,11 @@ export class App {
     live.bus.on('event', (event) => this.#onEvent(event));
     live.bus.on('connection', (connection) => {
       this.#header.setConnection(connection);
-      this.#banner.hidden = connection !== 'down';
-      this.#banner.textContent = 'The server is not answering. What you see is what was loaded last; the page reconnects on its own and catches up.';
+      this.#banner.hidden = connection !== 'down' && connection !== 'busy';
+      this.#banner.textContent =
+        connection === 'busy'
+          ? `The server takes no more live streams for this token now (${live.busyReason || 'too many open'}): close other tabs or clients that use it. Until then what you see is reloaded every few seconds; the page goes live on its own.`
+          : 'The server is not answering. What you see is what was loaded last; the page reconnects on its own and catches up.';
     });
     live.bus.on('signedOut', (sentence) => this.#signOut(sentence));
   }

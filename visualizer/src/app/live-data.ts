@@ -9,8 +9,11 @@ import { listTasks } from '../logic/task-listing.ts';
 import { coalesce, Emitter } from './emitter.ts';
 import { tokenStore } from './token-store.ts';
 
-/** How the page is connected: `live` (events flow), `connecting`, `down` (server unreachable, retrying). */
-export type Connection = 'connecting' | 'live' | 'down';
+/**
+ * How the page is connected: `live` (events flow), `connecting`, `down` (server unreachable,
+ * retrying), `busy` (the server answers but takes no more event streams for this token: 429).
+ */
+export type Connection = 'connecting' | 'live' | 'down' | 'busy';
 
 /** A selected task with what its detail shows. */
 export interface TaskDetail {
@@ -70,6 +73,8 @@ export class LiveData {
   detail: TaskDetail | null = null;
   selectedId: string | null = null;
   connection: Connection = 'connecting';
+  /** Why the server refused the event stream, in its words, while `busy`. */
+  busyReason = '';
   #stream: EventStream | null = null;
   #changed = new Set<string>();
   #everLive = false;
@@ -221,7 +226,14 @@ export class LiveData {
       this.#signOut(detail);
       return;
     }
-    const connection: Connection = status === 'live' ? 'live' : status === 'retrying' ? 'down' : 'connecting';
+    const refused = status === 'retrying' && detail instanceof ApiError && detail.status === 429;
+    const connection: Connection = status === 'live' ? 'live' : refused ? 'busy' : status === 'retrying' ? 'down' : 'connecting';
+    if (refused) {
+      this.busyReason = detail.detail;
+      // The server answers everything else: show what it holds (not empty lists), again at each
+      // retry (Retry-After apart), since no event says what changed.
+      void this.loadAll();
+    }
     if (connection === this.connection) return;
     this.connection = connection;
     this.bus.emit('connection', connection);

@@ -7,6 +7,7 @@ const CONNECTION_TEXT: Record<Connection, string> = {
   connecting: 'Connecting…',
   live: 'Live',
   down: 'Server not answering — retrying',
+  busy: 'Too many open streams — retrying',
 };
 
 /**
