@@ -39,6 +39,10 @@ describe('npm start (tollgate serve --demo)', () => {
     expect(first.code).toBe(0);
     expect(first.out).toMatch(/^listening on http:\/\/127\.0\.0\.1:\d+\n/);
     expect(first.out).toMatch(/alice\s+approver\s+critical\s+tg_/);
+    // The ceiling each may decide up to, defaults included (blank read as no limit for carol).
+    expect(first.out).toMatch(/carol\s+approver\s+high\s+tg_/);
+    expect(first.out).toMatch(/admin\s+admin\s+critical\s+tg_/);
+    expect(first.out).toMatch(/agent-atlas\s+agent\s+-\s+tg_/);
     expect(first.out.match(/ parked /g)).toHaveLength(4);
     // Where the data goes is said beside the tokens' file (it was only in the JSON log on stderr).
     expect(first.out).toContain(`store: sqlite:${join(cwd, 'tollgate-demo.db')}\n`);

@@ -3,11 +3,13 @@ import type { Command } from 'commander';
 import { pino } from 'pino';
 import { z } from 'zod';
 import { policyRuntime } from '../../engine/default-policy-runtime.ts';
+import { decisionCeiling } from '../../engine/authorize.ts';
 import { createEngine } from '../../engine/engine.ts';
 import type { Engine, EngineOptions } from '../../engine/engine-types.ts';
 import { createHttpExecutor } from '../../engine/http-executor.ts';
 import { parseInput } from '../../engine/validate.ts';
 import { ListenError, ValidationError } from '../../errors.ts';
+import type { Principal } from '../../model/principal.ts';
 import { loadPolicyFile } from '../../policy/load-policy.ts';
 import { InspectionHub } from '../../server/inspection-hub.ts';
 import { DEFAULT_REQUEST_LIMITS } from '../../server/request-limits.ts';
@@ -150,7 +152,9 @@ async function serve(options: ServeOptions): Promise<void> {
     writeOut(`visualizer: ${server.url}/ (paste a token from below)\n`);
     writeOut(`store: ${describeStoreUrl(db)}\n\n`);
     writeOut(`demo tokens (${resolve(options.tokens ?? DEMO_TOKENS)}):\n`);
-    writeOut(formatTable(['principal', 'roles', 'maxRisk', 'token'], grants.map((g) => [g.principal.id, g.principal.roles.join(','), g.principal.maxRisk ?? '', g.token])));
+    // The ceiling in force, defaults included: a blank read as "no limit" for an approver held to `high`.
+    const decidesUpTo = (p: Principal) => (p.roles.includes('approver') || p.roles.includes('admin') ? decisionCeiling(p) : '-');
+    writeOut(formatTable(['principal', 'roles', 'maxRisk', 'token'], grants.map((g) => [g.principal.id, g.principal.roles.join(','), decidesUpTo(g.principal), g.token])));
     writeOut(`\ndemo tasks:\n${formatTable(['task', 'state', 'title'], tasks.map((t) => [t.id, t.state, t.title]))}`);
     const approver = grants.find((g) => g.principal.id === 'alice') ?? grants[0];
     writeOut(`\ntry: TOLLGATE_URL=${server.url} TOLLGATE_TOKEN=${approver?.token} npx tollgate approvals ls\n`);
