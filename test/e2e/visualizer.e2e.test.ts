@@ -789,7 +789,7 @@ describe('visualizer (Chromium)', () => {
     await page.click('.filters button:has-text("Clear")');
   });
 
-  it('a hidden tab holds no event stream and catches up once shown (found by a new-user trial: three tabs inspecting took the browser\'s six connections to the server, and a fourth tab could not load the page)', async () => {
+  it('a hidden tab lets its lifecycle event stream go and catches up once shown, keeping only an inspector\'s (found by a new-user trial: three tabs inspecting took the browser\'s six connections to the server, and a fourth tab could not load the page)', async () => {
     const streams = async () => Number(/^tollgate_sse_clients (\d+)$/m.exec(await (await fetch(`${url}/metrics`)).text())?.[1]);
     const setHidden = (hidden: boolean) =>
       page.evaluate((value) => {
@@ -814,6 +814,23 @@ describe('visualizer (Chromium)', () => {
     await expect.poll(() => page.textContent('.connection')).toBe('Live');
     await expect.poll(() => page.locator('.task-row', { hasText: 'Pushed while the tab was hidden' }).count()).toBe(1);
     expect(await page.locator('.task-row').count()).toBeGreaterThanOrEqual(rows);
+    // The inspector's stream stays open in a hidden tab: contexts are recorded only while someone
+    // inspects, and one may inspect here, then approve from a terminal in front of the browser.
+    const hiddenPush = await api('GET', '/api/v1/tasks?state=parked&limit=5', TOKENS.alice).then((page_) => page_.items.find((task: { title: string }) => task.title === 'Pushed while the tab was hidden'));
+    await page.locator('.task-row', { hasText: 'Pushed while the tab was hidden' }).click();
+    await page.click('.detail button:has-text("Inspect its actors")');
+    await expect.poll(() => page.textContent('.inspector .stream-status')).toContain('live');
+    await expect.poll(streams).toBe(2);
+    await setHidden(true);
+    await expect.poll(streams).toBe(1);
+    await api('POST', `/api/v1/approvals/${hiddenPush.approvalId}/approve`, TOKENS.bob, { comment: 'approved while the tab was hidden' });
+    await setHidden(false);
+    await expect
+      .poll(async () => {
+        await page.locator('.log-item.kind-event', { hasText: 'APPROVE' }).first().click();
+        return page.textContent('.record-json');
+      })
+      .toContain('approved while the tab was hidden');
   });
 
   it('says when the server refuses another event stream for the token, and still shows the queue (found by a new-user trial: it said the server was not answering, over an empty queue)', async () => {

@@ -11,8 +11,11 @@ export interface PageVisibility {
   onChange(listener: () => void): () => void;
 }
 
-/** A page that is always shown: where there is no `document` (Node, tests). */
-const ALWAYS_SHOWN: PageVisibility = { hidden: () => false, onChange: () => () => undefined };
+/**
+ * A page taken as always shown: where there is no `document` (Node, tests), and for a stream
+ * that must stay open in a hidden tab (the inspector's: payloads are recorded only while it is).
+ */
+export const ALWAYS_SHOWN: PageVisibility = { hidden: () => false, onChange: () => () => undefined };
 
 /**
  * The document's visibility (`document.hidden`, `visibilitychange`), or always shown without one.

@@ -1,4 +1,5 @@
 import { type EventStream, followEventStream, type StreamStatus } from '../api/event-stream.ts';
+import { ALWAYS_SHOWN } from '../api/page-visibility.ts';
 import type { InspectionRecord } from '../api/types.ts';
 import { visibleJson } from '../../../src/util/visible-text.ts';
 import { activatable, h, replaceChildren } from '../ui/dom.ts';
@@ -61,7 +62,7 @@ export class InspectorView {
     this.#title.textContent = `Inspector · ${taskId}`;
     replaceChildren(
       this.#body,
-      h('p', { class: 'muted small' }, 'Live while this tab is shown: contexts and event data are recorded while the task is inspected; earlier records, and those made while the tab was hidden, show what happened without the data.'),
+      h('p', { class: 'muted small' }, 'Live while this tab is open: contexts and event data are recorded while the task is inspected; earlier records show what happened, without the data.'),
       h('h3', {}, 'Actors'),
       this.#tree,
       h('h3', {}, 'Events'),
@@ -73,6 +74,9 @@ export class InspectorView {
     this.#stream = followEventStream({
       url: `/api/v1/inspect?taskId=${encodeURIComponent(taskId)}`,
       token: this.#token,
+      // Open in a hidden tab too: contexts are recorded only while someone inspects (one may
+      // inspect here, then approve from a terminal in front of the browser).
+      visibility: ALWAYS_SHOWN,
       onMessage: (message) => {
         if (message.event === 'dropped') this.#status.textContent = 'some records were skipped (too many at once)';
         if (message.event !== 'inspection') return;
