@@ -5,6 +5,7 @@ import { GateError, StoreMisconfiguredError, ValidationError, hasCode } from '..
 import { storeUnavailableReason } from '../store/store-outage.ts';
 import { createMemoryStore } from '../store/memory.ts';
 import { openPostgresStore } from '../store/postgres.ts';
+import { postgresTlsMistake } from '../store/postgres-tls-errors.ts';
 import { splitPostgresUrl } from '../store/postgres-url.ts';
 import { openSqliteStore } from '../store/sqlite.ts';
 import type { Store } from '../store/store.ts';
@@ -32,7 +33,7 @@ export interface OpenStoreOptions {
  * PostgreSQL URL (`postgres://…` / `postgresql://…`; the tables go in the schema named by a
  * `schema` query parameter, default `public`; the other parameters are pg's). A store that is
  * not there or cannot be opened as given (no such directory, database or role, no permission, a
- * schema newer than this Tollgate) is a `store_misconfigured` error naming the file or database
+ * schema newer than this Tollgate, TLS the URL asks for that cannot work) is a `store_misconfigured` error naming the file or database
  * (never a password); a database that does not answer is `store_unavailable`.
  * @example await openStore('sqlite:./tollgate.db', { logger })
  * @example await openStore('postgres://tollgate@db:5432/tollgate?schema=tollgate')
@@ -103,6 +104,8 @@ async function openPostgresUrl(url: string, mustExist: boolean, logger: Logger |
     const code: unknown = (error as { code?: unknown })?.code;
     // pg's own sentences ('database "x" does not exist', 'role "x" does not exist') name what is wrong, never a password.
     if (typeof code === 'string' && PG_MISCONFIGURED.has(code)) throw new StoreMisconfiguredError(`${where}: ${(error as Error).message}`);
+    const tlsMistake = postgresTlsMistake(error);
+    if (tlsMistake !== undefined) throw new StoreMisconfiguredError(`${where}: TLS: ${tlsMistake}`);
     const unavailable = storeUnavailableReason(error);
     if (unavailable !== undefined) throw new GateError('store_unavailable', `${where}: the database does not answer (${unavailable}): is it running, and is this its address?`);
     throw error;

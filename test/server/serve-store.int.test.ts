@@ -1,7 +1,9 @@
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import tls from 'node:tls';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY } from '../../src/policy/default-policy.ts';
@@ -150,6 +152,31 @@ describe('tollgate serve on PostgreSQL: configuration mistakes and outages', () 
     expect(noDatabase.err + noRole.err).not.toContain('hunter2');
   });
 
+  it('a URL whose TLS cannot work (the server offers none, its certificate is not trusted, a certificate file is not there): one line, exit 2', async () => {
+    const noTls = await fakePostgres(files.dir, 'no-tls');
+    const selfSigned = await fakePostgres(files.dir, 'self-signed');
+    try {
+      const cases = [
+        [`postgres://postgres:hunter2-secret@127.0.0.1:${noTls.port}/test?sslmode=require`, /the server does not support SSL connections/],
+        [`postgres://postgres:hunter2-secret@127.0.0.1:${selfSigned.port}/test?sslmode=verify-full`, /self-signed certificate/],
+        [`postgres://postgres:hunter2-secret@127.0.0.1:${noTls.port}/test?sslmode=verify-full&sslrootcert=${join(files.dir, 'no-such-ca.pem')}`, /no-such-ca\.pem/],
+      ] as const;
+      for (const [url, says] of cases) {
+        for (const args of [['audit', 'verify', '--db', url], ['serve', '--port', '0', '--db', url, '--tokens', files.tokens, '--log-level', 'silent']]) {
+          const result = await tollgate(...args);
+          expect(result.code, `${args[0]} ${url}`).toBe(2);
+          // pg's own SECURITY WARNING about sslmode (a process warning, once per process) may come first: the error is one line, no stack.
+          expect(result.err).not.toMatch(/\n\s+at /);
+          expect(result.err).toMatch(/(^|\n)tollgate: --db postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/test\?[^ ]*: TLS: [^\n]+ \(store_misconfigured\)\n$/);
+          expect(result.err).toMatch(says);
+        }
+      }
+    } finally {
+      await noTls.close();
+      await selfSigned.close();
+    }
+  });
+
   it('answers 503 store_unavailable and /readyz 503 while the database is away, logs the store’s own warnings once, and recovers', async () => {
     database.assertReachable();
     const upstream = new URL(TEST_PG_URL);
@@ -255,4 +282,42 @@ class TcpProxy {
     this.#sockets.clear();
     if (server) await new Promise<void>((done) => server.close(() => done()));
   }
+}
+
+/**
+ * A stand-in for a PostgreSQL server at the TLS step, the only one a TLS mistake reaches: it
+ * answers the client's SSLRequest "N" (no TLS, as a server without `ssl = on` does) or "S" and
+ * then a handshake with a self-signed certificate (made with openssl).
+ */
+async function fakePostgres(dir: string, kind: 'no-tls' | 'self-signed'): Promise<{ port: number; close: () => Promise<void> }> {
+  let credentials: { key: Buffer; cert: Buffer } | null = null;
+  if (kind === 'self-signed') {
+    const key = join(dir, 'fake-pg-key.pem');
+    const cert = join(dir, 'fake-pg-cert.pem');
+    const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1'], { encoding: 'utf8' });
+    if (made.status !== 0) throw new Error(`openssl could not make a test certificate: ${made.stderr || made.error}`);
+    credentials = { key: readFileSync(key), cert: readFileSync(cert) };
+  }
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+    socket.on('close', () => sockets.delete(socket));
+    socket.once('data', () => {
+      if (credentials === null) {
+        socket.write('N');
+        return;
+      }
+      socket.write('S');
+      new tls.TLSSocket(socket, { isServer: true, ...credentials }).on('error', () => undefined);
+    });
+  });
+  await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      return new Promise((done) => server.close(() => done()));
+    },
+  };
 }
