@@ -1,9 +1,10 @@
 import type { Pool, PoolClient } from 'pg';
+import { storeUnavailableReason } from './store-outage.ts';
 
 /**
  * Runs `work` in one transaction on a pooled connection: `begin` first, COMMIT when `work`
  * resolves, ROLLBACK when it throws (the error is rethrown). A connection that could not even
- * roll back is dropped, not returned to the pool.
+ * roll back, or whose failure was an outage (lost, silent), is dropped, not returned to the pool.
  * @example const version = await inTransaction(pool, async (client) => (await client.query('SELECT 1')).rowCount);
  */
 export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
@@ -23,9 +24,16 @@ export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) =>
     await client.query('COMMIT');
     return result;
   } catch (error) {
-    await client.query('ROLLBACK').catch((rollbackError: Error) => {
-      broken = rollbackError;
-    });
+    // A connection lost or gone silent (a statement that timed out waiting for its answer) is
+    // dropped without a ROLLBACK, which would wait as long again: the server rolls back a
+    // transaction whose connection closes.
+    const outage = storeUnavailableReason(error) !== undefined;
+    if (outage) broken ??= error as Error;
+    else {
+      await client.query('ROLLBACK').catch((rollbackError: Error) => {
+        broken = rollbackError;
+      });
+    }
     throw error;
   } finally {
     client.removeListener('error', onLost);

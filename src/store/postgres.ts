@@ -49,6 +49,16 @@ export interface PostgresStoreOptions {
    * them otherwise held every request as long as the kernel tried to connect.
    */
   connectTimeoutMs?: number;
+  /**
+   * How long a statement may wait for the database's answer before it fails (503
+   * store_unavailable) and its connection is dropped. Default 30 s, far above any statement's
+   * own time: it is for a connection gone silent (a failover whose old primary drops packets, a
+   * NAT that forgot it), on which a write otherwise waited as long as the kernel retransmits
+   * (~15 min), holding every write behind it. Schema migrations are not bounded (an index built
+   * on a large table, a worker waiting for another's migration). A `query_timeout` parameter in
+   * the connection string overrides it.
+   */
+  queryTimeoutMs?: number;
   /** Refuse to create or migrate a schema Tollgate never set up: for tools that only read (`audit verify`). */
   mustExist?: boolean;
   logger?: Logger;
@@ -56,6 +66,14 @@ export interface PostgresStoreOptions {
 
 /** How long a new connection may take (see `connectTimeoutMs`). */
 const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+/** How long a statement may wait for its answer (see `queryTimeoutMs`). */
+const DEFAULT_QUERY_TIMEOUT_MS = 30_000;
+/**
+ * TCP keepalive on every connection, after this long idle: an idle connection that went silent
+ * (the LISTEN connection above all, which only ever waits) fails within seconds of it, and is
+ * opened again, instead of never hearing another worker's events.
+ */
+const KEEPALIVE_IDLE_MS = 10_000;
 
 const JOURNAL_COLUMNS = 'seq, at, actor, type, task_id, approval_id, data, prev_hash, hash';
 /** Rows per round trip when `verifyAudit` walks the whole chain. */
@@ -77,18 +95,20 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   checkStoreOptions(PostgresStoreOptionsSchema, options, 'PostgreSQL store options (openPostgresStore({ connectionString }))');
   const schema = options.schema ?? 'public';
   const tables = postgresTables(schema);
-  const pool = new pg.Pool({
+  const connection = {
     connectionString: options.connectionString,
-    max: options.poolSize ?? 10,
     connectionTimeoutMillis: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: KEEPALIVE_IDLE_MS,
     fallback_application_name: 'tollgate',
-  });
+  };
+  const pool = new pg.Pool({ ...connection, max: options.poolSize ?? 10, query_timeout: options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS });
   // An idle connection that dies (server restart, network) must not crash the process.
   // Logged without the error object: pg hangs the whole client (its connection parameters) on it.
   pool.on('error', (error) => options.logger?.warn({ ...failureSummary(error) }, 'postgres store: idle connection failed'));
   try {
     if (options.mustExist) await assertSchemaExists(pool, schema);
-    const { from, to } = await migratePostgres(pool, schema);
+    const { from, to } = await migrateUnbounded(connection, schema);
     // One way (an older Tollgate refuses the newer schema): worth a line whenever it happens.
     if (from === 0) options.logger?.info({ schema, version: to }, `set up a new postgres store in schema ${schema} (schema version ${to})`);
     else if (from !== to) options.logger?.info({ schema, from, to }, `migrated the postgres store (schema ${schema}) from schema ${from} to ${to}`);
@@ -98,6 +118,20 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     throw error;
   }
   return new PostgresStore(pool, tables, options.logger);
+}
+
+/**
+ * Migrates on a connection of its own, without the statements' timeout: an index built on a
+ * large table, or a worker waiting for another's migration (the advisory lock), may take minutes.
+ */
+async function migrateUnbounded(connection: pg.PoolConfig, schema: string): Promise<{ from: number; to: number }> {
+  const pool = new pg.Pool({ ...connection, max: 1 });
+  pool.on('error', () => undefined);
+  try {
+    return await migratePostgres(pool, schema);
+  } finally {
+    await pool.end().catch(() => undefined);
+  }
 }
 
 /** Throws `NotFoundError` unless Tollgate has migrated `schema` in this database. */

@@ -21,6 +21,7 @@ export const PostgresStoreOptionsSchema = z.strictObject({
   schema: z.string().optional(),
   poolSize: z.number().int().min(1).max(1_000).optional(),
   connectTimeoutMs: z.number().int().min(1).max(600_000).optional(),
+  queryTimeoutMs: z.number().int().min(1).max(3_600_000).optional(),
   mustExist: z.boolean().optional(),
   logger: LoggerOption.optional(),
 });
