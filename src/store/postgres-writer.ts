@@ -78,9 +78,20 @@ export class GroupCommitWriter {
   readonly #schema: string;
   readonly #logger: Logger | undefined;
   readonly #batch: BatchStatements;
+  readonly #begin: string;
 
-  constructor(pool: Pool, tables: PostgresTables, logger?: Logger) {
+  /**
+   * `idleInTransactionMs`: the database ends a batch's transaction left idle this long
+   * (`idle_in_transaction_session_timeout`, set with its BEGIN, in the same round trip): a worker
+   * whose connection went silent mid-batch otherwise held the journal head — and every other
+   * worker's writes — until the server noticed the connection was gone (hours). A batch waits on
+   * nothing but the database between its statements.
+   */
+  constructor(pool: Pool, tables: PostgresTables, logger?: Logger, options: { idleInTransactionMs?: number } = {}) {
     this.#pool = pool;
+    // Explicit READ COMMITTED: under a REPEATABLE READ or SERIALIZABLE default, waiting for the head would end in serialization failures.
+    const idle = options.idleInTransactionMs;
+    this.#begin = `BEGIN ISOLATION LEVEL READ COMMITTED${idle === undefined ? '' : `; SET LOCAL idle_in_transaction_session_timeout = ${Math.trunc(idle)}`}`;
     this.#logger = logger;
     this.#batch = batchStatements(tables);
     this.#lockHead = `SELECT seq, hash FROM ${tables.journalHead} FOR UPDATE`;
@@ -160,7 +171,7 @@ export class GroupCommitWriter {
       return await inTransaction(
         this.#pool,
         (client) => writeCommitBatch(client, this.#batch, { name: 'tollgate_lock_head', text: this.#lockHead }, this.#schema, commits),
-        'BEGIN ISOLATION LEVEL READ COMMITTED',
+        this.#begin,
       );
     } catch (error) {
       // Only a statement refused by a constraint (an id or idempotency key already taken) is
@@ -178,8 +189,7 @@ export class GroupCommitWriter {
   async #transaction(batch: Pending[], savepoints: true): Promise<Outcome[]>;
   async #transaction(batch: Pending[], savepoints: boolean): Promise<Outcome[] | null> {
     try {
-      // Explicit: under a REPEATABLE READ or SERIALIZABLE default, waiting for the head would end in serialization failures.
-      return await inTransaction(this.#pool, (client) => this.#writeBatch(client, batch, savepoints), 'BEGIN ISOLATION LEVEL READ COMMITTED');
+      return await inTransaction(this.#pool, (client) => this.#writeBatch(client, batch, savepoints), this.#begin);
     } catch (error) {
       if (error === RETRY_WITH_SAVEPOINTS) return null;
       throw error;

@@ -54,9 +54,11 @@ export interface PostgresStoreOptions {
    * store_unavailable) and its connection is dropped. Default 30 s, far above any statement's
    * own time: it is for a connection gone silent (a failover whose old primary drops packets, a
    * NAT that forgot it), on which a write otherwise waited as long as the kernel retransmits
-   * (~15 min), holding every write behind it. Schema migrations are not bounded (an index built
-   * on a large table, a worker waiting for another's migration). A `query_timeout` parameter in
-   * the connection string overrides it.
+   * (~15 min), holding every write behind it. The database likewise ends a transaction left idle
+   * this long (`idle_in_transaction_session_timeout`): a worker cut off mid-transaction would
+   * otherwise hold the journal head, and every worker's writes, for hours. Schema migrations are
+   * not bounded (an index built on a large table, a worker waiting for another's migration). A
+   * `query_timeout` parameter in the connection string overrides the first.
    */
   queryTimeoutMs?: number;
   /** Refuse to create or migrate a schema Tollgate never set up: for tools that only read (`audit verify`). */
@@ -102,7 +104,8 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     keepAliveInitialDelayMillis: KEEPALIVE_IDLE_MS,
     fallback_application_name: 'tollgate',
   };
-  const pool = new pg.Pool({ ...connection, max: options.poolSize ?? 10, query_timeout: options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS });
+  const queryTimeoutMs = options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS;
+  const pool = new pg.Pool({ ...connection, max: options.poolSize ?? 10, query_timeout: queryTimeoutMs });
   // An idle connection that dies (server restart, network) must not crash the process.
   // Logged without the error object: pg hangs the whole client (its connection parameters) on it.
   pool.on('error', (error) => options.logger?.warn({ ...failureSummary(error) }, 'postgres store: idle connection failed'));
@@ -117,7 +120,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     await pool.end().catch(() => undefined);
     throw error;
   }
-  return new PostgresStore(pool, tables, options.logger);
+  return new PostgresStore(pool, tables, options.logger, queryTimeoutMs);
 }
 
 /**
@@ -150,11 +153,11 @@ class PostgresStore implements Store {
   readonly #writer: GroupCommitWriter;
   #closing: Promise<void> | null = null;
 
-  constructor(pool: pg.Pool, tables: PostgresTables, logger?: Logger) {
+  constructor(pool: pg.Pool, tables: PostgresTables, logger: Logger | undefined, idleInTransactionMs: number) {
     this.#pool = pool;
     this.#t = tables;
     this.#sql = writeStatements(tables);
-    this.#writer = new GroupCommitWriter(pool, tables, logger);
+    this.#writer = new GroupCommitWriter(pool, tables, logger, { idleInTransactionMs });
     this.#watch = new JournalWatch(pool, tables.schema, logger);
   }
 

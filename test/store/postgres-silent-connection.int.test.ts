@@ -43,6 +43,33 @@ describe('the PostgreSQL store when its open connections go silent', () => {
     }
   });
 
+  it('a worker whose connection went silent in the middle of its transaction holds up no other worker for longer than queryTimeoutMs', async () => {
+    database.assertReachable();
+    const upstream = new URL(TEST_PG_URL);
+    const proxy = new SilencingProxy(upstream.hostname, Number(upstream.port || 5432));
+    await proxy.start();
+    const url = new URL(TEST_PG_URL);
+    url.hostname = '127.0.0.1';
+    url.port = String(proxy.port);
+    const cutOff = await openPostgresStore({ connectionString: url.toString(), schema, queryTimeoutMs: 1_000 });
+    const other = await openPostgresStore({ connectionString: TEST_PG_URL, schema, queryTimeoutMs: 10_000 });
+    try {
+      // Silent once its batch statement, which locks the journal head every write needs, reached
+      // the database: the transaction stays open there, holding it (the database sees its
+      // client as connected: the proxy is).
+      proxy.silenceAfter('tollgate_batch_follow_up');
+      const cut = await cutOff.commit(insertOf(taskRecord(11))).catch((error: unknown) => error);
+      expect(storeUnavailableReason(cut)).toBeDefined();
+      const started = Date.now();
+      await other.commit(insertOf(taskRecord(12)));
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(await other.getTask(taskIdOf(11))).toBeNull();
+    } finally {
+      proxy.stop();
+      await Promise.all([cutOff.close(), other.close()]);
+    }
+  });
+
   it('refuses a query timeout that is not a positive whole number of ms', async () => {
     await expect(openPostgresStore({ connectionString: TEST_PG_URL, queryTimeoutMs: 0 })).rejects.toMatchObject({ code: 'validation_failed' });
   });
@@ -53,6 +80,7 @@ class SilencingProxy {
   readonly #server: net.Server;
   readonly #sockets = new Set<net.Socket>();
   readonly #open = new Set<{ silent: boolean }>();
+  #silenceAfter: string | null = null;
   port = 0;
 
   constructor(host: string, upstreamPort: number) {
@@ -65,7 +93,14 @@ class SilencingProxy {
         socket.on('error', () => undefined);
         socket.on('close', () => this.#sockets.delete(socket));
       }
-      client.on('data', (chunk) => pair.silent || upstream.write(chunk));
+      client.on('data', (chunk: Buffer) => {
+        if (pair.silent) return;
+        upstream.write(chunk);
+        if (this.#silenceAfter !== null && chunk.includes(this.#silenceAfter)) {
+          this.#silenceAfter = null;
+          pair.silent = true;
+        }
+      });
       upstream.on('data', (chunk) => pair.silent || client.write(chunk));
       client.on('close', () => pair.silent || upstream.destroy());
       upstream.on('close', () => pair.silent || client.destroy());
@@ -80,6 +115,11 @@ class SilencingProxy {
   silenceOpenConnections(): void {
     for (const pair of this.#open) pair.silent = true;
     this.#open.clear();
+  }
+
+  /** The first connection to send `text` goes silent once that message is passed on. */
+  silenceAfter(text: string): void {
+    this.#silenceAfter = text;
   }
 
   stop(): void {
