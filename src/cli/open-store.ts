@@ -100,6 +100,7 @@ async function openPostgresUrl(url: string, mustExist: boolean, logger: Logger |
       throw new ValidationError(`${where}: no Tollgate schema ${parts.schema ?? 'public'} in this database`, [{ path: '--db', message: 'no such schema' }]);
     }
     if (error instanceof StoreMisconfiguredError) throw new StoreMisconfiguredError(`${where}: ${error.message}`);
+    if (error instanceof ValidationError) throw new ValidationError(`${where}: ${error.message}`, error.issues);
     if (error instanceof GateError) throw error;
     const code: unknown = (error as { code?: unknown })?.code;
     // pg's own sentences ('database "x" does not exist', 'role "x" does not exist') name what is wrong, never a password.

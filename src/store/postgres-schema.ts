@@ -207,6 +207,27 @@ export function postgresTables(schema: string): PostgresTables {
 }
 
 /**
+ * The schema version Tollgate last migrated `schema` to (0 when it never set it up), read
+ * without changing anything: for tools that only read, which must not migrate a shared database
+ * one way behind its workers' backs.
+ * @example await postgresSchemaVersion(pool, 'tollgate') // 4
+ */
+export async function postgresSchemaVersion(pool: Pool, schema: string): Promise<number> {
+  const quoted = quoteSchema(schema);
+  const tracked = await pool.query(`SELECT to_regclass('${quoted}.tollgate_migrations') IS NOT NULL AS present`);
+  if (!tracked.rows[0]?.present) return 0;
+  const { rows } = await pool.query<{ version: number | null }>(`SELECT max(version) AS version FROM ${quoted}.tollgate_migrations`);
+  return rows[0]?.version ?? 0;
+}
+
+/** The refusal of a schema a newer Tollgate migrated: migrations are one-way. */
+export function newerSchemaError(schema: string, version: number): StoreMisconfiguredError {
+  return new StoreMisconfiguredError(
+    `database schema ${schema} is at version ${version}, newer than this Tollgate (${POSTGRES_MIGRATIONS.length}): migrations are one-way; run the Tollgate that migrated it`,
+  );
+}
+
+/**
  * Creates the schema if missing and applies the migrations it lacks, in one transaction under
  * `pg_advisory_xact_lock`, so workers starting together neither race nor apply one twice.
  * Refuses a schema migrated by a newer Tollgate. Answers the version it found (0: a new schema)
@@ -230,11 +251,7 @@ export async function migratePostgres(pool: Pool, schema: string): Promise<{ fro
     const applied = new Set((await client.query<{ version: number }>('SELECT version FROM tollgate_migrations')).rows.map((row) => row.version));
     const newest = Math.max(0, ...applied);
     const known = POSTGRES_MIGRATIONS.length;
-    if (newest > known) {
-      throw new StoreMisconfiguredError(
-        `database schema ${schema} is at version ${newest}, newer than this Tollgate (${known}): migrations are one-way; run the Tollgate that migrated it`,
-      );
-    }
+    if (newest > known) throw newerSchemaError(schema, newest);
     for (const migration of POSTGRES_MIGRATIONS) {
       if (applied.has(migration.version)) continue;
       await client.query(migration.sql);

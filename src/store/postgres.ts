@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { PostgresStoreOptionsSchema, checkStoreOptions } from './store-options.ts';
 import type { Logger } from 'pino';
-import { ClosedError, NotFoundError } from '../errors.ts';
+import { ClosedError, NotFoundError, ValidationError } from '../errors.ts';
 import { failureSummary } from './store-outage.ts';
 import type { Approval } from '../model/approval.ts';
 import type { AuditAnchor } from '../model/audit-anchor.ts';
@@ -23,7 +23,7 @@ import {
   eventFromPg,
   taskFromRow,
 } from './postgres-rows.ts';
-import { type PostgresTables, migratePostgres, postgresTables, quoteSchema } from './postgres-schema.ts';
+import { POSTGRES_MIGRATIONS, type PostgresTables, migratePostgres, newerSchemaError, postgresSchemaVersion, postgresTables } from './postgres-schema.ts';
 import { GroupCommitWriter } from './postgres-writer.ts';
 import { type WriteStatements, autonomyWrite, taskCommitWrite, writeStatements } from './postgres-writes.ts';
 import { type ApprovalFilterTerm, approvalFilterTerms, readSegments } from './approval-order-sql.ts';
@@ -61,7 +61,10 @@ export interface PostgresStoreOptions {
    * `query_timeout` parameter in the connection string overrides the first.
    */
   queryTimeoutMs?: number;
-  /** Refuse to create or migrate a schema Tollgate never set up: for tools that only read (`audit verify`). */
+  /**
+   * For tools that only read (`audit verify`, `policy replay`): create and migrate nothing; refuse a
+   * schema Tollgate never set up, or one at another version than this Tollgate's.
+   */
   mustExist?: boolean;
   logger?: Logger;
 }
@@ -110,7 +113,10 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   // Logged without the error object: pg hangs the whole client (its connection parameters) on it.
   pool.on('error', (error) => options.logger?.warn({ ...failureSummary(error) }, 'postgres store: idle connection failed'));
   try {
-    if (options.mustExist) await assertSchemaExists(pool, schema);
+    if (options.mustExist) {
+      await assertSchemaCurrent(pool, schema);
+      return new PostgresStore(pool, tables, options.logger, queryTimeoutMs);
+    }
     const { from, to } = await migrateUnbounded(connection, schema);
     // One way (an older Tollgate refuses the newer schema): worth a line whenever it happens.
     if (from === 0) options.logger?.info({ schema, version: to }, `set up a new postgres store in schema ${schema} (schema version ${to})`);
@@ -137,10 +143,21 @@ async function migrateUnbounded(connection: pg.PoolConfig, schema: string): Prom
   }
 }
 
-/** Throws `NotFoundError` unless Tollgate has migrated `schema` in this database. */
-async function assertSchemaExists(pool: pg.Pool, schema: string): Promise<void> {
-  const { rows } = await pool.query('SELECT to_regclass($1) IS NOT NULL AS migrated', [`${quoteSchema(schema)}.tollgate_migrations`]);
-  if (!rows[0]?.migrated) throw new NotFoundError('Tollgate schema', schema);
+/**
+ * For a tool that only reads: throws `NotFoundError` unless Tollgate set up `schema` in this
+ * database, and refuses one at another version than this Tollgate's (as the SQLite store does),
+ * rather than migrating a shared database one way behind its workers' backs.
+ */
+async function assertSchemaCurrent(pool: pg.Pool, schema: string): Promise<void> {
+  const version = await postgresSchemaVersion(pool, schema);
+  const known = POSTGRES_MIGRATIONS.length;
+  if (version === 0) throw new NotFoundError('Tollgate schema', schema);
+  if (version > known) throw newerSchemaError(schema, version);
+  if (version < known) {
+    throw new ValidationError(
+      `schema ${schema} has schema version ${version} and this Tollgate reads version ${known}: open it once with tollgate serve or tollgate migrate (they migrate it) first`,
+    );
+  }
 }
 
 class PostgresStore implements Store {

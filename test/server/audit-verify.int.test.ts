@@ -1,12 +1,14 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/cli/open-store.ts';
 import { createEngine } from '../../src/engine/engine.ts';
 import { openSqliteStore } from '../../src/store/sqlite.ts';
 import { PRINCIPALS, PROPOSALS } from './support/app-harness.ts';
 import { tollgate } from './support/run-main.ts';
-import { TEST_PG_URL } from '../store/postgres-harness.ts';
+import { openPostgresStore } from '../../src/store/postgres.ts';
+import { POSTGRES_MIGRATIONS } from '../../src/store/postgres-schema.ts';
+import { TEST_PG_URL, TestDatabase, testSchemaName } from '../store/postgres-harness.ts';
 import { runCli, ServerFiles } from './support/spawn-server.ts';
 
 describe('tollgate audit verify on an SQLite file (in-process, then the real binary)', () => {
@@ -94,5 +96,35 @@ describe('tollgate audit verify on an SQLite file (in-process, then the real bin
       await engine.close();
       await store.close();
     }
+  });
+});
+
+describe('the read-only tools on a PostgreSQL schema of an older Tollgate', () => {
+  const database = new TestDatabase();
+  const schema = testSchemaName('older');
+  const files = new ServerFiles();
+  beforeAll(() => database.connect());
+  afterAll(async () => {
+    files.remove();
+    await database.end([schema]);
+  });
+
+  it('audit verify and policy replay migrate nothing (one-way, on a shared database): they name the version, as on SQLite, exit 2', async () => {
+    database.assertReachable();
+    await (await openPostgresStore({ connectionString: TEST_PG_URL, schema })).close();
+    const latest = POSTGRES_MIGRATIONS.length;
+    // As an older Tollgate left it, as far as the version is concerned.
+    await database.admin.query(`DELETE FROM "${schema}".tollgate_migrations WHERE version = $1`, [latest]);
+    const url = `${TEST_PG_URL}?schema=${schema}`;
+    const { DEFAULT_POLICY } = await import('../../src/policy/default-policy.ts');
+    const policy = `${files.dir}/policy.json`;
+    writeFileSync(policy, JSON.stringify(DEFAULT_POLICY));
+    for (const args of [['audit', 'verify', '--db', url], ['policy', 'replay', '--policy', policy, '--db', url]]) {
+      const stale = await tollgate(...args);
+      expect([stale.code, stale.out], args.join(' ')).toEqual([2, '']);
+      expect(stale.err).toMatch(new RegExp(`schema ${schema} has schema version ${latest - 1} and this Tollgate reads version ${latest}: open it once with tollgate serve or tollgate migrate`));
+    }
+    const versions = await database.admin.query(`SELECT max(version) AS v FROM "${schema}".tollgate_migrations`);
+    expect(versions.rows[0].v).toBe(latest - 1);
   });
 });
