@@ -244,6 +244,11 @@ describe('tollgate policy replay', () => {
     expect(existsSync(missing)).toBe(false);
     expect((await cli('policy', 'replay', '--db', dbPath)).stderr).toContain('--policy is required');
   });
+
+  it('says in its help that it reads a PostgreSQL store too, as it does (a PostgreSQL trial read "sqlite:PATH or PATH" and took it for SQLite only)', async () => {
+    const { stdout } = await cli('policy', 'replay', '--help');
+    expect(stdout).toMatch(/--db <url>\s+store: sqlite:PATH[^\n]*\n?[^\n]*postgres:\/\/…\?schema=NAME/);
+  });
 });
 
 describe('the tollgate binary', () => {

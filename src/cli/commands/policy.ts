@@ -218,7 +218,7 @@ export function registerPolicyCommands(program: Command): void {
     .command('replay')
     .description('shadow mode: judge every stored task again under a new policy and list the verdicts that would change')
     .option('--policy <file>', 'the new policy JSON file')
-    .option('--db <url>', 'store: sqlite:PATH or PATH', 'sqlite:./tollgate.db')
+    .option('--db <url>', 'store: sqlite:PATH (or a bare PATH), or postgres://…?schema=NAME (a running server\'s too; read only)', 'sqlite:./tollgate.db')
     .option('--json', 'print JSON')
     .action((options: Record<string, unknown>) => replay(options));
 }
