@@ -162,15 +162,25 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
 const MIGRATION_LOCK = 0x746f6c6c;
 
 /**
- * A schema name, checked (lower-case letters, digits, `_`; at most 63) and double-quoted.
+ * A schema name, checked (lower-case letters, digits, `_`; at most 63; not `pg_…`, which
+ * PostgreSQL reserves for itself and refuses to create) and double-quoted.
  * @example quoteSchema('tollgate') // '"tollgate"'
  */
 export function quoteSchema(schema: string): string {
-  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
-    const message = `invalid PostgreSQL schema name ${JSON.stringify(schema)}: use lower-case letters, digits and _`;
+  const broken = schemaNameProblem(schema);
+  if (broken !== undefined) {
+    const message = `invalid PostgreSQL schema name ${JSON.stringify(schema)}: ${broken}`;
     throw new ValidationError(message, [{ path: 'schema', message }]);
   }
   return `"${schema}"`;
+}
+
+/** Which rule a schema name breaks, or undefined. */
+function schemaNameProblem(schema: string): string | undefined {
+  if (!/^[a-z_][a-z0-9_]*$/.test(schema)) return 'use lower-case letters, digits and _ (not a digit first)';
+  if (schema.length > 63) return 'at most 63 characters (PostgreSQL cuts longer names)';
+  if (schema.startsWith('pg_')) return 'names starting with pg_ are reserved by PostgreSQL';
+  return undefined;
 }
 
 /** The store's tables, schema-qualified, ready to put in SQL. */

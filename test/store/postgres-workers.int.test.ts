@@ -11,6 +11,7 @@ import type { TaskRecord } from '../../src/store/task-record.ts';
 import { eventOf, insertOf, isoAt, nextRevision, taskRecord } from './fixtures.ts';
 import { partition } from './conformance/harness.ts';
 import { TEST_PG_URL, TestDatabase, testSchemaName } from './postgres-harness.ts';
+import { tollgate } from '../server/support/run-main.ts';
 
 // Two stores with their own pools on one schema: two workers of a scaled-out deployment.
 const schema = testSchemaName('workers');
@@ -195,5 +196,18 @@ describe('opening a PostgreSQL store', () => {
 
   it('refuses a schema name that would need quoting', async () => {
     await expect(openPostgresStore({ connectionString: TEST_PG_URL, schema: 'Bad"Name' })).rejects.toThrow(/invalid PostgreSQL schema name/);
+  });
+
+  it('refuses, before touching the database, a name PostgreSQL reserves (pg_…) or one too long, saying which rule it breaks (a PostgreSQL trial got a stack trace for pg_temp)', async () => {
+    await expect(openPostgresStore({ connectionString: TEST_PG_URL, schema: 'pg_tollgate' })).rejects.toMatchObject({
+      code: 'validation_failed',
+      message: expect.stringMatching(/invalid PostgreSQL schema name "pg_tollgate": names starting with pg_ are reserved by PostgreSQL/),
+    });
+    await expect(openPostgresStore({ connectionString: TEST_PG_URL, schema: 'a'.repeat(64) })).rejects.toMatchObject({
+      code: 'validation_failed',
+      message: expect.stringMatching(/at most 63 characters/),
+    });
+    const cli = await tollgate('migrate', '--db', `${TEST_PG_URL}?schema=pg_temp`);
+    expect([cli.code, cli.err]).toEqual([2, expect.stringMatching(/^tollgate: --db postgres:[^ ]*schema=pg_temp: invalid PostgreSQL schema name "pg_temp": names starting with pg_ are reserved by PostgreSQL[^\n]*\(validation_failed\)\n$/)]);
   });
 });
