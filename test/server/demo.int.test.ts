@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { spawn } from 'node:child_process';
@@ -89,6 +89,29 @@ describe('tollgate demo', () => {
     const { code, out, err } = await tollgate('demo', '--db', `${TEST_PG_URL}?schema=${schema}`);
     expect([code, out]).toEqual([2, '']);
     expect(err).toMatch(/db: the demo runs on sqlite:PATH or memory: only/);
+    const client = await connectTestDatabase();
+    try {
+      const found = await client.query('SELECT 1 FROM information_schema.schemata WHERE schema_name = $1', [schema]);
+      expect(found.rowCount).toBe(0);
+    } finally {
+      await client.end();
+    }
+  });
+
+  it('serve --demo refuses a shared PostgreSQL store too (exit 2), creating nothing there: it filed its made-up approvals in the real queue, beside its own admin token (found by a PostgreSQL trial)', async () => {
+    const schema = `tollgate_serve_demo_refused_${process.pid}`;
+    const cwd = mkdtempSync(join(tmpdir(), 'tollgate-serve-demo-pg-'));
+    const previous = process.cwd();
+    process.chdir(cwd);
+    try {
+      const { code, out, err } = await tollgate('serve', '--demo', '--port', '0', '--db', `${TEST_PG_URL}?schema=${schema}`, '--log-level', 'silent');
+      expect([code, out]).toEqual([2, '']);
+      expect(err).toMatch(/--demo runs on sqlite:PATH or memory: only/);
+      expect(readdirSync(cwd)).toEqual([]);
+    } finally {
+      process.chdir(previous);
+      rmSync(cwd, { recursive: true, force: true });
+    }
     const client = await connectTestDatabase();
     try {
       const found = await client.query('SELECT 1 FROM information_schema.schemata WHERE schema_name = $1', [schema]);

@@ -44,7 +44,13 @@ const ServeOptions = z.strictObject({
     .string()
     .regex(/^[a-z0-9.:[\]-]+(,[a-z0-9.:[\]-]+)*$/i, 'host names separated by commas, e.g. localhost,127.0.0.1,gate.example.com')
     .optional(),
-});
+})
+  // As the `demo` command: never a shared store, whose workers would serve the demo's made-up
+  // approvals in the real queue (and run the ones approved there), beside the demo's admin token.
+  .refine((options) => !(options.demo && options.db && /^postgres(ql)?:\/\//i.test(options.db)), {
+    path: ['db'],
+    message: '--demo runs on sqlite:PATH or memory: only — never on a shared PostgreSQL store, whose workers would serve (and run) its made-up approvals',
+  });
 type ServeOptions = z.infer<typeof ServeOptions>;
 
 const DEMO_DB = 'sqlite:./tollgate-demo.db';
