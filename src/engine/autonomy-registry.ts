@@ -93,17 +93,23 @@ export class AutonomyRegistry {
   }
 
   /**
-   * An automatic downgrade of one agent (DESIGN.md): error rate → one level down, budget
-   * exhausted → supervised, security incident → locked. Never raises; resolves `null` when the
-   * agent is already at or below the target.
+   * A downgrade of one agent (DESIGN.md): error rate → one level down, budget exhausted →
+   * supervised, security incident → locked. Never raises; resolves `null` when the agent is
+   * already at or below the target. Set by `reportedBy` (a principal's id) or by `system`.
    */
-  downgrade(agentId: string, department: string | undefined, cause: AutonomyDowngradeCause, reason: string): Promise<AutonomySetting | null> {
+  downgrade(
+    agentId: string,
+    department: string | undefined,
+    cause: AutonomyDowngradeCause,
+    reason: string,
+    reportedBy: string = SYSTEM_ACTOR,
+  ): Promise<AutonomySetting | null> {
     return this.#serialised(async () => {
       await this.load();
       const previous = this.levelFor(agentId, department);
       const target = downgradeTarget(previous, cause);
       if (compareAutonomy(target, previous) >= 0) return null;
-      return this.#write({ scope: 'agent', subject: agentId, level: target, previous, reason, setBy: SYSTEM_ACTOR, setAt: isoNow(this.#clock), cause });
+      return this.#write({ scope: 'agent', subject: agentId, level: target, previous, reason, setBy: reportedBy, setAt: isoNow(this.#clock), cause });
     });
   }
 

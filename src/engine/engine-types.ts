@@ -108,11 +108,12 @@ export interface Engine {
    */
   setAutonomy(change: AutonomyChange, principal: Principal): Promise<AutonomySetting>;
   /**
-   * An automatic downgrade of an agent: `budget_exhausted` → supervised, `security_incident` →
-   * locked, `error_rate` → one level down. Never raises. Audited with actor `system`.
+   * A downgrade of an agent: `budget_exhausted` → supervised, `security_incident` → locked,
+   * `error_rate` → one level down. Never raises. Audited with `reportedBy`'s id as actor when a
+   * principal reported it (an admin over HTTP), `system` otherwise (a monitor, the error-rate rule).
    * Resolves null when the agent is already at or below that level.
    */
-  downgradeAutonomy(agentId: string, cause: AutonomyDowngradeCause, reason: string, department?: string): Promise<AutonomySetting | null>;
+  downgradeAutonomy(agentId: string, cause: AutonomyDowngradeCause, reason: string, department?: string, reportedBy?: Principal): Promise<AutonomySetting | null>;
   /** The autonomy level that applies to an agent now (agent → department → company). */
   autonomyOf(agentId: string, department?: string): Promise<AutonomyLevel>;
   /** Every stored autonomy level (the policy file's apply elsewhere). */

@@ -240,11 +240,18 @@ class GateEngine implements Engine {
     return setting;
   }
 
-  async downgradeAutonomy(agentId: string, cause: AutonomyDowngradeCause, reason: string, department?: string): Promise<AutonomySetting | null> {
+  async downgradeAutonomy(
+    agentId: string,
+    cause: AutonomyDowngradeCause,
+    reason: string,
+    department?: string,
+    reportedBy?: Principal,
+  ): Promise<AutonomySetting | null> {
     this.#assertOpen();
     const downgrade = parseInput(AutonomyDowngrade, stripUndefined({ agentId, cause, reason, department }), 'autonomy downgrade');
+    const reporter = reportedBy === undefined ? undefined : parseInput(Principal, reportedBy, 'principal');
     assertNoCredentialText({ reason: downgrade.reason }, 'autonomy change');
-    const setting = await this.#autonomy.downgrade(downgrade.agentId, downgrade.department, downgrade.cause, downgrade.reason);
+    const setting = await this.#autonomy.downgrade(downgrade.agentId, downgrade.department, downgrade.cause, downgrade.reason, reporter?.id);
     if (setting) this.#logger.warn({ autonomy: setting }, 'autonomy downgraded');
     return setting;
   }

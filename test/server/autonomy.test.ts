@@ -53,7 +53,10 @@ describe('autonomy API', () => {
     const forbidden = await h.call('POST', '/api/v1/autonomy/downgrades', { as: 'alice', body: { agentId: 'agent-1', cause: 'security_incident', reason: 'leak' } });
     expect([forbidden.status, problemCode(forbidden)]).toEqual([403, 'forbidden']);
     const locked = await h.call('POST', '/api/v1/autonomy/downgrades', { as: 'admin', body: { agentId: 'agent-1', cause: 'security_incident', reason: 'leaked a token' } });
-    expect(locked.body.setting).toMatchObject({ level: 'locked', previous: 'semi', setBy: 'system', cause: 'security_incident' });
+    // Reported by a person: the audit names them (an automatic downgrade's actor is system).
+    expect(locked.body.setting).toMatchObject({ level: 'locked', previous: 'semi', setBy: 'admin', cause: 'security_incident' });
+    const audited = await h.store.readAudit({});
+    expect(audited.filter((entry) => entry.action === 'autonomy.changed').at(-1)).toMatchObject({ actor: 'admin' });
     const again = await h.call('POST', '/api/v1/autonomy/downgrades', { as: 'admin', body: { agentId: 'agent-1', cause: 'budget_exhausted', reason: 'spent' } });
     expect(again.body).toEqual({ setting: null });
     expect((await h.submit(PROPOSALS.human)).state).toBe('denied');

@@ -64,8 +64,8 @@ export function autonomyRoutes({ engine, departmentOfAgent }: RouteDeps): Route[
       access: ['admin'],
       body: DowngradeBody,
       responses: { 200: { description: 'the level now stored, or null if it was already as low', schema: AutonomyAnswer } },
-      handle: async ({ c, body }) =>
-        c.json({ setting: await engine.downgradeAutonomy(body.agentId, body.cause, body.reason, departmentFor(body.agentId, body.department)) }),
+      handle: async ({ c, principal, body }) =>
+        c.json({ setting: await engine.downgradeAutonomy(body.agentId, body.cause, body.reason, departmentFor(body.agentId, body.department), principal!) }),
     }),
   ];
 }
