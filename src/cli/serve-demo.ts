@@ -36,16 +36,31 @@ export function ensureDemoTokens(path: string): TokenGrant[] {
   return grants;
 }
 
+/** How many sets of demo tasks a start looks through for one still waiting before it files the next. */
+const MAX_DEMO_ROUNDS = 10_000;
+
+/** The idempotency key of a demo task: the first set keeps the keys it always had. */
+function demoKey(round: number, index: number): string {
+  return round === 1 ? `demo-seed-${index + 1}` : `demo-seed-${round}-${index + 1}`;
+}
+
 /**
- * Submits the demo tasks through the engine, each with a fixed idempotency key, so a
- * restart finds them instead of adding more.
- * @example const states = await seedDemoTasks(engine); // ['completed', 'parked', …]
+ * Submits the demo tasks through the engine, each with a fixed idempotency key, so a restart
+ * finds them instead of adding more. Once none of a set waits for a decision any more (all
+ * decided, or expired: their deadlines are hours, and a demo is often started again the next
+ * day), the next start files a fresh set beside them — at most one per start, and none when
+ * the new set would park nothing either (a policy that allows them all).
+ * @example const tasks = await seedDemoTasks(engine); // [{ id, title, state: 'completed' }, { …, state: 'parked' }, …]
  */
 export async function seedDemoTasks(engine: Engine, agentId = 'agent-atlas'): Promise<{ id: string; title: string; state: string }[]> {
-  const seeded = [];
-  for (const [index, proposal] of DEMO_TASKS.entries()) {
-    const { task } = await engine.submit({ ...proposal, agentId, idempotencyKey: `demo-seed-${index + 1}` });
-    seeded.push({ id: task.id, title: task.title, state: task.state });
+  for (let round = 1; ; round += 1) {
+    const seeded = [];
+    let created = false;
+    for (const [index, proposal] of DEMO_TASKS.entries()) {
+      const submitted = await engine.submit({ ...proposal, agentId, idempotencyKey: demoKey(round, index) });
+      created ||= submitted.created;
+      seeded.push({ id: submitted.task.id, title: submitted.task.title, state: submitted.task.state });
+    }
+    if (created || round >= MAX_DEMO_ROUNDS || seeded.some((task) => task.state === 'parked')) return seeded;
   }
-  return seeded;
 }

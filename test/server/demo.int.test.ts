@@ -4,9 +4,12 @@ import { join, resolve } from 'node:path';
 import { spawn } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ensureDemoTokens, seedDemoTasks } from '../../src/cli/serve-demo.ts';
+import { SimulatedClock } from '../../src/engine/clock.ts';
 import { createEngine } from '../../src/engine/engine.ts';
+import { createMemoryStore } from '../../src/store/memory.ts';
 import { openSqliteStore } from '../../src/store/sqlite.ts';
 import { TEST_PG_URL, connectTestDatabase } from '../store/postgres-harness.ts';
+import { testPolicy } from '../support/test-policy.ts';
 import { tollgate } from './support/run-main.ts';
 
 const BIN = resolve(import.meta.dirname, '../../bin/tollgate.mjs');
@@ -62,6 +65,46 @@ describe('npm start (tollgate serve --demo)', () => {
     expect((await store.listTasks({ limit: 100 })).items).toHaveLength(printed.length);
     await engine.close();
     await store.close();
+  });
+});
+
+describe('the demo seed on a store whose demo tasks are all decided or expired', () => {
+  it('files a fresh set, so a restart the next day still has tasks waiting (found by a new-user trial: the next day, all had expired), and finds it again on the next start', async () => {
+    const clock = new SimulatedClock(Date.parse('2026-05-01T09:00:00.000Z'));
+    const store = createMemoryStore();
+    const engine = createEngine({ store, clock });
+    try {
+      const first = await seedDemoTasks(engine);
+      expect(first.map((task) => task.state)).toEqual(['completed', 'parked', 'parked', 'parked', 'parked']);
+      // The next day: every deadline has passed and the sweeper has applied them.
+      clock.advance(24 * 3_600_000);
+      await engine.expireDue(100);
+      expect((await engine.listApprovals({ status: 'pending', offset: 0, limit: 10 })).total).toBe(0);
+
+      const second = await seedDemoTasks(engine);
+      expect(second.map((task) => task.state)).toEqual(['completed', 'parked', 'parked', 'parked', 'parked']);
+      expect(second.map((task) => task.id).filter((id) => first.some((old) => old.id === id))).toEqual([]);
+      // A start with some of them still waiting files nothing: the same set is found again.
+      const third = await seedDemoTasks(engine);
+      expect(third.map((task) => task.id)).toEqual(second.map((task) => task.id));
+      expect((await store.listTasks({ limit: 100 })).items).toHaveLength(10);
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('files one fresh set at most when the policy in force parks none of them (it does not loop)', async () => {
+    const store = createMemoryStore();
+    // The test policy allows every action the demo files.
+    const engine = createEngine({ store, policy: testPolicy() });
+    try {
+      const first = await seedDemoTasks(engine);
+      expect(first.every((task) => task.state === 'completed')).toBe(true);
+      await seedDemoTasks(engine);
+      expect((await store.listTasks({ limit: 100 })).items.length).toBeLessThanOrEqual(10);
+    } finally {
+      await engine.close();
+    }
   });
 });
 
