@@ -81,6 +81,8 @@ describe('tollgate tasks / approvals against a server on loopback', () => {
     expect(parked.code).toBe(3);
     const { task } = JSON.parse(parked.out) as { task: { id: string; state: string; approvalId: string } };
     expect(task.state).toBe('parked');
+    // Said on stderr too, as tasks wait does: a person at a terminal reads why the exit code is 3.
+    expect(parked.err).toBe(`tollgate: task ${task.id} is parked: it waits for a human decision (approval ${task.approvalId}); tollgate tasks wait ${task.id} waits for it\n`);
     // The same key again answers the first task; waiting for a decision that comes meanwhile: exit 0.
     const waiting = tollgate('tasks', 'propose', '--action-type', 'vcs:push', '--title', 'Push', '--args', '{"branch":"release/2"}', '--idempotency-key', 'cli-1', '--wait-ms', '20000', '--json', ...as('agent'));
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -91,6 +93,7 @@ describe('tollgate tasks / approvals against a server on loopback', () => {
     const denied = await tollgate('tasks', 'propose', '--action-type', 'code:read', '--title', 'Read', '--args', '{"path":"../../etc/passwd"}', ...as('agent'));
     expect(denied.code).toBe(4);
     expect(denied.out).toMatch(/state:\s+denied/);
+    expect(denied.err).toMatch(/^tollgate: task \S+ will not run: it was denied \(.*path.*\)\n$/);
     for (const bad of [['--args', '{"path":'], ['--args', '[1]'], ['--ttl-seconds', 'soon'], ['--action-type', 'Not An Action']]) {
       const run = await tollgate('tasks', 'propose', '--action-type', 'code:read', '--title', 'Read', ...bad, ...as('agent'));
       expect(run.code, bad.join(' ')).toBe(2);

@@ -69,9 +69,15 @@ export function registerTaskCommands(program: Command): void {
       let { task } = await client.post('/api/v1/tasks', proposal, TaskAnswer);
       if (task.state === 'parked' && options.waitMs) task = await waitFor(client, task.id, options.waitMs);
       writeOut(options.json ? `${JSON.stringify({ task }, null, 2)}\n` : describeTask(task));
-      // What a script needs to know: may the agent go on (0), is a human still to decide (3), or not (4).
-      if (task.state === 'parked') process.exitCode = WAIT_TIMED_OUT;
-      else if (task.state !== 'completed') process.exitCode = NOT_CLEARED;
+      // What a script needs to know: may the agent go on (0), is a human still to decide (3), or not (4);
+      // and, on stderr as tasks wait does, the sentence a person at a terminal reads.
+      if (task.state === 'parked') {
+        writeErr(`tollgate: task ${task.id} is parked: it waits for a human decision (approval ${task.approvalId}); tollgate tasks wait ${task.id} waits for it\n`);
+        process.exitCode = WAIT_TIMED_OUT;
+      } else if (task.state !== 'completed') {
+        writeErr(`tollgate: task ${task.id} will not run: ${whyNotRun(task)}\n`);
+        process.exitCode = NOT_CLEARED;
+      }
     });
   withConnection(tasks.command('ls').description('list tasks, newest first'))
     .option('--state <state>', 'only tasks in this state')
@@ -149,4 +155,10 @@ export function describeTask(task: Task): string {
 
 function clip(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** Why a proposed task ended without running, in a few words: its state, and the error's or the verdict's reason. */
+function whyNotRun(task: Task): string {
+  const reason = task.error?.message ?? task.verdict?.reason;
+  return `${task.state === 'failed' ? 'it failed' : `it was ${task.state}`}${reason ? ` (${reason})` : ''}`;
 }
