@@ -68,6 +68,17 @@ describe('npm start (tollgate serve --demo)', () => {
   });
 });
 
+/** The command created nothing in the test database: no schema of that name. */
+async function expectNoSchema(schema: string): Promise<void> {
+  const client = await connectTestDatabase();
+  try {
+    const found = await client.query('SELECT 1 FROM information_schema.schemata WHERE schema_name = $1', [schema]);
+    expect(found.rowCount).toBe(0);
+  } finally {
+    await client.end();
+  }
+}
+
 describe('the demo seed on a store whose demo tasks are all decided or expired', () => {
   it('files a fresh set, so a restart the next day still has tasks waiting (found by a new-user trial: the next day, all had expired), and finds it again on the next start', async () => {
     const clock = new SimulatedClock(Date.parse('2026-05-01T09:00:00.000Z'));
@@ -132,13 +143,7 @@ describe('tollgate demo', () => {
     const { code, out, err } = await tollgate('demo', '--db', `${TEST_PG_URL}?schema=${schema}`);
     expect([code, out]).toEqual([2, '']);
     expect(err).toMatch(/db: the demo runs on sqlite:PATH or memory: only/);
-    const client = await connectTestDatabase();
-    try {
-      const found = await client.query('SELECT 1 FROM information_schema.schemata WHERE schema_name = $1', [schema]);
-      expect(found.rowCount).toBe(0);
-    } finally {
-      await client.end();
-    }
+    await expectNoSchema(schema);
   });
 
   it('serve --demo refuses a shared PostgreSQL store too (exit 2), creating nothing there: it filed its made-up approvals in the real queue, beside its own admin token (found by a PostgreSQL trial)', async () => {
@@ -155,12 +160,6 @@ describe('tollgate demo', () => {
       process.chdir(previous);
       rmSync(cwd, { recursive: true, force: true });
     }
-    const client = await connectTestDatabase();
-    try {
-      const found = await client.query('SELECT 1 FROM information_schema.schemata WHERE schema_name = $1', [schema]);
-      expect(found.rowCount).toBe(0);
-    } finally {
-      await client.end();
-    }
+    await expectNoSchema(schema);
   });
 });

@@ -11,6 +11,17 @@ import { TEST_PG_URL, TestDatabase, testSchemaName } from './postgres-harness.ts
 // silent connection as long as the kernel retransmits, ~15 min) while /readyz, on a new
 // connection, said ready.
 
+/** A started SilencingProxy in front of the test database, and the test database's URL through it. */
+async function proxyToTestDatabase(): Promise<{ proxy: SilencingProxy; url: URL }> {
+  const upstream = new URL(TEST_PG_URL);
+  const proxy = new SilencingProxy(upstream.hostname, Number(upstream.port || 5432));
+  await proxy.start();
+  const url = new URL(TEST_PG_URL);
+  url.hostname = '127.0.0.1';
+  url.port = String(proxy.port);
+  return { proxy, url };
+}
+
 describe('the PostgreSQL store when its open connections go silent', () => {
   const database = new TestDatabase();
   const schema = testSchemaName('silent');
@@ -19,12 +30,7 @@ describe('the PostgreSQL store when its open connections go silent', () => {
 
   it('a write on a silent connection fails within queryTimeoutMs, as the store unavailable, and the next runs on a new connection', async () => {
     database.assertReachable();
-    const upstream = new URL(TEST_PG_URL);
-    const proxy = new SilencingProxy(upstream.hostname, Number(upstream.port || 5432));
-    await proxy.start();
-    const url = new URL(TEST_PG_URL);
-    url.hostname = '127.0.0.1';
-    url.port = String(proxy.port);
+    const { proxy, url } = await proxyToTestDatabase();
     const store = await openPostgresStore({ connectionString: url.toString(), schema, queryTimeoutMs: 1_000 });
     try {
       await store.commit(insertOf(taskRecord(1)));
@@ -45,12 +51,7 @@ describe('the PostgreSQL store when its open connections go silent', () => {
 
   it('a worker whose connection went silent in the middle of its transaction holds up no other worker for longer than queryTimeoutMs', async () => {
     database.assertReachable();
-    const upstream = new URL(TEST_PG_URL);
-    const proxy = new SilencingProxy(upstream.hostname, Number(upstream.port || 5432));
-    await proxy.start();
-    const url = new URL(TEST_PG_URL);
-    url.hostname = '127.0.0.1';
-    url.port = String(proxy.port);
+    const { proxy, url } = await proxyToTestDatabase();
     const cutOff = await openPostgresStore({ connectionString: url.toString(), schema, queryTimeoutMs: 1_000 });
     const other = await openPostgresStore({ connectionString: TEST_PG_URL, schema, queryTimeoutMs: 10_000 });
     try {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { expectExercised } from './expect-exercised.ts';
 import { renderTortureReport } from './report.ts';
 import { runTorture } from './run-torture.ts';
 
@@ -12,15 +13,8 @@ describe('crash torture (the real server, SIGKILLed while clients drive it)', ()
     console.log(text);
     expect(report.violations, text).toEqual([]);
     expect(report.kills.length).toBeGreaterThanOrEqual(3);
-    expect(report.verdict.counts.acknowledged).toBeGreaterThanOrEqual(600);
-    // The checks above hold on nothing too: the run must have exercised what they check (about
-    // 70% of tasks complete, ~5% expire, and nearly every task is seen terminal at least once).
-    const { counts } = report.verdict;
-    expect(counts.completed, text).toBeGreaterThanOrEqual(600 / 4);
-    expect(counts.approvalsExpired, text).toBeGreaterThan(0);
-    expect(report.decisions.won, text).toBeGreaterThan(0);
-    expect(report.decisions.conflicts, text).toBeGreaterThan(0);
-    expect(counts.terminalObservationsChecked, text).toBeGreaterThanOrEqual(600 / 2);
+    // The checks above hold on nothing too: the run must have exercised what they check.
+    expectExercised(report, 600, text);
     expect(report.quarantine.snapshotVictim.state).toBe('quarantined');
     expect(report.quarantine.approvalVictim.state).toBe('quarantined');
     expect(report.quarantine.bystandersCompleted).toBe(3);
