@@ -36,7 +36,8 @@ let browser: Browser;
 let page: Page;
 
 async function startServer(): Promise<string> {
-  server = spawn(process.execPath, ['bin/tollgate.mjs', 'serve', '--port', '0', '--db', `sqlite:${join(dir, 'e2e.db')}`, '--tokens', join(dir, 'tokens.json'), '--log-level', 'warn'], {
+  // TOLLGATE_E2E_PORT: a fixed port where only some are free to use (a shared machine); else any free one.
+  server = spawn(process.execPath, ['bin/tollgate.mjs', 'serve', '--port', process.env.TOLLGATE_E2E_PORT ?? '0', '--db', `sqlite:${join(dir, 'e2e.db')}`, '--tokens', join(dir, 'tokens.json'), '--log-level', 'warn'], {
     cwd: process.cwd(),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
