@@ -1,4 +1,5 @@
 import { ApiError, NetworkError } from '../api/problem.ts';
+import type { Principal } from '../api/types.ts';
 
 /** What the user was doing when the error happened: it changes how a sentence reads. */
 export type UserAction = 'approve' | 'reject' | 'reroute' | 'sign-in' | 'load';
@@ -68,7 +69,7 @@ export function errorSentence(error: unknown, action: UserAction, context: Sente
     case 'already_voted':
       return 'You have already approved this. It needs another approver’s vote.';
     case 'not_pending':
-      return 'This approval was already decided (or it expired) — the queue now shows where it stands.';
+      return 'This approval was already decided (or it expired) — the page now shows where it stands.';
     case 'invalid_transition':
       return 'The task has moved on and cannot be changed this way any more.';
     case 'not_found':
@@ -96,6 +97,16 @@ function validationSentence(error: ApiError): string {
 function fieldName(path: string): string {
   const last = path.split('.').filter(Boolean).at(-1) ?? '';
   return last === '' || last === 'body' ? 'it' : last.replace(/^alternative\./, '');
+}
+
+/**
+ * What a principal with no deciding role is told where decisions would be: the queue (once, above
+ * its cards) or a task's view.
+ * @example watchOnlySentence({ id: 'viewer', roles: ['observer'] }, 'task') // 'Signed in as viewer (observer): you can read this task; …'
+ */
+export function watchOnlySentence(principal: Principal, where: 'queue' | 'task'): string {
+  const can = where === 'queue' ? 'watch the queue' : 'read this task';
+  return `Signed in as ${principal.id} (${principal.roles.join(', ')}): you can ${can}; deciding needs the approver or admin role.`;
 }
 
 /** What the queue shows of the pending approvals, for the line under it. */

@@ -2,7 +2,7 @@ import type { Approval, Principal } from '../api/types.ts';
 import { ApprovalCard, type CardActions } from './approval-card.ts';
 import { CardPositions } from '../logic/card-settling.ts';
 import { decisionLimit, isAbove } from '../logic/decision-limit.ts';
-import { queueSentence } from '../logic/sentences.ts';
+import { queueSentence, watchOnlySentence } from '../logic/sentences.ts';
 import { h, replaceChildren } from './dom.ts';
 
 /**
@@ -70,7 +70,7 @@ export class QueueView {
   show(approvals: Approval[], principal: Principal | null, total = approvals.length, decidable?: number): void {
     const decides = principal ? principal.roles.some((role) => role === 'approver' || role === 'admin') : false;
     this.#note.hidden = decides || principal === null;
-    this.#note.textContent = principal ? `Signed in as ${principal.id} (${principal.roles.join(', ')}): you can watch the queue; deciding needs the approver or admin role.` : '';
+    this.#note.textContent = principal ? watchOnlySentence(principal, 'queue') : '';
     // A card can move on screen while it keeps its place in the list: at the end of the scroll,
     // a card going shortens the list, the scroll position clamps, and every card above it slides
     // down under the pointer. What the scroll did during the change is noted with it.
