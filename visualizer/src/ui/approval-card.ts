@@ -1,21 +1,14 @@
 import type { Approval, Principal, Task } from '../api/types.ts';
 import { SETTLING_SENTENCE } from '../logic/card-settling.ts';
 import { formatCountdown, msUntil, urgency } from '../logic/countdown.ts';
-import type { RerouteBody } from '../logic/decision-forms.ts';
-import { type CardRefusal, cardRefusal, decisionLimit, votedSentence } from '../logic/decision-limit.ts';
-import { decisionControls, reviewGate } from '../logic/review-gate.ts';
-import { errorSentence, type UserAction } from '../logic/sentences.ts';
 import { visibleText } from '../../../src/util/visible-text.ts';
+import { ApprovalDecision, type DecisionActions } from './approval-decision.ts';
 import { CardReview } from './card-review.ts';
-import { rejectForm, rerouteForm } from './decision-form.ts';
 import { h, replaceChildren } from './dom.ts';
 import { sameIdentity } from '../../../src/model/principal-id.ts';
 
 /** What a card asks the page to do. */
-export interface CardActions {
-  approve(approval: Approval): Promise<void>;
-  reject(approval: Approval, body: { reason: string }): Promise<void>;
-  reroute(approval: Approval, body: RerouteBody): Promise<void>;
+export interface CardActions extends DecisionActions {
   openTask(taskId: string): void;
   /** The task an approval is for (`GET /tasks/{id}`): what the approver reviews before deciding. */
   readTask(taskId: string): Promise<Task>;
@@ -32,22 +25,12 @@ export class ApprovalCard {
   readonly element: HTMLElement;
   #approval: Approval;
   readonly #principal: Principal | null;
-  readonly #actions: CardActions;
   readonly #meta: HTMLElement;
   readonly #countdown: HTMLElement;
   readonly #votes: HTMLElement;
-  readonly #message: HTMLElement;
-  /** "You approved; waiting for another approver": the principal's own vote is in. */
-  readonly #voted: HTMLElement;
-  /** Why the decisions are off while the review is open ("Reading the request…"). */
-  readonly #decisionNote: HTMLElement;
-  readonly #formSlot: HTMLElement;
   readonly #review: CardReview;
-  readonly #buttons: Record<'approve' | 'reject' | 'reroute', HTMLButtonElement>;
-  readonly #refusal: CardRefusal | null;
-  #busy = false;
-  /** Focus was in the card when a decision was sent (a button disabled while it is sent drops focus). */
-  #focusedWhenSent = false;
+  /** Approve, Reject and Reroute…, shared with the task view. */
+  readonly #decision: ApprovalDecision;
   /** Until when (performance.now()) decisions are ignored: the card just moved or appeared. */
   #steadyAt = 0;
   #shows = '';
@@ -56,36 +39,18 @@ export class ApprovalCard {
   constructor(approval: Approval, principal: Principal | null, actions: CardActions) {
     this.#approval = approval;
     this.#principal = principal;
-    this.#actions = actions;
     this.#meta = h('p', { class: 'card-meta' });
     this.#countdown = h('span', { class: 'countdown', 'data-expires': approval.expiresAt ?? '' });
     this.#votes = h('span', { class: 'votes' });
-    this.#message = h('p', { class: 'card-message', role: 'alert', hidden: true });
-    this.#voted = h('p', { class: 'card-voted', hidden: true });
-    this.#decisionNote = h('p', { class: 'decision-note muted', 'aria-live': 'polite' });
-    this.#formSlot = h('div', { class: 'form-slot' });
-    this.#buttons = {
-      approve: h('button', { type: 'button', class: 'primary', onclick: () => void this.#approve() }, 'Approve'),
-      reject: h('button', { type: 'button', class: 'danger-outline', onclick: () => this.#open('reject') }, 'Reject'),
-      reroute: h('button', { type: 'button', onclick: () => this.#open('reroute') }, 'Reroute…'),
-    };
-    const decisions = h(
-      'div',
-      { class: 'card-decisions' },
-      h(
-        'div',
-        { class: 'decision-buttons' },
-        this.#buttons.approve,
-        this.#buttons.reject,
-        this.#buttons.reroute,
-        // Over the buttons while the card settles: a click aimed at the card that was here lands on this.
-        h('p', { class: 'settle-note', 'aria-hidden': 'true' }, SETTLING_SENTENCE),
-      ),
-      this.#decisionNote,
-      this.#formSlot,
-    );
     const idBase = `approval-${cssSafe(approval.id)}`;
-    this.#review = new CardReview(`${idBase}-review`, approval.taskId, (taskId) => actions.readTask(taskId), decisions, () => this.#syncDecisions());
+    // The decisions sit inside the review: nothing is decided before the request is on screen.
+    this.#decision = new ApprovalDecision(approval, principal, actions, {
+      // (Asked once before the review below exists: nothing is read yet then.)
+      review: () => this.#review?.load ?? { status: 'idle' },
+      steady: () => this.settled,
+      unsteadySentence: SETTLING_SENTENCE,
+    });
+    this.#review = new CardReview(`${idBase}-review`, approval.taskId, (taskId) => actions.readTask(taskId), this.#decision.element, () => this.#decision.sync());
     this.element = h(
       'li',
       { class: `card risk-edge-${approval.riskLevel}`, 'data-approval-id': approval.id, 'aria-labelledby': `${idBase}-title` },
@@ -98,9 +63,9 @@ export class ApprovalCard {
       ),
       this.#meta,
       h('div', { class: 'card-actions' }, this.#review.toggle, h('button', { type: 'button', class: 'link', onclick: () => actions.openTask(approval.taskId) }, 'Open task')),
-      this.#voted,
+      this.#decision.notices,
       this.#review.element,
-      this.#message,
+      this.#decision.message,
     );
     // Escape closes the open review (after any form in it, which takes the first Escape) and
     // gives focus back to the button that opened it.
@@ -110,13 +75,7 @@ export class ApprovalCard {
       this.#review.setOpen(false);
       this.#review.toggle.focus();
     });
-    // Not theirs to decide (no deciding role, their own request, above their limit): say so at
-    // once, rather than after a refused click.
-    this.#refusal = cardRefusal(approval, principal);
-    if (this.#refusal) {
-      this.element.classList.add('not-yours');
-      if (this.#refusal.sentence) this.#voted.before(h('p', { class: 'card-limit muted' }, this.#refusal.sentence));
-    }
+    if (this.#decision.refusal) this.element.classList.add('not-yours');
     this.update(approval);
   }
 
@@ -144,7 +103,7 @@ export class ApprovalCard {
     );
     const voted = approval.approvals.map((vote) => vote.by);
     this.#votes.textContent = `${approval.approvals.length} of ${approval.requiredApprovals} approval${approval.requiredApprovals === 1 ? '' : 's'}${voted.length > 0 ? ` (${voted.join(', ')})` : ''}`;
-    this.#syncDecisions();
+    this.#decision.update(approval);
     this.#countdown.dataset.expires = approval.expiresAt ?? '';
     this.tick(Date.now());
   }
@@ -164,12 +123,12 @@ export class ApprovalCard {
   unsettle(ms: number): void {
     this.#steadyAt = Math.max(this.#steadyAt, performance.now() + ms);
     this.element.classList.add('settling');
-    for (const button of Object.values(this.#buttons)) button.setAttribute('aria-disabled', 'true');
+    this.#decision.setUnsteady(true);
     if (this.#settleTimer !== null) clearTimeout(this.#settleTimer);
     this.#settleTimer = setTimeout(() => {
       this.#settleTimer = null;
       this.element.classList.remove('settling');
-      for (const button of Object.values(this.#buttons)) button.removeAttribute('aria-disabled');
+      this.#decision.setUnsteady(false);
     }, Math.max(0, this.#steadyAt - performance.now()));
   }
 
@@ -181,7 +140,7 @@ export class ApprovalCard {
   /** Whether keyboard focus is inside the card (the queue moves it on when the card goes). */
   get hasFocus(): boolean {
     const active = document.activeElement;
-    return this.element.contains(active) || (this.#focusedWhenSent && (active === null || active === document.body));
+    return this.element.contains(active) || (this.#decision.focusedWhenSent && (active === null || active === document.body));
   }
 
   /** Moves keyboard focus to the card's "Review request" button. */
@@ -191,92 +150,7 @@ export class ApprovalCard {
 
   /** Shows a sentence on the card (an error, or that it was decided elsewhere). */
   say(text: string | null): void {
-    this.#message.textContent = text ?? '';
-    this.#message.hidden = text === null;
-  }
-
-  async #approve(): Promise<void> {
-    if (!this.settled || !this.#controls().approve.enabled) return;
-    this.say(null);
-    this.#setBusy(true);
-    try {
-      await this.#actions.approve(this.#approval);
-    } catch (error) {
-      this.say(this.#explain(error, 'approve'));
-    } finally {
-      this.#setBusy(false);
-    }
-  }
-
-  #open(kind: 'reject' | 'reroute'): void {
-    const load = this.#review.load;
-    if (!this.settled || !this.#controls()[kind].enabled || load.status !== 'loaded') return;
-    this.say(null);
-    const close = () => {
-      replaceChildren(this.#formSlot);
-      this.element.classList.remove('deciding');
-      this.#buttons[kind].focus();
-    };
-    // Reroute starts from SecOps' suggestion when it made one, else from the request itself.
-    const suggested = load.task.verdict?.suggestedAlternative;
-    const form =
-      kind === 'reject'
-        ? rejectForm((body) => this.#whenSettled(() => this.#actions.reject(this.#approval, body)), (error) => this.#explain(error, 'reject'), close)
-        : rerouteForm((body) => this.#whenSettled(() => this.#actions.reroute(this.#approval, body)), (error) => this.#explain(error, 'reroute'), close, {
-            actionType: suggested?.actionType ?? this.#approval.actionType,
-            args: Promise.resolve(suggested ? (suggested.args ?? null) : load.task.args),
-          });
-    this.element.classList.add('deciding');
-    replaceChildren(this.#formSlot, form);
-  }
-
-  /** Sends a form's decision only when the card has settled (the form moved with it). */
-  #whenSettled(send: () => Promise<void>): Promise<void> {
-    if (!this.settled) return Promise.reject(new CardMovedError());
-    this.#focusedWhenSent = this.element.contains(document.activeElement);
-    return send();
-  }
-
-  #explain(error: unknown, action: UserAction): string {
-    if (error instanceof CardMovedError) return error.message;
-    const maxRisk = decisionLimit(this.#principal);
-    return errorSentence(error, action, { riskLevel: this.#approval.riskLevel, ...(maxRisk ? { maxRisk } : {}) });
-  }
-
-  #setBusy(busy: boolean): void {
-    if (busy) this.#focusedWhenSent = this.element.contains(document.activeElement);
-    this.#busy = busy;
-    this.element.setAttribute('aria-busy', String(busy));
-    this.#syncDecisions();
-  }
-
-  #controls(): ReturnType<typeof decisionControls> {
-    const voted = this.#refusal ? null : votedSentence(this.#approval, this.#principal);
-    return decisionControls({ refusal: this.#refusal, gate: reviewGate(this.#approval, this.#review.load), voted, busy: this.#busy });
-  }
-
-  /** Turns each decision on or off, with why: refusal, what is not reviewed yet, a vote already in. */
-  #syncDecisions(): void {
-    const voted = this.#refusal ? null : votedSentence(this.#approval, this.#principal);
-    this.#voted.textContent = voted ?? '';
-    this.#voted.hidden = voted === null;
-    const controls = this.#controls();
-    for (const kind of ['approve', 'reject', 'reroute'] as const) {
-      const control = controls[kind];
-      this.#buttons[kind].disabled = !control.enabled;
-      this.#buttons[kind].title = control.reason ?? '';
-    }
-    // The card already says a refusal and a vote; what the review still waits for is said here.
-    const gate = reviewGate(this.#approval, this.#review.load);
-    this.#decisionNote.textContent = this.#refusal ? '' : (gate.reason ?? '');
-    this.#decisionNote.hidden = this.#decisionNote.textContent === '';
-  }
-}
-
-/** A decision sent from a card that had just moved: not sent. */
-class CardMovedError extends Error {
-  constructor() {
-    super(`${SETTLING_SENTENCE} Nothing was sent.`);
+    this.#decision.say(text);
   }
 }
 
