@@ -515,6 +515,75 @@ describe('visualizer (Chromium)', () => {
     expect(await deploy.locator('button', { hasText: 'Reject' }).isDisabled()).toBe(false);
   });
 
+  it('decides from the task view an approval past the 200 the queue shows (found by a new-user trial: it showed there with no decision, only the CLI could decide it)', async () => {
+    const shown = new Set(await page.locator('.cards .card').evaluateAll((cards) => cards.map((card) => (card as any).dataset.approvalId as string)));
+    const parked: { id: string; title: string; approvalId: string }[] = (await api('GET', '/api/v1/tasks?state=parked&limit=100', TOKENS.alice)).items;
+    const beyond = parked.filter((task) => task.title.startsWith('Push topic branch') && !shown.has(task.approvalId));
+    expect(beyond.length).toBeGreaterThan(2);
+    const [approved, refused] = beyond as [(typeof beyond)[number], (typeof beyond)[number]];
+    const pending = Number(await page.textContent('.queue .count-badge'));
+    // Opened from the task list: the task view shows what is asked, and under it the queue's decisions.
+    await page.locator(`.task-row[data-task-id="${approved.id}"]`).click();
+    await expect.poll(() => page.textContent('.detail .detail-title')).toBe(approved.title);
+    const decision = page.locator('.detail .detail-decision');
+    const approvalFacts = page.locator('.detail .detail-section:has(> h3:text-is("Approval")) .facts');
+    await expect.poll(() => decision.locator('button', { hasText: 'Approve' }).isDisabled()).toBe(false);
+    expect(await decision.locator('button', { hasText: 'Reject' }).isDisabled()).toBe(false);
+    expect(await decision.locator('button', { hasText: 'Reroute' }).isDisabled()).toBe(false);
+    // It sits under the arguments it decides on; the approval's status links down to it.
+    const order = await page.locator('.detail > .detail-section > h3').allTextContents();
+    expect(order.indexOf('Your decision')).toBe(order.indexOf('Arguments') + 1);
+    await page.click('.detail button.detail-to-decision');
+    expect(await page.evaluate(() => (globalThis as any).document.activeElement?.id)).toBe('detail-decision-title');
+    await shot('11-task-view-decision');
+    await decision.locator('button', { hasText: 'Approve' }).click();
+    await expect.poll(toastText).toContain(`Approved “${approved.title}” — the task is completed`);
+    // Live: the task view shows it completed with alice's decision, offers no decision any more, and the queue counts one fewer.
+    await expect.poll(() => page.textContent('.detail .detail-head')).toContain('completed');
+    await expect.poll(() => decision.count()).toBe(0);
+    expect(await approvalFacts.textContent()).toContain('alice');
+    expect(await page.evaluate(() => (globalThis as any).document.activeElement?.classList.contains('detail-approval-status'))).toBe(true);
+    await expect.poll(() => page.textContent('.queue .count-badge')).toBe(String(pending - 1));
+    expect(await api('GET', `/api/v1/approvals/${approved.approvalId}`, TOKENS.alice)).toMatchObject({ status: 'approved', decidedBy: 'alice' });
+    // A two-approver one: the reject form needs a reason, and keeps what is typed while another approver's vote arrives live.
+    const deploy = await submit(TOKENS.agent, { actionType: 'deploy:production', title: 'Deploy 2.0.0 to production', args: { version: '2.0.0' } });
+    await page.locator(`.task-row[data-task-id="${deploy.id}"]`).click();
+    await expect.poll(() => page.textContent('.detail .detail-title')).toBe('Deploy 2.0.0 to production');
+    await expect.poll(() => decision.locator('button', { hasText: 'Reject' }).isDisabled()).toBe(false);
+    await decision.locator('button', { hasText: 'Reject' }).click();
+    await decision.locator('form button[type=submit]').click();
+    await expect.poll(() => decision.locator('.field-error').textContent()).toBe('Give a reason: the agent and the audit log will see it.');
+    await decision.locator('textarea[name=reason]').fill('Not during the freeze');
+    await api('POST', `/api/v1/approvals/${deploy.approvalId}/approve`, TOKENS.bob, {});
+    await expect.poll(() => approvalFacts.textContent()).toContain('1 of 2');
+    expect(await decision.locator('textarea[name=reason]').inputValue()).toBe('Not during the freeze');
+    expect(await page.evaluate(() => (globalThis as any).document.activeElement?.name)).toBe('reason');
+    await decision.scrollIntoViewIfNeeded();
+    await shot('11-task-view-reject-live-vote');
+    await decision.locator('form button[type=submit]').click();
+    await expect.poll(toastText).toContain('Rejected “Deploy 2.0.0 to production” — the task is denied');
+    await expect.poll(() => page.textContent('.detail .detail-head')).toContain('denied');
+    await expect.poll(() => page.locator(`.card[data-approval-id="${deploy.approvalId}"]`).count()).toBe(0);
+    // Decided elsewhere as alice approves: the 409 is said, and the task view shows where it stands.
+    await page.locator(`.task-row[data-task-id="${refused.id}"]`).click();
+    await expect.poll(() => page.textContent('.detail .detail-title')).toBe(refused.title);
+    await expect.poll(() => decision.locator('button', { hasText: 'Approve' }).isDisabled()).toBe(false);
+    await page.route(`**/api/v1/approvals/${refused.approvalId}/approve`, async (route) => {
+      await api('POST', `/api/v1/approvals/${refused.approvalId}/reject`, TOKENS.bob, { reason: 'bob was first' });
+      await route.continue();
+    });
+    try {
+      await decision.locator('button', { hasText: 'Approve' }).click();
+      await expect.poll(toastText).toContain('This approval was already decided (or it expired) — the page now shows where it stands.');
+      await expect.poll(() => page.textContent('.detail .detail-head')).toContain('denied');
+    } finally {
+      await page.unroute(`**/api/v1/approvals/${refused.approvalId}/approve`);
+    }
+    await expect.poll(() => decision.count()).toBe(0);
+    expect(await approvalFacts.textContent()).toContain('bob was first');
+    await expect.poll(() => page.textContent('.queue .count-badge')).toBe(String(pending - 2));
+  });
+
   it('tells an approver at once which approvals are above their limit, instead of after a refused click', async () => {
     await page.click('.who button');
     await signIn(TOKENS.carol);
@@ -535,6 +604,19 @@ describe('visualizer (Chromium)', () => {
     expect(risks.indexOf(false)).toBeGreaterThan(0);
     expect(risks.slice(risks.indexOf(false)).every((decidable) => !decidable)).toBe(true);
     expect(await page.textContent('.queue-more')).toMatch(/you may decide come first; then 2 above your limit, to watch\./);
+    // Opened from its card, the task view says the same, and offers no decision.
+    await critical.locator('button', { hasText: 'Open task' }).click();
+    await expect.poll(() => page.textContent('.detail .detail-title')).toBe('Rotate the primary database');
+    const decision = page.locator('.detail .detail-decision');
+    await expect.poll(() => decision.locator('.card-limit').textContent()).toBe('This is a critical-risk action and your role decides up to high risk. Ask an approver with a higher limit.');
+    for (const verb of ['Approve', 'Reject', 'Reroute']) expect(await decision.locator('button', { hasText: verb }).isDisabled()).toBe(true);
+    await decision.scrollIntoViewIfNeeded();
+    await shot('11-task-view-above-limit');
+    // An agent reads the same task, and is told that deciding needs another role.
+    await page.click('.who button');
+    await signIn(TOKENS.agent);
+    await expect.poll(() => decision.locator('.card-limit').textContent()).toBe('Signed in as agent-atlas (agent): you can read this task; deciding needs the approver or admin role.');
+    for (const verb of ['Approve', 'Reject', 'Reroute']) expect(await decision.locator('button', { hasText: verb }).isDisabled()).toBe(true);
     await page.click('.who button');
     await signIn(TOKENS.alice);
   });

@@ -7,6 +7,7 @@ import { quoted } from '../logic/quoted.ts';
 import { errorSentence } from '../logic/sentences.ts';
 import { stateLabel } from '../logic/state-style.ts';
 import type { CardActions } from '../ui/approval-card.ts';
+import type { DecisionActions } from '../ui/approval-decision.ts';
 import { h, replaceChildren } from '../ui/dom.ts';
 import { Header } from '../ui/header.ts';
 import { QueueView } from '../ui/queue-view.ts';
@@ -43,7 +44,7 @@ export class App {
     onLoadMore: () => void this.#live.loadTasks(true),
   });
   readonly #queue = new QueueView(this.#cardActions());
-  readonly #detail = new TaskDetailView({ inspect: (taskId) => this.#inspect(taskId), open: (taskId) => void this.#open(taskId) });
+  readonly #detail = new TaskDetailView({ ...this.#decisionActions(), inspect: (taskId) => this.#inspect(taskId), open: (taskId) => void this.#open(taskId) });
   readonly #inspector = new InspectorView(() => tokenStore.get());
   readonly #tabs = new Tabs(
     [
@@ -80,7 +81,7 @@ export class App {
     live.bus.on(
       'detail',
       drawPerFrame((detail) => {
-        this.#detail.show(detail);
+        this.#detail.show(detail, live.principal);
         this.#chart.highlight(detail?.task.history ?? null, detail?.task.state ?? null);
       }),
     );
@@ -198,18 +199,43 @@ export class App {
   }
 
   #cardActions(): CardActions {
+    return {
+      ...this.#decisionActions(),
+      openTask: (taskId) => void this.#open(taskId),
+      readTask: (taskId) => this.#live.api.get<Task>(`/api/v1/tasks/${encodeURIComponent(taskId)}`),
+    };
+  }
+
+  /**
+   * Deciding an approval, from a queue card or the task view alike: the toast says what became of
+   * it, and the queue, the counts and the task view (when it shows that task) are reloaded before
+   * the decision's controls are given back. A 409 (decided elsewhere, already voted) reloads them
+   * too, so both places show where it stands, whatever the event stream has delivered yet; one
+   * decided elsewhere is also said in a toast, as its controls go.
+   */
+  #decisionActions(): DecisionActions {
+    const live = this.#live;
+    const reload = (taskId: string) => Promise.all([live.loadQueue(), live.loadCounts(), live.selectedId === taskId ? live.loadDetail() : undefined]);
     const decide = async (approval: Approval, verb: 'approve' | 'reject' | 'reroute', body: unknown) => {
       const path = `/api/v1/approvals/${encodeURIComponent(approval.id)}/${verb}`;
-      const answer = await this.#live.api.post<{ approval: Approval; task: Task; alternativeTask?: Task }>(path, body);
+      let answer: { approval: Approval; task: Task; alternativeTask?: Task };
+      try {
+        answer = await live.api.post(path, body);
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 409) {
+          void reload(approval.taskId);
+          // Decided elsewhere: the reload takes its decisions (and the sentence under them) away, so it is said here too.
+          if (error.code !== 'already_voted') this.#toasts.say(errorSentence(error, verb), 'warn');
+        }
+        throw error;
+      }
       this.#toasts.say(outcomeSentence(verb, answer));
-      await Promise.all([this.#live.loadQueue(), this.#live.loadCounts(), this.#live.selectedId === answer.task.id ? this.#live.loadDetail() : undefined]);
+      await reload(answer.task.id);
     };
     return {
       approve: (approval) => decide(approval, 'approve', {}),
       reject: (approval, body) => decide(approval, 'reject', body),
       reroute: (approval, body) => decide(approval, 'reroute', body),
-      openTask: (taskId) => void this.#open(taskId),
-      readTask: (taskId) => this.#live.api.get<Task>(`/api/v1/tasks/${encodeURIComponent(taskId)}`),
     };
   }
 }

@@ -1,4 +1,4 @@
-import type { Approval, Task } from '../api/types.ts';
+import type { Approval, Principal, Task } from '../api/types.ts';
 import type { TaskDetail } from '../app/live-data.ts';
 import { formatCountdown, msUntil } from '../logic/countdown.ts';
 import { quoted } from '../logic/quoted.ts';
@@ -8,32 +8,42 @@ import { showArguments, summarizeRequest } from '../logic/request-summary.ts';
 import { visibleJson, visibleText } from '../../../src/util/visible-text.ts';
 import { argumentsBlock } from './arguments-block.ts';
 import { type Child, h, replaceChildren } from './dom.ts';
+import type { DecisionActions } from './approval-decision.ts';
 import { suggestedReroute } from './request-review.ts';
+import { TaskDecision } from './task-decision.ts';
 
-/** What the detail asks the page to do. */
-export interface DetailActions {
+/** What the detail asks the page to do: its approval's decisions, as the queue's cards send them, too. */
+export interface DetailActions extends DecisionActions {
   inspect(taskId: string): void;
   open(taskId: string): void;
 }
 
 /**
  * The selected task: what it is, the verdict, the rules that matched and the reroute SecOps suggested, its approval and
- * votes, its arguments, and its timeline (history steps and audit entries, oldest first).
+ * votes, its arguments, the decisions on its approval while it is pending (`TaskDecision`), and
+ * its timeline (history steps and audit entries, oldest first).
  * Text from agents and executors shows its hidden characters as escapes (`visibleText`).
- * @example const detail = new TaskDetailView(actions); detail.show(live.detail);
+ * @example const detail = new TaskDetailView(actions); detail.show(live.detail, live.principal);
  */
 export class TaskDetailView {
   readonly element: HTMLElement;
   readonly #actions: DetailActions;
+  readonly #decision: TaskDecision;
 
   constructor(actions: DetailActions) {
     this.#actions = actions;
+    this.#decision = new TaskDecision(actions);
     this.element = h('section', { class: 'detail', 'aria-label': 'Selected task' });
-    this.show(null);
+    this.show(null, null);
   }
 
-  show(detail: TaskDetail | null): void {
+  /** Shows a task (null: none) as `principal` sees it: what they may decide on it, or why not. */
+  show(detail: TaskDetail | null, principal: Principal | null): void {
+    // A live redraw keeps focus (and what is typed) in the decision; a decision sent from it moves focus to the approval's status.
+    const focused = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    const hadFocus = this.#decision.hadFocus;
     if (!detail) {
+      this.#decision.clear();
       replaceChildren(
         this.element,
         h('div', { class: 'empty' }, h('p', { class: 'empty-title' }, 'No task selected.'), h('p', { class: 'muted' }, 'Pick one in the task list, a state on the chart, or “Open task” in the queue: its path lights up on the chart and its story shows here.')),
@@ -41,6 +51,7 @@ export class TaskDetailView {
       return;
     }
     const { task, audit, approval } = detail;
+    const decision = this.#decision.section(task, approval, principal);
     replaceChildren(
       this.element,
       h(
@@ -53,11 +64,15 @@ export class TaskDetailView {
         h('button', { type: 'button', onclick: () => this.#actions.inspect(task.id) }, 'Inspect its actors'),
       ),
       section('Verdict', verdict(task)),
-      approval ? section('Approval', approvalBlock(approval)) : null,
+      approval ? section('Approval', approvalBlock(approval), decision ? toDecision(decision) : null) : null,
       outcome(task, this.#actions),
       section('Arguments', ...argumentsBlock(showArguments(task.args), 'Arguments')),
+      decision,
       section('Timeline', timeline(task, audit)),
     );
+    if (!hadFocus) return;
+    if (decision && focused && decision.contains(focused)) focused.focus();
+    else if (!decision) this.element.querySelector<HTMLElement>('.detail-approval-status')?.focus();
   }
 }
 
@@ -99,7 +114,7 @@ function approvalBlock(approval: Approval): Child {
       'dl',
       { class: 'facts' },
       h('dt', {}, 'Status'),
-      h('dd', {}, h('span', { class: `status status-${approval.status}` }, approval.status)),
+      h('dd', {}, h('span', { class: `status status-${approval.status} detail-approval-status`, tabindex: -1 }, approval.status)),
       h('dt', {}, 'Votes'),
       h('dd', {}, `${approval.approvals.length} of ${approval.requiredApprovals}`),
       approval.status === 'pending' ? [h('dt', {}, 'Deadline'), h('dd', {}, approval.expiresAt ? `${formatCountdown(left)} left` : 'none')] : null,
@@ -110,6 +125,18 @@ function approvalBlock(approval: Approval): Child {
       ? h('ul', { class: 'votes-list' }, approval.approvals.map((vote) => h('li', {}, h('strong', {}, vote.by), ` approved ${new Date(vote.at).toLocaleTimeString()}`, vote.comment ? ` — ${quoted(vote.comment)}` : '')))
       : null,
   ];
+}
+
+/** A link from the approval's status down to its decision, which sits under the arguments it decides on. */
+function toDecision(decision: HTMLElement): HTMLElement {
+  const go = () => {
+    const heading = decision.querySelector<HTMLElement>('h3');
+    heading?.setAttribute('tabindex', '-1');
+    heading?.focus({ preventScroll: true });
+    // All of it in view (not only its heading at the panel's bottom edge) as far as it fits.
+    decision.scrollIntoView({ block: 'nearest' });
+  };
+  return h('button', { type: 'button', class: 'link detail-to-decision', onclick: go }, 'Your decision ↓');
 }
 
 function outcome(task: Task, actions: DetailActions): Child {
