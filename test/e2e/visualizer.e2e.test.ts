@@ -582,6 +582,20 @@ describe('visualizer (Chromium)', () => {
     await expect.poll(() => decision.count()).toBe(0);
     expect(await approvalFacts.textContent()).toContain('bob was first');
     await expect.poll(() => page.textContent('.queue .count-badge')).toBe(String(pending - 2));
+    // Rerouted from the task view, starting from the request's arguments.
+    const rerouted = beyond[2]!;
+    await page.locator(`.task-row[data-task-id="${rerouted.id}"]`).click();
+    await expect.poll(() => page.textContent('.detail .detail-title')).toBe(rerouted.title);
+    await expect.poll(() => decision.locator('button', { hasText: 'Reroute' }).isDisabled()).toBe(false);
+    await decision.locator('button', { hasText: 'Reroute' }).click();
+    await expect.poll(() => decision.locator('textarea[name=args]').inputValue()).toContain('"branch"');
+    await decision.locator('textarea[name=args]').fill('{"branch": "staging"}');
+    await decision.locator('textarea[name=reason]').fill('Staging first');
+    await decision.locator('form button[type=submit]').click();
+    await expect.poll(toastText).toContain(`Rerouted “${rerouted.title}” — the alternative vcs:push is`);
+    await expect.poll(() => page.textContent('.detail')).toContain('Rerouted to');
+    expect(await decision.count()).toBe(0);
+    expect(await api('GET', `/api/v1/tasks/${rerouted.id}-alt`, TOKENS.alice)).toMatchObject({ args: { branch: 'staging' }, parentTaskId: rerouted.id });
   });
 
   it('tells an approver at once which approvals are above their limit, instead of after a refused click', async () => {
