@@ -2,8 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Browser, chromium, type Page, type Request } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 /**
  * The visualizer in real Chromium against the real server binary: sign in, the chart and its
@@ -34,6 +34,9 @@ let server: ChildProcess;
 let url: string;
 let browser: Browser;
 let page: Page;
+/** The server's last log lines, and the page's requests still open: said when a test fails. */
+let serverLog = '';
+const openRequests = new Map<Request, number>();
 
 async function startServer(): Promise<string> {
   // TOLLGATE_E2E_PORT: a fixed port where only some are free to use (a shared machine); else any free one.
@@ -44,6 +47,7 @@ async function startServer(): Promise<string> {
   let stderr = '';
   server.stderr?.on('data', (chunk) => {
     stderr += chunk;
+    serverLog = `${serverLog}${chunk}`.slice(-4_000);
   });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), 30_000);
@@ -94,6 +98,24 @@ beforeAll(async () => {
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   page.on('pageerror', (error) => {
     throw error;
+  });
+  page.on('request', (request) => openRequests.set(request, Date.now()));
+  page.on('requestfinished', (request) => openRequests.delete(request));
+  page.on('requestfailed', (request) => openRequests.delete(request));
+});
+
+// This file once failed in CI from one test on (the page stuck on "Connecting…", then no
+// queue tab, then no chart after a reload) and passed on the next run: what the page and the
+// server were doing is printed with the failure, for the next time.
+beforeEach(({ onTestFailed }) => {
+  onTestFailed(async () => {
+    const now = Date.now();
+    const requests = [...openRequests].map(([request, since]) => `${request.method()} ${request.url()} (open ${now - since} ms)`);
+    const connection = await page.textContent('.connection', { timeout: 1_000 }).catch(() => '(none)');
+    const body = await page.evaluate(() => (globalThis as any).document.body.textContent.slice(0, 600)).catch(() => '(unreadable)');
+    console.error(
+      [`page: ${page.url()} · connection: ${connection}`, `open requests: ${requests.join('; ') || 'none'}`, `page text: ${body}`, `server (exit ${server.exitCode ?? server.signalCode ?? 'none'}) log tail:\n${serverLog}`].join('\n'),
+    );
   });
 });
 
