@@ -32,7 +32,8 @@ export class ApiClient {
     if (body !== undefined) headers['content-type'] = 'application/json';
     let response: Response;
     try {
-      response = await fetch(path, { method, headers, cache: 'no-store', ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+      // Asserted: Node's RequestInit (unit tests type-check this file too) lacks the browser's `cache`.
+      response = await fetch(path, { method, headers, cache: 'no-store', ...(body !== undefined ? { body: JSON.stringify(body) } : {}) } as RequestInit);
     } catch {
       throw new NetworkError();
     }

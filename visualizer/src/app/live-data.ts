@@ -272,12 +272,20 @@ export class LiveData {
     this.bus.emit('tasks', listed);
   }
 
-  /** Runs a load; a refused token signs out, other failures leave the last good state shown. */
+  /**
+   * Runs a load; a refused token signs out, other failures leave the last good state shown.
+   * Signed out, nothing loads (a refresh already due at the sign-out has no token to send), and
+   * a 401 counts only for the session that made the request: one that came back after the next
+   * sign-in would otherwise sign that new session out (seen in the browser test under load: the
+   * page stuck on "Connecting…", then back at the sign-in form).
+   */
   async #guard(load: () => Promise<void>): Promise<void> {
+    if (this.#stream === null) return;
+    const generation = this.#generation;
     try {
       await load();
     } catch (error) {
-      if (error instanceof ApiError && error.status === 401) this.#signOut(error);
+      if (error instanceof ApiError && error.status === 401 && generation === this.#generation) this.#signOut(error);
       // Unreachable server: the stream's status already says so, and reconnecting reloads.
     }
   }
