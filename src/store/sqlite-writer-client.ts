@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { ClosedError } from '../errors.ts';
 import type { AutonomySetting } from '../model/autonomy-setting.ts';
 import type { SqliteSynchronous } from './sqlite-pragmas.ts';
+import { toRowCommit } from './row-commit.ts';
 import { GroupCommit, type SqliteWriter } from './sqlite-writer.ts';
 import { SqliteWrites } from './sqlite-writes.ts';
 import type { CommitReceipt, TaskCommit, TaskLease } from './task-record.ts';
@@ -138,8 +139,8 @@ export class ThreadSqliteWriter implements SqliteWriter {
     this.#group = new GroupCommit(
       (changes) =>
         (this.#outstanding === 0 && changes.length <= hereAtMost) || this.#thread.stopped
-          ? this.#here.commitBatch(changes)
-          : this.#send({ op: 'commit', store, changes }).then((outcomes) => fromWireOutcomes(outcomes as WireOutcome[])),
+          ? this.#here.commitBatch(changes.map(toRowCommit))
+          : this.#send({ op: 'commit', store, changes: changes.map(toRowCommit) }).then((outcomes) => fromWireOutcomes(outcomes as WireOutcome[])),
       { kind: 'pipelined', maxBatch: PIPELINED_BATCH },
     );
   }

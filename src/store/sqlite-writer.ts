@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { GateError } from '../errors.ts';
 import type { AutonomySetting } from '../model/autonomy-setting.ts';
+import { toRowCommit } from './row-commit.ts';
 import { SqliteWrites } from './sqlite-writes.ts';
 import type { CommitReceipt, TaskCommit, TaskLease } from './task-record.ts';
 
@@ -109,7 +110,7 @@ export class InlineSqliteWriter implements SqliteWriter {
 
   constructor(db: Database.Database) {
     this.#writes = new SqliteWrites(db);
-    this.#group = new GroupCommit((changes) => this.#writes.commitBatch(changes));
+    this.#group = new GroupCommit((changes) => this.#writes.commitBatch(changes.map(toRowCommit)));
   }
 
   commit(change: TaskCommit): Promise<CommitReceipt> {

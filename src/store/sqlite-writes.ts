@@ -3,8 +3,8 @@ import { DuplicateIdempotencyKeyError, StaleRevisionError, TaskExistsError } fro
 import { autonomyAuditData } from '../model/autonomy-audit.ts';
 import type { AutonomySetting } from '../model/autonomy-setting.ts';
 import { type AuditBody, GENESIS_HASH, auditHash } from './audit-chain.ts';
-import { taskToParams } from './task-params.ts';
-import type { CommitReceipt, TaskCommit, TaskLease } from './task-record.ts';
+import type { RowCommit } from './row-commit.ts';
+import type { CommitReceipt, TaskLease } from './task-record.ts';
 
 /** The last journal entry: what the next one chains onto. */
 interface JournalHead {
@@ -20,12 +20,12 @@ type JournalEntry = Omit<AuditBody, 'seq'>;
  * batches, autonomy changes, lease claims and renewals. Each call is one `BEGIN IMMEDIATE`
  * transaction. It runs wherever the store's writer lives — on the store's own thread, or on a
  * writer thread (sqlite-writer-thread.ts) so that statements and fsyncs leave the event loop free.
- * @example const writes = new SqliteWrites(db); writes.commitBatch([change]);
+ * @example const writes = new SqliteWrites(db); writes.commitBatch([toRowCommit(change)]);
  */
 export class SqliteWrites {
   readonly #s;
   // Transactions prepared once, like the statements: each call runs one `BEGIN IMMEDIATE`.
-  readonly #commitBatch: { immediate(changes: readonly TaskCommit[]): Array<CommitReceipt | Error> };
+  readonly #commitBatch: { immediate(changes: readonly RowCommit[]): Array<CommitReceipt | Error> };
   readonly #setAutonomy: { immediate(setting: AutonomySetting): number };
   readonly #claim: { immediate(ids: string[], lease: TaskLease, now: string): string[] };
   readonly #renew: { immediate(ids: string[], lease: TaskLease): string[] };
@@ -73,7 +73,7 @@ export class SqliteWrites {
       renewLease: db.prepare('UPDATE leases SET expires_at = ? WHERE task_id = ? AND owner = ?'),
     };
     const s = this.#s;
-    this.#commitBatch = db.transaction((changes: readonly TaskCommit[]) => this.#writeBatch(changes));
+    this.#commitBatch = db.transaction((changes: readonly RowCommit[]) => this.#writeBatch(changes));
     this.#setAutonomy = db.transaction((setting: AutonomySetting) => {
       s.upsertAutonomy.run(setting.scope, setting.subject, JSON.stringify(setting));
       const entry = { at: setting.setAt, actor: setting.setBy, action: 'autonomy.changed', taskId: null, approvalId: null, data: autonomyAuditData(setting) };
@@ -92,7 +92,7 @@ export class SqliteWrites {
    * revision, existing id, used idempotency key) writes nothing and gets its error in its slot;
    * any other failure throws and nothing of the batch is written.
    */
-  commitBatch(changes: readonly TaskCommit[]): Array<CommitReceipt | Error> {
+  commitBatch(changes: readonly RowCommit[]): Array<CommitReceipt | Error> {
     return this.#commitBatch.immediate(changes);
   }
 
@@ -126,7 +126,7 @@ export class SqliteWrites {
   }
 
   /** Runs inside the batch transaction: every commit's preconditions first, then its writes. */
-  #writeBatch(changes: readonly TaskCommit[]): Array<CommitReceipt | Error> {
+  #writeBatch(changes: readonly RowCommit[]): Array<CommitReceipt | Error> {
     const s = this.#s;
     const start = this.#journalHead();
     let head = start;
@@ -134,24 +134,41 @@ export class SqliteWrites {
       const { task } = change;
       if (change.expectedRevision === null) {
         try {
-          s.insertTask.run(taskToParams(task));
+          s.insertTask.run(
+            task.id,
+            task.state,
+            task.action_type,
+            task.title,
+            task.agent_id,
+            task.department,
+            task.risk_level,
+            task.approval_id,
+            task.parent_task_id,
+            task.idempotency_key,
+            task.revision,
+            task.envelope,
+            task.history,
+            task.quarantine_reason,
+            task.created_at,
+            task.updated_at,
+          );
         } catch (error) {
           // A constraint failure aborts only this statement; the batch goes on.
           if (s.taskRevision.get(task.id)) return new TaskExistsError(task.id);
-          const holder = task.idempotencyKey === null ? undefined : s.taskByKey.get(task.agentId, task.idempotencyKey);
+          const holder = task.idempotency_key === null ? undefined : s.taskByKey.get(task.agent_id, task.idempotency_key);
           if (holder) return new DuplicateIdempotencyKeyError(holder.id);
           throw error;
         }
       } else {
         const updated = s.updateTask.run(
           task.state,
-          task.riskLevel,
-          task.approvalId,
+          task.risk_level,
+          task.approval_id,
           task.revision,
           task.envelope,
-          JSON.stringify(task.history),
-          task.quarantineReason,
-          task.updatedAt,
+          task.history,
+          task.quarantine_reason,
+          task.updated_at,
           task.id,
           change.expectedRevision,
         );
@@ -163,7 +180,7 @@ export class SqliteWrites {
       else if (change.lease) s.upsertLease.run(task.id, change.lease.owner, change.lease.expiresAt);
       if (change.approval) {
         const a = change.approval;
-        s.upsertApproval.run(a.id, a.taskId, a.status, a.riskLevel, a.actionType, a.createdAt, a.expiresAt, JSON.stringify(a));
+        s.upsertApproval.run(a.id, a.task_id, a.status, a.risk_level, a.action_type, a.created_at, a.expires_at, a.record);
       }
       const eventIds: number[] = [];
       for (const event of change.events) {

@@ -1,6 +1,7 @@
 import { DuplicateIdempotencyKeyError, StaleRevisionError, TaskExistsError } from '../errors.ts';
 import type { AutonomySetting } from '../model/autonomy-setting.ts';
-import type { CommitReceipt, TaskCommit, TaskLease } from './task-record.ts';
+import type { RowCommit } from './row-commit.ts';
+import type { CommitReceipt, TaskLease } from './task-record.ts';
 
 /**
  * The messages between SQLite stores and the writer thread. Structured clone keeps plain
@@ -12,7 +13,7 @@ export type WriteRequest = { id: number } & WriteOp;
 /** What a request asks of the writer thread. `store` is the handle `open` answered with. */
 export type WriteOp =
   | { op: 'open'; path: string; synchronous: 'FULL' | 'NORMAL' }
-  | { op: 'commit'; store: number; changes: TaskCommit[] }
+  | { op: 'commit'; store: number; changes: RowCommit[] }
   | { op: 'autonomy'; store: number; setting: AutonomySetting }
   | { op: 'claim'; store: number; taskIds: string[]; lease: TaskLease; now: string }
   | { op: 'renew'; store: number; taskIds: string[]; lease: TaskLease }
