@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { PostgresStoreOptionsSchema, checkStoreOptions } from './store-options.ts';
 import type { Logger } from 'pino';
-import { ClosedError, NotFoundError, ValidationError } from '../errors.ts';
+import { ClosedError } from '../errors.ts';
 import { failureSummary } from './store-outage.ts';
 import type { Approval } from '../model/approval.ts';
 import type { AuditAnchor } from '../model/audit-anchor.ts';
@@ -23,7 +23,8 @@ import {
   eventFromPg,
   taskFromRow,
 } from './postgres-rows.ts';
-import { POSTGRES_MIGRATIONS, type PostgresTables, migratePostgres, newerSchemaError, postgresSchemaVersion, postgresTables } from './postgres-schema.ts';
+import { type PostgresTables, postgresTables } from './postgres-schema.ts';
+import { DEFAULT_QUERY_TIMEOUT_MS, assertSchemaCurrent, migrateUnbounded, postgresConnection } from './postgres-setup.ts';
 import { GroupCommitWriter } from './postgres-writer.ts';
 import { type WriteStatements, autonomyWrite, taskCommitWrite, writeStatements } from './postgres-writes.ts';
 import { type ApprovalFilterTerm, approvalFilterTerms, readSegments } from './approval-order-sql.ts';
@@ -69,17 +70,6 @@ export interface PostgresStoreOptions {
   logger?: Logger;
 }
 
-/** How long a new connection may take (see `connectTimeoutMs`). */
-const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
-/** How long a statement may wait for its answer (see `queryTimeoutMs`). */
-const DEFAULT_QUERY_TIMEOUT_MS = 30_000;
-/**
- * TCP keepalive on every connection, after this long idle: an idle connection that went silent
- * (the LISTEN connection above all, which only ever waits) fails within seconds of it, and is
- * opened again, instead of never hearing another worker's events.
- */
-const KEEPALIVE_IDLE_MS = 10_000;
-
 const JOURNAL_COLUMNS = 'seq, at, actor, type, task_id, approval_id, data, prev_hash, hash';
 /** Rows per round trip when `verifyAudit` walks the whole chain. */
 const VERIFY_PAGE = 5_000;
@@ -100,13 +90,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   checkStoreOptions(PostgresStoreOptionsSchema, options, 'PostgreSQL store options (openPostgresStore({ connectionString }))');
   const schema = options.schema ?? 'public';
   const tables = postgresTables(schema);
-  const connection = {
-    connectionString: options.connectionString,
-    connectionTimeoutMillis: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
-    keepAlive: true,
-    keepAliveInitialDelayMillis: KEEPALIVE_IDLE_MS,
-    fallback_application_name: 'tollgate',
-  };
+  const connection = postgresConnection(options);
   const queryTimeoutMs = options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS;
   const pool = new pg.Pool({ ...connection, max: options.poolSize ?? 10, query_timeout: queryTimeoutMs });
   // An idle connection that dies (server restart, network) must not crash the process.
@@ -127,37 +111,6 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     throw error;
   }
   return new PostgresStore(pool, tables, options.logger, queryTimeoutMs);
-}
-
-/**
- * Migrates on a connection of its own, without the statements' timeout: an index built on a
- * large table, or a worker waiting for another's migration (the advisory lock), may take minutes.
- */
-async function migrateUnbounded(connection: pg.PoolConfig, schema: string): Promise<{ from: number; to: number }> {
-  const pool = new pg.Pool({ ...connection, max: 1 });
-  pool.on('error', () => undefined);
-  try {
-    return await migratePostgres(pool, schema);
-  } finally {
-    await pool.end().catch(() => undefined);
-  }
-}
-
-/**
- * For a tool that only reads: throws `NotFoundError` unless Tollgate set up `schema` in this
- * database, and refuses one at another version than this Tollgate's (as the SQLite store does),
- * rather than migrating a shared database one way behind its workers' backs.
- */
-async function assertSchemaCurrent(pool: pg.Pool, schema: string): Promise<void> {
-  const version = await postgresSchemaVersion(pool, schema);
-  const known = POSTGRES_MIGRATIONS.length;
-  if (version === 0) throw new NotFoundError('Tollgate schema', schema);
-  if (version > known) throw newerSchemaError(schema, version);
-  if (version < known) {
-    throw new ValidationError(
-      `schema ${schema} has schema version ${version} and this Tollgate reads version ${known}: open it once with tollgate serve or tollgate migrate (they migrate it) first`,
-    );
-  }
 }
 
 class PostgresStore implements Store {
