@@ -24,6 +24,18 @@ function fakeServer() {
   return { fetch, waiting };
 }
 
+/** Live data signed in with `token` as `principal`, over a fake server; `signedOut` records its sign-outs. */
+async function signedIn(token: string, principal: Principal) {
+  const server = fakeServer();
+  vi.stubGlobal('fetch', server.fetch);
+  const live = new LiveData();
+  const signedOut = vi.fn();
+  live.bus.on('signedOut', signedOut);
+  tokenStore.set(token);
+  await live.start(principal);
+  return { server, live, signedOut };
+}
+
 describe('the page’s live data across a sign-out and a sign-in', () => {
   let storage: Map<string, string>;
   beforeEach(() => {
@@ -39,13 +51,7 @@ describe('the page’s live data across a sign-out and a sign-in', () => {
   // Found by the browser test failing in CI under load: the page stuck on "Connecting…" after
   // signing in as someone else, then back at the sign-in form.
   it('a refresh due when one signs out sends nothing, and signs nobody out', async () => {
-    const server = fakeServer();
-    vi.stubGlobal('fetch', server.fetch);
-    const live = new LiveData();
-    const signedOut = vi.fn();
-    live.bus.on('signedOut', signedOut);
-    tokenStore.set(ALICE);
-    await live.start(alice);
+    const { server, live, signedOut } = await signedIn(ALICE, alice);
     live.stop();
     tokenStore.clear();
     const due = live.loadQueue();
@@ -56,14 +62,7 @@ describe('the page’s live data across a sign-out and a sign-in', () => {
   });
 
   it('a 401 to a request of an earlier session does not sign out the one signed in now', async () => {
-    const server = fakeServer();
-    vi.stubGlobal('fetch', server.fetch);
-    const live = new LiveData();
-    const signedOut = vi.fn();
-    live.bus.on('signedOut', signedOut);
-
-    tokenStore.set(ALICE);
-    await live.start(alice);
+    const { server, live, signedOut } = await signedIn(ALICE, alice);
     const stale = live.loadQueue();
     await vi.waitFor(() => expect(server.waiting.length).toBeGreaterThan(0));
     const alices = [...server.waiting];
@@ -83,13 +82,7 @@ describe('the page’s live data across a sign-out and a sign-in', () => {
   });
 
   it('a 401 to a request of the session signed in now signs it out, as before', async () => {
-    const server = fakeServer();
-    vi.stubGlobal('fetch', server.fetch);
-    const live = new LiveData();
-    const signedOut = vi.fn();
-    live.bus.on('signedOut', signedOut);
-    tokenStore.set(CAROL);
-    await live.start(carol);
+    const { server, live, signedOut } = await signedIn(CAROL, carol);
     const load = live.loadQueue();
     await vi.waitFor(() => expect(server.waiting.length).toBeGreaterThan(0));
     for (const request of server.waiting) request.answer(401, { type: 'about:blank', title: 'Unauthorized', status: 401, code: 'unauthorized', detail: 'token revoked' });
