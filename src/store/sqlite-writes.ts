@@ -4,6 +4,7 @@ import { autonomyAuditData } from '../model/autonomy-audit.ts';
 import type { AutonomySetting } from '../model/autonomy-setting.ts';
 import { type AuditBody, GENESIS_HASH, auditHash } from './audit-chain.ts';
 import type { RowCommit } from './row-commit.ts';
+import { taskRowParams } from './task-params.ts';
 import type { CommitReceipt, TaskLease } from './task-record.ts';
 
 /** The last journal entry: what the next one chains onto. */
@@ -134,24 +135,7 @@ export class SqliteWrites {
       const { task } = change;
       if (change.expectedRevision === null) {
         try {
-          s.insertTask.run(
-            task.id,
-            task.state,
-            task.action_type,
-            task.title,
-            task.agent_id,
-            task.department,
-            task.risk_level,
-            task.approval_id,
-            task.parent_task_id,
-            task.idempotency_key,
-            task.revision,
-            task.envelope,
-            task.history,
-            task.quarantine_reason,
-            task.created_at,
-            task.updated_at,
-          );
+          s.insertTask.run(taskRowParams(task));
         } catch (error) {
           // A constraint failure aborts only this statement; the batch goes on.
           if (s.taskRevision.get(task.id)) return new TaskExistsError(task.id);
