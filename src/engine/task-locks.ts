@@ -1,3 +1,5 @@
+import { ChurnMap } from '../util/churn-map.ts';
+
 /**
  * Serialises work per key (a task id) inside one process: decisions, cancels and timeouts on
  * the same task run one after another, so the second sees what the first did. Across
@@ -5,7 +7,8 @@
  * @example await locks.run(taskId, () => decideOnTask(taskId));
  */
 export class KeyedLocks {
-  #tails = new Map<string, Promise<unknown>>();
+  // One entry per decision or cancel in flight, churned all the time: see ChurnMap.
+  #tails = new ChurnMap<Promise<unknown>>();
 
   /** Runs `work` after every earlier `run` with the same key has finished. */
   async run<T>(key: string, work: () => Promise<T>): Promise<T> {

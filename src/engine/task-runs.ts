@@ -1,9 +1,11 @@
 import { ClosedError } from '../errors.ts';
+import { ChurnMap } from '../util/churn-map.ts';
 import type { TaskRun } from './task-run.ts';
 
 /** The tasks alive in memory, by id. A task appears here only while it is moving. */
 export class TaskKeyedRuns {
-  #runs = new Map<string, TaskRun>();
+  // Tasks come and go by the thousand per second: a Map here kept every finished task alive until a full GC (see ChurnMap).
+  #runs = new ChurnMap<TaskRun>();
 
   add(run: TaskRun): void {
     this.#runs.set(run.taskId, run);
@@ -31,10 +33,10 @@ export class TaskKeyedRuns {
   async drain(timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (this.#runs.size > 0 && Date.now() < deadline) {
-      const pending = [...this.#runs.values()].map((run) => run.settled.catch(() => undefined));
+      const pending = this.#runs.values().map((run) => run.settled.catch(() => undefined));
       await Promise.race([Promise.all(pending), new Promise((resolve) => setTimeout(resolve, Math.max(0, deadline - Date.now())))]);
     }
-    for (const run of [...this.#runs.values()]) run.abandon(
+    for (const run of this.#runs.values()) run.abandon(
         new ClosedError('engine', `the engine closed before task ${run.taskId} came to rest; it continues from its last commit at the next recover()`),
       );
   }

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ClosedError } from '../errors.ts';
+import { ChurnMap } from '../util/churn-map.ts';
 import type { AutonomySetting } from '../model/autonomy-setting.ts';
 import type { SqliteSynchronous } from './sqlite-pragmas.ts';
 import { toRowCommit } from './row-commit.ts';
@@ -52,7 +53,8 @@ function threadSource(): Promise<{ code: string; eval: boolean }> {
  */
 class WriterThread {
   readonly #worker: Worker;
-  readonly #waiting = new Map<number, { resolve(value: unknown): void; reject(error: unknown): void }>();
+  // A request in flight per batch, thousands a second: see ChurnMap (a Map kept each batch's tasks alive until a full GC).
+  readonly #waiting = new ChurnMap<{ resolve(value: unknown): void; reject(error: unknown): void }>();
   #nextId = 1;
   #stopped: Error | null = null;
 
@@ -78,15 +80,16 @@ class WriterThread {
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
       if (this.#waiting.size === 0) this.#worker.ref();
-      this.#waiting.set(id, { resolve, reject });
+      this.#waiting.set(String(id), { resolve, reject });
       this.#worker.postMessage({ ...body, id } as WriteRequest);
     });
   }
 
   #answer(reply: WriteReply): void {
-    const waiting = this.#waiting.get(reply.id);
+    const key = String(reply.id);
+    const waiting = this.#waiting.get(key);
     if (!waiting) return;
-    this.#waiting.delete(reply.id);
+    this.#waiting.delete(key);
     if (this.#waiting.size === 0) this.#worker.unref();
     if (reply.ok) waiting.resolve(reply.value);
     else waiting.reject(fromWireError(reply.error));
