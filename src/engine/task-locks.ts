@@ -8,7 +8,7 @@ import { ChurnMap } from '../util/churn-map.ts';
  */
 export class KeyedLocks {
   // One entry per decision or cancel in flight, churned all the time: see ChurnMap.
-  #tails = new ChurnMap<Promise<unknown>>();
+  #tails = new ChurnMap<string, Promise<unknown>>();
 
   /** Runs `work` after every earlier `run` with the same key has finished. */
   async run<T>(key: string, work: () => Promise<T>): Promise<T> {

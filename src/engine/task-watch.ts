@@ -1,5 +1,6 @@
 import type { Subscription } from 'rxjs';
 import type { LifecycleEvent } from '../model/lifecycle-event.ts';
+import { ChurnMap } from '../util/churn-map.ts';
 import type { Engine } from './engine-types.ts';
 
 /** What a watcher of one task is told: an event of the task, or the end of the engine's stream. */
@@ -17,7 +18,8 @@ export interface TaskWatcher {
  */
 class TaskWatch {
   readonly #engine: Engine;
-  readonly #byTask = new Map<string, Set<TaskWatcher>>();
+  // Long-polls come and go per request: see ChurnMap.
+  readonly #byTask = new ChurnMap<string, Set<TaskWatcher>>();
   #subscription: Subscription | null = null;
   #watchers = 0;
   #ended = false;
@@ -60,7 +62,7 @@ class TaskWatch {
   #end(): void {
     this.#ended = true;
     this.#subscription = null;
-    const all = [...this.#byTask.values()].flatMap((watchers) => [...watchers]);
+    const all = this.#byTask.values().flatMap((watchers) => [...watchers]);
     for (const watcher of all) watcher.onEnd();
   }
 

@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { ShuttingDownError } from '../errors.ts';
+import { ChurnMap } from '../util/churn-map.ts';
 import { problemFromError, problemResponse } from './problem.ts';
 
 type Handler = (request: Request, env: unknown) => Response | Promise<Response>;
@@ -22,7 +23,9 @@ export const SHUTDOWN_RETRY_AFTER_SECONDS = 5;
  */
 export class ShutdownGate {
   readonly #handle: Handler;
-  readonly #inFlight = new Set<ServerResponse>();
+  // One entry per request, thousands a second: a Set here kept every answered request alive until a full GC (see ChurnMap). Keyed by number: the keys stay in the chain ChurnMap cuts.
+  readonly #inFlight = new ChurnMap<number, ServerResponse>();
+  #requests = 0;
   #closing = false;
   #refused = 0;
 
@@ -38,8 +41,10 @@ export class ShutdownGate {
     }
     const outgoing = outgoingOf(env);
     if (outgoing) {
-      this.#inFlight.add(outgoing);
-      outgoing.once('close', () => this.#inFlight.delete(outgoing));
+      this.#requests += 1;
+      const key = this.#requests;
+      this.#inFlight.set(key, outgoing);
+      outgoing.once('close', () => this.#inFlight.delete(key));
     }
     return this.#handle(request, env);
   };
@@ -58,7 +63,7 @@ export class ShutdownGate {
   close(): void {
     if (this.#closing) return;
     this.#closing = true;
-    for (const outgoing of this.#inFlight) {
+    for (const outgoing of this.#inFlight.values()) {
       // Merged into the headers the answer is written with (Node's writeHead keeps setHeader's).
       if (!outgoing.headersSent) {
         outgoing.setHeader('connection', 'close');

@@ -54,7 +54,7 @@ function threadSource(): Promise<{ code: string; eval: boolean }> {
 class WriterThread {
   readonly #worker: Worker;
   // A request in flight per batch, thousands a second: see ChurnMap (a Map kept each batch's tasks alive until a full GC).
-  readonly #waiting = new ChurnMap<{ resolve(value: unknown): void; reject(error: unknown): void }>();
+  readonly #waiting = new ChurnMap<number, { resolve(value: unknown): void; reject(error: unknown): void }>();
   #nextId = 1;
   #stopped: Error | null = null;
 
@@ -80,16 +80,15 @@ class WriterThread {
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
       if (this.#waiting.size === 0) this.#worker.ref();
-      this.#waiting.set(String(id), { resolve, reject });
+      this.#waiting.set(id, { resolve, reject });
       this.#worker.postMessage({ ...body, id } as WriteRequest);
     });
   }
 
   #answer(reply: WriteReply): void {
-    const key = String(reply.id);
-    const waiting = this.#waiting.get(key);
+    const waiting = this.#waiting.get(reply.id);
     if (!waiting) return;
-    this.#waiting.delete(key);
+    this.#waiting.delete(reply.id);
     if (this.#waiting.size === 0) this.#worker.unref();
     if (reply.ok) waiting.resolve(reply.value);
     else waiting.reject(fromWireError(reply.error));
