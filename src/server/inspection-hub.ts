@@ -1,4 +1,5 @@
 import type { InspectionEvent } from 'xstate';
+import { ChurnMap } from '../util/churn-map.ts';
 import { draftOf, type InspectionRecord, type RecordDetail, type RecordDraft, serializeRecord } from './inspection-record.ts';
 
 /** One kept record: its number and its JSON line (serialised once, sent as is). */
@@ -60,9 +61,12 @@ export class InspectionHub {
   #lastAt = 0;
   #lastIso = '';
   #lastTaskId = '';
-  readonly #tasks = new Map<string, TaskBuffer>();
-  readonly #roots = new Map<string, string>();
-  readonly #pending = new Map<string, { event: InspectionEvent; at: number }[]>();
+  // Entries come and go with every task (#tasks is moved to the end on each of its events):
+  // ChurnMaps, so that dropped buffers and held events (their actors with them) do not live on
+  // until a full GC (see ChurnMap).
+  readonly #tasks = new ChurnMap<string, TaskBuffer>();
+  readonly #roots = new ChurnMap<string, string>();
+  readonly #pending = new ChurnMap<string, { event: InspectionEvent; at: number }[]>();
   readonly #listeners = new Map<string, Set<(record: StoredInspection) => void>>();
   #seq = 0;
   #bytes = 0;
@@ -153,7 +157,7 @@ export class InspectionHub {
   #hold(event: InspectionEvent, at: number): void {
     let waiting = this.#pending.get(event.rootId);
     if (!waiting) {
-      if (this.#pending.size >= MAX_PENDING_ROOTS) this.#pending.delete(this.#pending.keys().next().value as string);
+      if (this.#pending.size >= MAX_PENDING_ROOTS) this.#pending.delete(this.#pending.firstKey() as string);
       waiting = [];
       this.#pending.set(event.rootId, waiting);
     }
@@ -227,7 +231,7 @@ function safeSnapshot(ref: InspectionEvent['actorRef']): unknown {
   }
 }
 
-function remember(map: Map<string, string>, key: string, value: string, max: number): void {
-  if (map.size >= max) map.delete(map.keys().next().value as string);
+function remember(map: ChurnMap<string, string>, key: string, value: string, max: number): void {
+  if (map.size >= max) map.delete(map.firstKey() as string);
   map.set(key, value);
 }

@@ -70,6 +70,21 @@ export class ChurnMap<K, V> {
     return [...this.#slotOf.keys()];
   }
 
+  /** The key set first of those present (the least recently set, when keys are deleted and set again to mark use). */
+  firstKey(): K | undefined {
+    for (const key of this.#slotOf.keys()) return key;
+    return undefined;
+  }
+
+  /** Key and value pairs in the order keys were first set; deleting the pair just given, or any other, while iterating is safe (as with a `Map`). */
+  *entries(): IterableIterator<[K, V]> {
+    for (const [key, slot] of this.#slotOf) yield [key, this.#values[slot] as V];
+  }
+
+  [Symbol.iterator](): IterableIterator<[K, V]> {
+    return this.entries();
+  }
+
   clear(): void {
     this.#slotOf.clear();
     this.#values = [];

@@ -57,6 +57,30 @@ describe('ChurnMap', () => {
     expect(map.values()).toEqual(['B', 'C']);
   });
 
+  it('names the least recently set key first, a key deleted and set again moving to the end', () => {
+    const map = new ChurnMap<string, number>();
+    expect(map.firstKey()).toBeUndefined();
+    map.set('a', 1).set('b', 2).set('c', 3);
+    expect(map.firstKey()).toBe('a');
+    map.delete('a');
+    map.set('a', 4);
+    expect(map.firstKey()).toBe('b');
+    expect([...map]).toEqual([['b', 2], ['c', 3], ['a', 4]]);
+  });
+
+  it('iterates its pairs while they are deleted, as a Map does', () => {
+    const map = new ChurnMap<string, number>();
+    for (let i = 0; i < 6; i += 1) map.set(`k${i}`, i);
+    const seen: Array<[string, number]> = [];
+    for (const [key, value] of map.entries()) {
+      seen.push([key, value]);
+      map.delete(key);
+      if (key === 'k1') map.delete('k2');
+    }
+    expect(seen).toEqual([['k0', 0], ['k1', 1], ['k3', 3], ['k4', 4], ['k5', 5]]);
+    expect(map.size).toBe(0);
+  });
+
   it('forgets everything on clear', () => {
     const map = new ChurnMap<string, number>();
     map.set('a', 1).set('b', 2);
