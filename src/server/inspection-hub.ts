@@ -14,6 +14,8 @@ export interface InspectionHubOptions {
   perTask?: number;
   /** Tasks kept (least recently active dropped first); default 500. */
   maxTasks?: number;
+  /** Root actors remembered with their task (the oldest forgotten first); default 10,000. */
+  maxRoots?: number;
   /** Total JSON kept across tasks, in characters; default 24 MiB. */
   maxBytes?: number;
   /** One record's JSON is cut down to about this; default 16 KiB. */
@@ -65,7 +67,7 @@ export class InspectionHub {
   // ChurnMaps, so that dropped buffers and held events (their actors with them) do not live on
   // until a full GC (see ChurnMap).
   readonly #tasks = new ChurnMap<string, TaskBuffer>();
-  readonly #roots = new ChurnMap<string, string>();
+  readonly #roots: RootIndex;
   readonly #pending = new ChurnMap<string, { event: InspectionEvent; at: number }[]>();
   readonly #listeners = new Map<string, Set<(record: StoredInspection) => void>>();
   #seq = 0;
@@ -74,6 +76,7 @@ export class InspectionHub {
   constructor(options: InspectionHubOptions = {}) {
     this.#perTask = options.perTask ?? 400;
     this.#maxTasks = options.maxTasks ?? 500;
+    this.#roots = new RootIndex(options.maxRoots ?? MAX_ROOTS);
     this.#maxBytes = options.maxBytes ?? 24 * 1024 * 1024;
     this.#maxRecordBytes = options.maxRecordBytes ?? 16 * 1024;
     this.#now = options.now ?? Date.now;
@@ -129,7 +132,7 @@ export class InspectionHub {
         this.#hold(event, at);
         return;
       }
-      remember(this.#roots, event.rootId, taskId, MAX_ROOTS);
+      this.#roots.add(event.rootId, taskId);
       const waiting = this.#pending.get(event.rootId);
       this.#pending.delete(event.rootId);
       for (const held of waiting ?? []) this.#record(taskId, held.event, held.at);
@@ -231,7 +234,39 @@ function safeSnapshot(ref: InspectionEvent['actorRef']): unknown {
   }
 }
 
-function remember(map: ChurnMap<string, string>, key: string, value: string, max: number): void {
-  if (map.size >= max) map.delete(map.firstKey() as string);
-  map.set(key, value);
+/**
+ * Which task each root actor belongs to, for the last `max` roots. The oldest goes first, found in
+ * a ring of the keys in the order they came: a Map's first key, after thousands of deletions at
+ * its front, is a walk over their holes until the table is rebuilt (~3 % of a busy server's main
+ * thread, profiled).
+ */
+class RootIndex {
+  readonly #taskOf = new ChurnMap<string, string>();
+  readonly #order: Array<string | undefined>;
+  #next = 0;
+
+  constructor(max: number) {
+    this.#order = new Array<string | undefined>(max).fill(undefined);
+  }
+
+  get size(): number {
+    return this.#taskOf.size;
+  }
+
+  get(rootId: string): string | undefined {
+    return this.#taskOf.get(rootId);
+  }
+
+  /** Adds a root not yet known, dropping the oldest once `max` are kept. */
+  add(rootId: string, taskId: string): void {
+    if (this.#taskOf.has(rootId)) {
+      this.#taskOf.set(rootId, taskId);
+      return;
+    }
+    const oldest = this.#order[this.#next];
+    if (oldest !== undefined) this.#taskOf.delete(oldest);
+    this.#order[this.#next] = rootId;
+    this.#next = (this.#next + 1) % this.#order.length;
+    this.#taskOf.set(rootId, taskId);
+  }
 }

@@ -107,6 +107,24 @@ describe('InspectionHub', () => {
     await engine2.close();
   });
 
+  it('remembers the last maxRoots root actors, the oldest forgotten first', async () => {
+    const hub = new InspectionHub({ maxRoots: 3 });
+    const engine = createEngine({ store: createMemoryStore(), inspect: hub.inspect });
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i += 1) {
+      const { task } = await engine.submit({ actionType: 'code:read', title: `t${i}`, agentId: 'agent-1', args: {} });
+      ids.push(task.id);
+    }
+    expect(hub.stats.roots).toBe(3);
+    // Each task is still attributed: forgetting a finished root loses nothing of its records.
+    for (const id of ids) expect(hub.records(id).length).toBeGreaterThan(0);
+    // A parked task restored later is a new root, attributed afresh.
+    const { task } = await engine.submit({ actionType: 'vcs:push', title: 'push', agentId: 'agent-1', args: {} });
+    expect(task.state).toBe('parked');
+    expect(hub.stats.roots).toBe(3);
+    await engine.close();
+  });
+
   it('never throws into XState, even on a hostile event', () => {
     const hub = new InspectionHub();
     expect(() => hub.inspect({ type: '@xstate.snapshot', rootId: 'x', actorRef: null } as never)).not.toThrow();
