@@ -4,7 +4,8 @@ import type { TaskRun } from './task-run.ts';
 
 /** The tasks alive in memory, by id. A task appears here only while it is moving. */
 export class TaskKeyedRuns {
-  // Tasks come and go by the thousand per second: a Map here kept every finished task alive until a full GC (see ChurnMap).
+  // Tasks come and go by the thousand per second: a Map here kept every finished task alive
+  // until a full GC (see ChurnMap).
   #runs = new ChurnMap<string, TaskRun>();
 
   add(run: TaskRun): void {

@@ -23,7 +23,8 @@ export const SHUTDOWN_RETRY_AFTER_SECONDS = 5;
  */
 export class ShutdownGate {
   readonly #handle: Handler;
-  // One entry per request, thousands a second: a Set here kept every answered request alive until a full GC (see ChurnMap). Keyed by number: the keys stay in the chain ChurnMap cuts.
+  // One entry per request, thousands a second: a Set here kept every answered request alive until
+  // a full GC (see ChurnMap). Keyed by a number, not the response: ChurnMap's keys stay in the chain.
   readonly #inFlight = new ChurnMap<number, ServerResponse>();
   #requests = 0;
   #closing = false;
