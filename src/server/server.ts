@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { Engine } from '../engine/engine-types.ts';
-import { ListenError } from '../errors.ts';
+import { GateError, ListenError } from '../errors.ts';
 import type { Logger } from '../engine/logger.ts';
 import { type Sweeper, startSweeper } from '../engine/sweeper.ts';
 import { createApp } from './app.ts';
@@ -14,6 +14,8 @@ import { ShutdownGate } from './shutdown-gate.ts';
 import { StartupGate } from './startup-gate.ts';
 import { observeSweeps } from './sweep-observer.ts';
 import type { TokenGrant } from './tokens-file.ts';
+import { withinTime } from '../util/deadline.ts';
+import type { Store } from '../store/store.ts';
 
 /** Approvals the sweeper expires per call (its default). */
 const SWEEP_BATCH = 500;
@@ -34,8 +36,9 @@ export interface ServerOptions {
   /** How often the sweeper applies deadlines; default 1000 ms. */
   sweepIntervalMs?: number;
   /**
-   * How long shutdown waits for in-flight requests before cutting their connections, and then
-   * again for the engine's executing tasks; default 10 s each.
+   * How long shutdown waits for in-flight requests (and the sweep under way) before cutting
+   * their connections, then again for the engine's executing tasks, then again for the store to
+   * close; default 10 s each.
    */
   shutdownGraceMs?: number;
   heartbeatMs?: number;
@@ -59,7 +62,9 @@ export interface RunningServer {
    * streams; answer long-polls 503 `shutting_down`; close idle connections; let in-flight
    * requests finish (their answers close their connections) for up to `shutdownGraceMs`, then
    * cut what is left; stop the sweeper; wait up to `shutdownGraceMs` more for executing tasks
-   * (`engine.close`); close the store. Idempotent.
+   * (`engine.close`); close the store, waiting up to `shutdownGraceMs` once more. Idempotent.
+   * Rejects (`store_unavailable`) when the store does not close in that time (it does not
+   * answer): nothing acknowledged is lost, what it had not written was never acknowledged.
    */
   close(): Promise<void>;
 }
@@ -158,15 +163,46 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       drain.close();
       logger.info({ inFlight: drain.inFlight, graceMs }, 'shutting down: no new connections or requests, finishing in-flight requests');
       shutdown.abort();
-      await Promise.all([closeServer(server, graceMs, logger), sweeper.stop()]);
+      await Promise.all([closeServer(server, graceMs, logger), stopSweeper(sweeper, graceMs, logger)]);
       await engine.close({ timeoutMs: graceMs });
       metrics.close();
-      await engine.store.close();
+      await closeStore(engine.store, graceMs);
       logger.info({ refused: drain.refused }, 'shut down');
     })();
     return closing;
   };
   return { url, port: address.port, close };
+}
+
+/**
+ * Waits up to `graceMs` for the sweep under way. A store that does not answer holds a sweep for
+ * as long as its statements may take (PostgreSQL: `queryTimeoutMs`, 30 s): shutdown goes on
+ * without it — what the sweep had not committed was not done.
+ */
+async function stopSweeper(sweeper: Sweeper, graceMs: number, logger: Logger): Promise<void> {
+  try {
+    await withinTime(sweeper.stop(), graceMs, () => new Error('late'));
+  } catch {
+    logger.warn({ graceMs }, 'shutdown: the sweep under way did not end in time (the store does not answer); going on without it');
+  }
+}
+
+/**
+ * Closes the store (its pending commits written), waiting up to `graceMs`. A store that does not
+ * answer (a PostgreSQL gone silent: each pending commit waits out its statement timeout) must not
+ * hold the process past its manager's patience; its close fails instead, and the process exits 1.
+ * Nothing acknowledged is lost: a commit not yet written was never acknowledged, as in a crash.
+ */
+async function closeStore(store: Store, graceMs: number): Promise<void> {
+  await withinTime(
+    store.close(),
+    graceMs,
+    () =>
+      new GateError(
+        'store_unavailable',
+        `the store did not close within ${graceMs} ms (it does not answer): commits it had not written were never acknowledged, and the next start goes on from the last commit`,
+      ),
+  );
 }
 
 /**

@@ -192,3 +192,28 @@ describe('graceful shutdown under keep-alive load (startServer on loopback)', ()
     await within(closed, 5_000, 'shutdown done');
   });
 });
+
+describe('shutdown against a store that does not answer', () => {
+  it('gives up on the store after shutdownGraceMs and rejects store_unavailable, instead of waiting as long as the store does', async () => {
+    const store = createMemoryStore();
+    // A store gone silent: its close (which writes what is pending) never comes back.
+    const silent = new Proxy(store, {
+      get(target, property) {
+        if (property === 'close') return () => new Promise<void>(() => undefined);
+        const value = Reflect.get(target, property, target) as unknown;
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const engine = createEngine({ store: silent });
+    const running = await startServer({ engine, tokens: GRANTS, logger: createLogger('silent'), port: 0, sweepIntervalMs: 60_000, shutdownGraceMs: 200 });
+    const started = Date.now();
+    const error = await running.close().then(
+      () => null,
+      (reason: unknown) => reason,
+    );
+    expect(error).toMatchObject({ code: 'store_unavailable' });
+    expect((error as Error).message).toContain('did not close within 200 ms');
+    expect(Date.now() - started).toBeLessThan(5_000);
+    await store.close();
+  });
+});

@@ -33,6 +33,7 @@ const ServeOptions = z.strictObject({
   executorMaxAttempts: z.coerce.number().int().min(1).max(20),
   executorTimeoutMs: z.coerce.number().int().min(100).max(600_000),
   leaseMs: z.coerce.number().int().min(1_000).max(3_600_000),
+  shutdownGraceMs: z.coerce.number().int().min(0).max(600_000),
   workerId: z.string().min(1).max(200).optional(),
   inspect: z.boolean(),
   maxStreamsPerPrincipal: z.coerce.number().int().min(1).max(10_000),
@@ -77,6 +78,7 @@ export function registerServeCommand(program: Command): void {
     .option('--executor-timeout-ms <ms>', 'how long one attempt waits for the executor URL to answer (env TOLLGATE_EXECUTOR_AUTHORIZATION: its Authorization header)', '10000')
     .option('--log-level <level>', 'pino level of the request log on standard error', 'info')
     .option('--lease-ms <ms>', 'how long this worker holds a task it runs without a heartbeat: how soon another worker takes over a dead one’s tasks', '30000')
+    .option('--shutdown-grace-ms <ms>', 'on SIGTERM: how long requests in flight, then executing tasks, then the store’s close are each waited for (a shutdown lasts at most ~3×)', '10000')
     .option('--no-inspect', 'no XState inspection stream (the visualizer’s inspector): saves ~0.1 ms of CPU per task')
     .option('--max-streams-per-principal <n>', 'open event streams (/api/v1/events and /api/v1/inspect) per principal; more are refused with 429', String(DEFAULT_REQUEST_LIMITS.maxStreamsPerPrincipal))
     .option('--proposal-rate <n>', `POST /api/v1/tasks tokens per second per principal (a proposal costs 1 per started ${DEFAULT_REQUEST_LIMITS.proposalBytesPerToken / 1024} KiB of body); 0: no limit`, String(DEFAULT_REQUEST_LIMITS.proposalsPerSecond))
@@ -137,6 +139,7 @@ async function serve(options: ServeOptions): Promise<void> {
       port: options.port,
       host: options.host,
       sweepIntervalMs: options.sweepIntervalMs,
+      shutdownGraceMs: options.shutdownGraceMs,
       inspection,
       limits: { maxStreamsPerPrincipal: options.maxStreamsPerPrincipal, proposalsPerSecond: options.proposalRate, proposalBurst: options.proposalBurst },
       ...(options.allowedHosts ? { allowedHosts: options.allowedHosts.split(',') } : {}),
