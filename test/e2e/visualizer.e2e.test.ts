@@ -505,6 +505,11 @@ describe('visualizer (Chromium)', () => {
       })
       .toContain('checked the WHERE clause');
     await shot('5-inspector');
+    // The way back: the inspector opens the task it inspects.
+    await page.click('.inspector button.inspector-open-task');
+    await expect.poll(() => page.getAttribute('#tab-task', 'aria-selected')).toBe('true');
+    await expect.poll(() => page.textContent('.detail')).toContain('Backfill invoice totals');
+    await page.click('#tab-inspector');
     if (process.env.TOLLGATE_DOCS_SCREENSHOT) {
       await page.click('#tab-queue');
       await page.screenshot({ path: join(process.cwd(), 'docs', 'visualizer.png') });

@@ -45,7 +45,7 @@ export class App {
   });
   readonly #queue = new QueueView(this.#cardActions());
   readonly #detail = new TaskDetailView({ ...this.#decisionActions(), inspect: (taskId) => this.#inspect(taskId), open: (taskId) => void this.#open(taskId) });
-  readonly #inspector = new InspectorView(() => tokenStore.get());
+  readonly #inspector = new InspectorView(() => tokenStore.get(), (taskId) => void this.#open(taskId));
   readonly #tabs = new Tabs(
     [
       { id: 'queue', label: 'Queue', panel: this.#queue.element },

@@ -11,11 +11,12 @@ const MAX_RECORDS = 1_000;
  * The inspector: XState's live inspection stream of one task's actors (`/api/v1/inspect`),
  * as an actor tree, a log of events, snapshots and actions, and the selected record's data.
  * Choosing an actor in the tree narrows the log to it.
- * @example const inspector = new InspectorView(() => tokenStore.get()); inspector.watch('t-1');
+ * @example const inspector = new InspectorView(() => tokenStore.get(), (taskId) => open(taskId)); inspector.watch('t-1');
  */
 export class InspectorView {
   readonly element: HTMLElement;
   readonly #token: () => string | null;
+  readonly #openTask: (taskId: string) => void;
   readonly #status: HTMLElement;
   readonly #tree: HTMLElement;
   readonly #log: HTMLOListElement;
@@ -29,8 +30,10 @@ export class InspectorView {
   #taskId: string | null = null;
   #drawScheduled = false;
 
-  constructor(token: () => string | null) {
+  /** `openTask` shows the inspected task's own view (the inspector's way back to it). */
+  constructor(token: () => string | null, openTask: (taskId: string) => void) {
     this.#token = token;
+    this.#openTask = openTask;
     this.#status = h('span', { class: 'stream-status', 'aria-live': 'polite' });
     this.#title = h('h2', {}, 'Inspector');
     this.#tree = h('div', { class: 'actor-tree', 'aria-label': 'Actors' });
@@ -62,6 +65,7 @@ export class InspectorView {
     this.#title.textContent = `Inspector · ${taskId}`;
     replaceChildren(
       this.#body,
+      h('button', { type: 'button', class: 'link inspector-open-task', onclick: () => this.#openTask(taskId) }, 'Open task'),
       h('p', { class: 'muted small' }, 'Live while this tab is open: contexts and event data are recorded while the task is inspected; earlier records show what happened, without the data.'),
       h('h3', {}, 'Actors'),
       this.#tree,
