@@ -106,6 +106,9 @@ export function createHttpExecutor(options: HttpExecutorOptions): HttpExecutor {
         headers: { 'content-type': 'application/json', 'idempotency-key': request.idempotencyKey, ...options.headers },
         body: JSON.stringify(body),
         signal: stop ? AbortSignal.any([AbortSignal.timeout(timeoutMs), stop]) : AbortSignal.timeout(timeoutMs),
+        // Never followed: fetch turns a POST answered 301/302 into a GET of the Location (an SSO
+        // login page answers it 200, and the task would complete without the action having run).
+        redirect: 'manual',
       });
     } catch (error) {
       const reached = !fetchNeverSent(error);
@@ -113,6 +116,7 @@ export function createHttpExecutor(options: HttpExecutorOptions): HttpExecutor {
       const what = reached ? `no answer (${describeFetchError(error, timeoutMs)}): the endpoint may have run it` : `failed: ${describeFetchError(error, timeoutMs)}`;
       return { retry: true, error: new HttpExecutorError(code, `POST ${endpoint} ${what}`, null, 0) };
     }
+    if (response.status >= 300 && response.status < 400) throw redirectError(response, options.url, endpoint);
     const text = await response.text().catch(() => '');
     if (response.ok) return { retry: false, value: parseAnswer(masked(text, configuredSecrets), response.status) };
     if (response.status === 429 || response.status >= 500) {
@@ -197,6 +201,23 @@ function answerExcerpt(text: string, configured: readonly string[]): string {
   const excerpt = masked(text.slice(0, 500 + (configured[0]?.length ?? 0)), configured).slice(0, 500);
   const answer = { answer: excerpt };
   return secrets.detect(scanStrings(answer), answer).length > 0 ? '(the answer held a credential; not kept)' : excerpt;
+}
+
+/**
+ * A redirect, not followed. A 303 (See Other) says the POST was handled and its answer is
+ * elsewhere: it may have run, so the outcome is unknown. Any other moves the endpoint: the action
+ * was not run, and the operator sets the executor URL to the one that runs actions. The Location
+ * is named like the endpoint, without its query string.
+ */
+function redirectError(response: Response, url: string, endpoint: string): HttpExecutorError {
+  void response.body?.cancel().catch(() => undefined);
+  const location = response.headers.get('location');
+  const target = location !== null && URL.canParse(location, url) ? endpointName(new URL(location, url).href) : '(no Location)';
+  if (response.status === 303) {
+    return new HttpExecutorError('execution_outcome_unknown', `POST ${endpoint} answered 303, see ${target} (not followed): the endpoint may have run it`, 303, 0);
+  }
+  const advice = 'not followed, the action was not sent there: set the executor URL to the one that runs actions';
+  return new HttpExecutorError('executor_rejected', `POST ${endpoint} answered ${response.status}, a redirect to ${target} (${advice})`, response.status, 0);
 }
 
 function describeFetchError(error: unknown, timeoutMs: number): string {

@@ -1,0 +1,64 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ExecutionRequest } from '../../src/engine/executor.ts';
+import { createHttpExecutor } from '../../src/engine/http-executor.ts';
+
+const request: ExecutionRequest = { taskId: 't-1', idempotencyKey: 't-1', actionType: 'vcs:push', title: 'push', args: { branch: 'main' }, agentId: 'agent-1' };
+const noSleep = async () => {};
+
+/** An endpoint whose n-th call (1-based) is answered by `answer`; records method and path of every call. */
+async function endpoint(answer: (res: ServerResponse, n: number, req: IncomingMessage) => void) {
+  const seen: { method: string; url: string }[] = [];
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      seen.push({ method: req.method ?? '', url: req.url ?? '' });
+      answer(res, seen.filter((call) => call.url === '/run').length, req);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const close = () => new Promise<void>((resolve) => {
+    server.closeAllConnections();
+    server.close(() => resolve());
+  });
+  return { url: `${base}/run`, base, seen, close };
+}
+
+describe('the HTTP executor and what its endpoint answers (found by an integrator trial)', () => {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0)) await cleanup();
+  });
+
+  it.each([301, 302, 307, 308])('does not follow a %i: the action was not run there, and no GET of a login page completes the task', async (status) => {
+    const ep = await endpoint((res, _n, req) => {
+      if (req.url === '/run') {
+        res.writeHead(status, { location: '/login?next=%2Frun&session=s3cr3t' });
+        res.end();
+      } else {
+        res.writeHead(200, { 'content-type': 'text/html' });
+        res.end('<html>sign in</html>');
+      }
+    });
+    cleanups.push(ep.close);
+    const error = await createHttpExecutor({ url: ep.url, maxAttempts: 3, sleep: noSleep }).execute(request).catch((e) => e);
+    expect(error).toMatchObject({ code: 'executor_rejected', status });
+    expect(error.message).toContain(`answered ${status}`);
+    expect(error.message).toContain(`${ep.base}/login`);
+    expect(error.message).not.toContain('s3cr3t');
+    expect(ep.seen).toEqual([{ method: 'POST', url: '/run' }]);
+  });
+
+  it('a 303 (See Other: the POST was handled, its answer is elsewhere) is an unknown outcome, not a completion by a GET', async () => {
+    const ep = await endpoint((res, _n, req) => {
+      res.writeHead(req.url === '/run' ? 303 : 200, req.url === '/run' ? { location: '/results/1' } : { 'content-type': 'application/json' });
+      res.end(req.url === '/run' ? '' : '{"status":"queued"}');
+    });
+    cleanups.push(ep.close);
+    const error = await createHttpExecutor({ url: ep.url, maxAttempts: 3, sleep: noSleep }).execute(request).catch((e) => e);
+    expect(error).toMatchObject({ code: 'execution_outcome_unknown', status: 303 });
+    expect(ep.seen).toEqual([{ method: 'POST', url: '/run' }]);
+  });
+});
