@@ -117,7 +117,18 @@ export function createHttpExecutor(options: HttpExecutorOptions): HttpExecutor {
       return { retry: true, error: new HttpExecutorError(code, `POST ${endpoint} ${what}`, null, 0) };
     }
     if (response.status >= 300 && response.status < 400) throw redirectError(response, options.url, endpoint);
-    const text = await response.text().catch(() => '');
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (error) {
+      // A success whose body was cut off (timed out, connection reset) is no answer: asked again
+      // with the same key, the endpoint answers its result; an error's body is only its excerpt.
+      if (response.ok) {
+        const what = `answered ${response.status} but its body was cut off (${describeFetchError(error, timeoutMs)}): the endpoint may have run it`;
+        return { retry: true, error: new HttpExecutorError('execution_outcome_unknown', `POST ${endpoint} ${what}`, null, 0) };
+      }
+      text = '';
+    }
     if (response.ok) return { retry: false, value: parseAnswer(masked(text, configuredSecrets), response.status) };
     if (response.status === 429 || response.status >= 500) {
       // The endpoint is down or busy: its own trouble, tried again, and if it lasts the task fails

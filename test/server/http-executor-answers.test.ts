@@ -61,4 +61,31 @@ describe('the HTTP executor and what its endpoint answers (found by an integrato
     expect(error).toMatchObject({ code: 'execution_outcome_unknown', status: 303 });
     expect(ep.seen).toEqual([{ method: 'POST', url: '/run' }]);
   });
+
+  it('a 2xx whose body is cut off is no answer: asked again with the same key, never completed with an invented { status }', async () => {
+    const ep = await endpoint((res, n) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      if (n === 1) {
+        res.write('{"deployed":');
+        setTimeout(() => res.destroy(), 20);
+      } else {
+        res.end('{"deployed":true}');
+      }
+    });
+    cleanups.push(ep.close);
+    expect(await createHttpExecutor({ url: ep.url, maxAttempts: 3, sleep: noSleep }).execute(request)).toEqual({ deployed: true });
+    expect(ep.seen).toHaveLength(2);
+  });
+
+  it('a 2xx whose body never ends within the attempt\'s time: the outcome is unknown after every attempt', async () => {
+    const ep = await endpoint((res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"deployed":');
+    });
+    cleanups.push(ep.close);
+    const error = await createHttpExecutor({ url: ep.url, maxAttempts: 2, timeoutMs: 100, sleep: noSleep }).execute(request).catch((e) => e);
+    expect(error).toMatchObject({ code: 'execution_outcome_unknown', attempts: 2 });
+    expect(error.message).toMatch(/answered 200 but its body/);
+    expect(ep.seen).toHaveLength(2);
+  });
 });
