@@ -30,6 +30,26 @@ export interface HttpExecutor extends Executor {
   readonly idempotent: true;
 }
 
+/** A header name fetch can send: an HTTP token. */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** A header value fetch can send: Latin-1 text without line breaks or NUL (it trims white space). */
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
+/**
+ * Extra headers, checked at start: fetch refuses a bad one on every call, quoting its value — an
+ * authorization read from a file of two lines would fail each task with the secret in its error.
+ * The message names the header, never its value.
+ */
+const HttpHeaders = z.record(z.string(), z.string()).superRefine((headers, ctx) => {
+  for (const [name, value] of Object.entries(headers)) {
+    if (!HEADER_NAME.test(name)) ctx.addIssue({ code: 'custom', path: [name], message: 'not a valid HTTP header name' });
+    else if (!HEADER_VALUE.test(value)) {
+      const message = 'not a valid HTTP header value (it holds a line break, a NUL or a character beyond Latin-1): check how it was set (TOLLGATE_EXECUTOR_AUTHORIZATION for tollgate serve)';
+      ctx.addIssue({ code: 'custom', path: [name], message });
+    }
+  }
+});
+
 /** What createHttpExecutor accepts, checked at once (an embedder's mistake is a ValidationError, not a failed task later). */
 const HttpExecutorOptionsSchema = z.object({
   url: z
@@ -41,7 +61,7 @@ const HttpExecutorOptionsSchema = z.object({
   baseDelayMs: z.number().min(0).max(600_000).optional(),
   maxDelayMs: z.number().min(0).max(3_600_000).optional(),
   timeoutMs: z.number().int().min(1).max(3_600_000).optional(),
-  headers: z.record(z.string(), z.string()).optional(),
+  headers: HttpHeaders.optional(),
   fetch: z.custom<typeof fetch>((value) => typeof value === 'function', 'expected a function').optional(),
   sleep: z.custom<(ms: number) => Promise<void>>((value) => typeof value === 'function', 'expected a function').optional(),
 });
@@ -113,7 +133,9 @@ export function createHttpExecutor(options: HttpExecutorOptions): HttpExecutor {
     } catch (error) {
       const reached = !fetchNeverSent(error);
       const code = reached ? 'execution_outcome_unknown' : 'executor_unreachable';
-      const what = reached ? `no answer (${describeFetchError(error, timeoutMs)}): the endpoint may have run it` : `failed: ${describeFetchError(error, timeoutMs)}`;
+      // Masked: fetch quotes a value it refuses, and a task error is read by every token.
+      const why = masked(describeFetchError(error, timeoutMs), configuredSecrets);
+      const what = reached ? `no answer (${why}): the endpoint may have run it` : `failed: ${why}`;
       return { retry: true, error: new HttpExecutorError(code, `POST ${endpoint} ${what}`, null, 0) };
     }
     if (response.status >= 300 && response.status < 400) throw redirectError(response, options.url, endpoint);
