@@ -74,7 +74,7 @@ function endpointName(url: string): string {
 
 /**
  * Why the action did not run, or may have: `code` becomes the failed task's error code —
- * `executor_rejected` (it answered a 4xx: it refused the action), `executor_unavailable` (it kept
+ * `executor_rejected` (it answered a 4xx other than 409, or a redirect: it refused the action), `executor_unavailable` (it kept
  * answering 5xx or 429 through every attempt), `executor_unreachable` (no connection was ever
  * made: it did not run), `execution_outcome_unknown` (a request went out and no answer came
  * back, timed out or cut: it may have run; the endpoint knows, by the Idempotency-Key).
@@ -96,8 +96,9 @@ export class HttpExecutorError extends Error {
 /**
  * An executor that POSTs each cleared action (the ExecutionRequest as JSON) to an HTTP
  * endpoint with an `Idempotency-Key` header (the task id). Network errors, timeouts, 5xx and
- * 429 are retried with exponential backoff (honouring `Retry-After`), up to `maxAttempts`;
- * any other 4xx fails at once. The task then fails with the error. Because the endpoint
+ * 429 are retried with exponential backoff (honouring `Retry-After`), up to `maxAttempts`, and
+ * so is a 409 (the Idempotency-Key convention: this key is still in progress, so the outcome is
+ * unknown if it lasts); any other 4xx fails at once. The task then fails with the error. Because the endpoint
  * dedupes by the key, a retry (or a call again after a crash) never runs the action twice:
  * the executor is `idempotent`.
  * The answer is the endpoint's JSON body, or `{ status }` when it has none.
@@ -152,6 +153,14 @@ export function createHttpExecutor(options: HttpExecutorOptions): HttpExecutor {
       text = '';
     }
     if (response.ok) return { retry: false, value: parseAnswer(masked(text, configuredSecrets), response.status) };
+    if (response.status === 409) {
+      // The Idempotency-Key convention: a request with this key is still being processed (asked
+      // again after a timed-out attempt or a crash). Not a refusal: it may be running; ask again.
+      const what = `answered 409 (a request with this Idempotency-Key is still in progress: ${answerExcerpt(text, configuredSecrets)}): the endpoint may be running it`;
+      const error = new HttpExecutorError('execution_outcome_unknown', `POST ${endpoint} ${what}`, 409, 0);
+      const afterMs = retryAfterMs(response.headers.get('retry-after'));
+      return afterMs === undefined ? { retry: true, error } : { retry: true, error, afterMs };
+    }
     if (response.status === 429 || response.status >= 500) {
       // The endpoint is down or busy: its own trouble, tried again, and if it lasts the task fails
       // executor_unavailable (an infrastructure failure, not the agent's: see error-rate.ts).

@@ -88,4 +88,33 @@ describe('the HTTP executor and what its endpoint answers (found by an integrato
     expect(error.message).toMatch(/answered 200 but its body/);
     expect(ep.seen).toHaveLength(2);
   });
+
+  // The Idempotency-Key convention (IETF httpapi draft, Stripe's idempotency_key_in_use): a
+  // request whose key is still being processed answers 409. Tollgate asks again with the same key
+  // after an attempt timed out (the action outlasting --executor-timeout-ms) or after a crash, while
+  // the first request still runs: that 409 failed the task executor_rejected — "it did not run".
+  it('a 409 (this key still in progress) is asked again, and answers the result once the endpoint has it', async () => {
+    const ep = await endpoint((res, n) => {
+      res.writeHead(n === 1 ? 409 : 200, { 'content-type': 'application/json', ...(n === 1 ? { 'retry-after': '0' } : {}) });
+      res.end(n === 1 ? '{"error":"idempotency_key_in_use"}' : '{"deployed":true}');
+    });
+    cleanups.push(ep.close);
+    const sleeps: number[] = [];
+    const executor = createHttpExecutor({ url: ep.url, maxAttempts: 3, sleep: async (ms) => void sleeps.push(ms) });
+    expect(await executor.execute(request)).toEqual({ deployed: true });
+    expect(ep.seen).toHaveLength(2);
+    expect(sleeps).toEqual([0]);
+  });
+
+  it('a 409 through every attempt is an unknown outcome (the action may be running), never a refusal', async () => {
+    const ep = await endpoint((res) => {
+      res.writeHead(409, { 'content-type': 'application/json' });
+      res.end('{"error":"idempotency_key_in_use"}');
+    });
+    cleanups.push(ep.close);
+    const error = await createHttpExecutor({ url: ep.url, maxAttempts: 3, sleep: noSleep }).execute(request).catch((e) => e);
+    expect(error).toMatchObject({ code: 'execution_outcome_unknown', attempts: 3 });
+    expect(error.message).toContain('answered 409');
+    expect(ep.seen).toHaveLength(3);
+  });
 });
