@@ -6,6 +6,8 @@ import { retryAfterMs } from '../util/retry-after.ts';
 import { parseInput } from './validate.ts';
 import type { ExecutionRequest, Executor } from './executor.ts';
 import { fetchNeverSent } from '../util/fetch-failure.ts';
+import { readBoundedText } from './bounded-body.ts';
+import { MAX_RESULT_BYTES } from './executor-result.ts';
 
 /** How the HTTP executor calls the host's endpoint. */
 export interface HttpExecutorOptions {
@@ -140,9 +142,9 @@ export function createHttpExecutor(options: HttpExecutorOptions): HttpExecutor {
       return { retry: true, error: new HttpExecutorError(code, `POST ${endpoint} ${what}`, null, 0) };
     }
     if (response.status >= 300 && response.status < 400) throw redirectError(response, options.url, endpoint);
-    let text: string;
+    let text: string | null;
     try {
-      text = await response.text();
+      text = await readBoundedText(response, MAX_RESULT_BYTES);
     } catch (error) {
       // A success whose body was cut off (timed out, connection reset) is no answer: asked again
       // with the same key, the endpoint answers its result; an error's body is only its excerpt.
@@ -151,6 +153,12 @@ export function createHttpExecutor(options: HttpExecutorOptions): HttpExecutor {
         return { retry: true, error: new HttpExecutorError('execution_outcome_unknown', `POST ${endpoint} ${what}`, null, 0) };
       }
       text = '';
+    }
+    if (text === null) {
+      // Past what a result may be: not read on (an artifact answered whole took the gate's memory).
+      const over = `answered ${response.status} with a body over ${MAX_RESULT_BYTES} bytes`;
+      if (response.ok) throw new HttpExecutorError('executor_result_invalid', `POST ${endpoint} ${over}: the action ran, but its answer is too large to keep as the task's result`, response.status, 0);
+      text = `(${over}, not read)`;
     }
     if (response.ok) return { retry: false, value: parseAnswer(masked(text, configuredSecrets), response.status) };
     if (response.status === 409) {

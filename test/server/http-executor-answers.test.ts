@@ -117,4 +117,30 @@ describe('the HTTP executor and what its endpoint answers (found by an integrato
     expect(error.message).toContain('answered 409');
     expect(ep.seen).toHaveLength(3);
   });
+
+  // An endpoint that answered a whole artifact (400 MiB here) took the gate's memory with it:
+  // the answer was read whole (1.3 GB resident), and one past V8's string limit would crash it.
+  it.each([
+    ['streamed', false],
+    ['announced by content-length', true],
+  ])('a 2xx answer over 1 MiB (%s) is not read whole: the task fails executor_result_invalid, not asked again', async (_how, announced) => {
+    const chunk = Buffer.alloc(64 * 1024, 97);
+    const ep = await endpoint((res) => {
+      res.writeHead(200, { 'content-type': 'application/json', ...(announced ? { 'content-length': String(chunk.length * 48) } : {}) });
+      let sent = 0;
+      const pump = () => {
+        while (sent < 48) {
+          sent += 1;
+          if (!res.write(chunk)) return void res.once('drain', pump);
+        }
+        res.end();
+      };
+      pump();
+    });
+    cleanups.push(ep.close);
+    const error = await createHttpExecutor({ url: ep.url, maxAttempts: 3, sleep: noSleep }).execute(request).catch((e) => e);
+    expect(error).toMatchObject({ code: 'executor_result_invalid', status: 200 });
+    expect(error.message).toMatch(/over 1048576 bytes/);
+    expect(ep.seen).toHaveLength(1);
+  });
 });
