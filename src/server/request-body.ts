@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { parseInput } from '../engine/validate.ts';
 import { GateError, ValidationError } from '../errors.ts';
 import { isWellFormedText } from '../model/text.ts';
+import { unsafeIntegerAt } from './unsafe-integer.ts';
 
 /** The largest request body the API accepts: 1 MiB. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -71,6 +72,12 @@ export async function readJsonBody<S extends z.ZodType>(request: Request, rule: 
         { path: where || '(root)', message: 'lone UTF-16 surrogate' },
       ]);
     }
+  }
+  const unsafe = unsafeIntegerAt(json, text);
+  if (unsafe !== null) {
+    throw new ValidationError(`the request body holds an integer beyond 2^53 − 1 at ${unsafe}, which would not be kept as sent (JSON numbers are doubles here): send it as a string`, [
+      { path: unsafe, message: 'an integer beyond 2^53 − 1: send it as a string' },
+    ]);
   }
   return parseInput(rule.schema, json, 'request body');
 }
