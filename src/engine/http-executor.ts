@@ -79,7 +79,8 @@ function endpointName(url: string): string {
  * `executor_rejected` (it answered a 4xx other than 409, or a redirect: it refused the action), `executor_unavailable` (it kept
  * answering 5xx or 429 through every attempt), `executor_unreachable` (no connection was ever
  * made: it did not run), `execution_outcome_unknown` (a request went out and no answer came
- * back, timed out or cut: it may have run; the endpoint knows, by the Idempotency-Key).
+ * back, timed out or cut, or a 409 or 303: it may have run; the endpoint knows, by the
+ * Idempotency-Key), `executor_result_invalid` (a 2xx over 1 MiB: it ran, its answer is not kept).
  * @example if (error instanceof HttpExecutorError && error.status === 422) fixTheRequest();
  */
 export class HttpExecutorError extends Error {
@@ -149,7 +150,7 @@ export function createHttpExecutor(options: HttpExecutorOptions): HttpExecutor {
       // A success whose body was cut off (timed out, connection reset) is no answer: asked again
       // with the same key, the endpoint answers its result; an error's body is only its excerpt.
       if (response.ok) {
-        const what = `answered ${response.status} but its body was cut off (${describeFetchError(error, timeoutMs)}): the endpoint may have run it`;
+        const what = `answered ${response.status} but its body was cut off (${masked(describeFetchError(error, timeoutMs), configuredSecrets)}): the endpoint may have run it`;
         return { retry: true, error: new HttpExecutorError('execution_outcome_unknown', `POST ${endpoint} ${what}`, null, 0) };
       }
       text = '';
