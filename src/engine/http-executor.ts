@@ -6,6 +6,7 @@ import { retryAfterMs } from '../util/retry-after.ts';
 import { parseInput } from './validate.ts';
 import type { ExecutionRequest, Executor } from './executor.ts';
 import { fetchNeverSent } from '../util/fetch-failure.ts';
+import { unsafeIntegerAt } from '../util/unsafe-integer.ts';
 import { readBoundedText } from './bounded-body.ts';
 import { MAX_RESULT_BYTES } from './executor-result.ts';
 
@@ -278,10 +279,16 @@ function describeFetchError(error: unknown, timeoutMs: number): string {
   return `${(error as Error)?.message ?? String(error)}${detail}`;
 }
 
+/**
+ * The task's result from a 2xx answer's text: its JSON; `{ status, body }` when it is not JSON,
+ * or when it holds an integer a double cannot keep (a 64-bit id, which JSON.parse would round: an
+ * agent acting on the rounded id would act on another resource) — then the exact text is kept.
+ */
 function parseAnswer(text: string, status: number): JsonValue {
   if (text.trim() === '') return { status };
   try {
     const value: unknown = JSON.parse(text);
+    if (unsafeIntegerAt(value, text) !== null) return { status, body: text };
     return isJsonValue(value) ? value : { status };
   } catch {
     return { status, body: text.slice(0, 10_000) };

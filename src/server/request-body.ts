@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { parseInput } from '../engine/validate.ts';
 import { GateError, ValidationError } from '../errors.ts';
 import { isWellFormedText } from '../model/text.ts';
-import { unsafeIntegerAt } from './unsafe-integer.ts';
+import { unsafeIntegerAt } from '../util/unsafe-integer.ts';
 
 /** The largest request body the API accepts: 1 MiB. */
 export const MAX_BODY_BYTES = 1024 * 1024;

@@ -143,4 +143,16 @@ describe('the HTTP executor and what its endpoint answers (found by an integrato
     expect(error.message).toMatch(/over 1048576 bytes/);
     expect(ep.seen).toHaveLength(1);
   });
+
+  // The endpoint created a resource and answered its 64-bit id: the task's result said another id
+  // (1234567890123456800), and an agent following up on it would act on the wrong resource.
+  it('an answer with an integer beyond 2^53 − 1 is kept as its exact text, never rounded', async () => {
+    const answer = '{"created":{"id":1234567890123456789,"n":2}}';
+    const ep = await endpoint((res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(answer);
+    });
+    cleanups.push(ep.close);
+    expect(await createHttpExecutor({ url: ep.url, sleep: noSleep }).execute(request)).toEqual({ status: 200, body: answer });
+  });
 });
