@@ -33,6 +33,12 @@ export interface HttpExecutor extends Executor {
   readonly idempotent: true;
 }
 
+/**
+ * 4xx answers that say the request was not taken up, so asking again is right: 408 (Request
+ * Timeout: it gave up waiting for the request) and 425 (Too Early: it will not process it yet).
+ */
+const NOT_PROCESSED: ReadonlySet<number> = new Set([408, 425]);
+
 /** A header name fetch can send: an HTTP token. */
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 /** A header value fetch can send: Latin-1 text without line breaks or NUL (it trims white space). */
@@ -77,7 +83,7 @@ function endpointName(url: string): string {
 
 /**
  * Why the action did not run, or may have: `code` becomes the failed task's error code —
- * `executor_rejected` (it answered a 4xx other than 409, or a redirect: it refused the action), `executor_unavailable` (it kept
+ * `executor_rejected` (it answered a 4xx other than 408, 409 and 425, or a redirect: it refused the action), `executor_unavailable` (it kept
  * answering 5xx or 429 through every attempt), `executor_unreachable` (no connection was ever
  * made: it did not run), `execution_outcome_unknown` (a request went out and no answer came
  * back, timed out or cut, or a 409 or 303: it may have run; the endpoint knows, by the
@@ -171,9 +177,10 @@ export function createHttpExecutor(options: HttpExecutorOptions): HttpExecutor {
       const afterMs = retryAfterMs(response.headers.get('retry-after'));
       return afterMs === undefined ? { retry: true, error } : { retry: true, error, afterMs };
     }
-    if (response.status === 429 || response.status >= 500) {
-      // The endpoint is down or busy: its own trouble, tried again, and if it lasts the task fails
-      // executor_unavailable (an infrastructure failure, not the agent's: see error-rate.ts).
+    if (response.status === 429 || response.status >= 500 || NOT_PROCESSED.has(response.status)) {
+      // The endpoint is down or busy, or did not take the request up (408, 425): its own trouble,
+      // tried again, and if it lasts the task fails executor_unavailable (an infrastructure
+      // failure, not the agent's: see error-rate.ts).
       const error = new HttpExecutorError('executor_unavailable', `POST ${endpoint} answered ${response.status}: ${answerExcerpt(text, configuredSecrets)}`, response.status, 0);
       const afterMs = retryAfterMs(response.headers.get('retry-after'));
       return afterMs === undefined ? { retry: true, error } : { retry: true, error, afterMs };

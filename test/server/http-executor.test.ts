@@ -49,6 +49,18 @@ describe('HTTP executor', () => {
     expect(sleeps[1]).toBe(0); // Retry-After: 0
   });
 
+  it('asks again after a 408 or a 425 (the endpoint did not take the request up), and calls it unavailable if that lasts', async () => {
+    const ep = await endpoint([{ status: 408 }, { status: 425, headers: { 'retry-after': '0' } }, { status: 200, body: '{"sent":true}' }]);
+    cleanups.push(ep.close);
+    const noSleep = async () => {};
+    expect(await createHttpExecutor({ url: ep.url, sleep: noSleep }).execute(request)).toEqual({ sent: true });
+    expect(ep.seen).toHaveLength(3);
+    const timingOut = await endpoint([{ status: 408 }]);
+    cleanups.push(timingOut.close);
+    await expect(createHttpExecutor({ url: timingOut.url, maxAttempts: 2, sleep: noSleep }).execute(request)).rejects.toMatchObject({ code: 'executor_unavailable', status: 408 });
+    expect(timingOut.seen).toHaveLength(2);
+  });
+
   it('fails at once on another 4xx, and after maxAttempts on errors that persist', async () => {
     const rejecting = await endpoint([{ status: 422, body: '{"error":"bad branch"}' }]);
     cleanups.push(rejecting.close);
