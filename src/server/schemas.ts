@@ -45,8 +45,36 @@ export const DEFAULT_WAIT_MS = 30_000;
 
 // ---- bodies ----------------------------------------------------------------------------------
 
-/** `POST /tasks`: a proposal without `agentId` (the caller is the agent). */
-export const TaskSubmission = Proposal.omit({ agentId: true });
+/** An optional field that may also be sent as `null`, meaning absent (its description kept). */
+function nullMeansAbsent<T extends z.ZodType>(field: z.ZodOptional<T>) {
+  const nullish = field.unwrap().nullish();
+  return field.description === undefined ? nullish : nullish.describe(field.description);
+}
+
+/**
+ * `POST /tasks`: a proposal without `agentId` (the caller is the agent). Its optional fields may
+ * also be `null`, meaning absent: a task shows `description: null` and `department: null`, and
+ * clients that write absent fields as null (pydantic, Jackson) send them so. The route drops the
+ * nulls (`withoutNulls`) before the engine sees the proposal.
+ */
+export const TaskSubmission = Proposal.omit({ agentId: true }).extend({
+  description: nullMeansAbsent(Proposal.shape.description),
+  args: nullMeansAbsent(Proposal.shape.args),
+  department: nullMeansAbsent(Proposal.shape.department),
+  idempotencyKey: nullMeansAbsent(Proposal.shape.idempotencyKey),
+  ttlSeconds: nullMeansAbsent(Proposal.shape.ttlSeconds),
+  metadata: nullMeansAbsent(Proposal.shape.metadata),
+});
+
+/**
+ * The body without its `null` fields (absent, as `TaskSubmission` reads them).
+ * @example withoutNulls({ title: 't', description: null }) // { title: 't' }
+ */
+export function withoutNulls<T extends Record<string, unknown>>(body: T): { [K in keyof T]: Exclude<T[K], null> } {
+  const present: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(body)) if (value !== null) present[key] = value;
+  return present as { [K in keyof T]: Exclude<T[K], null> };
+}
 export const ApproveBody = Decision.options[0].omit({ kind: true });
 export const RejectBody = Decision.options[1].omit({ kind: true });
 export const RerouteBody = Decision.options[2].omit({ kind: true });

@@ -96,9 +96,9 @@ describe('fuzz: malformed requests', () => {
   // 400 / 413 / 415: bodies that are not a proposal.
   const corruptProposal = fc.oneof(
     notActionType.map((actionType) => ({ ...PROPOSALS.human, actionType })),
-    fc.oneof(fc.integer({ max: 0 }), fc.integer({ min: 604_801 }), fc.double({ min: 1.01, max: 1000, noInteger: true }), fc.string()).map((ttlSeconds) => ({ ...PROPOSALS.human, ttlSeconds })),
+    fc.oneof(fc.integer({ max: 0 }), fc.integer({ min: 604_801 }), fc.double({ min: 1.01, max: 1000, noInteger: true, noNaN: true }), fc.string()).map((ttlSeconds) => ({ ...PROPOSALS.human, ttlSeconds })),
     fc.oneof(fc.constant(''), fc.string({ minLength: 501, maxLength: 600 }), fc.integer()).map((title) => ({ ...PROPOSALS.auto, title })),
-    fc.oneof(fc.array(fc.integer()), fc.string(), fc.integer(), fc.constant(null)).map((args) => ({ ...PROPOSALS.auto, args })),
+    fc.oneof(fc.array(fc.integer()), fc.string(), fc.integer(), fc.boolean()).map((args) => ({ ...PROPOSALS.auto, args })),
     fc.string({ minLength: 1, maxLength: 10 }).filter((k) => !['actionType', 'title', 'description', 'args', 'department', 'idempotencyKey', 'ttlSeconds', 'metadata'].includes(k)).map((k) => ({ ...PROPOSALS.auto, [k]: 1 })),
     fc.constant({ ...PROPOSALS.auto, agentId: 'someone-else' }),
   );

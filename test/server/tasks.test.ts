@@ -23,6 +23,19 @@ describe('tasks API', () => {
     expect(denied.body.task.state).toBe('denied');
   });
 
+  it('takes null for an optional field as absent, as a task shows it (clients that write absent fields as null)', async () => {
+    const nulls = { description: null, department: null, idempotencyKey: null, ttlSeconds: null, metadata: null };
+    const first = await h.call('POST', '/api/v1/tasks', { body: { ...PROPOSALS.auto, args: null, ...nulls } });
+    expect(first.status).toBe(201);
+    expect(first.body.task).toMatchObject({ state: 'completed', description: null, department: null, args: {} });
+    // A null key is no key: the same body again is another task, not a replay.
+    const again = await h.call('POST', '/api/v1/tasks', { body: { ...PROPOSALS.auto, ...nulls } });
+    expect(again.status).toBe(201);
+    expect(again.body.task.id).not.toBe(first.body.task.id);
+    // The required ones still are.
+    expect(problemCode(await h.call('POST', '/api/v1/tasks', { body: { ...PROPOSALS.auto, title: null } }))).toBe('validation_failed');
+  });
+
   it('shows every field of API.md: description and department are null when the proposal gave none', async () => {
     const bare = { actionType: PROPOSALS.human.actionType, title: 'push', args: PROPOSALS.human.args };
     const { task } = (await h.call('POST', '/api/v1/tasks', { body: bare })).body;

@@ -4,7 +4,7 @@ import { Task } from '../../model/task.ts';
 import { defineRoute, type Route, type RouteDeps } from '../route.ts';
 import { shuttingDownResponse } from '../shutdown-gate.ts';
 import { departmentOf } from '../task-department.ts';
-import { CancelBody, ListTasksQuery, TaskAnswer, TaskPage, TaskSubmission, WaitQuery } from '../schemas.ts';
+import { CancelBody, ListTasksQuery, TaskAnswer, TaskPage, TaskSubmission, WaitQuery, withoutNulls } from '../schemas.ts';
 
 /**
  * `/api/v1/tasks`: submit, list, read, long-poll and cancel tasks.
@@ -33,7 +33,8 @@ export function taskRoutes({ engine, metrics, signal, logger, limits }: RouteDep
       ...(quota
         ? { admit: (principal: Principal) => quota.check(principal.id), chargeBody: (principal: Principal, bytes: number) => quota.charge(principal.id, bytes) }
         : {}),
-      handle: async ({ c, principal, body }) => {
+      handle: async ({ c, principal, body: sent }) => {
+        const body = withoutNulls(sent);
         const department = await departmentOf(engine, principal!, body.department);
         const { task, created, replayDifferences } = await engine.submit({ ...body, department, agentId: principal!.id });
         if (!created) {
