@@ -300,6 +300,29 @@ describe('visualizer (Chromium)', () => {
       expect(phone.title).toBeGreaterThan(120);
       expect(phone.signOutRight).toBeLessThanOrEqual(400);
       await shot('9-phone');
+      // The chart on a phone: fitted to the width, its labels were 4 px high and its states 10 px
+      // (found by a trial at 390 × 844). It keeps its size and scrolls sideways in its panel, the
+      // page does not; a state off to the right is scrolled to and tapped, and filters the list.
+      await page.setViewportSize({ width: 390, height: 844 });
+      const chart = await page.evaluate(() => {
+        const d = (globalThis as any).document;
+        const canvas = d.querySelector('.chart-canvas');
+        return {
+          label: d.querySelector('[data-state="parked"] .state-name').getBoundingClientRect().height,
+          state: d.querySelector('[data-state="parked"] .box').getBoundingClientRect().height,
+          scrolls: canvas.scrollWidth > canvas.clientWidth,
+          pageWidth: d.documentElement.scrollWidth,
+        };
+      });
+      expect(chart.label).toBeGreaterThanOrEqual(10);
+      expect(chart.state).toBeGreaterThanOrEqual(40);
+      expect([chart.scrolls, chart.pageWidth]).toEqual([true, 390]);
+      await page.click('.chart-svg [data-state="parked"]');
+      await expect.poll(() => page.inputValue('#filter-state')).toBe('parked');
+      await expect.poll(async () => [...new Set(await page.locator('.task-row .cell-state .pill').allTextContents())]).toEqual(['parked']);
+      await shot('9-phone-chart');
+      await page.click('.filters button:has-text("Clear")');
+      await expect.poll(() => page.inputValue('#filter-state')).toBe('');
       await page.setViewportSize({ width: 768, height: 1024 });
       await expect.poll(async () => (await layout()).scrollWidth).toBeLessThanOrEqual(768);
       expect((await layout()).title).toBeGreaterThan(120);

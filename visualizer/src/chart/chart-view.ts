@@ -36,6 +36,8 @@ export class ChartView {
   #drawn: DrawnChart | null = null;
   #counts: TaskCounts = {};
   #lastState = new Map<string, string>();
+  /** The highlighted task's state, so the chart scrolls to it when it changes, not on every redraw. */
+  #highlighted: string | null = null;
   /** Pulses start in animation frames, each element at most once a frame, however many events arrive. */
   readonly #pulses = new FrameSchedule<Element>(replay, () => performance.now());
 
@@ -90,6 +92,23 @@ export class ChartView {
       group.classList.toggle('visited', path.states.includes(id));
       group.classList.toggle('current', id === current);
     }
+    const node = current === this.#highlighted ? undefined : this.#drawn.states.get(current ?? '');
+    this.#highlighted = current;
+    if (node) this.#reveal(node);
+  }
+
+  /**
+   * Scrolls the chart sideways, never the page, to centre a state outside its view: on phones
+   * the chart keeps its size and scrolls in its panel (chart.css), and a task's state could be
+   * off to the right. Where the chart fits (desktop) there is nothing to scroll.
+   */
+  #reveal(node: SVGGElement): void {
+    const canvas = this.#canvas;
+    if (canvas.scrollWidth <= canvas.clientWidth) return;
+    const box = node.getBoundingClientRect();
+    const view = canvas.getBoundingClientRect();
+    if (box.left >= view.left && box.right <= view.right) return;
+    canvas.scrollLeft += box.left + box.width / 2 - (view.left + view.width / 2);
   }
 
   /**
