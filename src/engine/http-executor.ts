@@ -174,16 +174,14 @@ export function createHttpExecutor(options: HttpExecutorOptions): HttpExecutor {
       // again after a timed-out attempt or a crash). Not a refusal: it may be running; ask again.
       const what = `answered 409 (a request with this Idempotency-Key is still in progress: ${answerExcerpt(text, configuredSecrets)}): the endpoint may be running it`;
       const error = new HttpExecutorError('execution_outcome_unknown', `POST ${endpoint} ${what}`, 409, 0);
-      const afterMs = retryAfterMs(response.headers.get('retry-after'));
-      return afterMs === undefined ? { retry: true, error } : { retry: true, error, afterMs };
+      return askAgain(error, response);
     }
     if (response.status === 429 || response.status >= 500 || NOT_PROCESSED.has(response.status)) {
       // The endpoint is down or busy, or did not take the request up (408, 425): its own trouble,
       // tried again, and if it lasts the task fails executor_unavailable (an infrastructure
       // failure, not the agent's: see error-rate.ts).
       const error = new HttpExecutorError('executor_unavailable', `POST ${endpoint} answered ${response.status}: ${answerExcerpt(text, configuredSecrets)}`, response.status, 0);
-      const afterMs = retryAfterMs(response.headers.get('retry-after'));
-      return afterMs === undefined ? { retry: true, error } : { retry: true, error, afterMs };
+      return askAgain(error, response);
     }
     throw new HttpExecutorError('executor_rejected', `POST ${endpoint} answered ${response.status}: ${answerExcerpt(text, configuredSecrets)}`, response.status, 0);
   };
@@ -260,6 +258,12 @@ function answerExcerpt(text: string, configured: readonly string[]): string {
   const excerpt = masked(text.slice(0, 500 + (configured[0]?.length ?? 0)), configured).slice(0, 500);
   const answer = { answer: excerpt };
   return secrets.detect(scanStrings(answer), answer).length > 0 ? '(the answer held a credential; not kept)' : excerpt;
+}
+
+/** An attempt to repeat, after the endpoint's `Retry-After` when it gave one. */
+function askAgain(error: HttpExecutorError, response: Response): { retry: true; error: HttpExecutorError; afterMs?: number } {
+  const afterMs = retryAfterMs(response.headers.get('retry-after'));
+  return afterMs === undefined ? { retry: true, error } : { retry: true, error, afterMs };
 }
 
 /**
