@@ -5,6 +5,7 @@ import { ClosedError } from '../errors.ts';
 import { ChurnMap } from '../util/churn-map.ts';
 import type { AutonomySetting } from '../model/autonomy-setting.ts';
 import type { SqliteSynchronous } from './sqlite-pragmas.ts';
+import { packCommits } from './packed-commits.ts';
 import { toRowCommit } from './row-commit.ts';
 import { GroupCommit, type SqliteWriter } from './sqlite-writer.ts';
 import { SqliteWrites } from './sqlite-writes.ts';
@@ -142,7 +143,7 @@ export class ThreadSqliteWriter implements SqliteWriter {
       (changes) =>
         (this.#outstanding === 0 && changes.length <= hereAtMost) || this.#thread.stopped
           ? this.#here.commitBatch(changes.map(toRowCommit))
-          : this.#send({ op: 'commit', store, changes: changes.map(toRowCommit) }).then((outcomes) => fromWireOutcomes(outcomes as WireOutcome[])),
+          : this.#send({ op: 'commit', store, count: changes.length, packed: packCommits(changes) }).then((outcomes) => fromWireOutcomes(outcomes as WireOutcome[])),
       { kind: 'pipelined', maxBatch: PIPELINED_BATCH },
     );
   }

@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import { configureSqliteConnection } from './sqlite-pragmas.ts';
+import { unpackCommits } from './packed-commits.ts';
 import { SqliteWrites } from './sqlite-writes.ts';
 import { type WriteOp, type WriteReply, type WriteRequest, toWireError, toWireOutcomes } from './write-wire.ts';
 
@@ -63,15 +64,21 @@ function commitJoined(requests: Array<Extract<WriteRequest, { op: 'commit' }>>):
   if (!first) return;
   let outcomes: ReturnType<typeof toWireOutcomes>;
   try {
-    outcomes = toWireOutcomes(writerOf(first.store).commitBatch(requests.flatMap((request) => request.changes)));
+    outcomes = toWireOutcomes(writerOf(first.store).commitBatch(
+        requests.flatMap((request) => {
+          const changes = unpackCommits(request.packed);
+          if (changes.length !== request.count) throw new Error(`sqlite writer thread: ${changes.length} commits packed, ${request.count} announced`);
+          return changes;
+        }),
+      ));
   } catch (error) {
     for (const request of requests) reply(request, () => { throw error; });
     return;
   }
   let offset = 0;
   for (const request of requests) {
-    const mine = outcomes.slice(offset, offset + request.changes.length);
-    offset += request.changes.length;
+    const mine = outcomes.slice(offset, offset + request.count);
+    offset += request.count;
     reply(request, () => mine);
   }
 }
@@ -91,11 +98,11 @@ port.on('message', (first: WriteRequest) => {
       continue;
     }
     const joined = [request];
-    let joinedCommits = request.changes.length;
+    let joinedCommits = request.count;
     for (let more = pending(); more; more = pending()) {
-      if (more.op === 'commit' && more.store === request.store && joinedCommits + more.changes.length <= MAX_JOINED) {
+      if (more.op === 'commit' && more.store === request.store && joinedCommits + more.count <= MAX_JOINED) {
         joined.push(more);
-        joinedCommits += more.changes.length;
+        joinedCommits += more.count;
       } else {
         next = more;
         break;

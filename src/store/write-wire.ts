@@ -1,6 +1,6 @@
 import { DuplicateIdempotencyKeyError, StaleRevisionError, TaskExistsError } from '../errors.ts';
 import type { AutonomySetting } from '../model/autonomy-setting.ts';
-import type { RowCommit } from './row-commit.ts';
+import type { PackedCommits } from './packed-commits.ts';
 import type { CommitReceipt, TaskLease } from './task-record.ts';
 
 /**
@@ -13,7 +13,7 @@ export type WriteRequest = { id: number } & WriteOp;
 /** What a request asks of the writer thread. `store` is the handle `open` answered with. */
 export type WriteOp =
   | { op: 'open'; path: string; synchronous: 'FULL' | 'NORMAL' }
-  | { op: 'commit'; store: number; changes: RowCommit[] }
+  | { op: 'commit'; store: number; count: number; packed: PackedCommits }
   | { op: 'autonomy'; store: number; setting: AutonomySetting }
   | { op: 'claim'; store: number; taskIds: string[]; lease: TaskLease; now: string }
   | { op: 'renew'; store: number; taskIds: string[]; lease: TaskLease }

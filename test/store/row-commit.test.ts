@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { packCommits, unpackCommits } from '../../src/store/packed-commits.ts';
 import { approvalToRow, taskToRow, toRowCommit } from '../../src/store/row-commit.ts';
 import { approvalFromRow, taskFromRow } from '../../src/store/sqlite-rows.ts';
 import { approvalOf, eventOf, taskRecord } from './fixtures.ts';
@@ -23,5 +24,32 @@ describe('a task commit as the rows the SQLite store writes (what crosses to the
     // Nothing but text and numbers crosses for the task and its approval: no object graph to clone.
     expect(Object.values(untouched.task).every((value) => value === null || typeof value !== 'object')).toBe(true);
     expect(Object.values(untouched.approval ?? {}).every((value) => value === null || typeof value !== 'object')).toBe(true);
+  });
+});
+
+describe('task commits packed for the writer thread (one flat array)', () => {
+  it('unpack to exactly the rows toRowCommit makes: leases taken, released, untouched; with and without approval and events', () => {
+    const a = taskRecord(1, { idempotencyKey: 'k', department: 'ops', quarantineReason: null });
+    const b = taskRecord(2);
+    const c = taskRecord(3, { parentTaskId: taskRecord(1).id });
+    const withApproval = { ...eventOf(a, 'approval.approved'), approvalId: approvalOf(a).id, data: { votes: 1, requiredApprovals: 1 } };
+    const changes = [
+      { task: a, expectedRevision: 3, events: [withApproval, eventOf(a, 'task.resumed')], approval: approvalOf(a), lease: { owner: 'w', expiresAt: a.createdAt } },
+      { task: b, expectedRevision: null, events: [], lease: null },
+      { task: c, expectedRevision: 7, events: [eventOf(c, 'task.parked')] },
+    ];
+    const packed = packCommits(changes);
+    // What crosses the thread: text, numbers, null, undefined, and events' small data objects.
+    expect(packed.filter((value) => value !== null && typeof value === 'object')).toStrictEqual(
+      changes.flatMap((change) => change.events.flatMap((event) => (event.data === undefined ? [] : [event.data]))),
+    );
+    expect(unpackCommits(structuredClone(packed))).toStrictEqual(changes.map(toRowCommit));
+  });
+
+  it('refuses an array that is not whole packed commits', () => {
+    const packed = packCommits([{ task: taskRecord(4), expectedRevision: 1, events: [eventOf(taskRecord(4), 'task.parked')] }]);
+    expect(() => unpackCommits(packed.slice(0, -3))).toThrow(/bad event count/);
+    expect(() => unpackCommits([...packed.slice(0, 17), 9])).toThrow(/bad lease tag/);
+    expect(unpackCommits([])).toEqual([]);
   });
 });
