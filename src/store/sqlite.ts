@@ -11,14 +11,15 @@ import { type SqliteSynchronous, configureSqliteConnection } from './sqlite-prag
 import {
   APPROVAL_TASK_COLUMNS,
   type ApprovalRow,
-  type ApprovalTaskRow,
   type JournalRow,
   type TaskRow,
   approvalFromRow,
-  approvalWithTaskFromRow,
+  approvalWithTaskFromValues,
   auditFromRow,
   eventFromRow,
+  TASK_ROW_COLUMNS,
   taskFromRow,
+  taskFromValues,
 } from './sqlite-rows.ts';
 import { checkSqliteDirectory, sqliteOpenError } from './sqlite-open-errors.ts';
 import { refuseALostWriteAheadLog } from './sqlite-lost-log.ts';
@@ -137,12 +138,13 @@ class SqliteStore implements Store {
     this.#writer = writer;
     this.#owner = owner;
     this.#statements = {
-      getTask: db.prepare<[string], TaskRow>('SELECT * FROM tasks WHERE id = ?'),
+      // The hot reads return arrays (raw): see taskFromValues.
+      getTask: db.prepare<[string], unknown[]>(`SELECT ${TASK_ROW_COLUMNS.join(', ')} FROM tasks WHERE id = ?`).raw(true),
       getTaskByKey: db.prepare<[string, string], TaskRow>('SELECT * FROM tasks WHERE agent_id = ? AND idempotency_key = ?'),
       getApproval: db.prepare<[string], ApprovalRow>('SELECT * FROM approvals WHERE id = ?'),
-      getApprovalWithTask: db.prepare<[string], ApprovalTaskRow>(
-        `SELECT ${APPROVAL_TASK_COLUMNS} FROM approvals a LEFT JOIN tasks t ON t.id = a.task_id WHERE a.id = ?`,
-      ),
+      getApprovalWithTask: db
+        .prepare<[string], unknown[]>(`SELECT ${APPROVAL_TASK_COLUMNS} FROM approvals a LEFT JOIN tasks t ON t.id = a.task_id WHERE a.id = ?`)
+        .raw(true),
       dueApprovals: db.prepare<[string, number], ApprovalRow>(SQLITE_DUE_APPROVALS),
       readEvents: db.prepare<[number, number], JournalRow>('SELECT * FROM journal WHERE seq > ? AND task_id IS NOT NULL ORDER BY seq LIMIT ?'),
       allAutonomy: db.prepare<[], { record: string }>('SELECT record FROM autonomy ORDER BY scope, subject'),
@@ -165,8 +167,8 @@ class SqliteStore implements Store {
   }
 
   async getTask(id: string): Promise<TaskRecord | null> {
-    const row = this.#open().getTask.get(id);
-    return row ? taskFromRow(row) : null;
+    const values = this.#open().getTask.get(id);
+    return values ? taskFromValues(values) : null;
   }
 
   async findTaskByIdempotencyKey(agentId: string, key: string): Promise<TaskRecord | null> {
@@ -223,8 +225,8 @@ class SqliteStore implements Store {
     return row ? approvalFromRow(row) : null;
   }
   async getApprovalWithTask(approvalId: string): Promise<ApprovalWithTask | null> {
-    const row = this.#open().getApprovalWithTask.get(approvalId);
-    return row ? approvalWithTaskFromRow(row) : null;
+    const values = this.#open().getApprovalWithTask.get(approvalId);
+    return values ? approvalWithTaskFromValues(values) : null;
   }
 
 
