@@ -122,7 +122,7 @@ export function unpackCommits(packed: PackedCommits): RowCommit[] {
     for (let n = 0; n < count; n += 1, i += 6) {
       const event: StampedEventDraft = { type: p[i] as StampedEventDraft['type'], taskId: p[i + 1] as string, actor: p[i + 2] as string, at: p[i + 3] as string };
       if (p[i + 4] !== undefined) event.approvalId = p[i + 4] as string;
-      if (p[i + 5] !== undefined) event.data = p[i + 5] as StampedEventDraft['data'];
+      if (p[i + 5] !== undefined) event.data = p[i + 5] as NonNullable<StampedEventDraft['data']>;
       events.push(event);
     }
     const commit: RowCommit = { task, expectedRevision, events };

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
 /*
- * Why: on Node 20 (V8 11.3) an object literal that spreads one object and then adds keys it did
+ * Why, the spreads: on Node 20 (V8 11.3) an object literal that spreads one object and then adds keys it did
  * not have (`{ ...defaults, ...options }`, `{ ...def, extra }`) takes V8's slow path
  * (https://bugs.chromium.org/p/v8/issues/detail?id=11536): 0.4–0.9 µs per added key and a new
  * hidden class each time. XState's Actor constructor does it for every actor it creates (six
@@ -12,45 +12,67 @@ import { dirname, join } from 'node:path';
  * → 0.5 µs). `Object.assign` onto a fresh `{}` gives the same own enumerable properties in
  * the same order; the sources rewritten here are plain objects of XState's own, with no
  * `__proto__` keys and no accessors, so behaviour is unchanged and only speed is.
- * `npm run bench -- --xstate-patch` measures it side by side.
+ *
+ * Why, the state value: every snapshot XState makes (several per event) computes its `value`
+ * with `getStateValue`, which builds a Set and two adjacency Maps of the active state nodes and
+ * walks them. The task machine is flat: the active nodes are the root and one atomic child, whose
+ * key is the value — what the walk returns for them, without the walk. Any other configuration
+ * (nested, parallel, a root alone) takes XState's own path.
+ *
+ * `npm run bench -- --xstate-patch` measures it all side by side.
  */
 
-/** One rewrite: what XState ships (`from`; `spread` is the same on one line) and what replaces it. */
+/** One rewrite: what XState ships (`from`; `published` is the same text as it is restored) and what replaces it. */
 export interface XstateRewrite {
   name: string;
   from: RegExp;
-  spread: string;
+  published: string;
   to: string;
 }
 
-/** The object spreads of XState's hot path that add keys, and their `Object.assign` forms. */
-export const XSTATE_REWRITES: readonly XstateRewrite[] = [
+/** The object spreads of XState's hot path that add keys, and their `Object.assign` forms: each an expression. */
+export const XSTATE_SPREAD_REWRITES: readonly XstateRewrite[] = [
   {
     name: 'Actor options',
     from: /\{\s*\.\.\.defaultOptions,\s*\.\.\.options\s*\}/,
-    spread: '{ ...defaultOptions, ...options }',
+    published: '{ ...defaultOptions, ...options }',
     to: 'Object.assign({}, defaultOptions, options)',
   },
   {
     name: 'invoked child options',
     from: /\{\s*\.\.\.invokeDef,\s*syncSnapshot: !!invokeDef\.onSnapshot\s*\}/,
-    spread: '{ ...invokeDef, syncSnapshot: !!invokeDef.onSnapshot }',
+    published: '{ ...invokeDef, syncSnapshot: !!invokeDef.onSnapshot }',
     to: 'Object.assign({}, invokeDef, { syncSnapshot: !!invokeDef.onSnapshot })',
   },
   {
     // `jsonValues` is the fresh object of the object rest just above, used nowhere else.
     name: 'persisted snapshot',
     from: /\{\s*\.\.\.jsonValues,\s*context: persistContext\(context\),\s*children: childrenJson,\s*historyValue: serializeHistoryValue\(jsonValues\.historyValue\)\s*\}/,
-    spread: '{ ...jsonValues, context: persistContext(context), children: childrenJson, historyValue: serializeHistoryValue(jsonValues.historyValue) }',
+    published: '{ ...jsonValues, context: persistContext(context), children: childrenJson, historyValue: serializeHistoryValue(jsonValues.historyValue) }',
     to: 'Object.assign(jsonValues, { context: persistContext(context), children: childrenJson, historyValue: serializeHistoryValue(jsonValues.historyValue) })',
   },
   {
     name: 'inspection event',
     from: /\{\s*\.\.\.event,\s*rootId: rootActor\.sessionId\s*\}/,
-    spread: '{ ...event, rootId: rootActor.sessionId }',
+    published: '{ ...event, rootId: rootActor.sessionId }',
     to: 'Object.assign({}, event, { rootId: rootActor.sessionId })',
   },
 ];
+
+/** The first statement `getStateValue` gets: a root with one atomic child has that child's key as its value. */
+export const FLAT_STATE_VALUE =
+  "if (stateNodes.length === 2 && stateNodes[0] === rootNode && rootNode.type === 'compound' && stateNodes[1].parent === rootNode && (stateNodes[1].type === 'atomic' || stateNodes[1].type === 'final')) return stateNodes[1].key;";
+
+/** The state value of a flat configuration, without XState's walk (see above). */
+export const XSTATE_STATE_VALUE_REWRITE: XstateRewrite = {
+  name: 'state value',
+  from: /function getStateValue\(rootNode, stateNodes\) \{\n\s*const config = getAllStateNodes\(stateNodes\);/,
+  published: 'function getStateValue(rootNode, stateNodes) {\n  const config = getAllStateNodes(stateNodes);',
+  to: `function getStateValue(rootNode, stateNodes) {\n  ${FLAT_STATE_VALUE}\n  const config = getAllStateNodes(stateNodes);`,
+};
+
+/** Every rewrite of XState's runtime files. */
+export const XSTATE_REWRITES: readonly XstateRewrite[] = [...XSTATE_SPREAD_REWRITES, XSTATE_STATE_VALUE_REWRITE];
 
 /** The first line of a patched file. */
 export const PATCH_MARKER = '/* tollgate: object spreads rewritten by bin/patch-xstate.mjs (src/util/xstate-patch.ts) */\n';
@@ -77,12 +99,12 @@ export function rewriteXstateSource(text: string): RewriteResult {
 }
 
 /**
- * The inverse of {@link rewriteXstateSource}: the spreads back, each on one line. For the bench that
- * measures the rewrite side by side.
+ * The inverse of {@link rewriteXstateSource}: XState's code back (the spreads each on one line). For
+ * the bench that measures the rewrite side by side.
  */
 export function restoreXstateSource(text: string): string {
   if (!text.startsWith(PATCH_MARKER)) return text;
-  return XSTATE_REWRITES.reduce((out, rewrite) => out.replace(rewrite.to, rewrite.spread), text.slice(PATCH_MARKER.length));
+  return XSTATE_REWRITES.reduce((out, rewrite) => out.replace(rewrite.to, rewrite.published), text.slice(PATCH_MARKER.length));
 }
 
 /** XState's runtime files that define the Actor: one per build (cjs, esm, and their development builds). */

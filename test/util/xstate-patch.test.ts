@@ -3,11 +3,15 @@ import { linkSync, mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createActor, fromPromise } from 'xstate';
+import { createActor, createMachine, fromPromise } from 'xstate';
+import { taskMachine } from '../../machines/task.machine.ts';
+import { TASK_STATES } from '../../src/model/task-state.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  FLAT_STATE_VALUE,
   PATCH_MARKER,
   XSTATE_REWRITES,
+  XSTATE_SPREAD_REWRITES,
   patchXstate,
   restoreXstateSource,
   rewriteXstateSource,
@@ -18,7 +22,7 @@ import {
 const PROJECT_DIR = fileURLToPath(new URL('../..', import.meta.url));
 const PATCH_BIN = fileURLToPath(new URL('../../bin/patch-xstate.mjs', import.meta.url));
 
-/** XState's code around the four spreads, laid out as XState 5.33 publishes it. */
+/** XState's code around the four spreads and getStateValue, laid out as XState 5.33 publishes it. */
 const PUBLISHED = `'use strict';
 const sendInspectionEvent = event => {
     const resolvedInspectionEvent = {
@@ -40,6 +44,10 @@ const sendInspectionEvent = event => {
     children: childrenJson,
     historyValue: serializeHistoryValue(jsonValues.historyValue)
   };
+function getStateValue(rootNode, stateNodes) {
+  const config = getAllStateNodes(stateNodes);
+  return getValueFromAdj(rootNode, getAdjList(config));
+}
 `;
 
 const temporaryDirs: string[] = [];
@@ -48,13 +56,14 @@ afterEach(() => {
 });
 
 describe('rewriteXstateSource', () => {
-  it('rewrites all four spreads into Object.assign and marks the file', () => {
+  it('rewrites all four spreads into Object.assign, gives getStateValue its shortcut, and marks the file', () => {
     const { text, missing, alreadyPatched } = rewriteXstateSource(PUBLISHED);
     expect(missing).toEqual([]);
     expect(alreadyPatched).toBe(false);
     expect(text.startsWith(PATCH_MARKER)).toBe(true);
     expect(text).not.toMatch(/\.\.\.(event|defaultOptions|options|invokeDef|jsonValues)\b/);
     for (const rewrite of XSTATE_REWRITES) expect(text).toContain(rewrite.to);
+    expect(text).toContain(`function getStateValue(rootNode, stateNodes) {\n  ${FLAT_STATE_VALUE}\n  const config = getAllStateNodes(stateNodes);`);
   });
 
   it('is idempotent, and restoreXstateSource undoes it into code it rewrites again', () => {
@@ -63,6 +72,7 @@ describe('rewriteXstateSource', () => {
     const restored = restoreXstateSource(once);
     expect(restored.startsWith(PATCH_MARKER)).toBe(false);
     expect(restored).not.toContain('Object.assign');
+    expect(restored).not.toContain(FLAT_STATE_VALUE);
     expect(rewriteXstateSource(restored).text).toBe(once);
   });
 
@@ -101,8 +111,8 @@ describe('rewriteXstateSource', () => {
       const names = scope();
       return new Function(...Object.keys(names), `return ${expression};`)(...Object.values(names));
     };
-    for (const rewrite of XSTATE_REWRITES) {
-      const spread = evaluate(rewrite.spread);
+    for (const rewrite of XSTATE_SPREAD_REWRITES) {
+      const spread = evaluate(rewrite.published);
       const assigned = evaluate(rewrite.to);
       expect(Object.keys(assigned), rewrite.name).toEqual(Object.keys(spread));
       expect(assigned, rewrite.name).toEqual(spread);
@@ -163,6 +173,36 @@ describe('the installed XState', () => {
     const done = new Promise((resolve) => actor.subscribe({ complete: () => resolve(actor.getSnapshot().output) }));
     actor.start();
     expect(await done).toBe(42);
+  });
+
+  it('gives every state value as XState computes it: flat, nested, parallel, final', () => {
+    const flat = createActor(createMachine({ initial: 'a', states: { a: { on: { GO: 'b' } }, b: { type: 'final' } } })).start();
+    expect(flat.getSnapshot().value).toBe('a');
+    flat.send({ type: 'GO' });
+    expect(flat.getSnapshot().value).toBe('b');
+    const nested = createActor(
+      createMachine({ initial: 'outer', states: { outer: { initial: 'inner', states: { inner: { on: { GO: 'other' } }, other: {} } } } }),
+    ).start();
+    expect(nested.getSnapshot().value).toEqual({ outer: 'inner' });
+    nested.send({ type: 'GO' });
+    expect(nested.getSnapshot().value).toEqual({ outer: 'other' });
+    const parallel = createActor(
+      createMachine({ type: 'parallel', states: { x: { initial: 'x1', states: { x1: {} } }, y: { initial: 'y1', states: { y1: { on: { GO: 'y2' } }, y2: {} } } } }),
+    ).start();
+    expect(parallel.getSnapshot().value).toEqual({ x: 'x1', y: 'y1' });
+    parallel.send({ type: 'GO' });
+    expect(parallel.getSnapshot().value).toEqual({ x: 'x1', y: 'y2' });
+    const compoundChild = createActor(createMachine({ initial: 'a', states: { a: { initial: 'a1', states: { a1: {} } } } })).start();
+    expect(compoundChild.getSnapshot().value).toEqual({ a: 'a1' });
+  });
+
+  it('the task machine is flat: each of its states is a value the shortcut gives', () => {
+    expect(taskMachine.root.type).toBe('compound');
+    for (const state of TASK_STATES.filter((name) => name in taskMachine.root.states)) {
+      const node = taskMachine.root.states[state];
+      expect(['atomic', 'final'], state).toContain(node?.type);
+      expect(taskMachine.resolveState({ value: state, context: {} as never }).value).toBe(state);
+    }
   });
 
   it('the postinstall script is a no-op on a patched install and never fails', () => {
