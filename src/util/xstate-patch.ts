@@ -13,11 +13,12 @@ import { dirname, join } from 'node:path';
  * the same order; the sources rewritten here are plain objects of XState's own, with no
  * `__proto__` keys and no accessors, so behaviour is unchanged and only speed is.
  *
- * Why, the state value: every snapshot XState makes (several per event) computes its `value`
- * with `getStateValue`, which builds a Set and two adjacency Maps of the active state nodes and
- * walks them. The task machine is flat: the active nodes are the root and one atomic child, whose
- * key is the value — what the walk returns for them, without the walk. Any other configuration
- * (nested, parallel, a root alone) takes XState's own path.
+ * Why, the snapshot's value and tags: every snapshot XState makes (eleven per resume) computes
+ * its `value` with `getStateValue`, which builds a Set and two adjacency Maps of the active state
+ * nodes and walks them. The task machine is flat: the active nodes are the root and one atomic
+ * child, whose key is the value — what the walk returns for them, without the walk. Any other
+ * configuration (nested, parallel, a root alone) takes XState's own path. Its tag set is built
+ * with a loop instead of `flatMap` (same tags, same order).
  *
  * `npm run bench -- --xstate-patch` measures it all side by side.
  */
@@ -71,8 +72,27 @@ export const XSTATE_STATE_VALUE_REWRITE: XstateRewrite = {
   to: `function getStateValue(rootNode, stateNodes) {\n  ${FLAT_STATE_VALUE}\n  const config = getAllStateNodes(stateNodes);`,
 };
 
+/**
+ * The snapshot's tag set built by a loop instead of `new Set(nodes.flatMap(…))`: the same tags in
+ * the same order, without the intermediate array and callback (~230 → ~30 ns, per snapshot).
+ */
+export const XSTATE_TAG_SET_REWRITES: readonly XstateRewrite[] = [
+  {
+    name: 'tag set helper',
+    from: /function createMachineSnapshot\(config, machine\) \{/,
+    published: 'function createMachineSnapshot(config, machine) {',
+    to: 'function tollgateTagSet(nodes) { const tags = new Set(); for (const node of nodes) for (const tag of node.tags) tags.add(tag); return tags; }\nfunction createMachineSnapshot(config, machine) {',
+  },
+  {
+    name: 'snapshot tags',
+    from: /tags: new Set\(config\._nodes\.flatMap\(sn => sn\.tags\)\)/,
+    published: 'tags: new Set(config._nodes.flatMap(sn => sn.tags))',
+    to: 'tags: tollgateTagSet(config._nodes)',
+  },
+];
+
 /** Every rewrite of XState's runtime files. */
-export const XSTATE_REWRITES: readonly XstateRewrite[] = [...XSTATE_SPREAD_REWRITES, XSTATE_STATE_VALUE_REWRITE];
+export const XSTATE_REWRITES: readonly XstateRewrite[] = [...XSTATE_SPREAD_REWRITES, XSTATE_STATE_VALUE_REWRITE, ...XSTATE_TAG_SET_REWRITES];
 
 /** The first line of a patched file. */
 export const PATCH_MARKER = '/* tollgate: object spreads rewritten by bin/patch-xstate.mjs (src/util/xstate-patch.ts) */\n';

@@ -22,7 +22,7 @@ import {
 const PROJECT_DIR = fileURLToPath(new URL('../..', import.meta.url));
 const PATCH_BIN = fileURLToPath(new URL('../../bin/patch-xstate.mjs', import.meta.url));
 
-/** XState's code around the four spreads and getStateValue, laid out as XState 5.33 publishes it. */
+/** XState's code around the four spreads, getStateValue and the snapshot's tags, laid out as XState 5.33 publishes it. */
 const PUBLISHED = `'use strict';
 const sendInspectionEvent = event => {
     const resolvedInspectionEvent = {
@@ -47,6 +47,13 @@ const sendInspectionEvent = event => {
 function getStateValue(rootNode, stateNodes) {
   const config = getAllStateNodes(stateNodes);
   return getValueFromAdj(rootNode, getAdjList(config));
+}
+function createMachineSnapshot(config, machine) {
+  return {
+    _nodes: config._nodes,
+    value: getStateValue(machine.root, config._nodes),
+    tags: new Set(config._nodes.flatMap(sn => sn.tags)),
+  };
 }
 `;
 
@@ -194,6 +201,16 @@ describe('the installed XState', () => {
     expect(parallel.getSnapshot().value).toEqual({ x: 'x1', y: 'y2' });
     const compoundChild = createActor(createMachine({ initial: 'a', states: { a: { initial: 'a1', states: { a1: {} } } } })).start();
     expect(compoundChild.getSnapshot().value).toEqual({ a: 'a1' });
+  });
+
+  it('gives each snapshot its tags as XState does: every active node\'s, in order, once', () => {
+    const tagged = createActor(
+      createMachine({ initial: 'a', tags: ['root'], states: { a: { tags: ['x', 'y'], initial: 'a1', states: { a1: { tags: ['y', 'z'], on: { GO: 'a2' } }, a2: {} } } } }),
+    ).start();
+    expect([...tagged.getSnapshot().tags]).toEqual(['root', 'x', 'y', 'z']);
+    tagged.send({ type: 'GO' });
+    expect([...tagged.getSnapshot().tags]).toEqual(['root', 'x', 'y']);
+    expect(tagged.getSnapshot().hasTag('z')).toBe(false);
   });
 
   it('the task machine is flat: each of its states is a value the shortcut gives', () => {
