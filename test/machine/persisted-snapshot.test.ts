@@ -32,7 +32,7 @@ describe('persistedSnapshotOf', () => {
     expect(json(persistedSnapshotOf(actor, snapshot))).toStrictEqual(json(actor.getPersistedSnapshot()));
   });
 
-  it('defers to XState while a child actor runs (executing)', async () => {
+  it('equals XState’s own while a child actor runs (executing), child and all', async () => {
     let release: (value: unknown) => void = () => undefined;
     const machine = taskMachine.provide({
       actors: stubActors({ verdict: () => verdictOf('allow'), execute: () => new Promise((resolve) => (release = resolve)) as never }),
