@@ -67,8 +67,7 @@ export function packCommits(changes: readonly TaskCommit[]): PackedCommits {
  * The commits of a packed array, as the rows `SqliteWrites` writes.
  * @throws Error when the array is not a whole number of packed commits
  */
-export function unpackCommits(packed: PackedCommits): RowCommit[] {
-  const p = packed as unknown[];
+export function unpackCommits(p: PackedCommits): RowCommit[] {
   const commits: RowCommit[] = [];
   let i = 0;
   while (i < p.length) {
