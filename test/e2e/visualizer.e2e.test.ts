@@ -327,6 +327,30 @@ describe('visualizer (Chromium)', () => {
       await expect.poll(async () => (await layout()).scrollWidth).toBeLessThanOrEqual(768);
       expect((await layout()).title).toBeGreaterThan(120);
       await shot('9-tablet');
+      // Portrait tablets: fitted to the width, the chart's labels were 8 px and its states 20 px
+      // (768 × 1024). It keeps a readable size and scrolls sideways as on phones; in landscape
+      // (1024 px) it fits its panel again, the whole machine in view.
+      const chartAt = async (width: number, height: number) => {
+        await page.setViewportSize({ width, height });
+        return page.evaluate(() => {
+          const d = (globalThis as any).document;
+          const canvas = d.querySelector('.chart-canvas');
+          return {
+            label: d.querySelector('[data-state="parked"] .state-name').getBoundingClientRect().height,
+            state: d.querySelector('[data-state="parked"] .box').getBoundingClientRect().height,
+            scrolls: canvas.scrollWidth > canvas.clientWidth,
+            pageWidth: d.documentElement.scrollWidth,
+          };
+        });
+      };
+      for (const [width, height] of [[768, 1024], [820, 1180]] as const) {
+        const tablet = await chartAt(width, height);
+        expect(tablet.label, `label at ${width} px`).toBeGreaterThanOrEqual(11);
+        expect(tablet.state, `state at ${width} px`).toBeGreaterThanOrEqual(34);
+        expect([tablet.scrolls, tablet.pageWidth], `at ${width} px`).toEqual([true, width]);
+      }
+      await shot('9-tablet-chart');
+      expect(await chartAt(1024, 768)).toMatchObject({ scrolls: false, pageWidth: 1024 });
       // Widths where the task panel was just too wide for two-line rows, so the six columns left
       // the title 74–134 px ("Pushed…"; found by a new-user trial in a 700 px window).
       for (const width of [700, 760, 1100, 1200]) {

@@ -31,7 +31,7 @@ export function drawChart(laidOut: ElkNode, model: ChartModel, onActivate: (stat
   const svg = s('svg', {
     class: 'chart-svg',
     viewBox: `0 0 ${width} ${height}`,
-    // Its own size: chart.css fits it to the panel, except on phones, where it keeps this size
+    // Its own size: chart.css fits it to the panel, except on phones and portrait tablets, where it keeps this size
     // (labels readable, states big enough to tap) and the panel scrolls sideways.
     width,
     height,

@@ -98,7 +98,7 @@ export class ChartView {
   }
 
   /**
-   * Scrolls the chart sideways, never the page, to centre a state outside its view: on phones
+   * Scrolls the chart sideways, never the page, to centre a state outside its view: on phones and portrait tablets
    * the chart keeps its size and scrolls in its panel (chart.css), and a task's state could be
    * off to the right. Where the chart fits (desktop) there is nothing to scroll.
    */
