@@ -303,17 +303,21 @@ describe('visualizer (Chromium)', () => {
       // The chart on a phone: fitted to the width, its labels were 4 px high and its states 10 px
       // (found by a trial at 390 × 844). It keeps its size and scrolls sideways in its panel, the
       // page does not; a state off to the right is scrolled to and tapped, and filters the list.
-      await page.setViewportSize({ width: 390, height: 844 });
-      const chart = await page.evaluate(() => {
-        const d = (globalThis as any).document;
-        const canvas = d.querySelector('.chart-canvas');
-        return {
-          label: d.querySelector('[data-state="parked"] .state-name').getBoundingClientRect().height,
-          state: d.querySelector('[data-state="parked"] .box').getBoundingClientRect().height,
-          scrolls: canvas.scrollWidth > canvas.clientWidth,
-          pageWidth: d.documentElement.scrollWidth,
-        };
-      });
+      // The chart's size at a viewport: its parked state's label and box, whether its panel scrolls, the page's width.
+      const chartAt = async (width: number, height: number) => {
+        await page.setViewportSize({ width, height });
+        return page.evaluate(() => {
+          const d = (globalThis as any).document;
+          const canvas = d.querySelector('.chart-canvas');
+          return {
+            label: d.querySelector('[data-state="parked"] .state-name').getBoundingClientRect().height,
+            state: d.querySelector('[data-state="parked"] .box').getBoundingClientRect().height,
+            scrolls: canvas.scrollWidth > canvas.clientWidth,
+            pageWidth: d.documentElement.scrollWidth,
+          };
+        });
+      };
+      const chart = await chartAt(390, 844);
       expect(chart.label).toBeGreaterThanOrEqual(10);
       expect(chart.state).toBeGreaterThanOrEqual(40);
       expect([chart.scrolls, chart.pageWidth]).toEqual([true, 390]);
@@ -330,19 +334,6 @@ describe('visualizer (Chromium)', () => {
       // Portrait tablets: fitted to the width, the chart's labels were 8 px and its states 20 px
       // (768 × 1024). It keeps a readable size and scrolls sideways as on phones; in landscape
       // (1024 px) it fits its panel again, the whole machine in view.
-      const chartAt = async (width: number, height: number) => {
-        await page.setViewportSize({ width, height });
-        return page.evaluate(() => {
-          const d = (globalThis as any).document;
-          const canvas = d.querySelector('.chart-canvas');
-          return {
-            label: d.querySelector('[data-state="parked"] .state-name').getBoundingClientRect().height,
-            state: d.querySelector('[data-state="parked"] .box').getBoundingClientRect().height,
-            scrolls: canvas.scrollWidth > canvas.clientWidth,
-            pageWidth: d.documentElement.scrollWidth,
-          };
-        });
-      };
       for (const [width, height] of [[768, 1024], [820, 1180]] as const) {
         const tablet = await chartAt(width, height);
         expect(tablet.label, `label at ${width} px`).toBeGreaterThanOrEqual(11);
