@@ -64,13 +64,12 @@ function commitJoined(requests: Array<Extract<WriteRequest, { op: 'commit' }>>):
   if (!first) return;
   let outcomes: ReturnType<typeof toWireOutcomes>;
   try {
-    outcomes = toWireOutcomes(writerOf(first.store).commitBatch(
-        requests.flatMap((request) => {
-          const changes = unpackCommits(request.packed);
-          if (changes.length !== request.count) throw new Error(`sqlite writer thread: ${changes.length} commits packed, ${request.count} announced`);
-          return changes;
-        }),
-      ));
+    const changes = requests.flatMap((request) => {
+      const unpacked = unpackCommits(request.packed);
+      if (unpacked.length !== request.count) throw new Error(`sqlite writer thread: ${unpacked.length} commits packed, ${request.count} announced`);
+      return unpacked;
+    });
+    outcomes = toWireOutcomes(writerOf(first.store).commitBatch(changes));
   } catch (error) {
     for (const request of requests) reply(request, () => { throw error; });
     return;
