@@ -39,9 +39,11 @@ export class TaskDetailView {
 
   /** Shows a task (null: none) as `principal` sees it: what they may decide on it, or why not. */
   show(detail: TaskDetail | null, principal: Principal | null): void {
-    // A live redraw keeps focus (and what is typed) in the decision; a decision sent from it moves focus to the approval's status.
+    // A live redraw keeps focus (and what is typed) in the decision; a decision sent from it moves focus to the approval's
+    // status, and later redraws (the task going on from executing to completed) keep it there.
     const focused = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     const hadFocus = this.#decision.hadFocus;
+    const statusHadFocus = focused !== null && this.element.contains(focused) && focused.classList.contains('detail-approval-status');
     if (!detail) {
       this.#decision.clear();
       replaceChildren(
@@ -70,9 +72,8 @@ export class TaskDetailView {
       decision,
       section('Timeline', timeline(task, audit)),
     );
-    if (!hadFocus) return;
-    if (decision && focused && decision.contains(focused)) focused.focus();
-    else if (!decision) this.element.querySelector<HTMLElement>('.detail-approval-status')?.focus();
+    if (hadFocus && decision && focused && decision.contains(focused)) focused.focus();
+    else if ((hadFocus && !decision) || statusHadFocus) this.element.querySelector<HTMLElement>('.detail-approval-status')?.focus();
   }
 }
 
