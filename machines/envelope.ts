@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SnapshotInvalidError } from '../src/errors.ts';
 import { TASK_STATES } from '../src/model/task-state.ts';
+import { noCopyParser } from '../src/util/no-copy-parse.ts';
 import { type SnapshotMigration, SNAPSHOT_MIGRATIONS, migrateSnapshot } from './migrations.ts';
 import { TaskContext } from './task-context.ts';
 import { TASK_MACHINE_VERSION } from './version.ts';
@@ -48,6 +49,10 @@ export const SnapshotEnvelope = z.strictObject({
 });
 export type SnapshotEnvelope = z.infer<typeof SnapshotEnvelope>;
 
+// Read on every restore: a stored snapshot zod accepts is used as parsed, not copied (noCopyParser).
+const parseEnvelope = noCopyParser(SnapshotEnvelope);
+const parseSnapshot = noCopyParser(PersistedTaskSnapshot);
+
 /**
  * Serialises a persisted snapshot with the current machine version.
  * @example store.commit({ task: { ...row, envelope: encodeEnvelope(actor.getPersistedSnapshot()) }, … })
@@ -73,7 +78,7 @@ export function decodeEnvelope(
   } catch (error) {
     throw new SnapshotInvalidError(`snapshot is not valid JSON: ${(error as Error).message}`);
   }
-  const envelope = SnapshotEnvelope.safeParse(raw);
+  const envelope = parseEnvelope(raw);
   if (!envelope.success) {
     throw new SnapshotInvalidError(`snapshot envelope is invalid: ${describeIssues(envelope.error)}`);
   }
@@ -84,7 +89,7 @@ export function decodeEnvelope(
       `snapshot has machine version ${machineVersion}, and there is no migration to version ${TASK_MACHINE_VERSION}`,
     );
   }
-  const parsed = PersistedTaskSnapshot.safeParse(migrated);
+  const parsed = parseSnapshot(migrated);
   if (!parsed.success) {
     throw new SnapshotInvalidError(`snapshot is invalid: ${describeIssues(parsed.error)}`);
   }

@@ -1,5 +1,6 @@
 import { Approval } from '../model/approval.ts';
 import type { AuditEntry, LifecycleEvent } from '../model/lifecycle-event.ts';
+import { noCopyParser } from '../util/no-copy-parse.ts';
 import type { TaskRecord } from './task-record.ts';
 
 /** A row of `tasks` as better-sqlite3 returns it. */
@@ -71,6 +72,9 @@ export interface ApprovalRow {
   record: string;
 }
 
+// Read on every decision: a record zod accepts is used as parsed, not copied (noCopyParser).
+const parseApproval = noCopyParser(Approval);
+
 /** How a stand-in for an unreadable approval record starts its `decisionReason`. */
 export const UNREADABLE_APPROVAL = 'unreadable approval record';
 
@@ -87,7 +91,7 @@ export const UNREADABLE_APPROVAL = 'unreadable approval record';
 export function approvalFromRow(row: ApprovalRow): Approval {
   let problem: string;
   try {
-    const parsed = Approval.safeParse(JSON.parse(row.record));
+    const parsed = parseApproval(JSON.parse(row.record));
     if (parsed.success) {
       const approval = parsed.data;
       if (approval.id === row.id && approval.taskId === row.task_id && approval.status === row.status) return approval;
