@@ -22,7 +22,7 @@ export interface EvaluationInput {
 export interface EvaluationOptions {
   /** Judge at this autonomy level instead of the agent's (what-if, tests). */
   autonomyOverride?: AutonomyLevel;
-  /** A monotonic clock in ms, to fill `durationMs`; without it `durationMs` is 0. */
+  /** A monotonic clock in ms, to fill `durationMs` (to the microsecond); without it `durationMs` is 0. */
   now?: () => number;
 }
 
@@ -134,7 +134,8 @@ export function compilePolicy(policy: Policy, detectors: readonly Detector[] = D
         policyVersion: base.policyVersion,
         // Withheld arguments get a keyed hash: the plain one would confirm a guessed password offline.
         argsHash: judgement.argsWithheld && canonicalArgs !== undefined ? withheldArgsHash(canonicalArgs) : base.argsHash,
-        durationMs: options.now ? Math.max(0, options.now() - started) : 0,
+        // To the microsecond: the full double (4.932117999999946) is noise, and is stored and parsed with every commit of the task.
+        durationMs: options.now ? Math.max(0, Math.round((options.now() - started) * 1000) / 1000) : 0,
       };
       if (judgement.alternative !== undefined) verdict.alternative = judgement.alternative;
       if (judgement.argsWithheld) verdict.argsWithheld = true;
