@@ -46,8 +46,10 @@ const defOf = (schema: { _zod: { def: Def } }): Def => schema._zod.def;
  * valid one zod would change (a key a non-strict object strips, a key holding `undefined`, a
  * `__proto__` key, an object that is not plain) — goes to zod's own `safeParse`, which gives its
  * result and its issues as before. A schema using anything else (transforms, defaults, unions…)
- * is always parsed by zod. For values from `JSON.parse` (and migrations of them): symbol keys
- * and accessors are not looked at. test/util/no-copy-parse.test.ts holds it to zod's answer on
+ * is always parsed by zod. Only for values nothing else holds — fresh `JSON.parse` output and
+ * migrations of it: given a caller's object (an embedder's proposal, say), the result would be
+ * that object, and a later change to it by the caller would reach the task. Symbol keys and
+ * accessors are not looked at (JSON has neither). test/util/no-copy-parse.test.ts holds it to zod's answer on
  * generated values.
  * @example const parseSnapshot = noCopyParser(PersistedTaskSnapshot); parseSnapshot(JSON.parse(text)).success
  */
