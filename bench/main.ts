@@ -17,6 +17,8 @@ const MODES: Record<string, () => Promise<unknown>> = {
   v8: async () => (await import('./modes/v8.ts')).run(parseBenchOptions({ v8: { type: 'boolean' } })),
   // --xstate-patch: the default mode on XState as published and with src/util/xstate-patch.ts applied, side by side.
   'xstate-patch': async () => (await import('./modes/xstate-patch.ts')).run(parseBenchOptions({ 'xstate-patch': { type: 'boolean' } })),
+  // --ab REV [--store sqlite|memory|both] [--runs N]: this checkout against commit REV, interleaved in one process.
+  ab: async () => (await import('./modes/ab.ts')).run(),
   // --postgres [--tasks N]: tasks/s for 1, 2 and 4 worker processes on one PostgreSQL database.
   postgres: () => import('./postgres/main.ts'),
   // --scale N[,N…]: bench/scale/main.ts parses its own arguments and runs when imported.

@@ -15,6 +15,7 @@ export interface BenchOptions {
 export const BENCH_USAGE = `usage: npm run bench [-- MODE] [--tasks N (≥ 100, default 20000)] [--sequential-tasks N (5000)] [--json]
 modes (at most one): none — the Tollgate lifecycle on memory and SQLite, next to the XState floor;
   --peers [--equal-durability] — also LangGraph.js, same workload; --writers; --v8; --xstate-patch;
+  --ab REV [--store sqlite|memory|both] [--runs N] — this checkout against commit REV, interleaved in one process;
   --postgres [--tasks N] — 1, 2, 4 workers on one PostgreSQL database; --scale N[,N…] — park N in SQLite
 see bench/README.md`;
 
