@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { WAL_AUTOCHECKPOINT_PAGES, configureSqliteConnection } from '../../src/store/sqlite-pragmas.ts';
+import { SQLITE_PAGE_SIZE, WAL_AUTOCHECKPOINT_PAGES, configureSqliteConnection } from '../../src/store/sqlite-pragmas.ts';
+import { openSqliteStore } from '../../src/store/sqlite.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tollgate-pragmas-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -27,12 +28,42 @@ describe('configureSqliteConnection', () => {
     }
   });
 
+  it('makes a new file with SQLITE_PAGE_SIZE pages, and leaves an existing file its own (which a Tollgate store then opens as it is)', async () => {
+    const fresh = configureSqliteConnection(new Database(join(dir, 'fresh.db')), 'FULL');
+    try {
+      fresh.exec('CREATE TABLE t (v)');
+      expect(fresh.pragma('page_size', { simple: true })).toBe(SQLITE_PAGE_SIZE);
+    } finally {
+      fresh.close();
+    }
+    // A store made before the page size was set: 4 KiB pages, already in WAL mode.
+    const path = join(dir, 'older.db');
+    const older = new Database(path);
+    older.pragma('page_size = 4096');
+    older.pragma('journal_mode = WAL');
+    older.exec('CREATE TABLE t (v)');
+    older.close();
+    const again = configureSqliteConnection(new Database(path), 'FULL');
+    try {
+      expect(again.pragma('page_size', { simple: true })).toBe(4096);
+      again.exec('DROP TABLE t');
+    } finally {
+      again.close();
+    }
+    const store = await openSqliteStore({ path });
+    try {
+      expect((await store.listTasks({ limit: 1 })).items).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('checkpoints the WAL only once it holds WAL_AUTOCHECKPOINT_PAGES pages, not at SQLite default of 1,000', () => {
     const db = configureSqliteConnection(new Database(join(dir, 'grow.db')), 'NORMAL');
     try {
       db.exec('CREATE TABLE t (v BLOB)');
       const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
-      const page = Buffer.alloc(4000, 1);
+      const page = Buffer.alloc(SQLITE_PAGE_SIZE - 200, 1);
       // About one page per row: 2,000 rows pass SQLite's default threshold but not ours.
       for (let i = 0; i < 2000; i++) insert.run(page);
       // At 1,000 the WAL would have been checkpointed and started over: it would hold fewer than ~1,000 frames.
