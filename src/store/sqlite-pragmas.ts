@@ -26,15 +26,15 @@ export const WAL_AUTOCHECKPOINT_PAGES = 4000;
 export const SQLITE_PAGE_SIZE = 8192;
 
 /**
- * Gives a connection the store's settings: the page size of a new file, WAL and its checkpoint size, the chosen durability,
- * a busy timeout, foreign keys, temporary storage in memory. The last is for the statement
- * journal: inside a group-commit transaction each statement keeps the original of every page it
- * changes in a sub-journal (to undo that statement alone), which SQLite spilled to a temporary
- * file — two `pwrite`s per page (strace: 45,000 of them in 4,000 parks and resumes, as many as the
- * WAL's own writes). Kept in memory, the same resumes took 6–12 % less CPU (five pairs of runs side
- * by side). Tollgate's reads are served by indexes, so no query builds a large temporary table.
- * Every connection of the store — the reading one and the writer thread's — gets them
- * here, so they cannot disagree.
+ * Gives a connection the store's settings: the page size of a new file, WAL and its checkpoint
+ * size, the chosen durability, a busy timeout, foreign keys, temporary storage in memory. The last
+ * is for the statement journal: inside a group-commit transaction each statement keeps the
+ * original of every page it changes in a sub-journal (to undo that statement alone), which SQLite
+ * spilled to a temporary file — two `pwrite`s per page (strace: 45,000 of them in 4,000 parks and
+ * resumes, as many as the WAL's own writes). Kept in memory, the same resumes took 6–12 % less CPU
+ * (five pairs of runs side by side). Tollgate's reads are served by indexes, so no query builds a
+ * large temporary table. Every connection of the store — the reading one and the writer thread's —
+ * gets them here, so they cannot disagree.
  * @example configureSqliteConnection(new Database(path), 'FULL');
  */
 export function configureSqliteConnection(db: Database.Database, synchronous: SqliteSynchronous): Database.Database {
