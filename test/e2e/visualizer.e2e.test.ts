@@ -663,6 +663,31 @@ describe('visualizer (Chromium)', () => {
     expect(await api('GET', `/api/v1/tasks/${rerouted.id}-alt`, TOKENS.alice)).toMatchObject({ args: { branch: 'staging' }, parentTaskId: rerouted.id });
   });
 
+  it('keeps keyboard focus where it was in the task view while the task changes live (found by a CI run: a live redraw dropped it to the page)', async () => {
+    const deploy = await submit(TOKENS.agent, { actionType: 'deploy:production', title: 'Deploy 2.1.0 to production', args: { version: '2.1.0' } });
+    await page.locator(`.task-row[data-task-id="${deploy.id}"]`).click();
+    await expect.poll(() => page.textContent('.detail .detail-title')).toBe('Deploy 2.1.0 to production');
+    const approvalFacts = page.locator('.detail .detail-section:has(> h3:text-is("Approval")) .facts');
+    // What has focus, as a user would name it.
+    const focusedControl = () =>
+      page.evaluate(() => {
+        const active = (globalThis as any).document.activeElement;
+        return active ? `${active.tagName.toLowerCase()} ${active.getAttribute('aria-label') ?? active.textContent}` : null;
+      });
+    // Another approver's vote redraws the view: focus stays on the button it was on.
+    await page.locator('.detail button', { hasText: 'Inspect its actors' }).focus();
+    await api('POST', `/api/v1/approvals/${deploy.approvalId}/approve`, TOKENS.bob, {});
+    await expect.poll(() => approvalFacts.textContent()).toContain('1 of 2');
+    await expect.poll(focusedControl).toBe('button Inspect its actors');
+    // Rejected elsewhere: the decision goes, the task ends denied, and the arguments keep the focus through each redraw.
+    await page.locator('.detail pre[aria-label="Arguments"]').focus();
+    await api('POST', `/api/v1/approvals/${deploy.approvalId}/reject`, TOKENS.alice, { reason: 'not during the freeze' });
+    await expect.poll(() => page.textContent('.detail .detail-head')).toContain('denied');
+    await expect.poll(() => approvalFacts.textContent()).toContain('not during the freeze');
+    await expect.poll(() => page.locator('.detail .detail-decision').count()).toBe(0);
+    await expect.poll(focusedControl).toBe('pre Arguments');
+  });
+
   it('tells an approver at once which approvals are above their limit, instead of after a refused click', async () => {
     await page.click('.who button');
     await signIn(TOKENS.carol);

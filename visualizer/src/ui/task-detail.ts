@@ -29,6 +29,8 @@ export class TaskDetailView {
   readonly element: HTMLElement;
   readonly #actions: DetailActions;
   readonly #decision: TaskDecision;
+  /** The task shown (null: none): a redraw of the same task keeps keyboard focus where it was. */
+  #shownId: string | null = null;
 
   constructor(actions: DetailActions) {
     this.#actions = actions;
@@ -39,11 +41,14 @@ export class TaskDetailView {
 
   /** Shows a task (null: none) as `principal` sees it: what they may decide on it, or why not. */
   show(detail: TaskDetail | null, principal: Principal | null): void {
-    // A live redraw keeps focus (and what is typed) in the decision; a decision sent from it moves focus to the approval's
-    // status, and later redraws (the task going on from executing to completed) keep it there.
+    // Every live event of the task redraws the view. Focus stays where it was: in the decision (and
+    // what is typed there), or on the control of the same name (`data-focus-key`: the status, the
+    // arguments, Inspect…); a decision sent from the view moves it to the approval's status.
     const focused = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     const hadFocus = this.#decision.hadFocus;
-    const statusHadFocus = focused !== null && this.element.contains(focused) && focused.classList.contains('detail-approval-status');
+    const sameTask = detail !== null && detail.task.id === this.#shownId;
+    const focusKey = sameTask && focused !== null && this.element.contains(focused) ? focused.dataset.focusKey : undefined;
+    this.#shownId = detail?.task.id ?? null;
     if (!detail) {
       this.#decision.clear();
       replaceChildren(
@@ -63,17 +68,22 @@ export class TaskDetailView {
         h('h2', { class: 'detail-title' }, visibleText(task.title)),
         h('p', { class: 'muted' }, h('span', { class: 'mono' }, task.actionType), ` · by ${task.agentId}`, task.department ? ` · ${visibleText(task.department)}` : '', ` · ${new Date(task.createdAt).toLocaleString()}`),
         task.description ? h('p', { class: 'detail-description' }, visibleText(task.description, { prose: true })) : null,
-        h('button', { type: 'button', onclick: () => this.#actions.inspect(task.id) }, 'Inspect its actors'),
+        h('button', { type: 'button', 'data-focus-key': 'inspect', onclick: () => this.#actions.inspect(task.id) }, 'Inspect its actors'),
       ),
       section('Verdict', verdict(task)),
       approval ? section('Approval', approvalBlock(approval), decision ? toDecision(decision) : null) : null,
       outcome(task, this.#actions),
-      section('Arguments', ...argumentsBlock(showArguments(task.args), 'Arguments')),
+      section('Arguments', ...argumentsBlock(showArguments(task.args), 'Arguments', { 'data-focus-key': 'arguments' })),
       decision,
       section('Timeline', timeline(task, audit)),
     );
     if (hadFocus && decision && focused && decision.contains(focused)) focused.focus();
-    else if ((hadFocus && !decision) || statusHadFocus) this.element.querySelector<HTMLElement>('.detail-approval-status')?.focus();
+    else if (hadFocus && !decision) this.#focusKeyed('approval-status');
+    else if (focusKey) this.#focusKeyed(focusKey, { preventScroll: true });
+  }
+
+  #focusKeyed(key: string, options?: FocusOptions): void {
+    this.element.querySelector<HTMLElement>(`[data-focus-key="${key}"]`)?.focus(options);
   }
 }
 
@@ -115,7 +125,7 @@ function approvalBlock(approval: Approval): Child {
       'dl',
       { class: 'facts' },
       h('dt', {}, 'Status'),
-      h('dd', {}, h('span', { class: `status status-${approval.status} detail-approval-status`, tabindex: -1 }, approval.status)),
+      h('dd', {}, h('span', { class: `status status-${approval.status} detail-approval-status`, tabindex: -1, 'data-focus-key': 'approval-status' }, approval.status)),
       h('dt', {}, 'Votes'),
       h('dd', {}, `${approval.approvals.length} of ${approval.requiredApprovals}`),
       approval.status === 'pending' ? [h('dt', {}, 'Deadline'), h('dd', {}, approval.expiresAt ? `${formatCountdown(left)} left` : 'none')] : null,
@@ -137,7 +147,7 @@ function toDecision(decision: HTMLElement): HTMLElement {
     // All of it in view (not only its heading at the panel's bottom edge) as far as it fits.
     decision.scrollIntoView({ block: 'nearest' });
   };
-  return h('button', { type: 'button', class: 'link detail-to-decision', onclick: go }, 'Your decision ↓');
+  return h('button', { type: 'button', class: 'link detail-to-decision', 'data-focus-key': 'to-decision', onclick: go }, 'Your decision ↓');
 }
 
 function outcome(task: Task, actions: DetailActions): Child {
@@ -145,7 +155,9 @@ function outcome(task: Task, actions: DetailActions): Child {
     return section(
       'Rerouted to',
       h('p', {}, h('span', { class: 'mono' }, task.alternative.actionType), task.alternative.title ? ` — ${visibleText(task.alternative.title)}` : '', task.alternative.reason ? ` (${visibleText(task.alternative.reason)})` : ''),
-      task.alternativeTaskId ? h('button', { type: 'button', class: 'link', onclick: () => actions.open(task.alternativeTaskId!) }, 'Open the alternative task') : null,
+      task.alternativeTaskId
+        ? h('button', { type: 'button', class: 'link', 'data-focus-key': 'open-alternative', onclick: () => actions.open(task.alternativeTaskId!) }, 'Open the alternative task')
+        : null,
     );
   }
   if (task.error) return section('Error', h('p', { class: 'error-text' }, h('span', { class: 'mono' }, task.error.code), ' ', visibleText(task.error.message)));
