@@ -78,6 +78,14 @@ async function api(method: string, path: string, token: string, body?: unknown):
 const submit = (token: string, proposal: Record<string, unknown>) => api('POST', '/api/v1/tasks', token, proposal).then((answer) => answer.task);
 const badge = (state: string) => page.locator(`[data-state="${state}"] .badge-text`);
 const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`) });
+/** The text of what has keyboard focus (a button's label). */
+const focused = () => page.evaluate(() => (globalThis as any).document.activeElement?.textContent);
+/** What has keyboard focus, as a user would name it: its tag and its label (or text), for boxes whose text is their content. */
+const focusedControl = () =>
+  page.evaluate(() => {
+    const active = (globalThis as any).document.activeElement;
+    return active ? `${active.tagName.toLowerCase()} ${active.getAttribute('aria-label') ?? active.textContent}` : null;
+  });
 
 async function signIn(token: string): Promise<void> {
   await page.fill('#token', token);
@@ -382,7 +390,6 @@ describe('visualizer (Chromium)', () => {
     // and Tab goes through what is asked (the arguments' box scrolls by keyboard) to Approve.
     await page.reload();
     await page.waitForSelector('.cards .card button.review-toggle');
-    const focused = () => page.evaluate(() => (globalThis as any).document.activeElement?.textContent);
     await page.keyboard.press('Tab');
     expect(await focused()).toBe('Skip to the approval queue');
     await page.keyboard.press('Enter');
@@ -668,12 +675,6 @@ describe('visualizer (Chromium)', () => {
     await page.locator(`.task-row[data-task-id="${deploy.id}"]`).click();
     await expect.poll(() => page.textContent('.detail .detail-title')).toBe('Deploy 2.1.0 to production');
     const approvalFacts = page.locator('.detail .detail-section:has(> h3:text-is("Approval")) .facts');
-    // What has focus, as a user would name it.
-    const focusedControl = () =>
-      page.evaluate(() => {
-        const active = (globalThis as any).document.activeElement;
-        return active ? `${active.tagName.toLowerCase()} ${active.getAttribute('aria-label') ?? active.textContent}` : null;
-      });
     // Another approver's vote redraws the view: focus stays on the button it was on.
     await page.locator('.detail button', { hasText: 'Inspect its actors' }).focus();
     await api('POST', `/api/v1/approvals/${deploy.approvalId}/approve`, TOKENS.bob, {});
@@ -817,7 +818,6 @@ describe('visualizer (Chromium)', () => {
     expect(await pushCard.locator('input[name=actionType]').inputValue()).toBe(suggested.actionType);
     await expect.poll(async () => JSON.parse((await pushCard.locator('textarea[name=args]').inputValue()) || 'null')).toEqual(suggested.args);
     // Escape closes the form first (focus back on Reroute…), then the card (focus back on its Review button).
-    const focused = () => page.evaluate(() => (globalThis as any).document.activeElement?.textContent);
     await pushCard.locator('textarea[name=args]').focus();
     await page.keyboard.press('Escape');
     expect(await pushCard.locator('form').count()).toBe(0);
