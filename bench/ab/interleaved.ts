@@ -43,17 +43,17 @@ interface Driver {
 /** One side: the engine and the store of the build at `root`, on a store of its own. */
 async function open(root: string, dir: string): Promise<Driver> {
   const { createEngine } = await import(join(root, 'src/engine/engine.ts'));
-  const store =
-    values.store === 'memory'
+  const opened =
+    store === 'memory'
       ? (await import(join(root, 'src/store/memory.ts'))).createMemoryStore()
       : await (await import(join(root, 'src/store/sqlite.ts'))).openSqliteStore({ path: join(dir, 'tollgate.db'), synchronous: 'FULL' });
-  const engine = createEngine({ store });
+  const engine = createEngine({ store: opened });
   return {
     submit: (proposal) => engine.submit(proposal),
     approve: (approvalId) => engine.decide(approvalId, { kind: 'approve' }, BENCH_APPROVER),
     close: async () => {
       await engine.close();
-      await store.close();
+      await opened.close();
     },
   };
 }

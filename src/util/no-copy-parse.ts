@@ -54,16 +54,19 @@ const defOf = (schema: { _zod: { def: Def } }): Def => schema._zod.def;
  * @example const parseSnapshot = noCopyParser(PersistedTaskSnapshot); parseSnapshot(JSON.parse(text)).success
  */
 export function noCopyParser<T extends z.ZodType>(schema: T): (value: unknown) => z.ZodSafeParseResult<z.output<T>> {
-  let check: Check | null;
-  try {
-    check = compile(defOf(schema as unknown as { _zod: { def: Def } }));
-  } catch (error) {
-    if (!(error instanceof Unsupported)) throw error;
-    check = null;
-  }
-  if (!check) return (value) => schema.safeParse(value);
-  const fast = check;
+  const fast = compiledOrNull(defOf(schema as unknown as { _zod: { def: Def } }));
+  if (!fast) return (value) => schema.safeParse(value);
   return (value) => (fast(value) ? { success: true, data: value as z.output<T> } : schema.safeParse(value));
+}
+
+/** The schema's checks, or null when it uses something they do not cover. */
+function compiledOrNull(def: Def): Check | null {
+  try {
+    return compile(def);
+  } catch (error) {
+    if (error instanceof Unsupported) return null;
+    throw error;
+  }
 }
 
 function compile(def: Def): Check {
